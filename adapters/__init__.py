@@ -1,0 +1,1 @@
+"""Platform adapters: the only code that speaks a chat platform's language."""

@@ -1,0 +1,1 @@
+"""The terminal chat used on the embedded default (`breakroom chat`)."""

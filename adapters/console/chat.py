@@ -1,0 +1,186 @@
+"""`breakroom chat`: talk to the bot in a terminal as a local user, on the embedded default.
+
+Lines become neutral messages; a number picks one of the last reply's buttons; a form is asked
+input by input. Proactive messages (an HR answer, a survey) are printed as they are sent.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from collections.abc import Awaitable, Callable
+
+from adapters.console.render import Pick, render
+from bot.events import Action, Actor, ConversationKind, ConversationRef, Message, Platform
+from bot.messenger import SentMessage
+from bot.replies import Form, Input, InputKind, Reply
+from bot.roles import Role
+from bot.runtime import Runtime
+from storage.people import Identity, Profile
+
+TENANT = "local"
+QUIT_WORDS = frozenset({"quit", "exit", ":q"})
+
+ReadLine = Callable[[str], Awaitable[str | None]]
+Write = Callable[[str], None]
+
+
+async def read_stdin(prompt: str) -> str | None:
+    """One line from standard input without blocking the event loop; None at end of input."""
+    sys.stdout.write(prompt)
+    sys.stdout.flush()
+    line = await asyncio.get_running_loop().run_in_executor(None, sys.stdin.readline)
+    return None if line == "" else line.rstrip("\n")
+
+
+def write_stdout(text: str) -> None:
+    sys.stdout.write(text + "\n")
+    sys.stdout.flush()
+
+
+class ConsoleMessenger:
+    """Proactive sends in a terminal: to the chatting user, or labelled with who they are for."""
+
+    platform = Platform.CONSOLE.value
+
+    def __init__(self, user_id: str, write: Write) -> None:
+        self._user_id = user_id
+        self._write = write
+        self._count = 0
+
+    async def send_direct(self, identity: Identity, reply: Reply) -> SentMessage:
+        label = "" if identity.user_id == self._user_id else f"to {identity.user_id}"
+        return self._show(label, reply)
+
+    async def send_to_channel(self, channel_id: str, reply: Reply) -> SentMessage:
+        return self._show(f"#{channel_id}", reply)
+
+    async def update(self, sent: SentMessage, reply: Reply) -> None:
+        self._write(f"(message {sent.message_id} updated)\n{render(reply).text}")
+
+    def _show(self, label: str, reply: Reply) -> SentMessage:
+        self._count += 1
+        heading = f"── message for {label} ──\n" if label else ""
+        self._write(f"{heading}{render(reply).text}")
+        return SentMessage(self.platform, f"console-{self._count}")
+
+
+class ConsoleChat:
+    def __init__(self, runtime: Runtime, user: str, read: ReadLine, write: Write) -> None:
+        self._runtime = runtime
+        self._read = read
+        self._write = write
+        self.actor = Actor(
+            platform=Platform.CONSOLE.value,
+            tenant=TENANT,
+            user_id=user,
+            display_name=user.replace(".", " ").title(),
+            timezone=runtime.settings.timezone,
+            locale="en-US",
+        )
+        self._conversation = ConversationRef(
+            platform=Platform.CONSOLE.value, kind=ConversationKind.DIRECT
+        )
+        self._picks: list[Pick] = []
+        runtime.services.outbound.register(ConsoleMessenger(user, write))
+
+    async def grant(self, role: Role) -> None:
+        """Act in a role locally; recorded in the audit log like any role change."""
+        services = self._runtime.services
+        person = await services.people.resolve(
+            Profile(Platform.CONSOLE.value, TENANT, self.actor.user_id, self.actor.display_name)
+        )
+        if role is not Role.EMPLOYEE and await services.people.grant(
+            person.id, role.value, granted_by="console"
+        ):
+            await services.audit.record(person.id, "role.grant", role.value, via="console")
+
+    async def run(self) -> None:
+        self._write(
+            f"Breakroom terminal chat, as {self.actor.user_id}. "
+            "Type `help` to start, `quit` to leave."
+        )
+        while (line := await self._read("you> ")) is not None:
+            text = line.strip()
+            if not text:
+                continue
+            if text.lower() in QUIT_WORDS:
+                break
+            await self._handle(self._event_for(text))
+        self._write("Bye!")
+
+    def _event_for(self, text: str) -> Message | Action:
+        if text.isdigit() and 1 <= int(text) <= len(self._picks):
+            pick = self._picks[int(text) - 1]
+            return Action(
+                actor=self.actor,
+                conversation=self._conversation,
+                action_id=pick.action_id,
+                value=pick.value,
+            )
+        return Message(actor=self.actor, conversation=self._conversation, text=text)
+
+    async def _handle(self, event: Message | Action) -> None:
+        replies = await self._runtime.router.dispatch(event)
+        for reply in replies:
+            await self._show(reply)
+
+    async def _show(self, reply: Reply) -> None:
+        rendered = render(reply)
+        prefix = "(updated) " if reply.replace_original else ""
+        self._write(f"bot> {prefix}{rendered.text}")
+        if rendered.picks:
+            self._picks = rendered.picks
+        for form in rendered.forms:
+            values = await self._fill(form)
+            if values is None:
+                self._write("bot> Cancelled; nothing was sent.")
+                continue
+            await self._handle(
+                Action(
+                    actor=self.actor,
+                    conversation=self._conversation,
+                    action_id=form.submit_action_id,
+                    value=form.value,
+                    values=values,
+                )
+            )
+
+    async def _fill(self, form: Form) -> dict[str, str] | None:
+        """Ask each input in turn; `cancel` abandons the form."""
+        self._write(f"   {form.title} (type `cancel` to stop)")
+        values: dict[str, str] = {}
+        for field in form.inputs:
+            answer = await self._ask_input(field)
+            if answer is None:
+                return None
+            values[field.name] = answer
+        return values
+
+    async def _ask_input(self, field: Input) -> str | None:
+        hint = "" if field.required else " (optional, Enter to skip)"
+        if field.kind is InputKind.SELECT:
+            for number, option in enumerate(field.options, start=1):
+                self._write(f"   [{number}] {option.label}")
+        elif field.kind is InputKind.TOGGLE:
+            hint += " [y/n]"
+        while True:
+            line = await self._read(f"   {field.label}{hint}: ")
+            if line is None or line.strip().lower() == "cancel":
+                return None
+            answer = line.strip() or field.initial
+            if field.kind is InputKind.SELECT and answer:
+                if answer.isdigit() and 1 <= int(answer) <= len(field.options):
+                    answer = field.options[int(answer) - 1].value
+                elif answer not in {o.value for o in field.options}:
+                    self._write("   Please type one of the numbers above.")
+                    continue
+            if field.kind is InputKind.TOGGLE:
+                answer = "true" if answer.lower() in ("y", "yes", "true") else "false"
+            if field.required and not answer:
+                self._write("   This one is required.")
+                continue
+            if field.max_length and len(answer) > field.max_length:
+                self._write(f"   Please keep it under {field.max_length} characters.")
+                continue
+            return answer

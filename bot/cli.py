@@ -1,0 +1,133 @@
+"""The `breakroom` command. This module and `bot.app` are the composition root: the only parts
+of `bot` allowed to import adapters."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import dataclasses
+import logging
+import sys
+from collections.abc import Callable, Coroutine, Sequence
+from typing import Any
+
+from bot.logs import configure_logging
+from bot.roles import Role
+from bot.settings import Settings, SettingsError, load_settings
+from storage.db import StorageUnavailable
+
+log = logging.getLogger("breakroom")
+
+
+class CommandFailed(Exception):
+    """An expected failure of a CLI command; printed as one line, exit status 1."""
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    try:
+        settings = load_settings()
+        overrides = {k: v for k, v in (("host", args.host), ("port", args.port)) if v is not None}
+        settings = dataclasses.replace(settings, **overrides)
+        configure_logging(settings.log_level if args.command == "serve" else "WARNING")
+        result: int = args.run(args, settings)
+        return result
+    except SettingsError as exc:
+        print(f"breakroom: configuration error: {exc}", file=sys.stderr)
+        return 2
+    except (CommandFailed, StorageUnavailable) as exc:
+        print(f"breakroom: {_describe(exc)}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+def _describe(exc: Exception) -> str:
+    if isinstance(exc, StorageUnavailable):
+        return f"the database is unreachable or refused the request ({exc})"
+    return str(exc)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="breakroom", description="Employee-engagement chatbot for hospitals."
+    )
+    parser.set_defaults(host=None, port=None)
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    serve = sub.add_parser("serve", help="run the HTTP server for Slack and Teams")
+    serve.add_argument("--host", help="interface to listen on (default HOST or 127.0.0.1)")
+    serve.add_argument("--port", type=int, help="port to listen on (default PORT or 3978)")
+    serve.set_defaults(run=_serve)
+
+    chat = sub.add_parser("chat", help="chat with the bot in this terminal")
+    chat.add_argument("--user", default="local.user", help="who you are (default local.user)")
+    chat.add_argument(
+        "--role",
+        choices=[role.value for role in Role],
+        default=Role.EMPLOYEE.value,
+        help="act with this role (default employee)",
+    )
+    chat.set_defaults(run=_chat)
+
+    db = sub.add_parser("db", help="database maintenance")
+    db_sub = db.add_subparsers(dest="db_command", required=True, metavar="ACTION")
+    db_sub.add_parser("upgrade", help="apply database migrations").set_defaults(run=_db_upgrade)
+    return parser
+
+
+def _run(factory: Callable[[], Coroutine[Any, Any, int]]) -> int:
+    return asyncio.run(factory())
+
+
+def _serve(args: argparse.Namespace, settings: Settings) -> int:
+    from aiohttp import web
+
+    from bot.app import create_app
+
+    log.info("starting on http://%s:%s", settings.host, settings.port)
+    try:
+        web.run_app(
+            create_app(settings),
+            host=settings.host,
+            port=settings.port,
+            print=None,
+            access_log=None,
+        )
+    except OSError as exc:
+        raise CommandFailed(f"cannot listen on {settings.host}:{settings.port}: {exc.strerror}") from None
+    return 0
+
+
+def _chat(args: argparse.Namespace, settings: Settings) -> int:
+    from adapters.console.chat import ConsoleChat, read_stdin, write_stdout
+    from bot.runtime import start_runtime
+
+    async def chat() -> int:
+        runtime = await start_runtime(settings)
+        try:
+            console = ConsoleChat(runtime, args.user, read_stdin, write_stdout)
+            await console.grant(Role(args.role))
+            await console.run()
+        finally:
+            await runtime.close()
+        return 0
+
+    return _run(chat)
+
+
+def _db_upgrade(args: argparse.Namespace, settings: Settings) -> int:
+    from storage.db import Database
+    from storage.migrate import upgrade
+
+    async def run() -> int:
+        database = Database(settings.database_url)
+        try:
+            await upgrade(database)
+        finally:
+            await database.dispose()
+        print("database is up to date")
+        return 0
+
+    return _run(run)

@@ -1,0 +1,31 @@
+"""Roles and the one rule that interprets them, so no adapter or skill re-implements it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    EMPLOYEE = "employee"
+    LEADER = "leader"
+    HR = "hr"
+    ADMIN = "admin"
+
+
+def parse_roles(names: Iterable[str]) -> frozenset[Role]:
+    """Known role names to roles; unknown names (from an older schema, say) are ignored."""
+    known = {role.value for role in Role}
+    return frozenset(Role(name) for name in names if name in known) | {Role.EMPLOYEE}
+
+
+def allows(held: frozenset[Role], required: Iterable[Role]) -> bool:
+    """True when `held` satisfies any of `required`; admins satisfy everything, and an empty
+    requirement means every employee."""
+    wanted = frozenset(required)
+    return not wanted or Role.ADMIN in held or bool(held & wanted)
+
+
+def describe(required: Iterable[Role]) -> str:
+    names = sorted(role.value.upper() if role is Role.HR else role.value for role in required)
+    return " or ".join(names) if names else "everyone"

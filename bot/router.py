@@ -1,0 +1,271 @@
+"""The router: one place that turns a neutral event into a handler call and its replies.
+
+It also owns what every handler would otherwise repeat: de-duplicating redelivered events,
+resolving the person behind the actor, checking roles, and catching errors once, so that a
+failure becomes a kind reply and a log line with the event id, never a stack trace in chat.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Awaitable, Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from bot.context import Context
+from bot.errors import SkillError
+from bot.events import Action, Command, Event, MemberJoined, Message, ScheduledTrigger
+from bot.replies import Reply
+from bot.roles import Role, allows, describe, parse_roles
+from bot.services import Services
+from storage.db import StorageUnavailable
+from storage.people import Person, Profile
+
+log = logging.getLogger(__name__)
+
+HandlerResult = Reply | Sequence[Reply] | None
+Handler = Callable[[Context[Any]], Awaitable[HandlerResult]]
+JobHandler = Callable[[ScheduledTrigger, Services], Awaitable[None]]
+
+STORAGE_APOLOGY = (
+    "I couldn't reach my database just now, so nothing was saved. "
+    "Please try again in a minute."
+)
+
+
+@dataclass(frozen=True)
+class CommandSpec:
+    name: str
+    handler: Handler
+    summary: str
+    usage: str = ""
+    roles: frozenset[Role] = frozenset()
+    # Typed as a plain word in a chat, a bare-only command matches only when nothing follows it,
+    # so "help me understand my 403b" stays a question instead of becoming `help`.
+    bare_only: bool = False
+
+
+@dataclass(frozen=True)
+class _Route:
+    handler: Handler
+    roles: frozenset[Role]
+    name: str
+
+
+class Router:
+    def __init__(self, services: Services) -> None:
+        self.services = services
+        self._commands: dict[str, CommandSpec] = {}
+        self._actions: dict[str, _Route] = {}
+        self._triggers: list[tuple[re.Pattern[str], _Route]] = []
+        self._free_text: _Route | None = None
+        self._member_joined: list[Handler] = []
+        self._jobs: dict[str, JobHandler] = {}
+
+    # -- registration -----------------------------------------------------------------------
+
+    def command(
+        self,
+        name: str,
+        handler: Handler,
+        *,
+        summary: str,
+        usage: str = "",
+        roles: Iterable[Role] = (),
+        bare_only: bool = False,
+    ) -> None:
+        key = name.lower()
+        if key in self._commands:
+            raise ValueError(f"command {name!r} is registered twice")
+        self._commands[key] = CommandSpec(key, handler, summary, usage, frozenset(roles), bare_only)
+
+    def action(self, action_id: str, handler: Handler, *, roles: Iterable[Role] = ()) -> None:
+        if action_id in self._actions:
+            raise ValueError(f"action {action_id!r} is registered twice")
+        self._actions[action_id] = _Route(handler, frozenset(roles), action_id)
+
+    def text_trigger(self, pattern: str, handler: Handler, *, name: str) -> None:
+        """Free text matching `pattern` (case-insensitive, whole message) goes to `handler`."""
+        self._triggers.append((re.compile(pattern, re.IGNORECASE), _Route(handler, frozenset(), name)))
+
+    def free_text(self, handler: Handler, *, name: str) -> None:
+        """The handler for any other free text (a question to the knowledge base)."""
+        self._free_text = _Route(handler, frozenset(), name)
+
+    def member_joined(self, handler: Handler) -> None:
+        self._member_joined.append(handler)
+
+    def job(self, name: str, handler: JobHandler) -> None:
+        self._jobs[name] = handler
+
+    # -- introspection ----------------------------------------------------------------------
+
+    def commands_for(self, roles: frozenset[Role]) -> list[CommandSpec]:
+        return [spec for spec in self._commands.values() if allows(roles, spec.roles)]
+
+    @property
+    def command_names(self) -> frozenset[str]:
+        return frozenset(self._commands)
+
+    @property
+    def action_ids(self) -> frozenset[str]:
+        return frozenset(self._actions)
+
+    @property
+    def answers_free_text(self) -> bool:
+        return self._free_text is not None
+
+    # -- dispatch ---------------------------------------------------------------------------
+
+    async def dispatch(self, event: Event) -> list[Reply]:
+        """Handle one event and return the replies for its conversation."""
+        route_name = "-"
+        try:
+            if isinstance(event, ScheduledTrigger):
+                await self._run_job(event)
+                return []
+            if event.redelivered_possible and not await self.services.processed.first_time(
+                event.actor.platform, event.id
+            ):
+                log.info("event=%s duplicate delivery dropped", event.id)
+                return []
+            person = await self._resolve(event)
+            route, event = self._route(event)
+            if route is None:
+                return self._unrouted(event)
+            route_name = route.name
+            ctx = Context(event, person, parse_roles(person.roles), self.services)
+            log.info(
+                "event=%s kind=%s route=%s person=%s",
+                event.id,
+                type(event).__name__,
+                route_name,
+                person.id,
+            )
+            if isinstance(event, Message):
+                log.debug("event=%s text=%r", event.id, event.text)
+            if not allows(ctx.roles, route.roles):
+                await ctx.audit("access.denied", route_name)
+                return [
+                    Reply.text(f"Sorry, that is only open to {describe(route.roles)}.", ephemeral=True)
+                ]
+            return _as_list(await route.handler(ctx))
+        except SkillError as exc:
+            log.info("event=%s route=%s refused: %s", event.id, route_name, type(exc).__name__)
+            return [Reply.text(exc.message, ephemeral=True)]
+        except StorageUnavailable as exc:
+            log.warning("event=%s route=%s storage unavailable: %s", event.id, route_name, exc)
+            return [Reply.text(STORAGE_APOLOGY, ephemeral=True)]
+        except Exception:
+            log.exception("event=%s route=%s failed", event.id, route_name)
+            return [
+                Reply.text(
+                    "Sorry, something went wrong on my side and I couldn't finish that. "
+                    f"Please try again; if it keeps happening, give IT this reference: {event.id[:12]}",
+                    ephemeral=True,
+                )
+            ]
+
+    async def _run_job(self, trigger: ScheduledTrigger) -> None:
+        handler = self._jobs.get(trigger.job)
+        if handler is None:
+            log.warning("event=%s no handler for job %s", trigger.id, trigger.job)
+            return
+        log.info("event=%s job=%s", trigger.id, trigger.job)
+        await handler(trigger, self.services)
+
+    async def _resolve(self, event: Event) -> Person:
+        actor = event.actor
+        settings = self.services.settings
+        seeds = [
+            role
+            for role, users in ((Role.HR, settings.hr_users), (Role.LEADER, settings.leader_users))
+            if actor.user_id in users
+        ]
+        return await self.services.people.resolve(
+            Profile(
+                platform=actor.platform,
+                tenant=actor.tenant,
+                user_id=actor.user_id,
+                display_name=actor.display_name,
+                email=actor.email,
+                timezone=actor.timezone,
+                locale=actor.locale,
+            ),
+            seed_roles=[role.value for role in seeds],
+        )
+
+    def _route(self, event: Event) -> tuple[_Route | None, Event]:
+        if isinstance(event, Message):
+            command = self._as_command(event)
+            if command is not None:
+                event = command
+            else:
+                text = event.text.strip()
+                for pattern, route in self._triggers:
+                    if pattern.fullmatch(text):
+                        return route, event
+                return self._free_text, event
+        if isinstance(event, Command):
+            spec = self._commands.get(event.name.lower().lstrip("/"))
+            if spec is None:
+                return None, event
+            return _Route(spec.handler, spec.roles, f"command:{spec.name}"), event
+        if isinstance(event, Action):
+            return self._actions.get(event.action_id), event
+        if isinstance(event, MemberJoined) and self._member_joined:
+            handlers = list(self._member_joined)
+
+            async def welcome(ctx: Context[Any]) -> HandlerResult:
+                replies: list[Reply] = []
+                for handler in handlers:
+                    replies.extend(_as_list(await handler(ctx)))
+                return replies
+
+            return _Route(welcome, frozenset(), "member_joined"), event
+        return None, event
+
+    def _as_command(self, message: Message) -> Command | None:
+        """`ask …`, `/ideas list` or `help` typed in a chat is the command of that name."""
+        words = message.text.strip().split(maxsplit=1)
+        if not words:
+            return None
+        first = words[0].lower()
+        spec = self._commands.get(first.lstrip("/"))
+        rest = words[1].strip() if len(words) > 1 else ""
+        if spec is None and first.startswith("/") and len(first) > 1:
+            name = first[1:]  # an unknown slash command: say so rather than treat it as a question
+        elif spec is None or (spec.bare_only and rest):
+            return None
+        else:
+            name = spec.name
+        return Command(
+            id=message.id,
+            actor=message.actor,
+            conversation=message.conversation,
+            received_at=message.received_at,
+            name=name,
+            text=rest,
+        )
+
+    def _unrouted(self, event: Event) -> list[Reply]:
+        if isinstance(event, Command):
+            text = (
+                f"I don't know the command `{event.name}`. Type `help` to see what I can do."
+            )
+        elif isinstance(event, Action):
+            text = "That button no longer works. Type `help` to start again."
+        elif isinstance(event, Message):
+            text = "I'm not sure what you mean. Type `help` to see what I can do."
+        else:
+            return []
+        return [Reply.text(text, ephemeral=True)]
+
+
+def _as_list(result: HandlerResult) -> list[Reply]:
+    if result is None:
+        return []
+    if isinstance(result, Reply):
+        return [result]
+    return list(result)

@@ -1,0 +1,45 @@
+"""The running bot without any transport: services, migrated storage and the skill router.
+
+`breakroom serve`, `breakroom chat` and the tests all start from here, so they run the same
+skills on the same storage in the same way.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+import skills
+from bot.router import Router
+from bot.services import Services
+from bot.settings import Settings
+from storage.db import Database
+from storage.migrate import upgrade
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Runtime:
+    services: Services
+    router: Router
+
+    @property
+    def settings(self) -> Settings:
+        return self.services.settings
+
+    async def close(self) -> None:
+        await self.services.database.dispose()
+
+
+async def start_runtime(settings: Settings, *, migrate: bool | None = None) -> Runtime:
+    """Build the runtime; migrations run when `migrate` is true, or by default on SQLite, where
+    the embedded database must work with no separate set-up step."""
+    database = Database(settings.database_url)
+    if migrate if migrate is not None else database.is_sqlite:
+        await upgrade(database)
+        log.info("database schema is up to date")
+    services = Services.build(settings, database)
+    router = Router(services)
+    skills.install(router)
+    return Runtime(services=services, router=router)

@@ -1,0 +1,45 @@
+"""Everything a skill may use, built once by the composition root and handed to the router."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from bot.messenger import Outbound
+from bot.settings import Settings
+from storage.audit import AuditLog
+from storage.conversations import ConversationStore
+from storage.db import Database
+from storage.people import PeopleRepository
+from storage.processed import ProcessedEvents
+
+
+def _utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass
+class Services:
+    settings: Settings
+    database: Database
+    people: PeopleRepository
+    audit: AuditLog
+    processed: ProcessedEvents
+    conversations: ConversationStore
+    outbound: Outbound
+    clock: Callable[[], datetime] = field(default=_utcnow)
+
+    @classmethod
+    def build(cls, settings: Settings, database: Database | None = None) -> Services:
+        db = database or Database(settings.database_url)
+        people = PeopleRepository(db)
+        return cls(
+            settings=settings,
+            database=db,
+            people=people,
+            audit=AuditLog(db),
+            processed=ProcessedEvents(db),
+            conversations=ConversationStore(db),
+            outbound=Outbound(people),
+        )

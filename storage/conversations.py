@@ -1,0 +1,36 @@
+"""Conversation references kept for proactive messages (Teams needs one to send at all)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+
+from storage.db import Database
+from storage.models import ConversationRefRow
+
+
+class ConversationStore:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def save(self, platform: str, address: str, data: dict[str, Any]) -> None:
+        async with self._db.transaction() as session:
+            row = await session.scalar(
+                select(ConversationRefRow).where(
+                    ConversationRefRow.platform == platform, ConversationRefRow.address == address
+                )
+            )
+            if row is None:
+                session.add(ConversationRefRow(platform=platform, address=address, data=data))
+            elif row.data != data:
+                row.data = data
+
+    async def load(self, platform: str, address: str) -> dict[str, Any] | None:
+        async with self._db.transaction() as session:
+            row = await session.scalar(
+                select(ConversationRefRow).where(
+                    ConversationRefRow.platform == platform, ConversationRefRow.address == address
+                )
+            )
+            return None if row is None else dict(row.data)

@@ -1,0 +1,179 @@
+"""People, their platform identities and their roles."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.db import Database
+from storage.models import IdentityRow, PersonRow, RoleGrantRow
+
+
+@dataclass(frozen=True)
+class Identity:
+    id: int
+    person_id: int
+    platform: str
+    tenant: str
+    user_id: str
+    reachable: bool = True
+
+
+@dataclass(frozen=True)
+class Person:
+    id: int
+    display_name: str
+    roles: frozenset[str]
+    email: str | None = None
+    department: str | None = None
+    unit: str | None = None
+    timezone: str | None = None
+    locale: str | None = None
+
+
+@dataclass(frozen=True)
+class Profile:
+    """What a platform tells us about a person; `None` fields leave stored values alone."""
+
+    platform: str
+    tenant: str
+    user_id: str
+    display_name: str = ""
+    email: str | None = None
+    timezone: str | None = None
+    locale: str | None = None
+    department: str | None = None
+    unit: str | None = None
+
+
+class PeopleRepository:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def resolve(self, profile: Profile, *, seed_roles: Iterable[str] = ()) -> Person:
+        """The person behind a platform identity, created on first contact.
+
+        Profile details refresh the stored ones, and `seed_roles` (from configuration) are
+        granted if missing, so a configured HR user has the role from their first message.
+        """
+        async with self._db.transaction() as session:
+            identity = await session.scalar(
+                select(IdentityRow).where(
+                    IdentityRow.platform == profile.platform,
+                    IdentityRow.tenant == profile.tenant,
+                    IdentityRow.user_id == profile.user_id,
+                )
+            )
+            if identity is None:
+                person = PersonRow(display_name=profile.display_name or profile.user_id)
+                session.add(person)
+                await session.flush()
+                identity = IdentityRow(
+                    person_id=person.id,
+                    platform=profile.platform,
+                    tenant=profile.tenant,
+                    user_id=profile.user_id,
+                )
+                session.add(identity)
+            else:
+                loaded = await session.get(PersonRow, identity.person_id)
+                assert loaded is not None
+                person = loaded
+                identity.unreachable_at = None
+            _apply_profile(person, profile)
+            await session.flush()
+            roles = await _roles(session, person.id)
+            for role in set(seed_roles) - roles:
+                session.add(RoleGrantRow(person_id=person.id, role=role, granted_by="config"))
+                roles.add(role)
+            return _person(person, roles)
+
+    async def get(self, person_id: int) -> Person | None:
+        async with self._db.transaction() as session:
+            row = await session.get(PersonRow, person_id)
+            if row is None:
+                return None
+            return _person(row, await _roles(session, person_id))
+
+    async def identities(self, person_id: int) -> list[Identity]:
+        async with self._db.transaction() as session:
+            rows = await session.scalars(
+                select(IdentityRow).where(IdentityRow.person_id == person_id).order_by(IdentityRow.id)
+            )
+            return [_identity(row) for row in rows]
+
+    async def find_identity(self, platform: str, user_id: str) -> Identity | None:
+        async with self._db.transaction() as session:
+            row = await session.scalar(
+                select(IdentityRow)
+                .where(IdentityRow.platform == platform, IdentityRow.user_id == user_id)
+                .limit(1)
+            )
+            return None if row is None else _identity(row)
+
+    async def mark_unreachable(self, identity_id: int) -> None:
+        async with self._db.transaction() as session:
+            await session.execute(
+                update(IdentityRow)
+                .where(IdentityRow.id == identity_id)
+                .values(unreachable_at=datetime.now(UTC))
+            )
+
+    async def grant(self, person_id: int, role: str, *, granted_by: str) -> bool:
+        """Grant a role; False when the person already had it."""
+        async with self._db.transaction() as session:
+            if await session.get(RoleGrantRow, (person_id, role)) is not None:
+                return False
+            session.add(RoleGrantRow(person_id=person_id, role=role, granted_by=granted_by))
+            return True
+
+    async def revoke(self, person_id: int, role: str) -> bool:
+        async with self._db.transaction() as session:
+            result = await session.execute(
+                delete(RoleGrantRow).where(
+                    RoleGrantRow.person_id == person_id, RoleGrantRow.role == role
+                )
+            )
+            return bool(getattr(result, "rowcount", 0))
+
+
+def _apply_profile(person: PersonRow, profile: Profile) -> None:
+    if profile.display_name:
+        person.display_name = profile.display_name
+    for name in ("email", "timezone", "locale", "department", "unit"):
+        value = getattr(profile, name)
+        if value is not None:
+            setattr(person, name, value)
+
+
+async def _roles(session: AsyncSession, person_id: int) -> set[str]:
+    rows = await session.scalars(select(RoleGrantRow.role).where(RoleGrantRow.person_id == person_id))
+    return set(rows)
+
+
+def _person(row: PersonRow, roles: Iterable[str]) -> Person:
+    return Person(
+        id=row.id,
+        display_name=row.display_name,
+        roles=frozenset(roles),
+        email=row.email,
+        department=row.department,
+        unit=row.unit,
+        timezone=row.timezone,
+        locale=row.locale,
+    )
+
+
+def _identity(row: IdentityRow) -> Identity:
+    return Identity(
+        id=row.id,
+        person_id=row.person_id,
+        platform=row.platform,
+        tenant=row.tenant,
+        user_id=row.user_id,
+        reachable=row.unreachable_at is None,
+    )

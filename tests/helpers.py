@@ -1,0 +1,29 @@
+"""Builders for neutral events, so tests read as what a person did."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.events import Action, Actor, Command, ConversationKind, ConversationRef, Message
+
+TENANT = "T-test"
+
+
+def actor(user: str = "U-nurse", platform: str = "console", **extra: Any) -> Actor:
+    return Actor(platform=platform, tenant=TENANT, user_id=user, display_name=user, **extra)
+
+
+def dm(platform: str = "console") -> ConversationRef:
+    return ConversationRef(platform=platform, kind=ConversationKind.DIRECT)
+
+
+def message(text: str, user: str = "U-nurse", **kw: Any) -> Message:
+    return Message(actor=actor(user), conversation=dm(), text=text, **kw)
+
+
+def command(name: str, text: str = "", user: str = "U-nurse", **kw: Any) -> Command:
+    return Command(actor=actor(user), conversation=dm(), name=name, text=text, **kw)
+
+
+def action(action_id: str, value: str = "", user: str = "U-nurse", **kw: Any) -> Action:
+    return Action(actor=actor(user), conversation=dm(), action_id=action_id, value=value, **kw)

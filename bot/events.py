@@ -15,7 +15,6 @@ from enum import StrEnum
 from typing import Any
 
 
-
 class Platform(StrEnum):
     SLACK = "slack"
     TEAMS = "teams"
@@ -115,5 +114,7 @@ class ScheduledTrigger(Event):
     payload: Mapping[str, Any] = field(default_factory=dict, compare=False)
 
 
-SYSTEM_ACTOR = Actor(platform="system", tenant="local", user_id="breakroom", display_name="Breakroom")
+SYSTEM_ACTOR = Actor(
+    platform="system", tenant="local", user_id="breakroom", display_name="Breakroom"
+)
 SYSTEM_CONVERSATION = ConversationRef(platform="system")

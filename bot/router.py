@@ -29,8 +29,7 @@ Handler = Callable[[Context[Any]], Awaitable[HandlerResult]]
 JobHandler = Callable[[ScheduledTrigger, Services], Awaitable[None]]
 
 STORAGE_APOLOGY = (
-    "I couldn't reach my database just now, so nothing was saved. "
-    "Please try again in a minute."
+    "I couldn't reach my database just now, so nothing was saved. Please try again in a minute."
 )
 
 
@@ -87,7 +86,9 @@ class Router:
 
     def text_trigger(self, pattern: str, handler: Handler, *, name: str) -> None:
         """Free text matching `pattern` (case-insensitive, whole message) goes to `handler`."""
-        self._triggers.append((re.compile(pattern, re.IGNORECASE), _Route(handler, frozenset(), name)))
+        self._triggers.append(
+            (re.compile(pattern, re.IGNORECASE), _Route(handler, frozenset(), name))
+        )
 
     def free_text(self, handler: Handler, *, name: str) -> None:
         """The handler for any other free text (a question to the knowledge base)."""
@@ -148,7 +149,9 @@ class Router:
             if not allows(ctx.roles, route.roles):
                 await ctx.audit("access.denied", route_name)
                 return [
-                    Reply.text(f"Sorry, that is only open to {describe(route.roles)}.", ephemeral=True)
+                    Reply.text(
+                        f"Sorry, that is only open to {describe(route.roles)}.", ephemeral=True
+                    )
                 ]
             return _as_list(await route.handler(ctx))
         except SkillError as exc:
@@ -162,7 +165,8 @@ class Router:
             return [
                 Reply.text(
                     "Sorry, something went wrong on my side and I couldn't finish that. "
-                    f"Please try again; if it keeps happening, give IT this reference: {event.id[:12]}",
+                    "Please try again; if it keeps happening, give IT this reference: "
+                    f"{event.id[:12]}",
                     ephemeral=True,
                 )
             ]
@@ -251,9 +255,7 @@ class Router:
 
     def _unrouted(self, event: Event) -> list[Reply]:
         if isinstance(event, Command):
-            text = (
-                f"I don't know the command `{event.name}`. Type `help` to see what I can do."
-            )
+            text = f"I don't know the command `{event.name}`. Type `help` to see what I can do."
         elif isinstance(event, Action):
             text = "That button no longer works. Type `help` to start again."
         elif isinstance(event, Message):

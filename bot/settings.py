@@ -116,10 +116,17 @@ def _check_combinations(s: Settings) -> None:
         and not s.microsoft_app_password
         and s.microsoft_app_type != "UserAssignedMSI"
     ):
-        raise SettingsError("MICROSOFT_APP_PASSWORD is missing: it is required with MICROSOFT_APP_ID")
-    if s.microsoft_app_type == "SingleTenant" and s.microsoft_app_id and not s.microsoft_app_tenant_id:
         raise SettingsError(
-            "MICROSOFT_APP_TENANT_ID is missing: it is required when MICROSOFT_APP_TYPE=SingleTenant"
+            "MICROSOFT_APP_PASSWORD is missing: it is required with MICROSOFT_APP_ID"
+        )
+    if (
+        s.microsoft_app_type == "SingleTenant"
+        and s.microsoft_app_id
+        and not s.microsoft_app_tenant_id
+    ):
+        raise SettingsError(
+            "MICROSOFT_APP_TENANT_ID is missing: "
+            "it is required when MICROSOFT_APP_TYPE=SingleTenant"
         )
 
 
@@ -157,7 +164,8 @@ def parse_database_url(raw: str) -> str:
         url = url.set(drivername="postgresql+asyncpg")
     elif driver not in ("sqlite+aiosqlite", "postgresql+asyncpg"):
         raise ValueError(
-            f"database driver {driver!r} is not supported; use sqlite+aiosqlite or postgresql+asyncpg"
+            f"database driver {driver!r} is not supported; "
+            "use sqlite+aiosqlite or postgresql+asyncpg"
         )
     if url.drivername == "postgresql+asyncpg" and not url.database:
         raise ValueError("the PostgreSQL URL names no database (…/dbname at the end)")
@@ -183,7 +191,7 @@ def _port(raw: str) -> int:
     except ValueError:
         raise ValueError(f"{raw!r} is not a port number") from None
     if not 0 <= port <= 65535:
-        raise ValueError(f"{port} is outside 0–65535")
+        raise ValueError(f"{port} is outside 0-65535")
     return port
 
 
@@ -197,7 +205,8 @@ def _log_level(raw: str) -> str:
 def _timezone(raw: str) -> str:
     try:
         ZoneInfo(raw)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        # OSError: a tzdata directory such as "America" opens as IsADirectoryError.
         raise ValueError(f"{raw!r} is not an IANA time zone such as America/Chicago") from None
     return raw
 

@@ -8,7 +8,12 @@ from typing import Any
 
 from sqlalchemy import event, text
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.ext.asyncio import (
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
 
 
 class StorageUnavailable(Exception):
@@ -18,7 +23,9 @@ class StorageUnavailable(Exception):
 class Database:
     """Owns the engine. Repositories borrow sessions from it; nothing else does."""
 
-    def __init__(self, url: str, *, connect_timeout: float = 5.0, schema: str | None = None) -> None:
+    def __init__(
+        self, url: str, *, connect_timeout: float = 5.0, schema: str | None = None
+    ) -> None:
         self.url = url
         self.is_sqlite = url.startswith("sqlite")
         kwargs: dict[str, Any] = {"pool_pre_ping": True}

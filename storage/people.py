@@ -102,7 +102,9 @@ class PeopleRepository:
     async def identities(self, person_id: int) -> list[Identity]:
         async with self._db.transaction() as session:
             rows = await session.scalars(
-                select(IdentityRow).where(IdentityRow.person_id == person_id).order_by(IdentityRow.id)
+                select(IdentityRow)
+                .where(IdentityRow.person_id == person_id)
+                .order_by(IdentityRow.id)
             )
             return [_identity(row) for row in rows]
 
@@ -151,7 +153,9 @@ def _apply_profile(person: PersonRow, profile: Profile) -> None:
 
 
 async def _roles(session: AsyncSession, person_id: int) -> set[str]:
-    rows = await session.scalars(select(RoleGrantRow.role).where(RoleGrantRow.person_id == person_id))
+    rows = await session.scalars(
+        select(RoleGrantRow.role).where(RoleGrantRow.person_id == person_id)
+    )
     return set(rows)
 
 

@@ -24,8 +24,15 @@ SHARED_EVAL = REPO.parent / "shared" / "eval"
 
 @pytest.fixture(autouse=True)
 def _no_proxies(monkeypatch: pytest.MonkeyPatch) -> None:
-    """slack_sdk reads HTTP(S)_PROXY and ignores NO_PROXY; loopback fakes must be reached directly."""
-    for name in ("HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy", "ALL_PROXY", "all_proxy"):
+    """slack_sdk reads HTTP(S)_PROXY and ignores NO_PROXY; clear them so loopback fakes work."""
+    for name in (
+        "HTTP_PROXY",
+        "HTTPS_PROXY",
+        "http_proxy",
+        "https_proxy",
+        "ALL_PROXY",
+        "all_proxy",
+    ):
         monkeypatch.delenv(name, raising=False)
 
 
@@ -97,3 +104,22 @@ def messenger(runtime: Runtime) -> RecordingMessenger:
     fake = RecordingMessenger()
     runtime.services.outbound.register(fake)
     return fake
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Say plainly whether the PostgreSQL half of the storage tests ran, for CI logs."""
+    reports = [
+        report
+        for outcome in ("passed", "failed", "skipped")
+        for report in terminalreporter.stats.get(outcome, [])
+        if getattr(report, "when", "") in ("call", "setup") and "postgres" in report.keywords
+    ]
+    ran = {r.nodeid for r in reports if r.when == "call" and r.outcome in ("passed", "failed")}
+    if not reports:
+        return
+    if ran:
+        terminalreporter.write_line(f"PostgreSQL tests ran: {len(ran)} (on {POSTGRES_URL})")
+    else:
+        terminalreporter.write_line(
+            "PostgreSQL tests skipped: set BREAKROOM_TEST_DATABASE_URL to run them"
+        )

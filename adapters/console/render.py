@@ -5,7 +5,18 @@ from __future__ import annotations
 import tempfile
 from dataclasses import dataclass, field
 
-from bot.replies import Button, Buttons, Choice, Divider, Facts, Form, Image, Reply, Text, plain_text
+from bot.replies import (
+    Button,
+    Buttons,
+    Choice,
+    Divider,
+    Facts,
+    Form,
+    Image,
+    Reply,
+    Text,
+    plain_text,
+)
 
 RULE = "─" * 40
 
@@ -42,8 +53,10 @@ def render(reply: Reply) -> Rendered:
         elif isinstance(block, Choice):
             lines.append(block.label)
             if block.low_label or block.high_label:
-                lines.append(f"  ({block.options[0].label} = {block.low_label}, "
-                             f"{block.options[-1].label} = {block.high_label})")
+                lines.append(
+                    f"  ({block.options[0].label} = {block.low_label}, "
+                    f"{block.options[-1].label} = {block.high_label})"
+                )
             choices = []
             for option in block.options:
                 out.picks.append(Pick(block.action_id, option.value))

@@ -1,0 +1,1 @@
+"""The core: settings, neutral events and replies, router, roles, app factory, CLI."""

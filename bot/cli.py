@@ -9,6 +9,7 @@ import dataclasses
 import logging
 import sys
 from collections.abc import Callable, Coroutine, Sequence
+from pathlib import Path
 from typing import Any
 
 from bot.logs import configure_logging
@@ -71,6 +72,23 @@ def _parser() -> argparse.ArgumentParser:
     )
     chat.set_defaults(run=_chat)
 
+    ask = sub.add_parser("ask", help="answer questions read one per line from standard input")
+    ask.add_argument("--kb", type=Path, help="knowledge base folder (default: the configured one)")
+    ask.add_argument("--json", action="store_true", help="write one JSON object per line")
+    ask.set_defaults(run=_ask)
+
+    kb = sub.add_parser("kb", help="knowledge base tools")
+    kb_sub = kb.add_subparsers(dest="kb_command", required=True, metavar="ACTION")
+    check = kb_sub.add_parser("check", help="report every problem in a knowledge base")
+    check.add_argument("source", type=Path, metavar="DIR", help="folder of articles, or a CSV")
+    check.set_defaults(run=_kb_check)
+
+    redact = sub.add_parser("redact", help="screen text read from standard input for PHI")
+    redact.add_argument(
+        "--json", action="store_true", help='read and write JSON Lines ({"text": ...})'
+    )
+    redact.set_defaults(run=_redact)
+
     db = sub.add_parser("db", help="database maintenance")
     db_sub = db.add_subparsers(dest="db_command", required=True, metavar="ACTION")
     db_sub.add_parser("upgrade", help="apply database migrations").set_defaults(run=_db_upgrade)
@@ -96,7 +114,9 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
             access_log=None,
         )
     except OSError as exc:
-        raise CommandFailed(f"cannot listen on {settings.host}:{settings.port}: {exc.strerror}") from None
+        raise CommandFailed(
+            f"cannot listen on {settings.host}:{settings.port}: {exc.strerror}"
+        ) from None
     return 0
 
 
@@ -131,3 +151,60 @@ def _db_upgrade(args: argparse.Namespace, settings: Settings) -> int:
         return 0
 
     return _run(run)
+
+
+def _ask(args: argparse.Namespace, settings: Settings) -> int:
+    import json
+
+    from skills.knowledge.library import KnowledgeLibrary, bundled_kb
+
+    source = args.kb or settings.kb_dir or bundled_kb()
+    library = KnowledgeLibrary(source)
+    if not library.article_count:
+        raise CommandFailed(f"no usable articles in {source} (try `breakroom kb check {source}`)")
+    retriever = library.retriever()
+    for line in sys.stdin:
+        question = line.strip()
+        if not question:
+            continue
+        answer = retriever.answer(question)
+        best = answer.best
+        if args.json:
+            record = {
+                "question": question,
+                "answered": answer.answered,
+                "article_id": best.article.id if best else None,
+                "title": best.article.title if best else None,
+                "score": round(answer.confidence, 4),
+                "alternatives": [hit.article.id for hit in answer.hits[1:]],
+            }
+            print(json.dumps(record, ensure_ascii=False), flush=True)
+        else:
+            verdict = "answer" if answer.answered else "not sure"
+            title = best.article.title if best else "-"
+            print(f"{verdict} ({answer.confidence:.2f}): {title}", flush=True)
+    return 0
+
+
+def _kb_check(args: argparse.Namespace, settings: Settings) -> int:
+    from skills.knowledge.articles import load
+
+    loaded = load(args.source)
+    for problem in loaded.problems:
+        print(problem)
+    count = len(loaded.problems)
+    summary = f"{len(loaded.articles)} article(s) loaded, {count} problem(s)"
+    print(summary, file=sys.stderr if count else sys.stdout)
+    return 1 if count else 0
+
+
+def _redact(args: argparse.Namespace, settings: Settings) -> int:
+    from skills.phi import redact
+    from skills.phi.jsonl import redact_stream
+
+    if args.json:
+        redact_stream(sys.stdin, sys.stdout)
+        return 0
+    for line in sys.stdin:
+        print(redact(line.rstrip("\n")).text, flush=True)
+    return 0

@@ -27,8 +27,8 @@ async def _help_for(runtime: Runtime, user: str, role: Role | None = None) -> st
 
 
 async def test_help_lists_commands_by_role(runtime: Runtime) -> None:
-    runtime.router.command("ideas", noop, summary="Read idea summaries", roles=[Role.LEADER])
-    runtime.router.command("pulse", noop, summary="Schedule pulse surveys", roles=[Role.HR])
+    runtime.router.command("digest", noop, summary="Read idea summaries", roles=[Role.LEADER])
+    runtime.router.command("surveys", noop, summary="Schedule pulse surveys", roles=[Role.HR])
 
     employee = await _help_for(runtime, "U-emp")
     assert "help" in employee

@@ -15,13 +15,17 @@ from bot.roles import Role
 from bot.router import STORAGE_APOLOGY, Router
 from bot.runtime import Runtime
 from bot.services import Services
+from skills import help as help_skill
 from storage.db import StorageUnavailable
 from tests.helpers import action, actor, command, dm, message
 
 
 @pytest.fixture
 def router(runtime: Runtime) -> Router:
-    return runtime.router
+    """A router with only `help`, so tests register whatever commands they need."""
+    bare = Router(runtime.services)
+    help_skill.setup(bare)
+    return bare
 
 
 def texts(replies: list[Reply]) -> str:
@@ -81,8 +85,9 @@ async def test_unknown_commands_are_named(router: Router) -> None:
     assert "`frobnicate`" in texts(await router.dispatch(message("/frobnicate now")))
 
 
-async def test_roles_are_checked_in_the_core_and_refusals_audited(runtime: Runtime) -> None:
-    router = runtime.router
+async def test_roles_are_checked_in_the_core_and_refusals_audited(
+    runtime: Runtime, router: Router
+) -> None:
     router.command("ideas", echo, summary="ideas", roles=[Role.LEADER])
     refused = await router.dispatch(command("ideas", "summary", user="U-employee"))
     assert "only open to leader" in texts(refused)
@@ -97,13 +102,11 @@ async def test_roles_are_checked_in_the_core_and_refusals_audited(runtime: Runti
     )
 
 
-async def test_admins_pass_every_role_check(runtime: Runtime) -> None:
-    runtime.router.command("pulse", echo, summary="pulse", roles=[Role.HR])
+async def test_admins_pass_every_role_check(runtime: Runtime, router: Router) -> None:
+    router.command("pulse", echo, summary="pulse", roles=[Role.HR])
     person = await runtime.services.people.resolve(_profile("U-admin"))
     await runtime.services.people.grant(person.id, Role.ADMIN.value, granted_by="test")
-    assert texts(await runtime.router.dispatch(command("pulse", "list", user="U-admin"))) == (
-        "pulse:list"
-    )
+    assert texts(await router.dispatch(command("pulse", "list", user="U-admin"))) == ("pulse:list")
 
 
 async def test_configured_hr_users_are_seeded_with_the_role(make_settings: Any) -> None:
@@ -111,11 +114,12 @@ async def test_configured_hr_users_are_seeded_with_the_role(make_settings: Any) 
 
     rt = await start_runtime(make_settings(BREAKROOM_HR_USERS="U-hr1, U-hr2"))
     try:
-        rt.router.command("pulse", echo, summary="pulse", roles=[Role.HR])
-        assert texts(await rt.router.dispatch(command("pulse", "list", user="U-hr2"))) == (
+        router = Router(rt.services)
+        router.command("pulse", echo, summary="pulse", roles=[Role.HR])
+        assert texts(await router.dispatch(command("pulse", "list", user="U-hr2"))) == (
             "pulse:list"
         )
-        assert "only open to HR" in texts(await rt.router.dispatch(command("pulse", user="U-x")))
+        assert "only open to HR" in texts(await router.dispatch(command("pulse", user="U-x")))
     finally:
         await rt.close()
 

@@ -1,0 +1,196 @@
+"""PHI redaction on the dev set: our redactor beside a handful of plain regular expressions.
+
+    python bench/phi_redaction.py [--data PATH] [--errors]
+
+Per entity type: recall (a gold span counts as found when a predicted span of the same type
+overlaps it), exact-span recall, precision, and type-agnostic recall (any tag over it hides the
+identifier). Then the share of clean texts (no gold entities) that were changed, and throughput.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import time
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from skills.phi import redact
+
+DEFAULT_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "eval" / "phi-dev.jsonl"
+TYPES = ("NAME", "DATE", "MRN", "PHONE", "ID", "EMAIL", "SSN", "ADDRESS")
+
+Span = tuple[str, int, int]
+Redactor = Callable[[str], list[Span]]
+
+_BASELINE = [
+    ("EMAIL", re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")),
+    ("SSN", re.compile(r"\b\d{3}-\d{2}-\d{4}\b")),
+    ("PHONE", re.compile(r"(?:\+?1[\s.-]?)?(?:\(\d{3}\)\s?|\b\d{3}[\s.-])\d{3}[\s.-]\d{4}\b")),
+    ("DATE", re.compile(r"\b\d{1,2}/\d{1,2}(?:/\d{2,4})?\b|\b\d{4}-\d{2}-\d{2}\b")),
+    ("MRN", re.compile(r"\b\d{7,10}\b")),
+]
+
+
+def baseline(text: str) -> list[Span]:
+    """The plain-regex redactor: first pattern to claim a stretch of text keeps it."""
+    spans: list[Span] = []
+    for kind, pattern in _BASELINE:
+        for m in pattern.finditer(text):
+            if all(m.end() <= s or e <= m.start() for _, s, e in spans):
+                spans.append((kind, m.start(), m.end()))
+    return sorted(spans, key=lambda s: s[1])
+
+
+def ours(text: str) -> list[Span]:
+    return [(e.type, e.start, e.end) for e in redact(text).entities]
+
+
+@dataclass
+class Row:
+    text: str
+    gold: list[Span]
+
+
+@dataclass
+class Score:
+    gold: Counter[str] = field(default_factory=Counter)
+    found: Counter[str] = field(default_factory=Counter)  # a same-type prediction overlaps
+    exact: Counter[str] = field(default_factory=Counter)  # a same-type prediction matches
+    hidden: Counter[str] = field(default_factory=Counter)  # any prediction overlaps
+    predicted: Counter[str] = field(default_factory=Counter)
+    correct: Counter[str] = field(default_factory=Counter)
+    clean: int = 0
+    clean_changed: int = 0
+    seconds: float = 0.0
+    texts: int = 0
+    errors: list[str] = field(default_factory=list)
+
+
+def _ratio(a: int, b: int) -> float:
+    return a / b if b else float("nan")
+
+
+def _overlaps(a: Span, b: Span) -> bool:
+    return a[1] < b[2] and b[1] < a[2]
+
+
+def load(path: Path) -> list[Row]:
+    rows = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            raw = json.loads(line)
+            gold = [(str(g["type"]), int(g["start"]), int(g["end"])) for g in raw["entities"]]
+            rows.append(Row(str(raw["text"]), gold))
+    return rows
+
+
+def evaluate(rows: Sequence[Row], redactor: Redactor, min_seconds: float) -> Score:
+    score = Score()
+    for row in rows:
+        text, gold = row.text, row.gold
+        pred = redactor(text)
+        if not gold:
+            score.clean += 1
+            score.clean_changed += bool(pred)
+            score.errors += [f"FP {p[0]:7} {text[p[1] : p[2]]!r} in {text!r}" for p in pred]
+        for g in gold:
+            score.gold[g[0]] += 1
+            same = [p for p in pred if p[0] == g[0] and _overlaps(p, g)]
+            score.found[g[0]] += bool(same)
+            score.exact[g[0]] += any(p[1:] == g[1:] for p in same)
+            score.hidden[g[0]] += any(_overlaps(p, g) for p in pred)
+            if not same:
+                score.errors.append(f"MISS {g[0]:7} {text[g[1] : g[2]]!r} in {text!r}")
+            elif not any(p[1:] == g[1:] for p in same):
+                got = [text[p[1] : p[2]] for p in same]
+                score.errors.append(f"SPAN {g[0]:7} {text[g[1] : g[2]]!r} got {got} in {text!r}")
+        for p in pred:
+            score.predicted[p[0]] += 1
+            hit = any(g[0] == p[0] and _overlaps(p, g) for g in gold)
+            score.correct[p[0]] += hit
+            if gold and not hit:
+                score.errors.append(f"FP {p[0]:7} {text[p[1] : p[2]]!r} in {text!r}")
+    score.seconds, score.texts = _throughput([r.text for r in rows], redactor, min_seconds)
+    return score
+
+
+def _throughput(texts: list[str], redactor: Redactor, min_seconds: float) -> tuple[float, int]:
+    done, start = 0, time.perf_counter()
+    while True:
+        for text in texts:
+            redactor(text)
+        done += len(texts)
+        elapsed = time.perf_counter() - start
+        if elapsed >= min_seconds:
+            return elapsed, done
+
+
+def _fmt(x: float) -> str:
+    return "  -  " if x != x else f"{x:5.3f}"
+
+
+def _times(a: float, b: float) -> str:
+    if a != a or b != b:
+        return "-"
+    return "inf" if b == 0 else f"{a / b:.2f}x"
+
+
+def _figures(s: Score, kind: str) -> tuple[int, float, float, float, float]:
+    """gold count, recall, exact-span recall, precision, type-agnostic recall."""
+    if kind == "ALL":
+        g, f, x, h = (sum(c.values()) for c in (s.gold, s.found, s.exact, s.hidden))
+        p, c = sum(s.predicted.values()), sum(s.correct.values())
+    else:
+        g, f, x, h = s.gold[kind], s.found[kind], s.exact[kind], s.hidden[kind]
+        p, c = s.predicted[kind], s.correct[kind]
+    return g, _ratio(f, g), _ratio(x, g), _ratio(c, p), _ratio(h, g)
+
+
+def report(ours_score: Score, base: Score) -> None:
+    print(
+        f"{'type':8} {'gold':>4} | {'ours: recall exact  prec   any':>31} | "
+        f"{'baseline: recall exact  prec   any':>35} | recall ratio"
+    )
+    for kind in (*TYPES, "ALL"):
+        g, r, x, p, h = _figures(ours_score, kind)
+        _, br, bx, bp, bh = _figures(base, kind)
+        print(
+            f"{kind:8} {g:4d} | {_fmt(r):>13} {_fmt(x)} {_fmt(p)} {_fmt(h)} | "
+            f"{_fmt(br):>17} {_fmt(bx)} {_fmt(bp)} {_fmt(bh)} | {_times(r, br):>12}"
+        )
+    print()
+    for name, s in (("ours", ours_score), ("baseline", base)):
+        print(
+            f"{name:8} clean texts changed: {s.clean_changed}/{s.clean} "
+            f"({_fmt(_ratio(s.clean_changed, s.clean))})   "
+            f"throughput: {s.texts / s.seconds:,.0f} texts/s "
+            f"({1e6 * s.seconds / s.texts:.0f} µs/text)"
+        )
+    speed = (ours_score.texts / ours_score.seconds) / (base.texts / base.seconds)
+    print(f"throughput ratio ours/baseline: {speed:.2f}x")
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(
+        description="PHI redaction on the dev set, beside plain regexes"
+    )
+    parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    parser.add_argument("--errors", action="store_true", help="list misses and false positives")
+    parser.add_argument("--seconds", type=float, default=1.0, help="minimum timing per redactor")
+    args = parser.parse_args(argv)
+    rows = load(args.data)
+    redact("warm up: load the name lists before timing")
+    ours_score = evaluate(rows, ours, args.seconds)
+    base = evaluate(rows, baseline, args.seconds)
+    print(f"{args.data} — {len(rows)} texts, {ours_score.clean} without PHI\n")
+    report(ours_score, base)
+    if args.errors:
+        print("\n" + "\n".join(ours_score.errors))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,231 @@
+"""Question-answering accuracy and latency: our Retriever against plain BM25, in one run.
+
+    python bench/qa_accuracy.py [--kb DIR --questions TSV]
+
+With no arguments it measures three question sets, each against its own knowledge base:
+
+- dev: the shared evaluation questions (`../shared/eval/questions-dev.tsv`) on the Riverbend
+  knowledge base (`../shared/eval/kb`);
+- paraphrases: the project's own situational phrasings for that knowledge base
+  (`tests/data/eval_kb_paraphrases.tsv`), written apart from the dev questions;
+- sample KB: the project's own questions for the bundled Lakeside sample knowledge base
+  (`tests/data/sample_kb_questions.tsv` on `skills/knowledge/sample_kb`), a second knowledge
+  base that shows whether anything is tuned to the first one.
+
+A set whose files are missing (the shared folder is not beside the checkout) is skipped. With
+`--kb` and `--questions`, only that set is measured.
+
+A questions file has one `question<TAB>expected article id` per line, `none` for a question
+the bot should hand to HR. Reported, for each system:
+
+- top-1, top-3: share of in-scope questions whose expected article is first / in the first three,
+  on ranking alone (whether or not the system would answer);
+- answered correctly: in-scope, answered, and the first hit is right (what staff experience);
+- false abstention: share of in-scope questions not answered;
+- out-of-scope declined: share of `none` questions not answered;
+- median and p95 latency per question, in milliseconds.
+
+The baseline is plain BM25 (Lucene IDF, k1 1.5, b 0.75): lowercase word tokens minus English stop
+words, one document per article made of title, questions, tags and body, no stemming, synonyms or
+typo handling. Its score cut-off is the one that maximises its own accuracy on this very question
+set (in-scope answered right, or out-of-scope declined), which flatters the baseline: ours uses
+its fixed, documented `DEFAULT_CUTOFF`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import re
+import statistics
+import time
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from skills.knowledge.articles import Article, load
+from skills.knowledge.search import Retriever
+from skills.knowledge.text import STOP_WORDS
+
+ROOT = Path(__file__).resolve().parents[1]
+EVAL = ROOT.parent / "shared" / "eval"
+DATA = ROOT / "tests" / "data"
+SAMPLE_KB = ROOT / "skills" / "knowledge" / "sample_kb"
+SETS = (
+    ("dev", EVAL / "kb", EVAL / "questions-dev.tsv"),
+    ("paraphrases", EVAL / "kb", DATA / "eval_kb_paraphrases.tsv"),
+    ("sample KB", SAMPLE_KB, DATA / "sample_kb_questions.tsv"),
+)
+_WORD = re.compile(r"\w+")
+
+
+class PlainBM25:
+    """The baseline: textbook BM25 over one bag of words per article."""
+
+    def __init__(self, articles: Sequence[Article], k1: float = 1.5, b: float = 0.75) -> None:
+        self.articles = tuple(articles)
+        docs = [_words(" ".join((a.title, *a.questions, *a.tags, a.body))) for a in self.articles]
+        self.counts = [Counter(d) for d in docs]
+        self.lengths = [len(d) for d in docs]
+        self.average = sum(self.lengths) / len(docs)
+        df = Counter(t for d in self.counts for t in d)
+        n = len(docs)
+        self.idf = {t: math.log(1 + (n - f + 0.5) / (f + 0.5)) for t, f in df.items()}
+        self.k1, self.b = k1, b
+
+    def rank(self, question: str) -> list[tuple[str, float]]:
+        terms = [t for t in set(_words(question)) if t in self.idf]
+        scored = []
+        for i, counts in enumerate(self.counts):
+            norm = self.k1 * (1 - self.b + self.b * self.lengths[i] / self.average)
+            score = sum(
+                self.idf[t] * counts[t] * (self.k1 + 1) / (counts[t] + norm)
+                for t in terms
+                if t in counts
+            )
+            if score > 0:
+                scored.append((self.articles[i].id, score))
+        scored.sort(key=lambda item: -item[1])
+        return scored
+
+
+def _words(text: str) -> list[str]:
+    return [w for w in _WORD.findall(text.lower()) if w not in STOP_WORDS]
+
+
+@dataclass(frozen=True)
+class Outcome:
+    expected: str
+    ranked: tuple[str, ...]
+    answered: bool
+    millis: float
+
+
+@dataclass(frozen=True)
+class Report:
+    top1: float
+    top3: float
+    answered_correctly: float
+    false_abstention: float
+    out_of_scope_declined: float
+    median_ms: float
+    p95_ms: float
+
+
+def report(outcomes: Sequence[Outcome]) -> Report:
+    inside = [o for o in outcomes if o.expected != "none"]
+    outside = [o for o in outcomes if o.expected == "none"]
+    millis = sorted(o.millis for o in outcomes)
+    return Report(
+        top1=_share(inside, lambda o: o.ranked[:1] == (o.expected,)),
+        top3=_share(inside, lambda o: o.expected in o.ranked[:3]),
+        answered_correctly=_share(inside, lambda o: o.answered and o.ranked[:1] == (o.expected,)),
+        false_abstention=_share(inside, lambda o: not o.answered),
+        out_of_scope_declined=_share(outside, lambda o: not o.answered),
+        median_ms=statistics.median(millis),
+        p95_ms=millis[min(len(millis) - 1, math.ceil(0.95 * len(millis)) - 1)],
+    )
+
+
+def _share(outcomes: Sequence[Outcome], test: Callable[[Outcome], bool]) -> float:
+    return sum(1 for o in outcomes if test(o)) / len(outcomes) if outcomes else 0.0
+
+
+def run_ours(retriever: Retriever, questions: Sequence[tuple[str, str]]) -> list[Outcome]:
+    outcomes = []
+    for question, expected in questions:
+        start = time.perf_counter()
+        answer = retriever.answer(question, k=3)
+        millis = (time.perf_counter() - start) * 1000
+        ranked = tuple(hit.article.id for hit in answer.hits)
+        outcomes.append(Outcome(expected, ranked, answer.answered, millis))
+    return outcomes
+
+
+def run_baseline(bm25: PlainBM25, questions: Sequence[tuple[str, str]]) -> list[Outcome]:
+    timed = []
+    for question, expected in questions:
+        start = time.perf_counter()
+        ranked = bm25.rank(question)[:3]
+        timed.append((expected, ranked, (time.perf_counter() - start) * 1000))
+    cutoff = _best_cutoff([(e, r) for e, r, _ in timed])
+    return [
+        Outcome(e, tuple(i for i, _ in r), bool(r) and r[0][1] >= cutoff, ms) for e, r, ms in timed
+    ]
+
+
+def _best_cutoff(results: Sequence[tuple[str, list[tuple[str, float]]]]) -> float:
+    """The score cut-off that maximises the baseline's accuracy on this question set."""
+
+    def accuracy(cutoff: float) -> int:
+        right = 0
+        for expected, ranked in results:
+            answered = bool(ranked) and ranked[0][1] >= cutoff
+            if expected == "none":
+                right += not answered
+            else:
+                right += answered and ranked[0][0] == expected
+        return right
+
+    candidates = sorted({r[0][1] for _, r in results if r} | {0.0})
+    return max(candidates, key=lambda c: (accuracy(c), -c))
+
+
+def read_questions(path: Path) -> list[tuple[str, str]]:
+    pairs = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            question, _, expected = line.rpartition("\t")
+            pairs.append((question.strip(), expected.strip()))
+    return pairs
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--kb", type=Path, help="knowledge base folder (with --questions)")
+    parser.add_argument("--questions", type=Path, help="questions file (with --kb)")
+    args = parser.parse_args(argv)
+    if (args.kb is None) != (args.questions is None):
+        parser.error("--kb and --questions go together")
+    sets = SETS if args.kb is None else (("custom", args.kb, args.questions),)
+    for number, (name, kb, questions_file) in enumerate(sets):
+        if number:
+            print()
+        if not kb.is_dir() or not questions_file.is_file():
+            print(f"[{name}] skipped: {kb} or {questions_file} is missing")
+            continue
+        measure(name, kb, questions_file)
+
+
+def measure(name: str, kb: Path, questions_file: Path) -> None:
+    articles = load(kb).articles
+    questions = read_questions(questions_file)
+    start = time.perf_counter()
+    retriever = Retriever(articles)
+    build_ms = (time.perf_counter() - start) * 1000
+    ours = report(run_ours(retriever, questions))
+    base = report(run_baseline(PlainBM25(articles), questions))
+    inside = sum(1 for _, e in questions if e != "none")
+    print(
+        f"[{name}] {questions_file.name} on {kb.name}: {len(articles)} articles, "
+        f"{len(questions)} questions ({inside} in scope, {len(questions) - inside} out of scope); "
+        f"index built in {build_ms:.0f} ms"
+    )
+    print(f"{'metric':<24}{'ours':>10}{'baseline':>10}{'ratio':>8}")
+    for label, metric, unit in (
+        ("top-1", "top1", ""),
+        ("top-3", "top3", ""),
+        ("answered correctly", "answered_correctly", ""),
+        ("false abstention", "false_abstention", ""),
+        ("out-of-scope declined", "out_of_scope_declined", ""),
+        ("median latency", "median_ms", " ms"),
+        ("p95 latency", "p95_ms", " ms"),
+    ):
+        a, b = getattr(ours, metric), getattr(base, metric)
+        ratio = f"{a / b:.2f}" if b else "-"
+        print(f"{label:<24}{a:>10.3f}{b:>10.3f}{ratio:>8}{unit}")
+
+
+if __name__ == "__main__":
+    main()

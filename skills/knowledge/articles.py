@@ -1,0 +1,236 @@
+"""Knowledge-base articles: Markdown files with YAML front matter, or rows of an HR spreadsheet.
+
+Loading never stops at the first bad file: every problem is collected with its file and line,
+so `breakroom kb check` can list them all and the bot can serve the articles that are fine.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+REQUIRED_FIELDS = ("id", "title", "questions", "tags", "audience", "link", "updated")
+_ID = re.compile(r"[a-z0-9][a-z0-9-]*")
+_MD_LINK = re.compile(r"\[[^\]]*\]\(([^)\s]+)\)")
+_SLUG = re.compile(r"[^a-z0-9]+")
+
+
+@dataclass(frozen=True)
+class Article:
+    id: str
+    title: str
+    body: str
+    questions: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    audience: str = ""
+    link: str = ""
+    updated: str = ""
+    source: str = ""
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing wrong in the knowledge base, where it is."""
+
+    path: str
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.message}"
+
+
+@dataclass
+class Loaded:
+    articles: list[Article] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+
+def load(source: Path) -> Loaded:
+    """Load a folder of Markdown files (and any CSV files in it), or a single CSV file."""
+    if source.is_file():
+        loaded = Loaded()
+        _load_csv(source, loaded)
+        return _check_duplicates(loaded)
+    loaded = Loaded()
+    if not source.is_dir():
+        loaded.problems.append(Problem(str(source), 0, "no such folder or file"))
+        return loaded
+    files = sorted(p for p in source.rglob("*") if p.suffix.lower() in (".md", ".csv"))
+    for path in files:
+        if path.name.lower() == "readme.md":
+            continue
+        if path.suffix.lower() == ".csv":
+            _load_csv(path, loaded)
+        else:
+            _load_markdown(path, loaded)
+    _check_links(loaded)
+    return _check_duplicates(loaded)
+
+
+def _load_markdown(path: Path, loaded: Loaded) -> None:
+    name = str(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        loaded.problems.append(Problem(name, 0, f"cannot read the file: {exc}"))
+        return
+    lines = text.splitlines()
+    if not lines or lines[0].strip() != "---":
+        loaded.problems.append(Problem(name, 1, "no front matter: the file must start with ---"))
+        return
+    try:
+        end = next(i for i in range(1, len(lines)) if lines[i].strip() == "---")
+    except StopIteration:
+        loaded.problems.append(Problem(name, 1, "front matter is not closed with ---"))
+        return
+    try:
+        meta = yaml.safe_load("\n".join(lines[1:end])) or {}
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark
+        line = mark.line + 2 if mark is not None else 1
+        loaded.problems.append(Problem(name, line, f"bad front matter: {exc.problem}"))
+        return
+    if not isinstance(meta, dict):
+        loaded.problems.append(Problem(name, 2, "front matter must be a mapping of fields"))
+        return
+    body = "\n".join(lines[end + 1 :]).strip()
+    article = _article(meta, body, name, lines, loaded.problems)
+    if article is not None:
+        loaded.articles.append(article)
+
+
+def _field_line(lines: list[str], key: str) -> int:
+    for number, line in enumerate(lines, start=1):
+        if line.startswith(f"{key}:"):
+            return number
+    return 1
+
+
+def _article(
+    meta: dict[str, Any], body: str, name: str, lines: list[str], problems: list[Problem]
+) -> Article | None:
+    found = len(problems)
+    for key in REQUIRED_FIELDS:
+        if meta.get(key) in (None, "", []):
+            problems.append(Problem(name, 1, f"missing field: {key}"))
+    article_id = str(meta.get("id") or "")
+    if article_id and not _ID.fullmatch(article_id):
+        problems.append(
+            Problem(name, _field_line(lines, "id"), f"id {article_id!r}: use lowercase-with-dashes")
+        )
+    questions = meta.get("questions") or []
+    tags = meta.get("tags") or []
+    for key, value in (("questions", questions), ("tags", tags)):
+        if not isinstance(value, list) or not all(isinstance(v, str | int) for v in value):
+            problems.append(Problem(name, _field_line(lines, key), f"{key} must be a list of text"))
+    if not body:
+        problems.append(Problem(name, len(lines), "the article has no text after the front matter"))
+    if len(problems) > found:
+        return None
+    return Article(
+        id=article_id,
+        title=str(meta["title"]),
+        body=body,
+        questions=tuple(str(q) for q in questions),
+        tags=tuple(str(t) for t in tags),
+        audience=str(meta.get("audience", "")),
+        link=str(meta.get("link", "")),
+        updated=str(meta.get("updated", "")),
+        source=name,
+    )
+
+
+def _load_csv(path: Path, loaded: Loaded) -> None:
+    """A spreadsheet FAQ: columns question, answer, link (and optionally id, title, tags)."""
+    name = str(path)
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            reader = csv.DictReader(handle)
+            columns = {c.strip().lower() for c in reader.fieldnames or ()}
+            missing = [c for c in ("question", "answer", "link") if c not in columns]
+            if missing:
+                loaded.problems.append(Problem(name, 1, f"missing column(s): {', '.join(missing)}"))
+                return
+            for row in reader:
+                line = reader.line_num
+                values = {k.strip().lower(): (v or "").strip() for k, v in row.items() if k}
+                if not values.get("question") or not values.get("answer"):
+                    loaded.problems.append(
+                        Problem(name, line, "a row needs a question and an answer")
+                    )
+                    continue
+                question = values["question"]
+                loaded.articles.append(
+                    Article(
+                        id=values.get("id") or _slug(question),
+                        title=values.get("title") or question,
+                        body=values["answer"],
+                        questions=(question,),
+                        tags=tuple(
+                            t.strip() for t in values.get("tags", "").split(",") if t.strip()
+                        ),
+                        link=values["link"],
+                        source=f"{name}:{line}",
+                    )
+                )
+    except (OSError, UnicodeDecodeError, csv.Error) as exc:
+        loaded.problems.append(Problem(name, 0, f"cannot read the file: {exc}"))
+
+
+def _slug(text: str) -> str:
+    return _SLUG.sub("-", text.lower()).strip("-")[:60] or "faq"
+
+
+def _check_duplicates(loaded: Loaded) -> Loaded:
+    seen: dict[str, Article] = {}
+    kept: list[Article] = []
+    for article in loaded.articles:
+        first = seen.get(article.id)
+        if first is None:
+            seen[article.id] = article
+            kept.append(article)
+        else:
+            path, _, line = article.source.partition(":")
+            loaded.problems.append(
+                Problem(
+                    path,
+                    int(line) if line.isdigit() else 1,
+                    f"duplicate id {article.id!r} (first in {first.source})",
+                )
+            )
+    loaded.articles = kept
+    loaded.problems.sort()
+    return loaded
+
+
+def _check_links(loaded: Loaded) -> None:
+    """Relative links between articles must point at files that exist in the folder."""
+    for article in loaded.articles:
+        if not article.source.endswith(".md"):
+            continue
+        path = Path(article.source)
+        lines = path.read_text(encoding="utf-8").splitlines()
+        for number, line in enumerate(lines, start=1):
+            for target in _MD_LINK.findall(line):
+                if _is_external(target):
+                    continue
+                file_part = target.split("#", 1)[0]
+                if file_part and not (path.parent / file_part).resolve().is_file():
+                    loaded.problems.append(
+                        Problem(article.source, number, f"broken link to {target}")
+                    )
+
+
+def _is_external(target: str) -> bool:
+    return bool(re.match(r"[a-z][a-z0-9+.-]*:", target, re.IGNORECASE)) or target.startswith("#")
+
+
+def by_id(articles: Iterable[Article]) -> dict[str, Article]:
+    return {article.id: article for article in articles}

@@ -1,0 +1,689 @@
+"""Rank knowledge-base articles for a question, and say how sure we are.
+
+Ranking is BM25F over four fields (title, example questions, tags, body) with the healthcare-HR
+vocabulary of `text` added as concept terms on both sides, and misspelled words mapped to the
+nearest word the knowledge base (or the vocabulary) knows. With a few hundred articles, plain
+Python over precomputed postings answers in well under a millisecond.
+
+Nothing here knows a particular knowledge base. Words found in most of the loaded articles (the
+employer's name, "contact") are stop words for that index, and the confidence is made of signals
+measured against the question and the index (what share of the best possible score the best
+article reaches, how far it leads, how much of the question its title, example questions and
+tags cover), so it means the same on another knowledge base.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, fields
+from functools import lru_cache
+from itertools import pairwise
+
+from skills.knowledge.articles import Article
+from skills.knowledge.clinical import looks_clinical
+from skills.knowledge.text import (
+    EQUIVALENT_PREFIX,
+    OFF_TOPIC_PREFIX,
+    STOP_WORDS,
+    Speller,
+    analyze,
+    english_count,
+    index_terms,
+    is_english,
+    is_noise,
+    load_english,
+    normalize,
+    stem,
+    table_words,
+    tokenize,
+)
+
+FIELD_WEIGHTS = {"title": 3.0, "questions": 2.0, "tags": 2.0, "body": 0.6}
+"""Title, example questions and tags are written to be matched and say what the article is about;
+the body also mentions other things in passing ("use PTO for the rest", "for conferences see
+..."), so a body word counts for much less."""
+HEAD_FIELDS = frozenset({"title", "questions", "tags"})
+FIELD_B = {"title": 0.3, "questions": 0.5, "tags": 0.3, "body": 0.75}
+"""Length normalization: short fields barely vary in length, long bodies do."""
+MIN_LENGTH_NORM = 0.5
+"""A field much shorter than average (the two-line answer of a spreadsheet FAQ row beside long
+articles) counts a word at most twice as strongly as an average one: a passing mention of
+"paycheck" in a short answer about badges is still a passing mention."""
+K1 = 2.0
+"""BM25 saturation of the weighted term frequency: a word repeated in a long body soon stops
+adding, while a word in the title, the example questions and the tags keeps its lead."""
+TYPO_WEIGHT = 0.8
+"""A corrected word is a guess: it counts a little less than a word typed right."""
+JOINED_WEIGHT = 0.5
+"""A pair the knowledge base writes as one word ("life-insurance" in a tag) is extra evidence
+on top of its two words, not a third full match."""
+GENERIC_SHARE = 0.75
+GENERIC_MIN_ARTICLES = 12
+"""A word in at least this share of the articles of a knowledge base this big (the employer's
+name, "contact") tells nothing about the topic: it is a stop word for that index."""
+
+DEFAULT_CUTOFF = 0.5
+"""`answered` is True at or above this confidence; below it the bot hands the question to HR.
+The confidence is a logistic score centred so that 0.5 is an even chance of a useful answer."""
+
+CONFIDENCE_BIAS = -3.9
+CONFIDENCE_WEIGHTS = {
+    "strength": 4.5,
+    "lead": 1.2,
+    "margin": 1.8,
+    "head": 2.5,
+    "specificity": 1.1,
+    "length": 2.6,
+    "clinical": -2.4,
+    "off_topic": -3.4,
+    "absent": -3.6,
+}
+"""Logistic weights of the `Signals`, rounded from a fit of "the best hit is right" over two
+knowledge bases: the shared development questions, the project's own question sets in
+`tests/data` (one of them for the bundled sample knowledge base) and fifty harder situational
+phrasings, each set weighted equally and out-of-scope questions three times, so that declining
+them counts as much as answering. Leaving any one set out of the fit moves its results by a
+question or two. See `Retriever._confidence`."""
+
+MIN_CEILING = 0.5
+"""The most any question could score is taken to be at least half the worth of the rarest
+possible word, so a question made only of words most articles use ("when do we get paid")
+cannot look fully matched."""
+PRIOR_UNITS = 0.25
+"""How sure a short question can make us: the logistic estimate is pulled toward 0.5 as if a
+quarter of a unit of neutral evidence were added to the units the question names. A one-word
+question never scores above 0.9, a six-word one not above 0.98, and since the pull is toward
+0.5 the cut-off decisions do not change."""
+
+_LINK_TARGET = re.compile(r"\]\([^)]*\)")
+_MD_LINK = re.compile(r"\[([^\]]*)\]\(\s*([^)\s]*)(?:\s+\"[^\"]*\")?\s*\)")
+_SCHEME = re.compile(r"[a-z][a-z0-9+.-]*:", re.IGNORECASE)
+"""A link target with a scheme (https:, mailto:) leaves the knowledge base; one without points
+at another of its files."""
+_URL = re.compile(r"https?://\S+|\S+@\S+")
+_BOLD = re.compile(r"\*\*([^*]+)\*\*")
+
+
+@dataclass(frozen=True)
+class Hit:
+    article: Article
+    score: float
+
+
+@dataclass(frozen=True)
+class Answer:
+    question: str
+    hits: tuple[Hit, ...]
+    """Best first, up to k."""
+    confidence: float
+    """Calibrated 0..1: about the chance that the best hit answers the question."""
+    answered: bool
+    """confidence >= the cut-off: below it the bot should hand the question to HR."""
+
+    @property
+    def best(self) -> Hit | None:
+        return self.hits[0] if self.hits else None
+
+
+def _plain(markdown: str) -> str:
+    """Body text without link targets, URLs and e-mail addresses, which only add noise."""
+    return _URL.sub(" ", _LINK_TARGET.sub("]", markdown))
+
+
+def _fields(article: Article, titles: frozenset[str]) -> dict[str, str]:
+    """The text of each field. A cross-reference in the body, as a link to another file of the
+    knowledge base ("see [Sick leave](sick-leave.md)") or as a bold mention of another article's
+    title ("for conferences see **CEU and conference allowance**"), points away from this
+    article, so it is left out of this article's terms."""
+
+    def keep(match: re.Match[str]) -> str:
+        inner = match.group(1)
+        return " " if inner.lower() in titles and inner.lower() != article.title.lower() else inner
+
+    def cross_reference(match: re.Match[str]) -> str:
+        return match.group(0) if _SCHEME.match(match.group(2)) else " "
+
+    body = _MD_LINK.sub(cross_reference, article.body)
+    return {
+        "title": article.title,
+        "questions": "\n".join(article.questions),
+        "tags": " ".join(article.tags),
+        "body": _BOLD.sub(keep, _plain(body)),
+    }
+
+
+@dataclass(frozen=True)
+class _Unit:
+    """One thing the question names: a content word with the concepts it is part of, or the
+    words of one phrase together ("night shift", "long term care"), so that a phrase counts once
+    and not once per word."""
+
+    terms: tuple[tuple[str, float], ...]
+    """Index terms that would match it, each with its weight; empty when no article has any."""
+    worth: float
+    """The most it can add to a score: the sum of its terms' IDF times weight. A unit no article
+    matches is worth as much as the rarest possible word, so that a question about something
+    the knowledge base lacks ("severance", "netflix") cannot look well matched."""
+
+
+@dataclass(frozen=True)
+class _Query:
+    units: tuple[_Unit, ...]
+    off_topic: bool
+    """The question has an IT, building or small-talk cue."""
+    absent: bool
+    """The question names something the vocabulary knows (an equivalent-name group) that no
+    article of this knowledge base mentions: "severance", "union", a student loan in a knowledge
+    base without a student-loan article."""
+
+
+@dataclass(frozen=True)
+class Signals:
+    """What the confidence is made of, each 0..1 (see `Retriever._confidence`)."""
+
+    strength: float
+    """The best score over the most this question could score (every unit fully matched)."""
+    lead: float
+    """How far the best is ahead of the runner-up, on the same scale as strength."""
+    margin: float
+    """The same lead as a share of the best score: 0 when two articles tie."""
+    head: float
+    """Share of the question (by worth) found in the best article's title, example questions
+    or tags rather than only in passing in its body."""
+    specificity: float
+    """The strongest single piece of evidence, against the rarest possible word: a match made
+    only of common words ("pay", "time", "work") is weak."""
+    length: float
+    """How many things the question names, up to six: a two-word question that matches well
+    is still a thin piece of evidence."""
+    clinical: float
+    """1 when the question reads as clinical or personal health (see `clinical`)."""
+    off_topic: float
+    """1 when the question has an IT, building or small-talk cue."""
+    absent: float
+    """1 when the question names something no article mentions."""
+
+
+class Retriever:
+    """BM25F ranking with synonyms and typo tolerance, and a calibrated confidence."""
+
+    def __init__(self, articles: Sequence[Article], cutoff: float = DEFAULT_CUTOFF) -> None:
+        self.articles = tuple(articles)
+        self.cutoff = cutoff
+        n = len(self.articles)
+        titles = frozenset(a.title.lower() for a in self.articles)
+        texts = [_fields(a, titles) for a in self.articles]
+        field_terms = [{name: index_terms(text) for name, text in f.items()} for f in texts]
+        average = {
+            name: sum(len(f[name]) for f in field_terms) / n if n else 1.0 for name in FIELD_WEIGHTS
+        }
+        self._postings: dict[str, dict[int, float]] = {}
+        """Term -> article -> saturated weighted frequency, 0..1."""
+        self._head: dict[str, set[int]] = {}
+        """Term -> articles with it in the title, example questions or tags."""
+        for doc, doc_fields in enumerate(field_terms):
+            pseudo: dict[str, float] = {}
+            for name, terms in doc_fields.items():
+                if not terms:
+                    continue
+                norm = 1 - FIELD_B[name] + FIELD_B[name] * len(terms) / (average[name] or 1.0)
+                norm = max(norm, MIN_LENGTH_NORM)
+                for term, count in Counter(terms).items():
+                    pseudo[term] = pseudo.get(term, 0.0) + FIELD_WEIGHTS[name] * count / norm
+                    if name in HEAD_FIELDS:
+                        self._head.setdefault(term, set()).add(doc)
+            for term, tf in pseudo.items():
+                self._postings.setdefault(term, {})[doc] = tf / (K1 + tf)
+        self._idf = {
+            term: math.log(1 + (n - len(docs) + 0.5) / (len(docs) + 0.5))
+            for term, docs in self._postings.items()
+        }
+        self._unseen_idf = math.log(1 + (n + 0.5) / 0.5)
+        self._generic = frozenset(
+            term
+            for term, docs in self._postings.items()
+            if n >= GENERIC_MIN_ARTICLES and len(docs) >= GENERIC_SHARE * n and term[:1].isalnum()
+        )
+        """Words in most articles: stop words for this index (concept terms never are)."""
+        surface: set[str] = set()
+        for doc_texts in texts:
+            for text in doc_texts.values():
+                surface.update(tokenize(text))
+        self._surface = frozenset(surface)
+        self._speller = Speller((surface | table_words()) - STOP_WORDS)
+        self._known_stems = frozenset(stem(w) for w in self._speller.vocabulary | STOP_WORDS)
+        load_english()
+
+    # -- query analysis ------------------------------------------------------------------------
+
+    def _known(self, token: str) -> bool:
+        return token in self._speller.vocabulary or stem(token) in self._known_stems
+
+    def _split(self, token: str) -> list[str] | None:
+        """An unknown run-together word made of two known ones: "paystub", "workweek"."""
+        for i in range(3, len(token) - 2):
+            left, right = token[:i], token[i:]
+            if left in self._surface and right in self._surface:
+                return [left, right]
+        return None
+
+    def _correct(self, token: str, context: Sequence[str]) -> str | None:
+        """The nearest known word. Typists rarely miss the first letter, so a candidate that
+        keeps it goes first; then the one whose best article shares the most (rarity-weighted)
+        words with the rest of the question ("clinical lader" -> "ladder", not "later"); then
+        the more common English word."""
+        candidates = self._speller.nearest(token)
+        if len(candidates) <= 1:
+            return candidates[0] if candidates else None
+        context_stems = {stem(w) for w in context} & self._idf.keys()
+
+        def support(word: str) -> float:
+            docs = self._postings.get(stem(word), {})
+            return max(
+                (sum(self._idf[t] for t in context_stems if d in self._postings[t]) for d in docs),
+                default=0.0,
+            )
+
+        return min(
+            candidates,
+            key=lambda w: (w[0] != token[0], -support(w), -english_count(w), w),
+        )
+
+    def _prepare(self, question: str) -> tuple[list[str], set[int], list[tuple[int, str]]]:
+        """Tokens with run-together words split and typos corrected, the positions of the
+        corrected ones, and the joined forms of neighbour pairs the knowledge base writes as
+        one word ("on call" -> "oncall", "life insurance" -> "lifeinsurance" from a tag).
+
+        A word the knowledge base does not know but English does ("severance", "flight") is
+        left alone: it is a real word that no article uses, not a typo."""
+        tokens: list[str] = []
+        for token in tokenize(question):
+            if self._correctable(token):
+                tokens.extend(self._split(token) or [token])
+            else:
+                tokens.append(token)
+        known = [t for t in tokens if t not in STOP_WORDS and self._known(t)]
+        corrected: set[int] = set()
+        for position, token in enumerate(tokens):
+            if self._correctable(token):
+                fix = self._correct(token, known)
+                if fix is not None:
+                    tokens[position] = fix
+                    corrected.add(position)
+        joined = [
+            (i, a + b)
+            for i, (a, b) in enumerate(pairwise(tokens))
+            if a + b in self._surface and a + b not in STOP_WORDS
+        ]
+        return tokens, corrected, joined
+
+    def _correctable(self, token: str) -> bool:
+        return (
+            token.isalpha()
+            and token not in STOP_WORDS
+            and not self._known(token)
+            and not is_english(token)
+        )
+
+    def _query(self, question: str) -> _Query:
+        """The units of a question. The words of one phrase of the vocabulary ("night shift",
+        "long term care") and a pair the knowledge base writes as one word make one unit, so a
+        phrase is weighed once and not once per word; a word in most articles is left out."""
+        tokens, corrected, joined = self._prepare(question)
+        analysis = analyze(tokens)
+        groups: list[tuple[set[int], dict[str, float], set[str]]] = []
+        """Per unit: token positions, terms with weights, and the phrases it is part of."""
+        attached: set[str] = set()
+        for unit in analysis.units:
+            if is_noise(unit.word) or (unit.stem in self._generic and not unit.concepts):
+                continue
+            factor = TYPO_WEIGHT if unit.position in corrected else 1.0
+            terms: dict[str, float] = {}
+            if unit.stem not in self._generic:
+                terms[unit.stem] = factor
+            for concept, weight in unit.concepts:
+                attached.add(concept)
+                terms[concept] = max(terms.get(concept, 0.0), weight * factor)
+            if unit.bound and not any(c in self._idf for c in unit.bound):
+                terms = {}  # part of a phrase for something no article is about
+            phrases = set(unit.bound)
+            if groups and phrases & groups[-1][2]:
+                positions, previous, previous_phrases = groups[-1]
+                positions.add(unit.position)
+                for term, weight in terms.items():
+                    previous[term] = max(previous.get(term, 0.0), weight)
+                previous_phrases.update(phrases)
+            else:
+                groups.append(({unit.position}, terms, phrases))
+        for position, word in joined:
+            term = stem(word)
+            if term not in self._idf:
+                continue
+            home = next((g for g in groups if {position, position + 1} & g[0]), None)
+            if home is None:
+                groups.append(({position, position + 1}, {term: JOINED_WEIGHT}, set()))
+            else:
+                home[1][term] = max(home[1].get(term, 0.0), JOINED_WEIGHT)
+        units = [self._unit(terms) for _, terms, _ in groups]
+        for concept, weight in analysis.concepts:
+            if concept not in attached and concept in self._idf:
+                attached.add(concept)  # a phrase made only of stop words ("how are you")
+                units.append(self._unit({concept: weight}))
+        return _Query(
+            tuple(units),
+            off_topic=any(c.startswith(OFF_TOPIC_PREFIX) for c, _ in analysis.concepts),
+            absent=any(
+                c.startswith(EQUIVALENT_PREFIX) and c not in self._idf for c, _ in analysis.concepts
+            ),
+        )
+
+    def _unit(self, terms: dict[str, float]) -> _Unit:
+        known = tuple((t, w) for t, w in terms.items() if t in self._idf)
+        worth = sum(self._idf[t] * w for t, w in known) if known else self._unseen_idf
+        return _Unit(known, worth)
+
+    # -- ranking and confidence ----------------------------------------------------------------
+
+    def _rank(self, query: _Query) -> list[tuple[int, float]]:
+        totals: dict[int, float] = {}
+        for unit in query.units:
+            for term, weight in unit.terms:
+                idf = self._idf[term] * weight
+                for doc, saturation in self._postings[term].items():
+                    totals[doc] = totals.get(doc, 0.0) + idf * saturation
+        return sorted(totals.items(), key=lambda item: (-item[1], item[0]))
+
+    def answer(self, question: str, k: int = 3) -> Answer:
+        query = self._query(question)
+        ranked = self._rank(query)
+        hits = tuple(Hit(self.articles[doc], score) for doc, score in ranked[:k])
+        confidence = self._confidence(question, query, ranked)
+        return Answer(question, hits, confidence, confidence >= self.cutoff)
+
+    def _confidence(self, question: str, query: _Query, ranked: list[tuple[int, float]]) -> float:
+        """How likely the best article answers the question, from `Signals` that each catch a
+        different way lexical search fails: a question matched only in part or only in passing
+        (strength, head), one that matches several articles about equally and so is about none
+        of them (lead, margin), a match made of common words or of very few (specificity,
+        length), and questions the knowledge base has no content for (clinical, off-topic, or
+        naming something no article mentions).
+
+        Every signal is relative to the question and the index, never an absolute score, so the
+        same weights hold on another knowledge base. A logistic function combines them because
+        each shifts the odds on its own scale and the result must read as a probability against
+        one cut-off; the weights are round numbers from a fit over questions on two different
+        knowledge bases (ten numbers for all questions, no per-question rule).
+        """
+        signals = self._signals(question, query, ranked)
+        if signals is None:
+            return 0.0
+        z = CONFIDENCE_BIAS + sum(
+            CONFIDENCE_WEIGHTS[f.name] * getattr(signals, f.name) for f in fields(signals)
+        )
+        probability = 1 / (1 + math.exp(-z))
+        evidence = len(query.units)
+        return (evidence * probability + 0.5 * PRIOR_UNITS) / (evidence + PRIOR_UNITS)
+
+    def _signals(
+        self, question: str, query: _Query, ranked: list[tuple[int, float]]
+    ) -> Signals | None:
+        if not ranked or not query.units:
+            return None
+        best_doc, best_score = ranked[0]
+        second = ranked[1][1] if len(ranked) > 1 else 0.0
+        ceiling = max(sum(u.worth for u in query.units), MIN_CEILING * self._unseen_idf)
+        head = sum(
+            u.worth
+            for u in query.units
+            if any(best_doc in self._head.get(t, ()) for t, _ in u.terms)
+        )
+        strongest = max(
+            self._idf[t] * w * self._postings[t].get(best_doc, 0.0)
+            for u in query.units
+            for t, w in u.terms
+        )
+        return Signals(
+            strength=best_score / ceiling,
+            lead=(best_score - second) / ceiling,
+            margin=(best_score - second) / best_score,
+            head=head / ceiling,
+            specificity=strongest / self._unseen_idf,
+            length=min(len(query.units), 6) / 6,
+            clinical=1.0 if looks_clinical(question) else 0.0,
+            off_topic=1.0 if query.off_topic else 0.0,
+            absent=1.0 if query.absent else 0.0,
+        )
+
+
+# -- excerpts ------------------------------------------------------------------------------
+
+_BLANK_LINE = re.compile(r"\n\s*\n")
+_BULLET = re.compile(r"\s*(?:[-*+]|\d{1,2}[.)])\s")
+_LABEL = re.compile(r"\s*(?:#{1,6}\s.*|\*\*[^*]+\*\*:?|__[^_]+__:?|[^.!?]{1,80}:)\s*")
+"""A line that only names a section: a heading, a bold label, or a short line ending with ":"."""
+_SENTENCE_END = re.compile(
+    r"(?<=[.!?])(?<!a\.m\.)(?<!p\.m\.)(?<!e\.g\.)(?<!i\.e\.)(?<!etc\.)(?<!vs\.)(?<! [A-Z]\.)"
+    r"\s+(?=[\"*(\[]?[A-Z0-9])"
+)
+"""Where a sentence ends: after ".", "!" or "?" and before a capital or a digit, but not after
+"a.m.", "e.g." and the like, or an initial."""
+_ELLIPSIS = "…"
+_LEAD_LABEL = re.compile(r"\s*(?:#{1,6}\s+(.+)|\*\*([^*]+)\*\*|__([^_]+)__)")
+
+
+def _unlink(markdown: str) -> str:
+    """Links to other files of the knowledge base become their label: staff cannot open
+    "sick-leave.md". Web and e-mail links stay as they are."""
+
+    def label(match: re.Match[str]) -> str:
+        return match.group(0) if _SCHEME.match(match.group(2)) else match.group(1)
+
+    return _MD_LINK.sub(label, markdown)
+
+
+@dataclass(frozen=True)
+class _Piece:
+    text: str
+    joint: str
+    """What goes before it when it follows another piece: a line break or a space."""
+    terms: frozenset[str]
+    plain: str
+    """The text normalized as a question is, to look for the kind of answer asked for."""
+
+
+@dataclass(frozen=True)
+class _Block:
+    """A paragraph, or a section label with the paragraph or list it introduces, cut into
+    pieces (list items and sentences) so that a long one can be shortened at a boundary."""
+
+    text: str
+    pieces: tuple[_Piece, ...]
+    terms: frozenset[str]
+    plain: str
+    label: frozenset[str]
+    """Terms of its label: a heading, a bold line, or the bold words it starts with."""
+
+
+@lru_cache(maxsize=512)
+def _blocks(body: str) -> tuple[_Block, ...]:
+    """The blocks of an article body, in order. A list stays with the paragraph or label that
+    introduces it, and a label alone on its line stays with what follows, so no block starts
+    with a bullet that has lost its heading."""
+    merged: list[str] = []
+    for paragraph in _BLANK_LINE.split(_unlink(body).strip()):
+        paragraph = paragraph.strip("\n")
+        if not paragraph.strip():
+            continue
+        follows = merged and (
+            _BULLET.match(paragraph) is not None or _LABEL.fullmatch(merged[-1]) is not None
+        )
+        if follows:
+            merged[-1] += "\n" + paragraph
+        else:
+            merged.append(paragraph)
+    blocks = []
+    for text in merged:
+        pieces: list[_Piece] = []
+        for line in text.splitlines():
+            if not line.strip():
+                continue
+            for i, sentence in enumerate(_SENTENCE_END.split(line)):
+                terms = frozenset(index_terms(_plain(sentence)))
+                plain = normalize(sentence)
+                pieces.append(_Piece(sentence, " " if i else "\n", terms, plain))
+        if pieces:
+            terms = frozenset().union(*(p.terms for p in pieces))
+            label = _LEAD_LABEL.match(text)
+            label_text = next((g for g in label.groups() if g), "") if label else ""
+            label_terms = frozenset(index_terms(label_text))
+            plain = normalize(text)
+            blocks.append(_Block(text, tuple(pieces), terms, plain, label_terms))
+    return tuple(blocks)
+
+
+@lru_cache(maxsize=512)
+def _about(title: str) -> frozenset[str]:
+    """What the whole article is about: the terms of its title."""
+    return frozenset(index_terms(title))
+
+
+@lru_cache(maxsize=512)
+def _article_speller(body: str) -> Speller:
+    """The article's own words, to read a misspelled question word ("juneteeth") as the word
+    the article uses."""
+    return Speller(w for w in tokenize(_plain(body)) if w not in STOP_WORDS)
+
+
+_ANSWER_TYPES: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...] = tuple(
+    (re.compile(cue), re.compile(answer))
+    for cue, answer in (
+        (  # when: dates, days, times, deadlines
+            r"\b(when|whens|deadline|due|date|what day|how soon|how long|how often|schedule)\b",
+            r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.? \d|\b(monday|tuesday|"
+            r"wednesday|thursday|friday|saturday|sunday)\b|\b\d{1,2}:\d\d\b|\b\d+ (days?|weeks?|"
+            r"months?|minutes?|hours?)\b|\b(every|within|by|before|after) ",
+        ),
+        (  # how much / how many: amounts
+            r"\b(how (much|many)|cost|costs|price|rate|rates|amount|limit|max|maximum|minimum)\b",
+            r"\$\s?\d|\d percent|\b\d+(\.\d+)? (hours?|days?|weeks?|shifts?|times)\b",
+        ),
+        (  # who, where, how to reach
+            r"\b(who|where|whom|contact|phone|number|call|email|reach)\b",
+            r"\b\d{3}-\d{4}\b|\bext\.? ?\d|@|\b(room|level|suite|building|floor|office)\b| > ",
+        ),
+    )
+)
+ANSWER_TYPE_BONUS = 0.5
+"""Added to a block or sentence that holds the kind of answer the question asks for: a date
+for "when", an amount for "how much", a phone number or a place for "who" and "where"."""
+LEAD_BONUS = 1.0
+"""The lead paragraph is the article's summary: another block must match the question better
+by about one distinctive word to be shown instead."""
+LABEL_BONUS = 2.0
+"""A question word in a block's label ("**Grades:**") says the block is about it."""
+
+
+def _fix_typos(question: str, speller: Speller) -> list[str]:
+    """The question's words, a misspelled one replaced by the nearest word of the article."""
+    tokens = tokenize(question)
+    fixed = []
+    for token in tokens:
+        if token.isalpha() and token not in STOP_WORDS and not is_english(token):
+            nearest = speller.nearest(token)
+            token = nearest[0] if nearest else token
+        fixed.append(token)
+    return fixed
+
+
+def excerpt(article: Article, question: str, max_chars: int = 400) -> str:
+    """The part of the body that best answers the question, Markdown kept (links to other
+    articles reduced to their label), at most `max_chars` long.
+
+    A question that only names what the article is about (the words of its title, as in "how
+    much PTO do I get" on the PTO article) gets the lead paragraph, which is written as the
+    summary. A question that asks about a detail gets the block that mentions it: each of its
+    words is weighed by how few blocks of the article contain it, more when it is in the block's
+    label, and a block holding the kind of answer asked for (a date for "when", an amount for
+    "how much") gets a little more. A block too long to show whole keeps its first line or
+    sentence (its label or intro), then the items and sentences that match the question, cut
+    only at item and sentence boundaries; "…" marks what was left out.
+    """
+    blocks = _blocks(article.body)
+    if not blocks:
+        return ""
+    about = _about(article.title)
+    analysis = analyze(_fix_typos(question, _article_speller(article.body)))
+    asked = [  # one set of terms per word of the question
+        terms
+        for unit in analysis.units
+        if not is_noise(unit.word)
+        and (
+            terms := frozenset(
+                {unit.stem} | {c for c, _ in unit.concepts if c.startswith(EQUIVALENT_PREFIX)}
+            )
+            - about
+        )
+    ]
+    # The question's words with their equivalent names, less what the title names (a question
+    # only about that gets the lead paragraph). Loose topic hints are left out: they would match
+    # everywhere.
+    frequency = Counter(t for block in blocks for t in block.terms if any(t in a for a in asked))
+    weight = {t: math.log(1 + len(blocks) / count) for t, count in frequency.items()}
+    text = normalize(question)
+    wanted = [answer for cue, answer in _ANSWER_TYPES if cue.search(text)]
+
+    def score(terms: frozenset[str], plain: str, label: frozenset[str] = frozenset()) -> float:
+        total = 0.0
+        for unit in asked:
+            matched = unit & terms
+            if matched:
+                best = max(weight[t] for t in matched)
+                total += best * (LABEL_BONUS if unit & label else 1.0)
+        if total and any(answer.search(plain) for answer in wanted):
+            total += ANSWER_TYPE_BONUS
+        return total
+
+    scores = [score(b.terms, b.plain, b.label) for b in blocks]
+    best = max(range(len(blocks)), key=lambda i: (scores[i] + (LEAD_BONUS if i == 0 else 0), -i))
+    chosen = blocks[best] if scores[best] > 0 else blocks[0]
+    return _shorten(chosen, lambda piece: score(piece.terms, piece.plain), max_chars)
+
+
+def _shorten(block: _Block, score: Callable[[_Piece], float], max_chars: int) -> str:
+    if len(block.text) <= max_chars:
+        return block.text
+    pieces = block.pieces
+    if len(_render(pieces, [0])) > max_chars:
+        return _cut(pieces[0].text, max_chars)
+    ranked = sorted(range(1, len(pieces)), key=lambda i: (-score(pieces[i]), i))
+    kept = [0]
+    for i in ranked:
+        trial = sorted([*kept, i])
+        if len(_render(pieces, trial)) <= max_chars:
+            kept = trial
+    return _render(pieces, kept)
+
+
+def _render(pieces: Sequence[_Piece], kept: Sequence[int]) -> str:
+    """The kept pieces in order, with "…" where pieces were left out."""
+    out = pieces[kept[0]].text
+    for previous, i in pairwise(kept):
+        if i > previous + 1:
+            out += pieces[previous + 1].joint + _ELLIPSIS
+        out += pieces[i].joint + pieces[i].text
+    if kept[-1] < len(pieces) - 1:
+        out += pieces[kept[-1] + 1].joint + _ELLIPSIS
+    return out
+
+
+def _cut(text: str, max_chars: int) -> str:
+    """Text cut at the last sentence end that fits, else at a word boundary, with "…"."""
+    room = text[: max_chars - 1]
+    ends = [m.start() for m in _SENTENCE_END.finditer(room)]
+    if ends:
+        return room[: ends[-1]].rstrip() + " " + _ELLIPSIS
+    cut = room.rsplit(" ", 1)[0] if " " in room else room
+    return cut.rstrip(",;:") + _ELLIPSIS

@@ -1,0 +1,360 @@
+"""Knowledge Q&A: answers from the knowledge base with the source, an honest "not sure" below
+the confidence cut-off, and a hand-off to HR whose answer comes back by DM."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+from typing import Any
+
+from bot.context import Context
+from bot.errors import SkillError
+from bot.events import Action, Command, Message
+from bot.messenger import DeliveryError
+from bot.replies import (
+    Button,
+    Buttons,
+    ButtonStyle,
+    Form,
+    Input,
+    InputKind,
+    Reply,
+    Text,
+    plain_text,
+)
+from bot.roles import Role
+from bot.router import Router
+from skills.knowledge import messages as say
+from skills.knowledge.clinical import looks_clinical
+from skills.knowledge.library import KnowledgeLibrary, bundled_kb
+from skills.knowledge.search import Answer, excerpt
+from skills.knowledge.stats import content_gaps
+from skills.phi import redact
+from storage.tickets import Ticket
+
+log = logging.getLogger(__name__)
+
+HELPFUL = "knowledge.helpful"
+NOT_HELPFUL = "knowledge.not_helpful"
+SHOW = "knowledge.show"
+ASK_HR = "knowledge.ask_hr"
+HR_ANSWER = "knowledge.hr_answer"
+HR_REPLY = "knowledge.hr_reply"
+
+
+class KnowledgeSkill:
+    def __init__(self, router: Router, library: KnowledgeLibrary) -> None:
+        self.router = router
+        self.library = library
+        self.services = router.services
+
+    def register(self) -> None:
+        r = self.router
+        r.free_text(self.on_question, name="knowledge.question")
+        r.command(
+            "ask",
+            self.on_ask,
+            summary="Ask about benefits, pay, leave and programs",
+            usage="ask <question>",
+        )
+        r.describe(
+            "ask stats [--days N]",
+            "What the knowledge base failed to answer, grouped by topic",
+            roles=[Role.HR],
+        )
+        r.describe("ask tickets", "Questions handed to HR that are still open", roles=[Role.HR])
+        r.describe("ask reply <ticket> <answer>", "Answer a ticket by DM", roles=[Role.HR])
+        r.action(HELPFUL, self.on_feedback)
+        r.action(NOT_HELPFUL, self.on_feedback)
+        r.action(SHOW, self.on_show)
+        r.action(ASK_HR, self.on_ask_hr)
+        r.action(HR_ANSWER, self.on_hr_answer, roles=[Role.HR])
+        r.action(HR_REPLY, self.on_hr_reply, roles=[Role.HR])
+
+    # -- asking ---------------------------------------------------------------------------
+
+    async def on_question(self, ctx: Context[Message]) -> Reply:
+        return await self.answer(ctx, ctx.event.text)
+
+    async def on_ask(self, ctx: Context[Command]) -> Reply | list[Reply]:
+        text = ctx.event.text.strip()
+        verb, _, rest = text.partition(" ")
+        if verb.lower() == "stats":
+            return await self.stats(ctx, rest)
+        if verb.lower() == "tickets":
+            return await self.tickets(ctx)
+        if verb.lower() == "reply" and ctx.has(Role.HR):
+            return await self.reply_command(ctx, rest)
+        if not text:
+            return Reply.text(say.EMPTY_QUESTION, ephemeral=True)
+        return await self.answer(ctx, text)
+
+    async def answer(self, ctx: Context[Any], question: str) -> Reply:
+        question = question.strip()
+        if not question:
+            return Reply.text(say.EMPTY_QUESTION, ephemeral=True)
+        if len(question) > say.MAX_QUESTION_CHARS:
+            raise SkillError(say.TOO_LONG)
+        result = self.library.retriever().answer(question)
+        clinical = looks_clinical(question)
+        screened = redact(question)
+        best = result.best
+        question_id = await self.services.questions.record(
+            screened.text,
+            article_id=best.article.id if best else None,
+            confidence=round(result.confidence, 4),
+            answered=result.answered,
+        )
+        log.info(
+            "event=%s question=%s answered=%s article=%s confidence=%.2f",
+            ctx.event.id,
+            question_id,
+            result.answered,
+            best.article.id if best else "-",
+            result.confidence,
+        )
+        notes: list[Text] = []
+        if screened.found:
+            notes.append(Text(say.PHI_REMOVED.format(types=_tag_list(screened.types)), subtle=True))
+        if result.answered and best is not None:
+            return _answer_reply(result, question, question_id, clinical, notes)
+        return _not_sure_reply(result, question_id, clinical, notes)
+
+    # -- buttons --------------------------------------------------------------------------
+
+    async def on_feedback(self, ctx: Context[Action]) -> Reply:
+        helpful = ctx.event.action_id == HELPFUL
+        question_id = _int(ctx.event.value)
+        if question_id is None or not await self.services.questions.set_feedback(
+            question_id, helpful
+        ):
+            raise SkillError(say.UNKNOWN_QUESTION)
+        if helpful:
+            return Reply.text(say.THANKS_HELPFUL, ephemeral=True)
+        return Reply(
+            fallback=say.SORRY_NOT_HELPFUL,
+            blocks=(
+                Text(say.SORRY_NOT_HELPFUL),
+                Buttons((_ask_hr_button(question_id),)),
+            ),
+            ephemeral=True,
+        )
+
+    async def on_show(self, ctx: Context[Action]) -> Reply:
+        article_id, _, question = ctx.event.value.partition("|")
+        article = self.library.article(article_id)
+        if article is None:
+            raise SkillError("That article is no longer in the knowledge base.")
+        question_id = _int(question)
+        blocks: list[Any] = [
+            Text(f"**{article.title}**"),
+            Text(excerpt(article, article.questions[0] if article.questions else article.title)),
+        ]
+        if article.link:
+            blocks.append(Text(f"Source: [{article.title}]({article.link})", subtle=True))
+        if question_id is not None:
+            blocks.append(Buttons(_feedback_buttons(question_id)))
+        return Reply(fallback=_fallback(blocks), blocks=tuple(blocks))
+
+    async def on_ask_hr(self, ctx: Context[Action]) -> Reply:
+        question_id = _int(ctx.event.value)
+        logged = await self.services.questions.get(question_id) if question_id else None
+        if logged is None:
+            raise SkillError(say.UNKNOWN_QUESTION)
+        ticket = await self.services.tickets.open(ctx.person.id, logged.text, logged.id)
+        channel = self.services.settings.hr_channel
+        if channel is None:
+            return Reply.text(say.LOGGED_FOR_HR.format(id=ticket.id), ephemeral=True)
+        try:
+            await self.services.outbound.to_channel(channel, self._ticket_post(ticket, ctx))
+        except DeliveryError as exc:
+            log.warning(
+                "event=%s ticket=%s HR channel post failed: %s", ctx.event.id, ticket.id, exc
+            )
+            return Reply.text(say.LOGGED_FOR_HR.format(id=ticket.id), ephemeral=True)
+        return Reply.text(say.SENT_TO_HR.format(id=ticket.id), ephemeral=True)
+
+    def _ticket_post(self, ticket: Ticket, ctx: Context[Any]) -> Reply:
+        text = say.HR_NEW_TICKET.format(
+            id=ticket.id, name=ctx.person.display_name or "an employee", text=ticket.text
+        )
+        return Reply(
+            fallback=plain_text(text),
+            blocks=(
+                Text(text),
+                Buttons(
+                    (
+                        Button(
+                            "Answer",
+                            HR_ANSWER,
+                            str(ticket.id),
+                            style=ButtonStyle.PRIMARY,
+                        ),
+                    )
+                ),
+            ),
+        )
+
+    async def on_hr_answer(self, ctx: Context[Action]) -> Reply:
+        ticket = await self._ticket(ctx.event.value)
+        form = Form(
+            title=f"Answer ticket #{ticket.id}",
+            inputs=(
+                Input(
+                    "answer",
+                    "Your answer",
+                    InputKind.MULTILINE,
+                    required=True,
+                    placeholder=ticket.text[:150],
+                    max_length=say.MAX_ANSWER_CHARS,
+                ),
+            ),
+            submit_action_id=HR_REPLY,
+            submit_label="Send to employee",
+            value=str(ticket.id),
+        )
+        return Reply(fallback=form.title, blocks=(Text(f"> {ticket.text}"), form), ephemeral=True)
+
+    async def on_hr_reply(self, ctx: Context[Action]) -> Reply:
+        return await self._deliver_answer(ctx, ctx.event.value, ctx.event.values.get("answer", ""))
+
+    async def reply_command(self, ctx: Context[Command], rest: str) -> Reply:
+        ticket_ref, _, answer = rest.strip().partition(" ")
+        return await self._deliver_answer(ctx, ticket_ref.lstrip("#"), answer)
+
+    async def _deliver_answer(self, ctx: Context[Any], ticket_ref: str, answer: str) -> Reply:
+        ctx.require(Role.HR)
+        answer = answer.strip()
+        if not answer:
+            raise SkillError("Please write an answer for the employee.")
+        if len(answer) > say.MAX_ANSWER_CHARS:
+            raise SkillError(f"Please keep the answer under {say.MAX_ANSWER_CHARS:,} characters.")
+        ticket = await self._ticket(ticket_ref)
+        answered = await self.services.tickets.answer(ticket.id, answer, ctx.person.id)
+        assert answered is not None
+        await ctx.audit("ticket.answer", f"ticket:{ticket.id}")
+        asker = await self.services.people.get(ticket.person_id)
+        name = asker.display_name if asker else "the employee"
+        text = say.EMPLOYEE_ANSWER.format(id=ticket.id, question=ticket.text, answer=answer)
+        try:
+            await self.services.outbound.to_person(ticket.person_id, Reply.text(text))
+        except DeliveryError as exc:
+            log.warning("event=%s ticket=%s answer not delivered: %s", ctx.event.id, ticket.id, exc)
+            return Reply.text(
+                say.HR_ANSWER_DELIVERY_FAILED.format(id=ticket.id, name=name, reason=exc),
+                ephemeral=True,
+            )
+        return Reply.text(say.HR_ANSWER_SENT.format(id=ticket.id, name=name), ephemeral=True)
+
+    async def _ticket(self, ref: str) -> Ticket:
+        ticket_id = _int(ref)
+        ticket = await self.services.tickets.get(ticket_id) if ticket_id else None
+        if ticket is None:
+            raise SkillError(say.NO_SUCH_TICKET.format(id=ref or "?"))
+        return ticket
+
+    # -- for HR ---------------------------------------------------------------------------
+
+    async def tickets(self, ctx: Context[Command]) -> Reply:
+        ctx.require(Role.HR)
+        open_tickets = await self.services.tickets.open_tickets()
+        if not open_tickets:
+            return Reply.text(say.NO_OPEN_TICKETS, ephemeral=True)
+        lines = [f"**Open questions for HR** ({len(open_tickets)}):"]
+        buttons = []
+        for ticket in open_tickets:
+            lines.append(f"- #{ticket.id} ({ticket.opened_at:%b %d}): {ticket.text}")
+            buttons.append(Button(f"Answer #{ticket.id}", HR_ANSWER, str(ticket.id)))
+        text = "\n".join(lines)
+        blocks: list[Any] = [Text(text)]
+        if buttons:
+            blocks.append(Buttons(tuple(buttons[:5])))
+        return Reply(fallback=plain_text(text), blocks=tuple(blocks), ephemeral=True)
+
+    async def stats(self, ctx: Context[Command], args: str) -> Reply:
+        ctx.require(Role.HR)
+        days = _days(args)
+        since = self.services.clock() - timedelta(days=days)
+        total = await self.services.questions.count_since(since)
+        failed = await self.services.questions.needing_content(since)
+        await ctx.audit("ask.stats", f"days:{days}")
+        text = content_gaps(failed, total=total, days=days)
+        return Reply(fallback=plain_text(text), blocks=(Text(text),), ephemeral=True)
+
+
+def setup(router: Router) -> None:
+    settings = router.services.settings
+    library = KnowledgeLibrary(settings.kb_dir or bundled_kb())
+    KnowledgeSkill(router, library).register()
+
+
+def _answer_reply(
+    result: Answer, question: str, question_id: int, clinical: bool, notes: list[Text]
+) -> Reply:
+    best = result.best
+    assert best is not None
+    article = best.article
+    blocks: list[Any] = [Text(f"**{article.title}**"), Text(excerpt(article, question))]
+    if article.link:
+        blocks.append(Text(f"Source: [{article.title}]({article.link})", subtle=True))
+    if clinical:
+        blocks.append(Text(say.NOT_MEDICAL_ADVICE, subtle=True))
+    blocks.extend(notes)
+    related = [
+        Button(f"Related: {hit.article.title}", SHOW, f"{hit.article.id}|{question_id}")
+        for hit in result.hits[1:3]
+    ]
+    if related:
+        blocks.append(Buttons(tuple(related)))
+    blocks.append(Buttons(_feedback_buttons(question_id)))
+    return Reply(fallback=_fallback(blocks), blocks=tuple(blocks))
+
+
+def _not_sure_reply(result: Answer, question_id: int, clinical: bool, notes: list[Text]) -> Reply:
+    if clinical:
+        blocks: list[Any] = [Text(say.CLINICAL_DECLINE), *notes]
+        return Reply(fallback=_fallback(blocks), blocks=tuple(blocks))
+    closest = [
+        Button(hit.article.title, SHOW, f"{hit.article.id}|{question_id}")
+        for hit in result.hits[:3]
+    ]
+    blocks = [Text(say.NOT_SURE)]
+    if closest:
+        blocks += [Text(say.CLOSEST), Buttons(tuple(closest))]
+    else:
+        blocks.append(Text(say.NOTHING_CLOSE))
+    blocks += [*notes, Text(say.OFFER_HR), Buttons((_ask_hr_button(question_id),))]
+    return Reply(fallback=_fallback(blocks), blocks=tuple(blocks))
+
+
+def _feedback_buttons(question_id: int) -> tuple[Button, ...]:
+    return (
+        Button("Helpful", HELPFUL, str(question_id)),
+        Button("Not helpful", NOT_HELPFUL, str(question_id)),
+    )
+
+
+def _ask_hr_button(question_id: int) -> Button:
+    return Button("Ask HR", ASK_HR, str(question_id), style=ButtonStyle.PRIMARY)
+
+
+def _fallback(blocks: list[Any]) -> str:
+    return "\n".join(plain_text(b.markdown) for b in blocks if isinstance(b, Text))
+
+
+def _tag_list(types: frozenset[str]) -> str:
+    return ", ".join(sorted(t.lower() for t in types))
+
+
+def _int(value: str) -> int | None:
+    value = value.strip().lstrip("#")
+    return int(value) if value.isdigit() else None
+
+
+def _days(args: str) -> int:
+    words = args.split()
+    if not words:
+        return 30
+    if len(words) == 2 and words[0] == "--days" and words[1].isdigit() and 0 < int(words[1]) <= 365:
+        return int(words[1])
+    raise SkillError("Usage: `ask stats [--days N]` with N from 1 to 365.")

@@ -1,0 +1,386 @@
+"""Person names, found from evidence rather than from capital letters alone.
+
+Each word is looked up in the first-name and surname lists and in a list of everyday English
+words. A name-list word that is not an everyday word ("Okafor", "Yolanda") is *strong*; one that
+is also an everyday word ("Grace", "Will", "Bill", "Brooks") is *weak*; an unlisted capitalized
+word is *unknown*. Strong words are names on their own; weak and unknown ones need more: a title
+("Dr.", "mrs"), a cue before ("pt", "her daughter", "named", "thanks to"), a cue after ("'s wife",
+", RN", "from transport", "in room 4"), or a strong neighbour in the same capitalized run.
+Stop words (weekdays, drugs, products, eponyms, languages, ...) never start or extend a name.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from enum import Enum
+
+from skills.phi import words as w
+from skills.phi.lexicon import common_words, first_names, fold, surnames
+
+
+class Kind(Enum):
+    STOP = "stop"
+    WEAK = "weak"
+    FIRST = "first"
+    LAST = "last"
+    UNKNOWN = "unknown"
+
+
+STRONG = (Kind.FIRST, Kind.LAST)
+# Zipf frequency above which a weak word is too everyday to be read as a name without a first
+# name before it or in lowercase after "mr": "smith" (4.9) passes, "call" or "money" do not.
+_EVERYDAY = 5.0
+
+_APOSTROPHES = "'\u2019"
+_TOKEN = re.compile(r"[^\W\d_]+(?:['\u2019][^\W\d_]+)*(?:-[^\W\d_]+(?:['\u2019][^\W\d_]+)*)*")
+_CONTRACTION = re.compile(r"(?i)['\u2019](?:m|re|ve|ll|d|t)$")
+_NAME_PREFIX = re.compile(r"^(?:Mc|Mac|O['\u2019]|D['\u2019]|N['\u2019]|De|Di|La|Le|Van)")
+
+
+def _alternation(vocabulary: Iterable[str]) -> str:
+    return "|".join(re.escape(v) for v in sorted(vocabulary, key=len, reverse=True))
+
+
+_CUE_BEFORE = re.compile(
+    rf"(?i)(?:^|[^\w'\u2019])(?:{_alternation(w.PATIENTS | w.RELATIONS | w.STAFF | {'baby'})}"
+    r"|named|name\s+is|names\s+are|name\s*:|pts?\.|thanks?(?:\s+you)?(?:\s+to)?"
+    r"|shout\s*-?\s*outs?(?:\s+to)?|kudos(?:\s+to)?|props(?:\s+to)?|congrats(?:\s+to)?"
+    r"|congratulations(?:\s+to)?|praise\s+for|goes\s+by|known\s+as|call(?:ed|ing)?\s+(?:her|him)"
+    r"|asked\s+for|ask\s+for|sending\s+this\s+for|visited\s+by|(?:pts?|patients|people)\s+like"
+    r")[,:]?\s+$"
+)
+# Weaker cues: enough only for a lowercase word from the name lists ("tell jenny in pharmacy").
+_VERB_BEFORE = re.compile(r"(?i)\b(?:tell|told|ask|asked|page|paged|text|texted|cc)\s+$")
+_CREDENTIAL_AFTER = re.compile(rf"^,?\s*(?:{_alternation(w.CREDENTIALS)})\b")
+_ROLE_AFTER = re.compile(
+    r"(?i)^(?:\s*,\s*(?:our|the|a|an|my|his|her|their)\s+|\s*\(\s*)(?:[\w/&-]+\s+){0,2}"
+    rf"(?:{_alternation(w.STAFF | w.RELATIONS | w.PATIENTS | {'mom', 'dad'})})\b"
+)
+_PLACE_AFTER = re.compile(
+    r"(?i)^\s+(?:from|in|on|at)\s+(?:the\s+)?(?:front\s+)?(?:room\b|rm\b|bed\b|bay\b"
+    r"|\d{1,4}[a-z]?\b(?!\s*(?:mg|mcg|ml|hours?|hrs?|min|minutes|days?|weeks?|am|pm|units?"
+    rf"|times|x)\b)|(?-i:[A-Z&]{{2,}})\b|(?:{_alternation(w.DEPARTMENTS)})\b)"
+)
+_EPONYM_POSSESSIVE = re.compile(r"\s+(?:disease|syndrome|palsy|sign|law)\b")
+_CAPITAL_OF = re.compile(r"\b[A-Z]\w* of $")  # "Our Lady of Lourdes", "Bank of America"
+_NUMBER_BEFORE = re.compile(r"\d[ \t]+$")  # "2 West", "Tower 3 South"
+_PLACE_PREPOSITION = re.compile(r"\b(?:in|from|near|outside|to|of)\s+$")
+_TITLE_GAP = re.compile(r"\.?[ \t]+")
+# People's names that name an institution, a program or a product instead.
+_NOT_PEOPLE = re.compile(
+    r"(?i)\b(?:johns\s+hopkins|kaiser\s+permanente|mass\s+general|mount\s+sinai|cedars-sinai"
+    r"|sloan[\s-]+kettering|md\s+anderson|dana-farber|scott\s+(?:&|and)\s+white|virginia\s+mason"
+    r"|lenox\s+hill|ronald\s+mcdonald|meals\s+on\s+wheels|planned\s+parenthood|salvation\s+army"
+    r"|red\s+cross|good\s+samaritan|florence\s+nightingale|martin\s+luther\s+king|press\s+ganey"
+    r"|bair\s+hugger|jackson-pratt|swan-ganz|welch\s+allyn|hill-rom|earl\s+grey|wong-baker)\b"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class _Token:
+    start: int
+    end: int  # without a possessive 's
+    full_end: int
+    text: str
+    key: str
+    kind: Kind
+    possessive: bool
+
+    @property
+    def shape(self) -> str:
+        if self.text.isupper() and len(self.text) > 1:
+            return "upper"
+        return "cap" if self.text[0].isupper() else "lower"
+
+    @property
+    def name_shaped(self) -> bool:
+        """Capitalized like a name ("Okafor", "McGrath", "Eun-ji"), not like "MyChart" or "CNAs"."""
+        rest = _NAME_PREFIX.sub("", self.text)
+        inner = any(
+            c.isupper() and rest[k - 1] not in "-" + _APOSTROPHES for k, c in enumerate(rest) if k
+        )
+        return self.shape == "cap" and not inner
+
+    def everyday(self) -> bool:
+        return common_words().get(self.key, 0.0) > _EVERYDAY
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def kind_of(key: str) -> Kind:
+    """What a folded word alone says about being a name."""
+    if "-" in key:
+        return _compound_kind([p for p in key.split("-") if p not in w.PARTICLES])
+    if key in w.STOPWORDS or len(key) < 2:
+        return Kind.STOP
+    listed = key in first_names() or key in surnames()
+    if key in w.MONTHS:
+        return Kind.WEAK if listed else Kind.STOP
+    if key in common_words():
+        return Kind.WEAK if listed else Kind.STOP
+    if key in first_names():
+        return Kind.FIRST
+    return Kind.LAST if key in surnames() else Kind.UNKNOWN
+
+
+def _compound_kind(parts: list[str]) -> Kind:
+    """ "Whitaker-Gould" is a name, "Rose-colored" and "X-ray" are not."""
+    if not parts or any(len(p) < 2 for p in parts):
+        return Kind.STOP
+    kinds = [kind_of(p) for p in parts]
+    for strong in STRONG:
+        if strong in kinds:
+            return strong
+    if any(k is Kind.STOP and len(p) > 2 for k, p in zip(kinds, parts, strict=True)):
+        return Kind.STOP
+    return Kind.WEAK if Kind.WEAK in kinds else Kind.UNKNOWN
+
+
+def _tokens(text: str, taken: Iterable[tuple[int, int]]) -> list[_Token]:
+    """The words of `text` outside the `taken` spans, with their kinds."""
+    blocked, b = sorted(taken), 0
+    out = []
+    for m in _TOKEN.finditer(text):
+        start, full_end = m.span()
+        while b < len(blocked) and blocked[b][1] <= start:
+            b += 1
+        if b < len(blocked) and blocked[b][0] < full_end:
+            continue
+        word = m.group()
+        possessive = len(word) > 2 and word[-1] == "s" and word[-2] in _APOSTROPHES
+        if possessive:
+            word = word[:-2]
+        key = fold(word)
+        kind = kind_of(key)
+        if kind is not Kind.STOP and _CONTRACTION.search(word):
+            kind = Kind.STOP  # "I'm", "we'd"
+        out.append(_Token(start, start + len(word), full_end, word, key, kind, possessive))
+    return out
+
+
+def find_names(text: str, taken: Iterable[tuple[int, int]] = ()) -> list[tuple[int, int]]:
+    """Spans of person names (without titles, credentials or possessive 's), outside `taken`."""
+    known = [m.span() for m in _NOT_PEOPLE.finditer(text)]
+    return _Scanner(text, _tokens(text, [*taken, *known])).scan()
+
+
+class _Scanner:
+    """One left-to-right pass over the words of one text."""
+
+    def __init__(self, text: str, tokens: list[_Token]) -> None:
+        self.text = text
+        self.toks = tokens
+
+    def scan(self) -> list[tuple[int, int]]:
+        spans: list[tuple[int, int]] = []
+        i, chained = 0, False
+        while i < len(self.toks):
+            end = self._name_at(i, chained)
+            if end > i:
+                spans.append((self.toks[i].start, self.toks[end - 1].end))
+                chained = self._conjunction_at(end)
+                i = end + 1 if chained else end
+            else:
+                chained = False
+                i += 1
+        return spans
+
+    # -- the decision --------------------------------------------------------------------------
+
+    def _name_at(self, i: int, chained: bool) -> int:
+        """End (exclusive) of a name starting at token i, or i when there is none."""
+        tok = self.toks[i]
+        title = self._title_before(i)
+        if tok.kind is Kind.STOP and title is None:
+            return i
+        if tok.shape == "lower":
+            if title is not None or chained or (tok.kind in STRONG and self._cue_before(i, True)):
+                lower_title = title in w.STRONG_TITLES and self.toks[i - 1].shape == "lower"
+                return self._lower_name_end(i, lower_title)  # "mr smith", not "Dr. rounds"
+            return i
+        upper = tok.shape == "upper"
+        if not self._capable(tok, upper):
+            if title is None:
+                return i
+            if self._initial_at(i, upper):
+                return self._run_end(i + 1, upper)  # "Dr. J. Smith"
+            listed = tok.key in first_names() or tok.key in surnames()
+            return self._run_end(i, upper) if upper or listed else i  # "MR. OKAFOR", "Ms. May"
+        end = self._run_end(i, upper)
+        if title is not None:
+            return end
+        run = [t for t in self.toks[i:end] if t.key not in w.PARTICLES]
+        if self._not_a_person(i, end) or any(t.key in w.ORGANIZATION_WORDS for t in run[1:]):
+            return i
+        if upper:
+            strong = len(run) >= 2 and any(t.kind in STRONG for t in run)
+            return end if strong else self._last_comma_first(i)
+        if chained or self._cue_before(i):
+            return end
+        if self._after_determiner(i):
+            return i
+        if any(t.kind in STRONG for t in run):
+            return end if self._full_name(run) else i
+        if len(run) >= 2 and all(t.kind is Kind.UNKNOWN for t in run):
+            return end  # "Tigist Bekele", "Aminata N'Diaye"
+        if len(run) == 1 and tok.kind is Kind.WEAK and self._starts_sentence(i):
+            # "Will someone...", "Grace period...", but "Grace said..."
+            return end if not tok.everyday() and self._person_verb_at(end) else i
+        return end if self._cue_after(end) else i
+
+    def _lower_name_end(self, i: int, lower_title: bool) -> int:
+        """ "pt wendell", "shoutout yesenia": a lowercase name is a listed, uncommon word; after a
+        lowercase "mr", "mrs", "dr" any word but an everyday one ("mr smith", "mrs thorsen")."""
+        tok = self.toks[i]
+        other = tok.kind in (Kind.WEAK, Kind.UNKNOWN) and not tok.everyday()
+        if not (tok.kind in STRONG or (lower_title and other)):
+            return i
+        j = i + 1
+        while j < len(self.toks) and j - i < 3 and self._joined(j):
+            nxt = self.toks[j]
+            hyphenated_name = "-" in nxt.key and nxt.kind is Kind.WEAK  # "bishop-hayes"
+            if nxt.shape != "lower" or not (nxt.kind in STRONG or hyphenated_name):
+                break
+            j += 1
+        return j
+
+    @staticmethod
+    def _full_name(run: list[_Token]) -> bool:
+        """ "Tyrone Little" is a name, "Greenleaf Money" a program: an everyday word after the
+        first place needs a first name before it."""
+        for k, tok in enumerate(run[1:], start=1):
+            firsts = (t.kind is Kind.FIRST or t.key in first_names() for t in run[:k])
+            if tok.kind is Kind.WEAK and tok.everyday() and not any(firsts):
+                return False
+        return True
+
+    # -- runs of capitalized words --------------------------------------------------------------
+
+    def _capable(self, tok: _Token, upper: bool) -> bool:
+        """Can this word be part of a capitalized (or all-caps) name?"""
+        if upper:
+            return tok.shape == "upper" and len(tok.text) > 2 and tok.kind in (*STRONG, Kind.WEAK)
+        if tok.shape != "cap":
+            return False
+        return tok.kind in STRONG or (tok.kind is not Kind.STOP and tok.name_shaped)
+
+    def _run_end(self, i: int, upper: bool) -> int:
+        """End (exclusive) of the run of name words starting at i, with particles and initials."""
+        j, count = i + 1, 1
+        while j < len(self.toks) and count < 4 and self._joined(j):
+            if self._capable(self.toks[j], upper):
+                j, count = j + 1, count + 1
+            elif self._initial_at(j, upper):
+                j, count = j + 2, count + 1  # "Harold W. Simmons"
+            else:
+                k = j  # "de la Cruz", "De La Rosa": particles count only before a name word
+                while k < len(self.toks) and self.toks[k].key in w.PARTICLES and self._joined(k):
+                    k += 1
+                if k == j or k >= len(self.toks) or not self._joined(k):
+                    break
+                if not self._capable(self.toks[k], upper):
+                    break
+                j = k
+        return j
+
+    def _initial_at(self, j: int, upper: bool) -> bool:
+        """Token j is a middle initial ("W" or "W.") followed by a name word."""
+        tok = self.toks[j]
+        if len(tok.text) != 1 or not tok.text.isupper() or j + 1 >= len(self.toks):
+            return False
+        gap = self.text[tok.full_end : self.toks[j + 1].start]
+        return bool(_TITLE_GAP.fullmatch(gap)) and self._capable(self.toks[j + 1], upper)
+
+    def _last_comma_first(self, i: int) -> int:
+        """ "JOHNSON, MARY", as a door sign or a label writes it."""
+        j = i + 1
+        if j >= len(self.toks) or self.toks[i].kind not in (*STRONG, Kind.WEAK):
+            return i
+        nxt = self.toks[j]
+        gap = self.text[self.toks[i].full_end : nxt.start]
+        return j + 1 if gap == ", " and nxt.shape == "upper" and nxt.key in first_names() else i
+
+    # -- context ---------------------------------------------------------------------------------
+
+    def _joined(self, i: int) -> bool:
+        """Token i follows token i-1 across plain spaces, so both can be one name."""
+        prev = self.toks[i - 1]
+        gap = self.text[prev.full_end : self.toks[i].start]
+        return not prev.possessive and gap != "" and gap.isspace() and "\n" not in gap
+
+    def _title_before(self, i: int) -> str | None:
+        if i == 0:
+            return None
+        prev = self.toks[i - 1]
+        gap = self.text[prev.full_end : self.toks[i].start]
+        if prev.key not in w.TITLES or prev.possessive or not _TITLE_GAP.fullmatch(gap):
+            return None
+        return None if prev.text == "miss" else prev.key  # "we miss the real ones"
+
+    def _cue_before(self, i: int, verbs: bool = False) -> bool:
+        start = self.toks[i].start
+        before = self.text[max(0, start - 40) : start]
+        return bool(_CUE_BEFORE.search(before) or (verbs and _VERB_BEFORE.search(before)))
+
+    def _cue_after(self, end: int) -> bool:
+        """ "Mariam's brother", "Tigist, CNA", "Nadège, our unit secretary", "Kelsey on 8 East",
+        "Bukola said"."""
+        last = self.toks[end - 1]
+        if last.possessive:
+            nxt = self._next_word(end)
+            return nxt is not None and nxt.key in w.OWNED
+        if self._person_verb_at(end):
+            return True
+        after = self.text[last.full_end :]
+        return any(p.match(after) for p in (_CREDENTIAL_AFTER, _ROLE_AFTER, _PLACE_AFTER))
+
+    def _person_verb_at(self, j: int) -> bool:
+        nxt = self._next_word(j)
+        return nxt is not None and nxt.shape == "lower" and nxt.key in w.PERSON_VERBS
+
+    def _starts_sentence(self, i: int) -> bool:
+        j = self.toks[i].start - 1
+        while j >= 0 and self.text[j] in " \t\"'\u201c\u2018([*":
+            j -= 1
+        return j < 0 or self.text[j] in ".!?:;\n\r\u2014\u2013-\u2022)"
+
+    def _after_determiner(self, i: int) -> bool:
+        return i > 0 and self.toks[i - 1].key in w.DETERMINERS and self._joined(i)
+
+    def _next_word(self, j: int) -> _Token | None:
+        """Token j when it directly follows token j-1 across spaces."""
+        return self.toks[j] if j < len(self.toks) and self._joined(j) else None
+
+    def _not_a_person(self, i: int, end: int) -> bool:
+        """An organization, a place, a unit or an eponym: "Mayo Clinic", "St. Jude", "4 West",
+        "Foley catheter", "Bell's palsy", "lives in Dallas"."""
+        nxt = self._next_word(end)
+        if nxt is not None and nxt.key in (
+            w.THING_WORDS if nxt.shape == "lower" else w.ORGANIZATION_WORDS
+        ):
+            return True
+        last = self.toks[end - 1]
+        if last.possessive and _EPONYM_POSSESSIVE.match(self.text, last.full_end):
+            return True
+        first = self.toks[i]
+        before = self.text[max(0, first.start - 30) : first.start]
+        if end - i == 1 and (
+            _CAPITAL_OF.search(before)
+            or (first.kind not in STRONG and _NUMBER_BEFORE.search(before))
+            or (first.key in w.PLACES and _PLACE_PREPOSITION.search(before))
+        ):
+            return True
+        if i > 0 and self.toks[i - 1].key in w.BEFORE_PLACES:
+            return bool(_TITLE_GAP.fullmatch(self.text[self.toks[i - 1].full_end : first.start]))
+        return False
+
+    def _conjunction_at(self, j: int) -> bool:
+        """ "Connor and Maricel": the evidence for the first name carries over the "and"."""
+        return (
+            j + 1 < len(self.toks)
+            and self.toks[j].key in ("and", "or")
+            and self._joined(j)
+            and self._joined(j + 1)
+        )

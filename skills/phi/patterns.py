@@ -1,0 +1,268 @@
+"""Structured identifiers: e-mails, phones, SSNs, record and account numbers, dates, addresses.
+
+Each finder yields `(type, start, end, priority)`. A number is judged by the words around it
+(its label, the clause it sits in), so "MRN 0048…", "acct 7720019" and "pager 4821" come out as
+MRN, ID and nothing, and a bare "6/3" is a date unless the clause is about pain or a ratio.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+Found = tuple[str, int, int, int]
+
+# Higher wins when two finds overlap: a labelled number beats the phone-shaped reading of it.
+PRIORITY = {
+    "EMAIL": 90,
+    "SSN": 80,
+    "MRN": 70,
+    "ID": 70,
+    "PHONE": 60,
+    "DATE": 50,
+    "GUESS": 45,  # an unlabelled number typed by its context: loses to labels, dates, phones
+    "ADDRESS": 40,
+}
+
+_EMAIL = re.compile(r"(?<![\w.+%-])[A-Za-z0-9][A-Za-z0-9._%+-]*@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
+
+_SSN_SHAPED = re.compile(r"(?<![\w/.-])\d{3}([- ])\d{2}\1\d{4}(?![\w/-]|\.\d)")
+_SSN_LABELLED = re.compile(
+    r"(?i)\b(?:ssn|ss\s?#|soc(?:ial)?\.?\s+sec(?:urity)?\.?(?:\s+(?:number|no\.?|num|#))?|social)"
+    r"(?:\s*[:#]|\s+(?:number|no\.?|is|was|of|like|on\s+file|given|as)){0,3}\s*(\d{9})(?!\w)"
+)
+
+# A label, its optional noun ("number", "#", "ID"), then the identifier itself.
+_MRN_LABEL = (
+    r"\bmrn|\bmr\s?#|\bmrn\s?#|\bmed(?:ical)?\.?\s+rec(?:ord)?s?\.?|\bchart\s+(?:#|number|no\b)"
+)
+_ID_LABEL = (
+    r"\bacct|\baccount|\ba/c|\bhar\b|\bmember|\bsubscriber|\bpolicy|\bgroup|\bclaim|\bclm\b"
+    r"|\bauth(?:orization)?|\bmedicare|\bmedicaid|\bmbi\b|\bhicn\b|\btricare|\binsurance"
+    r"|\bbeneficiary|\bvisit|\bencounter|\benc\b|\bfin\b|\bcsn\b|\binvoice|\bstatement"
+    r"|\bconfirmation|\bdod|\bpayer|\bid\b"
+)
+_LABEL_TAIL = (
+    r"(?:\s*(?:number|num|nbr|no\.?|id|#|ids|numbers))*\s*[:#-]?\s*"
+    r"(?:(?:is|was|of|on\s+file)\s+)?(?:it'?s\s+)?"
+)
+_VALUE = r"([A-Za-z0-9](?:[A-Za-z0-9]|[-.](?=[A-Za-z0-9]))*[A-Za-z0-9])(?![\w@-])"
+_MRN_LABELLED = re.compile(rf"(?i)(?:{_MRN_LABEL}){_LABEL_TAIL}{_VALUE}")
+_ID_LABELLED = re.compile(rf"(?i)(?:{_ID_LABEL}){_LABEL_TAIL}{_VALUE}")
+
+# Unlabelled: long digit runs and letter-prefixed codes; typed by the nearest label before them.
+_BARE_NUMBER = re.compile(
+    r"(?<![\w$#.,/:-])(?:\d[\d-]{5,}\d|[A-Za-z]{1,4}-?\d{6,})(?![\w@/-]|[.,]\d)"
+)
+_TICKET = re.compile(r"(?i)^(?:inc|ritm|req|chg|task|prb|sr|wo|ctask|tkt)")
+_NEAR_MRN = re.compile(r"(?i)\b(?:mrn|mr\s?#|medical\s+record|chart)")
+_NEAR_ID = re.compile(rf"(?i){_ID_LABEL}")
+# Numbers that belong to staff, equipment or IT, not to a patient.
+_NOT_PATIENT = (
+    r"ticket|work\s*order|w/o|incident|pager|beeper|ext|extension|badge|serial|model|part"
+    r"|order\s*(?:#|no|number)|tracking|batch|npi|dea|license|(?:employee|staff)(?:\s+id)?"
+)
+_NEAR_NOTHING = re.compile(rf"(?i)\b(?:{_NOT_PATIENT})(?!\w)")
+_STAFF_LABEL = re.compile(rf"(?i)\b(?:{_NOT_PATIENT})\W*$")
+
+_PHONE = re.compile(
+    r"(?<![\w+/.-])(?:\+?1[\s.-]?)?(?:\(\d{3}\)[\s.-]?|\d{3}[\s.-])\d{3}[\s.-]\d{4}(?![\w/-]|\.\d)"
+)
+_PHONE_BARE = re.compile(r"(?<![\w+/.-])(?:\+?1)?[2-9]\d{2}[2-9]\d{6}(?![\w/-]|\.\d)")
+_PHONE_LOCAL = re.compile(r"(?<![\w+/.-])\d{3}-\d{4}(?![\w/-]|\.\d)")
+_PHONE_WORDS = re.compile(
+    r"(?i)\b(?:call|called|calling|phone|cell|number|#|fax|text|tel|dial)\W*$"
+)
+
+_MONTHS = {
+    "jan": 1, "january": 1, "feb": 2, "february": 2, "mar": 3, "march": 3, "apr": 4,
+    "april": 4, "may": 5, "jun": 6, "june": 6, "jul": 7, "july": 7, "aug": 8, "august": 8,
+    "sep": 9, "sept": 9, "september": 9, "oct": 10, "october": 10, "nov": 11, "november": 11,
+    "dec": 12, "december": 12,
+}  # fmt: skip
+_MONTH = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
+)
+_DAY = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"
+_YEAR = r"(?:,?\s+(?:19|20)\d{2})"
+_DATE_MONTH_FIRST = re.compile(
+    rf"(?i)\b(?P<m>{_MONTH})\.?\s+(?P<d>{_DAY})(?P<y>{_YEAR})?(?![\w:/]|\.\d|\s*(?:am|pm|%)\b)"
+)
+_DATE_DAY_FIRST = re.compile(
+    rf"(?i)\b(?P<d>{_DAY})\s+(?:of\s+)?(?P<m>{_MONTH})\b\.?(?P<y>{_YEAR})?"
+)
+_DATE_NUMERIC = re.compile(
+    r"(?<![\w/.:-])(?P<a>\d{1,2})(?P<s>[/.-])(?P<b>\d{1,2})(?P=s)(?P<y>\d{4}|\d{2})(?![\w/-]|\.\d)"
+)
+_DATE_ISO = re.compile(
+    r"(?<![\w/.-])(?:19|20)\d{2}([-/])(?:0?[1-9]|1[0-2])\1(?:[12]\d|3[01]|0?[1-9])(?![\w/-])"
+)
+_DATE_SHORT = re.compile(r"(?<![\w/.:$-])(?P<a>\d{1,2})/(?P<b>\d{1,2})(?![\w/%:-]|\.\d)")
+# A bare "7/10" or "1/2" that is a score, a ratio or a fraction, not a day.
+_NOT_A_DAY_BEFORE = re.compile(
+    r"(?i)(?:\bpain|\bbp|\bb/p|\bpressure|\bscore[ds]?|\brated?|\bratio|\bgcs|\bapgar|\bstrength"
+    r"|\bvision|\bscale|\blevel)\W+(?:\w+\W+){0,3}$"
+)
+_NOT_A_DAY_AFTER = re.compile(
+    r"(?i)^\s*(?:pain|of\b|the\b|tabs?\b|tablets?|caps?\b|strength|dose|cups?\b|scale|ratio|split"
+    r"|mg\b|ml\b|units?\b|stars?\b|points?\b|score)"
+)
+_ON_A_DAY = re.compile(
+    r"(?i)\b(?:on|since|until|til|till|by|admitted|discharged|dob|born|dated?|before|after)\W*$"
+)
+_SCORE_CLAUSE = re.compile(r"(?i)\b(?:pain|score|scale|rated|rating|out of)\b")
+
+_STREET_SUFFIX = (
+    r"(?:street|st|avenue|ave|av|road|rd|drive|dr|lane|ln|boulevard|blvd|court|ct|way|place|pl"
+    r"|parkway|pkwy|circle|cir|terrace|ter|trail|trl|highway|hwy|row|loop|square|sq|pike|alley"
+    r"|crescent|crossing|xing|run|path|cove|ridge|heights|hts|plaza|plz|expressway|expy|hollow"
+    r"|landing|bend|point|walk|commons|turnpike|tpke)"
+)
+_STREET_WORD = r"(?:[A-Z][A-Za-z'\u2019.-]*|\d{1,3}(?:st|nd|rd|th)|Jr\.?)"
+_STREET_WORD_LOWER = r"(?:[a-z][a-z'\u2019-]*|\d{1,3}(?:st|nd|rd|th))"
+_DIRECTION = r"(?:[NSEW]\.?|NE|NW|SE|SW|North|South|East|West)"
+_UNIT = (
+    r"\.?,?\s*(?:(?:apt|apartment|unit|suite|ste|lot|trlr|trailer|bldg|building|spc|space)\.?\s*#?"
+    r"|#)\s*(?:\d[A-Za-z0-9-]*|[A-Za-z](?:-?\d+)?)\b"
+)
+_ADDRESS = re.compile(
+    rf"(?<![\w/.$:#-])\d{{1,6}}[A-Za-z]?\s+(?:{_DIRECTION}\s+)?"
+    rf"(?:(?i:county\s+(?:road|rd)|state\s+(?:route|road|rd|hwy|highway)|route|rte|rt|highway|hwy"
+    rf"|interstate|farm\s+road)\s+\d{{1,4}}[A-Za-z]?\b"
+    rf"|(?:{_STREET_WORD}\s+){{1,4}}(?i:{_STREET_SUFFIX})\b(?:\s+(?:NE|NW|SE|SW|[NSEW])\b)?)"
+    rf"(?i:{_UNIT})?"
+    rf"|(?i:\bp\.?\s?o\.?\s*box|\bpost\s+office\s+box)\s*#?\s*\d{{1,6}}\b"
+)
+_ADDRESS_LOWER = re.compile(
+    rf"(?i)(?:\b(?:at|address|lives|live|living|moved\s+to|home|house|apartment|apt|mailed\s+to"
+    rf"|sent\s+to|delivered\s+to|dropped\s+off\s+at)\W+)"
+    rf"(?P<a>\d{{1,6}}[a-z]?\s+(?:{_DIRECTION}\s+)?(?:{_STREET_WORD_LOWER}\s+){{1,3}}"
+    rf"{_STREET_SUFFIX}\b(?:{_UNIT})?)"
+)
+_DIRECTION_ONLY = re.compile(rf"(?i)^\d+\s+{_DIRECTION}\s+dr\b")
+
+
+def find_structured(text: str) -> Iterator[Found]:
+    """Every structured identifier candidate; overlaps are resolved by the caller."""
+    yield from _emails(text)
+    yield from _ssns(text)
+    yield from _labelled(text)
+    yield from _bare_numbers(text)
+    yield from _phones(text)
+    yield from _dates(text)
+    yield from _addresses(text)
+
+
+def _emails(text: str) -> Iterator[Found]:
+    for m in _EMAIL.finditer(text):
+        yield "EMAIL", m.start(), m.end(), PRIORITY["EMAIL"]
+
+
+def _ssns(text: str) -> Iterator[Found]:
+    for m in _SSN_SHAPED.finditer(text):
+        yield "SSN", m.start(), m.end(), PRIORITY["SSN"]
+    for m in _SSN_LABELLED.finditer(text):
+        yield "SSN", m.start(1), m.end(1), PRIORITY["SSN"]
+
+
+def _digits(value: str) -> int:
+    return sum(c.isdigit() for c in value)
+
+
+def _labelled(text: str) -> Iterator[Found]:
+    for kind, pattern in (("MRN", _MRN_LABELLED), ("ID", _ID_LABELLED)):
+        for m in pattern.finditer(text):
+            value = m.group(1)
+            if _digits(value) < 4 or len(value) < 5 or _TICKET.match(value):
+                continue
+            if not _STAFF_LABEL.search(text[max(0, m.start() - 20) : m.start()]):
+                yield kind, m.start(1), m.end(1), PRIORITY[kind]  # not "employee ID 4471"
+
+
+def _clause_before(text: str, start: int, width: int = 60) -> str:
+    """The text before `start` back to the last sentence break, at most `width` characters."""
+    window = text[max(0, start - width) : start]
+    cut = max(window.rfind(". "), window.rfind("! "), window.rfind("? "), window.rfind("\n"))
+    return window[cut + 1 :] if cut >= 0 else window
+
+
+def _nearest_label(text: str, start: int) -> str | None:
+    """ "MRN" or "ID" for the nearest label earlier in the clause, "" for a ticket, pager or work
+    order, None when the clause names nothing."""
+    before = _clause_before(text, start)
+    labels = [(x.end(), 0, "ID") for x in _NEAR_ID.finditer(before)]
+    labels += [(x.end(), 1, "MRN") for x in _NEAR_MRN.finditer(before)]
+    labels += [(x.end(), 2, "") for x in _NEAR_NOTHING.finditer(before)]  # "employee ID"
+    return max(labels)[2] if labels else None
+
+
+def _bare_numbers(text: str) -> Iterator[Found]:
+    for m in _BARE_NUMBER.finditer(text):
+        value = m.group()
+        if _TICKET.match(value) or _digits(value) < 7:
+            continue
+        kind = _nearest_label(text, m.start())
+        if kind is None and "-" not in value and not _PHONE_BARE.fullmatch(value):
+            kind = "MRN" if value.isdigit() else "ID"
+        if kind:
+            yield kind, m.start(), m.end(), PRIORITY["GUESS"]
+
+
+def _phones(text: str) -> Iterator[Found]:
+    for m in _PHONE.finditer(text):
+        yield "PHONE", m.start(), m.end(), PRIORITY["PHONE"]
+    for m in _PHONE_BARE.finditer(text):
+        if _nearest_label(text, m.start()) is None:
+            yield "PHONE", m.start(), m.end(), PRIORITY["GUESS"]
+    for m in _PHONE_LOCAL.finditer(text):
+        if _PHONE_WORDS.search(text[max(0, m.start() - 30) : m.start()]):
+            yield "PHONE", m.start(), m.end(), PRIORITY["GUESS"]
+
+
+def _is_day(month: int, day: int) -> bool:
+    return 1 <= month <= 12 and 1 <= day <= (
+        29 if month == 2 else 30 if month in (4, 6, 9, 11) else 31
+    )
+
+
+def _dates(text: str) -> Iterator[Found]:
+    prio = PRIORITY["DATE"]
+    for m in _DATE_ISO.finditer(text):
+        yield "DATE", m.start(), m.end(), prio
+    for m in _DATE_NUMERIC.finditer(text):
+        a, b = int(m["a"]), int(m["b"])
+        if _is_day(a, b) or _is_day(b, a):
+            yield "DATE", m.start(), m.end(), prio
+    for pattern in (_DATE_MONTH_FIRST, _DATE_DAY_FIRST):
+        for m in pattern.finditer(text):
+            month, day = m["m"], m["d"]
+            if month == "may" and not day[-1].isalpha() and not m["y"]:
+                continue  # lowercase "may 2" is the verb far more often than the month
+            if _is_day(_MONTHS[month.lower()], int(day.rstrip("stndrh"))):
+                yield "DATE", m.start(), m.end(), prio
+    for m in _DATE_SHORT.finditer(text):
+        a, b = int(m["a"]), int(m["b"])
+        if _is_day(a, b) and not _score_or_ratio(text, m.start(), m.end(), b):
+            yield "DATE", m.start(), m.end(), prio
+
+
+def _score_or_ratio(text: str, start: int, end: int, denominator: int) -> bool:
+    if _ON_A_DAY.search(text[max(0, start - 12) : start]):
+        return False  # "chest pain on 5/14"
+    if _NOT_A_DAY_BEFORE.search(text[max(0, start - 40) : start]):
+        return True
+    if _NOT_A_DAY_AFTER.match(text[end : end + 12]):
+        return True
+    clause = text[max(0, start - 60) : end + 30]
+    return denominator in (5, 10) and bool(_SCORE_CLAUSE.search(clause))
+
+
+def _addresses(text: str) -> Iterator[Found]:
+    prio = PRIORITY["ADDRESS"]
+    for m in _ADDRESS.finditer(text):
+        if _DIRECTION_ONLY.match(m.group()) and re.match(r"\.?\s+[A-Z]", text[m.end() :]):
+            continue  # "on 7 West Dr. Lee rounded": a unit, then a doctor
+        yield "ADDRESS", m.start(), m.end(), prio
+    for m in _ADDRESS_LOWER.finditer(text):
+        yield "ADDRESS", m.start("a"), m.end("a"), prio

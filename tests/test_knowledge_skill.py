@@ -1,0 +1,239 @@
+"""Knowledge Q&A through the router: answers with sources, feedback, "not sure" and the HR
+hand-off, on a real SQLite database with a recording messenger."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from pathlib import Path
+
+import pytest
+
+from bot.replies import Buttons, Form, Reply
+from bot.roles import Role
+from bot.runtime import Runtime, start_runtime
+from bot.settings import Settings
+from skills.knowledge.library import KnowledgeLibrary
+from storage.people import Profile
+from tests.fakes import RecordingMessenger
+from tests.helpers import TENANT, action, command, message
+from tests.kb_fixture import write_article, write_kb
+
+HR_CHANNEL = "C-hr"
+
+
+@pytest.fixture
+async def kb_runtime(
+    tmp_path: Path, make_settings: Callable[..., Settings]
+) -> AsyncIterator[Runtime]:
+    kb = write_kb(tmp_path / "kb")
+    rt = await start_runtime(
+        make_settings(BREAKROOM_KB_DIR=str(kb), BREAKROOM_HR_CHANNEL=HR_CHANNEL)
+    )
+    yield rt
+    await rt.close()
+
+
+@pytest.fixture
+def fake(kb_runtime: Runtime) -> RecordingMessenger:
+    messenger = RecordingMessenger()
+    kb_runtime.services.outbound.register(messenger)
+    return messenger
+
+
+def buttons(reply: Reply) -> list[tuple[str, str, str]]:
+    return [
+        (b.label, b.action_id, b.value)
+        for block in reply.blocks
+        if isinstance(block, Buttons)
+        for b in block.buttons
+    ]
+
+
+def button(reply: Reply, action_id: str) -> str:
+    return next(value for _, aid, value in buttons(reply) if aid == action_id)
+
+
+async def ask(rt: Runtime, text: str, user: str = "U-nurse") -> Reply:
+    [reply] = await rt.router.dispatch(message(text, user=user))
+    return reply
+
+
+async def make_hr(rt: Runtime, user: str = "U-hr") -> None:
+    person = await rt.services.people.resolve(Profile("console", TENANT, user, "Hana HR"))
+    await rt.services.people.grant(person.id, Role.HR.value, granted_by="test")
+
+
+async def test_a_question_gets_an_excerpt_its_source_and_feedback_buttons(
+    kb_runtime: Runtime,
+) -> None:
+    reply = await ask(kb_runtime, "how many vacation days do i get")
+    assert "Paid time off" in reply.fallback
+    assert "6 hours of PTO" in reply.fallback
+    assert "https://intranet.example/pto-basics" in reply.fallback
+    labels = [label for label, _, _ in buttons(reply)]
+    assert "Helpful" in labels
+    assert "Not helpful" in labels
+    assert sum(1 for label in labels if label.startswith("Related:")) <= 2
+
+    question_id = int(button(reply, "knowledge.helpful"))
+    logged = await kb_runtime.services.questions.get(question_id)
+    assert logged is not None
+    assert (logged.article_id, logged.answered, logged.helpful) == ("pto-basics", True, None)
+
+
+async def test_feedback_is_stored_and_not_helpful_offers_hr(kb_runtime: Runtime) -> None:
+    reply = await ask(kb_runtime, "does the hospital pay for my bsn")
+    question_id = button(reply, "knowledge.helpful")
+    [thanks] = await kb_runtime.router.dispatch(action("knowledge.helpful", question_id))
+    assert "glad" in thanks.fallback
+    [sorry] = await kb_runtime.router.dispatch(action("knowledge.not_helpful", question_id))
+    assert button(sorry, "knowledge.ask_hr") == question_id
+    logged = await kb_runtime.services.questions.get(int(question_id))
+    assert logged is not None
+    assert logged.helpful is False
+
+
+async def test_unsure_answer_hands_off_to_hr_and_the_answer_comes_back_by_dm(
+    kb_runtime: Runtime, fake: RecordingMessenger
+) -> None:
+    await make_hr(kb_runtime)
+    reply = await ask(kb_runtime, "can I bring my dog to the night shift potluck")
+    assert "not sure" in reply.fallback
+    question_id = button(reply, "knowledge.ask_hr")
+
+    [ack] = await kb_runtime.router.dispatch(action("knowledge.ask_hr", question_id))
+    assert "ticket #1" in ack.fallback
+    [post] = [sent for sent in fake.channel if sent.to == HR_CHANNEL]
+    assert "potluck" in post.reply.fallback
+    ticket_id = button(post.reply, "knowledge.hr_answer")
+
+    refused = await kb_runtime.router.dispatch(action("knowledge.hr_answer", ticket_id))
+    assert "only open to HR" in refused[0].fallback
+
+    [form_reply] = await kb_runtime.router.dispatch(
+        action("knowledge.hr_answer", ticket_id, user="U-hr")
+    )
+    [form] = [b for b in form_reply.blocks if isinstance(b, Form)]
+    [done] = await kb_runtime.router.dispatch(
+        action(
+            form.submit_action_id,
+            form.value,
+            user="U-hr",
+            values={"answer": "Only service animals, sorry!"},
+        )
+    )
+    assert "answered" in done.fallback
+    [answer] = fake.direct_to("U-nurse")
+    assert "Only service animals" in answer.fallback
+    assert "potluck" in answer.fallback
+    ticket = await kb_runtime.services.tickets.get(int(ticket_id))
+    assert ticket is not None
+    assert ticket.status == "answered"
+    audit = await kb_runtime.services.audit.recent(action="ticket.answer")
+    assert [entry.subject for entry in audit] == [f"ticket:{ticket_id}"]
+
+
+async def test_hr_can_answer_by_typed_command_and_list_open_tickets(
+    kb_runtime: Runtime, fake: RecordingMessenger
+) -> None:
+    await make_hr(kb_runtime)
+    reply = await ask(kb_runtime, "who approves parking garage reimbursement for travel nurses")
+    await kb_runtime.router.dispatch(action("knowledge.ask_hr", button(reply, "knowledge.ask_hr")))
+    [listing] = await kb_runtime.router.dispatch(command("ask", "tickets", user="U-hr"))
+    assert "#1" in listing.fallback
+    assert "parking" in listing.fallback
+    [done] = await kb_runtime.router.dispatch(
+        command("ask", "reply #1 Your manager approves it.", user="U-hr")
+    )
+    assert "answered" in done.fallback
+    assert "Your manager approves it." in fake.direct_to("U-nurse")[0].fallback
+    [empty] = await kb_runtime.router.dispatch(command("ask", "tickets", user="U-hr"))
+    assert "No open questions" in empty.fallback
+
+
+async def test_clinical_questions_are_never_answered_from_outside_the_kb(
+    kb_runtime: Runtime,
+) -> None:
+    reply = await ask(kb_runtime, "what's the max dose of tylenol for a pt with liver disease")
+    assert "not medical advice" in reply.fallback.lower() or "clinical" in reply.fallback
+    assert not [b for b in buttons(reply) if b[1] == "knowledge.ask_hr"]
+
+
+async def test_benefit_answers_that_touch_health_carry_the_not_medical_advice_note(
+    kb_runtime: Runtime,
+) -> None:
+    reply = await ask(kb_runtime, "is it safe to get the flu vaccine while pregnant")
+    assert "not medical advice" in reply.fallback
+
+
+async def test_phi_in_a_question_is_screened_before_it_is_stored(kb_runtime: Runtime) -> None:
+    reply = await ask(
+        kb_runtime, "can I use PTO to visit my patient John Smith, MRN 00482913, after discharge"
+    )
+    question_id = next(v for _, aid, v in buttons(reply) if aid.startswith("knowledge."))
+    logged = await kb_runtime.services.questions.get(int(question_id.split("|")[-1]))
+    assert logged is not None
+    assert "John" not in logged.text
+    assert "00482913" not in logged.text
+    assert "[MRN]" in logged.text
+    assert "removed what looked like" in reply.fallback
+
+
+async def test_empty_and_overlong_questions_get_clear_messages(kb_runtime: Runtime) -> None:
+    [empty] = await kb_runtime.router.dispatch(command("ask", ""))
+    assert "What would you like to know" in empty.fallback
+    [long] = await kb_runtime.router.dispatch(command("ask", "pto " * 400))
+    assert "long one" in long.fallback
+
+
+async def test_stats_group_failed_questions_for_hr_only(
+    kb_runtime: Runtime, fake: RecordingMessenger
+) -> None:
+    await make_hr(kb_runtime)
+    for text in (
+        "is there a relocation bonus for new nurses",
+        "relocation bonus for nurses moving here?",
+        "do you pay relocation for new hires",
+        "can my cat visit the break room",
+    ):
+        await ask(kb_runtime, text)
+    [refused] = await kb_runtime.router.dispatch(command("ask", "stats"))
+    assert "only open to HR" in refused.fallback
+    [stats] = await kb_runtime.router.dispatch(command("ask", "stats --days 7", user="U-hr"))
+    assert "4 not answered" in stats.fallback
+    assert "1. 3 question(s)" in stats.fallback
+    assert "relocation" in stats.fallback
+    audit = await kb_runtime.services.audit.recent(action="ask.stats")
+    assert len(audit) == 1
+
+
+def test_a_changed_knowledge_base_is_picked_up_without_restart(tmp_path: Path) -> None:
+    now = [0.0]
+    library = KnowledgeLibrary(write_kb(tmp_path / "kb"), check_every=2.0, clock=lambda: now[0])
+    question = "what is the scrubs uniform allowance"
+    assert not library.retriever().answer(question).answered
+    write_article(
+        tmp_path / "kb",
+        "uniform-allowance",
+        "Uniform allowance",
+        ["Do we get money for scrubs?"],
+        ["scrubs", "uniform", "allowance"],
+        "Each year you get $150 toward scrubs and uniform shoes, loaded on your badge in July.",
+    )
+    now[0] = 1.0  # within the throttle: the folder is not looked at yet
+    assert library.article("uniform-allowance") is None
+    now[0] = 5.0
+    best = library.retriever().answer(question).best
+    assert best is not None
+    assert best.article.id == "uniform-allowance"
+
+
+def test_a_broken_reload_keeps_the_articles_that_worked(tmp_path: Path) -> None:
+    now = [0.0]
+    kb = write_kb(tmp_path / "kb")
+    library = KnowledgeLibrary(kb, clock=lambda: now[0])
+    for path in kb.glob("*.md"):
+        path.write_text("not an article", encoding="utf-8")
+    now[0] = 10.0
+    assert library.article("pto-basics") is not None
+    assert library.problems

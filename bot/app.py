@@ -9,6 +9,7 @@ from collections.abc import AsyncIterator
 from aiohttp import web
 
 from bot.runtime import Runtime, start_runtime
+from bot.scheduler import Scheduler
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -22,7 +23,10 @@ def create_app(settings: Settings) -> web.Application:
     async def lifespan(app: web.Application) -> AsyncIterator[None]:
         runtime = await start_runtime(settings)
         app[RUNTIME_KEY] = runtime
+        scheduler = Scheduler(runtime.router, settings.timezone)
+        scheduler.start()
         yield
+        scheduler.shutdown()
         await runtime.close()
 
     app.cleanup_ctx.append(lifespan)

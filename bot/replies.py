@@ -123,11 +123,21 @@ class Image:
 
 
 @dataclass(frozen=True)
+class File:
+    """A file for the recipient to download, e.g. a CSV export."""
+
+    filename: str
+    data: bytes = field(repr=False)
+    mime_type: str = "text/csv"
+    title: str = ""
+
+
+@dataclass(frozen=True)
 class Divider:
     pass
 
 
-Block = Text | Facts | Buttons | Choice | Form | Image | Divider
+Block = Text | Facts | Buttons | Choice | Form | Image | File | Divider
 
 
 @dataclass(frozen=True)

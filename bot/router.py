@@ -46,6 +46,15 @@ class CommandSpec:
 
 
 @dataclass(frozen=True)
+class HelpEntry:
+    """A line of `help`: how to type something, what it does, and who may."""
+
+    usage: str
+    summary: str
+    roles: frozenset[Role] = frozenset()
+
+
+@dataclass(frozen=True)
 class _Route:
     handler: Handler
     roles: frozenset[Role]
@@ -61,6 +70,8 @@ class Router:
         self._free_text: _Route | None = None
         self._member_joined: list[Handler] = []
         self._jobs: dict[str, JobHandler] = {}
+        self._recurring: dict[str, str] = {}
+        self._help: list[HelpEntry] = []
 
     # -- registration -----------------------------------------------------------------------
 
@@ -78,6 +89,11 @@ class Router:
         if key in self._commands:
             raise ValueError(f"command {name!r} is registered twice")
         self._commands[key] = CommandSpec(key, handler, summary, usage, frozenset(roles), bare_only)
+        self._help.append(HelpEntry(usage or key, summary, frozenset(roles)))
+
+    def describe(self, usage: str, summary: str, *, roles: Iterable[Role] = ()) -> None:
+        """Add a `help` line for a sub-command (`ask stats`) that only some roles may use."""
+        self._help.append(HelpEntry(usage, summary, frozenset(roles)))
 
     def action(self, action_id: str, handler: Handler, *, roles: Iterable[Role] = ()) -> None:
         if action_id in self._actions:
@@ -97,13 +113,20 @@ class Router:
     def member_joined(self, handler: Handler) -> None:
         self._member_joined.append(handler)
 
-    def job(self, name: str, handler: JobHandler) -> None:
+    def job(self, name: str, handler: JobHandler, *, cron: str | None = None) -> None:
+        """A job the scheduler fires; `cron` (in the hospital's time zone) makes it recurring."""
         self._jobs[name] = handler
+        if cron is not None:
+            self._recurring[name] = cron
+
+    @property
+    def recurring_jobs(self) -> dict[str, str]:
+        return dict(self._recurring)
 
     # -- introspection ----------------------------------------------------------------------
 
-    def commands_for(self, roles: frozenset[Role]) -> list[CommandSpec]:
-        return [spec for spec in self._commands.values() if allows(roles, spec.roles)]
+    def help_for(self, roles: frozenset[Role]) -> list[HelpEntry]:
+        return [entry for entry in self._help if allows(roles, entry.roles)]
 
     @property
     def command_names(self) -> frozenset[str]:

@@ -7,12 +7,17 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from bot.messenger import Outbound
+from bot.sealing import Sealer
 from bot.settings import Settings
 from storage.audit import AuditLog
 from storage.conversations import ConversationStore
 from storage.db import Database
+from storage.ideas import IdeaRepository
 from storage.people import PeopleRepository
 from storage.processed import ProcessedEvents
+from storage.questions import QuestionLog
+from storage.secrets import SecretStore
+from storage.tickets import TicketRepository
 
 
 def _utcnow() -> datetime:
@@ -28,6 +33,10 @@ class Services:
     processed: ProcessedEvents
     conversations: ConversationStore
     outbound: Outbound
+    questions: QuestionLog
+    tickets: TicketRepository
+    ideas: IdeaRepository
+    sealer: Sealer
     clock: Callable[[], datetime] = field(default=_utcnow)
 
     @classmethod
@@ -42,4 +51,8 @@ class Services:
             processed=ProcessedEvents(db),
             conversations=ConversationStore(db),
             outbound=Outbound(people),
+            questions=QuestionLog(db),
+            tickets=TicketRepository(db),
+            ideas=IdeaRepository(db),
+            sealer=Sealer(settings.seal_key, SecretStore(db)),
         )

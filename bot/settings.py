@@ -6,6 +6,7 @@ variable instead of surfacing later as a traceback in the middle of a conversati
 
 from __future__ import annotations
 
+import base64
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -51,6 +52,7 @@ class Settings:
     microsoft_app_type: str = "MultiTenant"
     microsoft_app_tenant_id: str | None = None
     teams_emulator: bool = False
+    seal_key: str | None = field(default=None, repr=False)
 
     @property
     def slack_enabled(self) -> bool:
@@ -98,6 +100,7 @@ def load_settings(
         microsoft_app_type=reader.get("MICROSOFT_APP_TYPE", _app_type, "MultiTenant"),
         microsoft_app_tenant_id=reader.optional("MICROSOFT_APP_TENANT_ID", _non_empty),
         teams_emulator=reader.get("BREAKROOM_TEAMS_EMULATOR", _boolean, False),
+        seal_key=reader.optional("BREAKROOM_SEAL_KEY", _fernet_key),
     )
     _check_combinations(settings)
     return settings
@@ -243,3 +246,13 @@ def _boolean(raw: str) -> bool:
     if lowered in ("0", "false", "no", "off"):
         return False
     raise ValueError(f"{raw!r} is not a yes/no value (use 1 or 0)")
+
+
+def _fernet_key(raw: str) -> str:
+    try:
+        decoded = base64.urlsafe_b64decode(raw.encode("ascii"))
+    except (ValueError, UnicodeEncodeError):
+        decoded = b""
+    if len(decoded) != 32:
+        raise ValueError("expected 32 bytes in URL-safe base64 (44 characters)")
+    return raw

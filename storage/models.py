@@ -3,14 +3,44 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, ClassVar
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Index, MetaData, String, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    DateTime,
+    Dialect,
+    ForeignKey,
+    Index,
+    MetaData,
+    String,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.types import TypeDecorator
 
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """`DateTime(timezone=True)` that stores UTC and reads back aware UTC on every backend.
+
+    SQLite keeps no offset: without this it stores an aware time's wall clock and returns naive
+    datetimes, which then cannot be compared with `Services.clock()`."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is not None and value.tzinfo is not None:
+            value = value.astimezone(UTC)
+        return value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is not None:
+            value = value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+        return value
 
 
 class Base(DeclarativeBase):
@@ -23,7 +53,10 @@ class Base(DeclarativeBase):
             "pk": "pk_%(table_name)s",
         }
     )
-    type_annotation_map = {datetime: DateTime(timezone=True), dict[str, Any]: JSON}
+    type_annotation_map: ClassVar[dict[Any, Any]] = {
+        datetime: UTCDateTime(),
+        dict[str, Any]: JSON,
+    }
 
 
 class PersonRow(Base):
@@ -109,3 +142,109 @@ class ConversationRefRow(Base):
     address: Mapped[str] = mapped_column(String(200))
     data: Mapped[dict[str, Any]] = mapped_column(default=dict)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class QuestionRow(Base):
+    """A question asked of the knowledge base, PHI-screened, with no link to who asked."""
+
+    __tablename__ = "questions"
+    __table_args__ = (Index("ix_questions_asked_at", "asked_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    asked_at: Mapped[datetime] = mapped_column(default=utcnow)
+    text: Mapped[str] = mapped_column(String(2000))
+    article_id: Mapped[str | None] = mapped_column(String(120))
+    confidence: Mapped[float] = mapped_column(default=0.0)
+    answered: Mapped[bool] = mapped_column(default=False)
+    # None until the asker clicks Helpful (True) or Not helpful (False).
+    helpful: Mapped[bool | None] = mapped_column()
+
+
+class TicketRow(Base):
+    """A question handed to HR. It keeps the asker so the answer can reach them by DM."""
+
+    __tablename__ = "hr_tickets"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    question_id: Mapped[int | None] = mapped_column(ForeignKey("questions.id", ondelete="SET NULL"))
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    text: Mapped[str] = mapped_column(String(2000))
+    status: Mapped[str] = mapped_column(String(16), default="open")
+    opened_at: Mapped[datetime] = mapped_column(default=utcnow)
+    answer: Mapped[str | None] = mapped_column(String(4000))
+    answered_by: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    answered_at: Mapped[datetime | None] = mapped_column()
+
+
+class IdeaRow(Base):
+    """A patient-experience idea. The text is PHI-screened before it gets here, and an anonymous
+    idea keeps no submitter: only a sealed reference that the notification path can open."""
+
+    __tablename__ = "ideas"
+    __table_args__ = (Index("ix_ideas_created_at", "created_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(120), default="")
+    description: Mapped[str] = mapped_column(String(4000))
+    category: Mapped[str] = mapped_column(String(40), index=True)
+    unit: Mapped[str] = mapped_column(String(120), default="")
+    status: Mapped[str] = mapped_column(String(20), default="new", index=True)
+    status_reason: Mapped[str] = mapped_column(String(500), default="")
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("ideas.id", ondelete="SET NULL"))
+    submitter_person_id: Mapped[int | None] = mapped_column(
+        ForeignKey("people.id", ondelete="SET NULL")
+    )
+    sealed_submitter: Mapped[str | None] = mapped_column(String(400))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class IdeaVoteRow(Base):
+    __tablename__ = "idea_votes"
+
+    idea_id: Mapped[int] = mapped_column(
+        ForeignKey("ideas.id", ondelete="CASCADE"), primary_key=True
+    )
+    person_id: Mapped[int] = mapped_column(
+        ForeignKey("people.id", ondelete="CASCADE"), primary_key=True
+    )
+    voted_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class IdeaCommentRow(Base):
+    __tablename__ = "idea_comments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    idea_id: Mapped[int] = mapped_column(ForeignKey("ideas.id", ondelete="CASCADE"), index=True)
+    author_person_id: Mapped[int | None] = mapped_column(
+        ForeignKey("people.id", ondelete="SET NULL")
+    )
+    text: Mapped[str] = mapped_column(String(2000))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class IdeaDraftRow(Base):
+    """A screened idea waiting for its author to confirm. Raw text is never stored, drafts
+    included; unconfirmed drafts are dropped after a day."""
+
+    __tablename__ = "idea_drafts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    title: Mapped[str] = mapped_column(String(120), default="")
+    description: Mapped[str] = mapped_column(String(4000))
+    category: Mapped[str] = mapped_column(String(40))
+    unit: Mapped[str] = mapped_column(String(120), default="")
+    anonymous: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class SecretRow(Base):
+    """Keys the application generates for itself when none is configured (e.g. the key that
+    seals anonymous submitters)."""
+
+    __tablename__ = "secrets"
+
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -11,6 +11,7 @@ from bot.replies import (
     Choice,
     Divider,
     Facts,
+    File,
     Form,
     Image,
     Reply,
@@ -68,6 +69,8 @@ def render(reply: Reply) -> Rendered:
             lines.append(f"[form] {block.title}")
         elif isinstance(block, Image):
             lines.append(_image(block))
+        elif isinstance(block, File):
+            lines.append(_file(block))
         elif isinstance(block, Divider):
             lines.append(RULE)
     if out.picks:
@@ -81,6 +84,13 @@ def _button(button: Button, picks: list[Pick]) -> str:
         return f"{button.label} <{button.url}>"
     picks.append(Pick(button.action_id, button.value))
     return f"[{len(picks)}] {button.label}"
+
+
+def _file(file: File) -> str:
+    suffix = "." + file.filename.rsplit(".", 1)[-1] if "." in file.filename else ""
+    with tempfile.NamedTemporaryFile(prefix="breakroom-", suffix=suffix, delete=False) as handle:
+        handle.write(file.data)
+    return f"[file: {file.title or file.filename}] saved to {handle.name}"
 
 
 def _image(image: Image) -> str:

@@ -39,9 +39,7 @@ def _help(router: Router, ctx: Context[Any]) -> Reply:
         lines.append(f"You have {' and '.join(extra)} rights here.")
     if router.answers_free_text:
         lines.append(FREE_TEXT_HINT)
-    commands = [
-        f"- `{spec.usage or spec.name}` — {spec.summary}" for spec in router.commands_for(ctx.roles)
-    ]
+    commands = [f"- `{entry.usage}` — {entry.summary}" for entry in router.help_for(ctx.roles)]
     body = "**What you can type:**\n" + "\n".join(commands)
     markdown = "\n\n".join(lines)
     return Reply(

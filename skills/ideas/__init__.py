@@ -1,0 +1,1 @@
+"""Patient-experience ideas: collected with PHI screened out, reviewed by leaders."""

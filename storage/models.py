@@ -248,3 +248,109 @@ class SecretRow(Base):
     name: Mapped[str] = mapped_column(String(64), primary_key=True)
     value: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class SurveyRow(Base):
+    """A pulse survey HR scheduled: its questions, audience and schedule live here, so they
+    survive restarts and every replica sees the same ones."""
+
+    __tablename__ = "surveys"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    definition: Mapped[dict[str, Any]] = mapped_column()
+    owner_person_id: Mapped[int | None] = mapped_column(
+        ForeignKey("people.id", ondelete="SET NULL")
+    )
+    audience: Mapped[dict[str, Any]] = mapped_column()
+    schedule: Mapped[dict[str, Any]] = mapped_column()
+    status: Mapped[str] = mapped_column(String(16), default="active", index=True)
+    open_days: Mapped[int] = mapped_column(default=5)
+    reminder_after_days: Mapped[int] = mapped_column(default=2)
+    threshold: Mapped[int] = mapped_column(default=5)
+    next_run_at: Mapped[datetime | None] = mapped_column(index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class SurveyRoundRow(Base):
+    __tablename__ = "survey_rounds"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    survey_id: Mapped[int] = mapped_column(ForeignKey("surveys.id", ondelete="CASCADE"), index=True)
+    status: Mapped[str] = mapped_column(String(16), default="open", index=True)
+    opened_at: Mapped[datetime] = mapped_column(default=utcnow)
+    remind_at: Mapped[datetime | None] = mapped_column()
+    closes_at: Mapped[datetime] = mapped_column()
+    closed_at: Mapped[datetime | None] = mapped_column()
+    invited: Mapped[int] = mapped_column(default=0)
+
+
+class OutboxRow(Base):
+    """One message to one person for one round: the unit of exactly-once delivery.
+
+    pending → sending (claimed) → sent | failed | blocked. The unique key makes re-enqueueing
+    after a crash harmless; a claim left in `sending` by a crash is reconciled, not resent blind.
+    """
+
+    __tablename__ = "survey_outbox"
+    __table_args__ = (
+        UniqueConstraint("round_id", "person_id", "kind"),
+        Index("ix_survey_outbox_due", "status", "due_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("survey_rounds.id", ondelete="CASCADE"))
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(16))
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    due_at: Mapped[datetime] = mapped_column()
+    attempts: Mapped[int] = mapped_column(default=0)
+    claimed_at: Mapped[datetime | None] = mapped_column()
+    sent_at: Mapped[datetime | None] = mapped_column()
+    platform: Mapped[str | None] = mapped_column(String(16))
+    message_id: Mapped[str | None] = mapped_column(String(128))
+    handle: Mapped[dict[str, Any] | None] = mapped_column()
+    error: Mapped[str | None] = mapped_column(String(200))
+
+
+class ParticipationRow(Base):
+    """Who was invited and whether they answered, for reminders and one answer set per person.
+    `answer_key` links to the response only while the round is open; closing erases it."""
+
+    __tablename__ = "survey_participation"
+
+    round_id: Mapped[int] = mapped_column(
+        ForeignKey("survey_rounds.id", ondelete="CASCADE"), primary_key=True
+    )
+    person_id: Mapped[int] = mapped_column(
+        ForeignKey("people.id", ondelete="CASCADE"), primary_key=True
+    )
+    responded: Mapped[bool] = mapped_column(default=False)
+    answer_key: Mapped[str | None] = mapped_column(String(64))
+
+
+class ResponseRow(Base):
+    """One person's answer set, stored without the person. Department and unit are kept for
+    breakdowns, which the results refuse below the anonymity threshold."""
+
+    __tablename__ = "survey_responses"
+    __table_args__ = (UniqueConstraint("round_id", "answer_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(
+        ForeignKey("survey_rounds.id", ondelete="CASCADE"), index=True
+    )
+    answer_key: Mapped[str | None] = mapped_column(String(64))
+    department: Mapped[str] = mapped_column(String(120), default="")
+    unit: Mapped[str] = mapped_column(String(120), default="")
+    comment: Mapped[str | None] = mapped_column(String(2000))
+
+
+class AnswerRow(Base):
+    __tablename__ = "survey_answers"
+
+    response_id: Mapped[int] = mapped_column(
+        ForeignKey("survey_responses.id", ondelete="CASCADE"), primary_key=True
+    )
+    question_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(String(64))

@@ -23,10 +23,11 @@ def create_app(settings: Settings) -> web.Application:
     async def lifespan(app: web.Application) -> AsyncIterator[None]:
         runtime = await start_runtime(settings)
         app[RUNTIME_KEY] = runtime
-        scheduler = Scheduler(runtime.router, settings.timezone)
+        scheduler = Scheduler(runtime.router, settings, runtime.services.database)
+        scheduler.add_leader_task(runtime.delivery.run_forever)
         scheduler.start()
         yield
-        scheduler.shutdown()
+        await scheduler.stop()
         await runtime.close()
 
     app.cleanup_ctx.append(lifespan)

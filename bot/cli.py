@@ -89,6 +89,20 @@ def _parser() -> argparse.ArgumentParser:
     )
     redact.set_defaults(run=_redact)
 
+    survey = sub.add_parser("survey", help="pulse survey definitions")
+    survey_sub = survey.add_subparsers(dest="survey_command", required=True, metavar="ACTION")
+    validate = survey_sub.add_parser("validate", help="check a survey definition (YAML)")
+    validate.add_argument("file", type=Path, metavar="FILE")
+    validate.set_defaults(run=_survey_validate)
+
+    pulse = sub.add_parser(
+        "pulse",
+        help="HR's pulse commands from the terminal (as `pulse …` in chat), or `pulse send`",
+    )
+    pulse.add_argument("--as", dest="as_user", default="cli", help="HR user to act as")
+    pulse.add_argument("words", nargs=argparse.REMAINDER, help="e.g. create weekly-pulse now")
+    pulse.set_defaults(run=_pulse)
+
     db = sub.add_parser("db", help="database maintenance")
     db_sub = db.add_subparsers(dest="db_command", required=True, metavar="ACTION")
     db_sub.add_parser("upgrade", help="apply database migrations").set_defaults(run=_db_upgrade)
@@ -208,3 +222,41 @@ def _redact(args: argparse.Namespace, settings: Settings) -> int:
     for line in sys.stdin:
         print(redact(line.rstrip("\n")).text, flush=True)
     return 0
+
+
+def _survey_validate(args: argparse.Namespace, settings: Settings) -> int:
+    from skills.pulse.definitions import check_file
+
+    checked = check_file(args.file)
+    for problem in checked.problems:
+        print(problem)
+    if checked.definition is None:
+        return 1
+    count = len(checked.definition.questions)
+    print(f"{args.file}: {checked.definition.title!r} is valid ({count} questions)")
+    return 0
+
+
+def _pulse(args: argparse.Namespace, settings: Settings) -> int:
+    import shlex
+
+    from adapters.console.chat import ConsoleChat, write_stdout
+    from bot.runtime import start_runtime
+
+    async def run() -> int:
+        runtime = await start_runtime(settings)
+        try:
+            console = ConsoleChat(runtime, args.as_user, _no_input, write_stdout)
+            await console.grant(Role.HR)
+            if args.words[:1] == ["send"]:
+                return await console.deliver(progress=True)
+            await console.say("pulse " + " ".join(shlex.quote(w) for w in args.words))
+            return 0
+        finally:
+            await runtime.close()
+
+    return _run(run)
+
+
+async def _no_input(prompt: str) -> str | None:
+    return None

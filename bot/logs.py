@@ -21,8 +21,15 @@ class BodyDroppingFilter(logging.Filter):
         return logging.getLogger().isEnabledFor(logging.DEBUG)
 
 
+# Libraries that log routine work at INFO (APScheduler: two lines per job run, every 30 s).
+_ROUTINE_LOGGERS = ("apscheduler.executors.default", "apscheduler.scheduler")
+
+
 def configure_logging(level: str = "INFO") -> None:
     logging.basicConfig(level=level, format=FORMAT, force=True)
+    if level != "DEBUG":
+        for name in _ROUTINE_LOGGERS:
+            logging.getLogger(name).setLevel(logging.WARNING)
     for name in _CHATTY_LOGGERS:
         logger = logging.getLogger(name)
         if not any(isinstance(f, BodyDroppingFilter) for f in logger.filters):

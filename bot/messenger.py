@@ -6,8 +6,9 @@ and turns "this person blocked the bot" into a mark in storage instead of endles
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any, Protocol
 
 from bot.replies import Reply
@@ -42,11 +43,27 @@ class RateLimited(DeliveryError):
 class Messenger(Protocol):
     platform: str
 
-    async def send_direct(self, identity: Identity, reply: Reply) -> SentMessage: ...
+    async def send_direct(
+        self, identity: Identity, reply: Reply, *, dedupe_key: str | None = None
+    ) -> SentMessage:
+        """Send a DM. A `dedupe_key` is stored with the message where the platform allows, so
+        that `find_sent` can tell later whether a send whose outcome was lost went out."""
+        ...
+
+    async def find_sent(
+        self, identity: Identity, dedupe_key: str, since: datetime
+    ) -> SentMessage | None:
+        """The DM sent with `dedupe_key` no earlier than `since`; None when there is none or the
+        platform cannot tell (the caller then sends again: at least once, not exactly once)."""
+        ...
 
     async def send_to_channel(self, channel_id: str, reply: Reply) -> SentMessage: ...
 
     async def update(self, sent: SentMessage, reply: Reply) -> None: ...
+
+    async def channel_members(self, channel_id: str) -> list[str]:
+        """User ids of a channel's (Slack) or team's (Teams) members, for survey audiences."""
+        ...
 
 
 class NoRoute(DeliveryError):
@@ -70,27 +87,64 @@ class Outbound:
     def platforms(self) -> tuple[str, ...]:
         return tuple(self._messengers)
 
-    async def to_person(self, person_id: int, reply: Reply) -> SentMessage:
-        identities = await self._people.identities(person_id)
-        reachable = [i for i in identities if i.reachable and i.platform in self._messengers]
+    async def to_person(
+        self, person_id: int, reply: Reply, *, dedupe_key: str | None = None
+    ) -> SentMessage:
+        return await self.send(await self.route(person_id), reply, dedupe_key=dedupe_key)
+
+    async def route(self, person_id: int) -> Identity:
+        return self.choose(person_id, await self._people.identities(person_id))
+
+    def choose(self, person_id: int, identities: Sequence[Identity]) -> Identity:
+        """Which of a person's identities a DM goes to: the first reachable one on a mounted
+        platform.
+
+        `RecipientUnreachable` when every identity they have is marked unreachable (or they have
+        none): retrying will not help. `NoRoute` when they are reachable, but only on a platform
+        this process has not mounted: another process may still reach them."""
+        reachable = [i for i in identities if i.reachable]
         if not reachable:
-            raise NoRoute(f"person {person_id} has no reachable identity")
-        identity = reachable[0]
+            raise RecipientUnreachable(f"person {person_id} has no reachable identity")
+        for identity in reachable:
+            if identity.platform in self._messengers:
+                return identity
+        raise NoRoute(f"person {person_id} is reachable only on platforms not mounted here")
+
+    async def send(
+        self, identity: Identity, reply: Reply, *, dedupe_key: str | None = None
+    ) -> SentMessage:
+        """A DM to a resolved identity; a refusal by the recipient marks it unreachable."""
         try:
-            return await self._messengers[identity.platform].send_direct(identity, reply)
+            return await self._messenger(identity.platform).send_direct(
+                identity, reply, dedupe_key=dedupe_key
+            )
         except RecipientUnreachable:
             await self._people.mark_unreachable(identity.id)
             raise
+
+    async def find_sent(
+        self, identity: Identity, dedupe_key: str, since: datetime
+    ) -> SentMessage | None:
+        return await self._messenger(identity.platform).find_sent(identity, dedupe_key, since)
 
     async def to_channel(self, address: str, reply: Reply) -> SentMessage:
         platform, channel_id = self._split(address)
         return await self._messengers[platform].send_to_channel(channel_id, reply)
 
+    async def channel_members(self, address: str) -> list[tuple[str, str]]:
+        """(platform, user id) of the members of a channel or team, by its address."""
+        platform, channel_id = self._split(address)
+        members = await self._messenger(platform).channel_members(channel_id)
+        return [(platform, user_id) for user_id in members]
+
     async def update(self, sent: SentMessage, reply: Reply) -> None:
-        messenger = self._messengers.get(sent.platform)
+        await self._messenger(sent.platform).update(sent, reply)
+
+    def _messenger(self, platform: str) -> Messenger:
+        messenger = self._messengers.get(platform)
         if messenger is None:
-            raise NoRoute(f"platform {sent.platform} is not mounted")
-        await messenger.update(sent, reply)
+            raise NoRoute(f"platform {platform} is not mounted")
+        return messenger
 
     def _split(self, address: str) -> tuple[str, str]:
         platform, sep, channel_id = address.partition(":")

@@ -11,9 +11,11 @@ import logging
 import re
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass
+from datetime import UTC
 from typing import Any
 
 from bot.context import Context
+from bot.crontab import crontab_trigger
 from bot.errors import SkillError
 from bot.events import Action, Command, Event, MemberJoined, Message, ScheduledTrigger
 from bot.replies import Reply
@@ -71,6 +73,7 @@ class Router:
         self._member_joined: list[Handler] = []
         self._jobs: dict[str, JobHandler] = {}
         self._recurring: dict[str, str] = {}
+        self._intervals: dict[str, float] = {}
         self._help: list[HelpEntry] = []
 
     # -- registration -----------------------------------------------------------------------
@@ -113,15 +116,35 @@ class Router:
     def member_joined(self, handler: Handler) -> None:
         self._member_joined.append(handler)
 
-    def job(self, name: str, handler: JobHandler, *, cron: str | None = None) -> None:
-        """A job the scheduler fires; `cron` (in the hospital's time zone) makes it recurring."""
-        self._jobs[name] = handler
+    def job(
+        self,
+        name: str,
+        handler: JobHandler,
+        *,
+        cron: str | None = None,
+        every_seconds: float | None = None,
+    ) -> None:
+        """A job the scheduler fires: at the times of a crontab line `cron` (in the hospital's
+        time zone; weekday 0 or 7 is Sunday), or every `every_seconds`; with neither, only when
+        dispatched. Either way it runs in one process only, the leader."""
+        if cron is not None and every_seconds is not None:
+            raise ValueError(f"job {name!r}: give cron or every_seconds, not both")
         if cron is not None:
+            crontab_trigger(cron, UTC)  # a typo fails at start-up, not when leadership begins
             self._recurring[name] = cron
+        if every_seconds is not None:
+            if every_seconds <= 0:
+                raise ValueError(f"job {name!r}: every_seconds must be positive")
+            self._intervals[name] = every_seconds
+        self._jobs[name] = handler
 
     @property
     def recurring_jobs(self) -> dict[str, str]:
         return dict(self._recurring)
+
+    @property
+    def interval_jobs(self) -> dict[str, float]:
+        return dict(self._intervals)
 
     # -- introspection ----------------------------------------------------------------------
 

@@ -10,6 +10,7 @@ import logging
 from dataclasses import dataclass
 
 import skills
+from bot.delivery import OutboxSender
 from bot.router import Router
 from bot.services import Services
 from bot.settings import Settings
@@ -23,6 +24,7 @@ log = logging.getLogger(__name__)
 class Runtime:
     services: Services
     router: Router
+    delivery: OutboxSender
 
     @property
     def settings(self) -> Settings:
@@ -41,5 +43,11 @@ async def start_runtime(settings: Settings, *, migrate: bool | None = None) -> R
         log.info("database schema is up to date")
     services = Services.build(settings, database)
     router = Router(services)
-    skills.install(router)
-    return Runtime(services=services, router=router)
+    pulse = skills.install(router)
+    delivery = OutboxSender(
+        services.outbox,
+        services.outbound,
+        render=pulse.engine.render_item,
+        clock=lambda: services.clock(),  # late-bound: tests and the CLI may swap the clock
+    )
+    return Runtime(services=services, router=router, delivery=delivery)

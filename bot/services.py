@@ -13,10 +13,12 @@ from storage.audit import AuditLog
 from storage.conversations import ConversationStore
 from storage.db import Database
 from storage.ideas import IdeaRepository
+from storage.outbox import OutboxRepository
 from storage.people import PeopleRepository
 from storage.processed import ProcessedEvents
 from storage.questions import QuestionLog
 from storage.secrets import SecretStore
+from storage.surveys import SurveyRepository
 from storage.tickets import TicketRepository
 
 
@@ -37,6 +39,8 @@ class Services:
     tickets: TicketRepository
     ideas: IdeaRepository
     sealer: Sealer
+    surveys: SurveyRepository
+    outbox: OutboxRepository
     clock: Callable[[], datetime] = field(default=_utcnow)
 
     @classmethod
@@ -55,4 +59,6 @@ class Services:
             tickets=TicketRepository(db),
             ideas=IdeaRepository(db),
             sealer=Sealer(settings.seal_key, SecretStore(db)),
+            surveys=SurveyRepository(db),
+            outbox=OutboxRepository(db),
         )

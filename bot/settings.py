@@ -19,6 +19,8 @@ from dotenv import dotenv_values
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
 
+from bot.quiet import QuietHours
+
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///breakroom.db"
 DEFAULT_SLACK_API_URL = "https://slack.com/api/"
 TEAMS_APP_TYPES = ("MultiTenant", "SingleTenant", "UserAssignedMSI")
@@ -38,6 +40,7 @@ class Settings:
     port: int = 3978
     log_level: str = "INFO"
     timezone: str = "America/New_York"
+    quiet_hours: QuietHours = field(default_factory=QuietHours)
     kb_dir: Path | None = None
     hr_channel: str | None = None
     leaders_channel: str | None = None
@@ -86,6 +89,7 @@ def load_settings(
         port=reader.get("PORT", _port, 3978),
         log_level=reader.get("BREAKROOM_LOG_LEVEL", _log_level, "INFO"),
         timezone=reader.get("BREAKROOM_TIMEZONE", _timezone, "America/New_York"),
+        quiet_hours=reader.get("BREAKROOM_QUIET_HOURS", QuietHours.parse, QuietHours()),
         kb_dir=reader.optional("BREAKROOM_KB_DIR", _directory),
         hr_channel=reader.optional("BREAKROOM_HR_CHANNEL", _non_empty),
         leaders_channel=reader.optional("BREAKROOM_LEADERS_CHANNEL", _non_empty),

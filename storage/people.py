@@ -108,6 +108,13 @@ class PeopleRepository:
             )
             return [_identity(row) for row in rows]
 
+    async def timezones(self, person_ids: Iterable[int]) -> dict[int, str | None]:
+        async with self._db.transaction() as session:
+            rows = await session.execute(
+                select(PersonRow.id, PersonRow.timezone).where(PersonRow.id.in_(list(person_ids)))
+            )
+            return {person_id: tz for person_id, tz in rows.all()}
+
     async def find_identity(self, platform: str, user_id: str) -> Identity | None:
         async with self._db.transaction() as session:
             row = await session.scalar(

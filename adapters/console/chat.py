@@ -7,12 +7,25 @@ input by input. Proactive messages (an HR answer, a survey) are printed as they 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import sys
 from collections.abc import Awaitable, Callable
+from datetime import datetime
 
 from adapters.console.render import Pick, render
-from bot.events import Action, Actor, ConversationKind, ConversationRef, Message, Platform
+from bot.events import (
+    SYSTEM_ACTOR,
+    SYSTEM_CONVERSATION,
+    Action,
+    Actor,
+    ConversationKind,
+    ConversationRef,
+    Message,
+    Platform,
+    ScheduledTrigger,
+)
 from bot.messenger import SentMessage
+from bot.progress import ProgressBar
 from bot.replies import Form, Input, InputKind, Reply
 from bot.roles import Role
 from bot.runtime import Runtime
@@ -20,6 +33,7 @@ from storage.people import Identity, Profile
 
 TENANT = "local"
 QUIT_WORDS = frozenset({"quit", "exit", ":q"})
+TICK_SECONDS = 30
 
 ReadLine = Callable[[str], Awaitable[str | None]]
 Write = Callable[[str], None]
@@ -48,15 +62,27 @@ class ConsoleMessenger:
         self._write = write
         self._count = 0
 
-    async def send_direct(self, identity: Identity, reply: Reply) -> SentMessage:
+    async def send_direct(
+        self, identity: Identity, reply: Reply, *, dedupe_key: str | None = None
+    ) -> SentMessage:
         label = "" if identity.user_id == self._user_id else f"to {identity.user_id}"
         return self._show(label, reply)
+
+    async def find_sent(
+        self, identity: Identity, dedupe_key: str, since: datetime
+    ) -> SentMessage | None:
+        """A terminal keeps no history to ask, so a lost send is shown again."""
+        return None
 
     async def send_to_channel(self, channel_id: str, reply: Reply) -> SentMessage:
         return self._show(f"#{channel_id}", reply)
 
     async def update(self, sent: SentMessage, reply: Reply) -> None:
         self._write(f"(message {sent.message_id} updated)\n{render(reply).text}")
+
+    async def channel_members(self, channel_id: str) -> list[str]:
+        """A terminal has no channels, so a channel audience is empty here."""
+        return []
 
     def _show(self, label: str, reply: Reply) -> SentMessage:
         self._count += 1
@@ -96,18 +122,54 @@ class ConsoleChat:
             await services.audit.record(person.id, "role.grant", role.value, via="console")
 
     async def run(self) -> None:
+        """Chat until `quit` or end of input. Scheduled work (survey rounds, their delivery)
+        runs alongside, as the server's scheduler would, so surveys arrive in the terminal."""
         self._write(
             f"Breakroom terminal chat, as {self.actor.user_id}. "
             "Type `help` to start, `quit` to leave."
         )
-        while (line := await self._read("you> ")) is not None:
-            text = line.strip()
-            if not text:
-                continue
-            if text.lower() in QUIT_WORDS:
-                break
-            await self._handle(self._event_for(text))
+        stop = asyncio.Event()
+        background = asyncio.create_task(self._background(stop))
+        try:
+            while (line := await self._read("you> ")) is not None:
+                text = line.strip()
+                if not text:
+                    continue
+                if text.lower() in QUIT_WORDS:
+                    break
+                await self._handle(self._event_for(text))
+        finally:
+            stop.set()
+            await background
         self._write("Bye!")
+
+    async def say(self, text: str) -> None:
+        """Handle one line as if typed, and show the replies (used by `breakroom pulse …`)."""
+        await self._handle(Message(actor=self.actor, conversation=self._conversation, text=text))
+
+    async def deliver(self, *, progress: bool) -> int:
+        """Run due scheduled work and send everything due in the outbox, with a progress bar."""
+        await self._tick()
+        bar = ProgressBar() if progress else None
+        result = await self._runtime.delivery.run_until_idle(progress=bar)
+        if bar is not None:
+            bar.close()
+        self._write(f"sent {result.sent}, failed {result.failed}, blocked {result.blocked}")
+        return 0 if not result.failed else 1
+
+    async def _background(self, stop: asyncio.Event) -> None:
+        delivery = asyncio.create_task(self._runtime.delivery.run_forever(stop))
+        while not stop.is_set():
+            await self._tick()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), timeout=TICK_SECONDS)
+        await delivery
+
+    async def _tick(self) -> None:
+        for job in self._runtime.router.interval_jobs:
+            await self._runtime.router.dispatch(
+                ScheduledTrigger(actor=SYSTEM_ACTOR, conversation=SYSTEM_CONVERSATION, job=job)
+            )
 
     def _event_for(self, text: str) -> Message | Action:
         if text.isdigit() and 1 <= int(text) <= len(self._picks):

@@ -1,0 +1,531 @@
+"""Delivery of outbox rows: paced per platform, batched in the database, exactly once across
+crashes wherever the platform can be asked what it already received.
+
+How a row moves: it is claimed (`sending`, under a lease the sender keeps renewing), rendered by
+the skill, paced by its platform's rate limiter, sent with the dedupe key `outbox:<id>`, and its
+outcome is written with the others of the last tenth of a second. A crash leaves the claimed rows
+in `sending`; once their lease has lapsed, a sender takes them over and asks the platform
+(`find_sent`) whether each message went out: found → `sent`, not found → sent now. A row retried
+after a failure is checked the same way first, since a timeout can hide a delivered message.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import math
+import time
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+from bot.messenger import (
+    DeliveryError,
+    NoRoute,
+    Outbound,
+    RateLimited,
+    RecipientUnreachable,
+)
+from bot.replies import Reply
+from storage.db import StorageUnavailable
+from storage.outbox import (
+    Delivered,
+    OutboxItem,
+    OutboxRepository,
+    OutboxStatus,
+    Outcome,
+    Retry,
+    Settled,
+)
+from storage.people import Identity
+
+log = logging.getLogger(__name__)
+
+Render = Callable[[OutboxItem], Awaitable[Reply | None]]
+Clock = Callable[[], datetime]
+Monotonic = Callable[[], float]
+Sleep = Callable[[float], Awaitable[None]]
+
+# Our clock and the platform's may disagree; a lookup for an earlier send starts this much sooner.
+CLOCK_MARGIN = timedelta(minutes=5)
+
+
+def _utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class RateLimit:
+    rate: float  # sends per second, on average
+    burst: int = 1  # sends allowed at once after a quiet spell
+
+    def __post_init__(self) -> None:
+        if self.rate <= 0 or self.burst < 1:
+            raise ValueError("a rate limit needs rate > 0 and burst >= 1")
+
+
+# Slack: chat.postMessage allows about one message per second per channel, "short bursts >1
+# allowed", under an undocumented workspace-wide limit
+# (https://docs.slack.dev/apis/web-api/rate-limits). Each DM is a channel of its own, so a fan-out
+# meets the workspace limit; we start at the documented figure and 429s tell us the rest.
+# Teams: 50 requests per second per app per tenant for all bot API calls together
+# (https://learn.microsoft.com/microsoftteams/platform/bots/how-to/rate-limit), so leave room.
+DEFAULT_LIMITS: Mapping[str, RateLimit] = {
+    "slack": RateLimit(rate=1.0, burst=3),
+    "teams": RateLimit(rate=40.0, burst=10),
+}
+UNLISTED_LIMIT = RateLimit(rate=100.0, burst=10)
+
+
+class RateLimiter:
+    """A token bucket, kept as GCRA: `rate` sends a second on average and at most `burst` at once.
+
+    Each caller reserves the next free slot and sleeps until it, so waiting callers are served in
+    order. `pause` (a 429's Retry-After) stops everyone: slots reserved before the pause are
+    given up and taken anew after it, without a burst."""
+
+    def __init__(
+        self,
+        limit: RateLimit,
+        *,
+        monotonic: Monotonic = time.monotonic,
+        sleep: Sleep = asyncio.sleep,
+    ) -> None:
+        self.limit = limit
+        self._interval = 1.0 / limit.rate
+        self._tolerance = (limit.burst - 1) * self._interval
+        self._monotonic = monotonic
+        self._sleep = sleep
+        self._tat = -math.inf  # theoretical arrival time of the next send at exactly `rate`
+        self._paused_until = -math.inf
+        self._generation = 0
+
+    async def acquire(self) -> None:
+        while True:
+            now = self._monotonic()
+            slot = max(now, self._paused_until, self._tat - self._tolerance)
+            self._tat = max(self._tat, slot) + self._interval
+            generation = self._generation
+            if slot > now:
+                await self._sleep(slot - now)
+            if generation == self._generation:
+                return
+
+    def pause(self, seconds: float) -> None:
+        until = self._monotonic() + max(0.0, seconds)
+        if until > self._paused_until:
+            self._paused_until = until
+            self._tat = until + self._tolerance
+            self._generation += 1
+
+    @property
+    def paused_for(self) -> float:
+        return max(0.0, self._paused_until - self._monotonic())
+
+
+class RateLimiters:
+    """One limiter per platform, shared by every sender of this process (build it once, in the
+    composition root). Senders in other processes are not counted: the platform's 429s are."""
+
+    def __init__(
+        self,
+        limits: Mapping[str, RateLimit] = DEFAULT_LIMITS,
+        *,
+        unlisted: RateLimit = UNLISTED_LIMIT,
+        monotonic: Monotonic = time.monotonic,
+        sleep: Sleep = asyncio.sleep,
+    ) -> None:
+        self._limits = dict(limits)
+        self._unlisted = unlisted
+        self._monotonic = monotonic
+        self._sleep = sleep
+        self._limiters: dict[str, RateLimiter] = {}
+
+    def for_platform(self, platform: str) -> RateLimiter:
+        limiter = self._limiters.get(platform)
+        if limiter is None:
+            limit = self._limits.get(platform, self._unlisted)
+            limiter = RateLimiter(limit, monotonic=self._monotonic, sleep=self._sleep)
+            self._limiters[platform] = limiter
+        return limiter
+
+
+@dataclass(frozen=True)
+class Backoff:
+    """Waits between failed attempts: first, then doubling, never above cap."""
+
+    first: timedelta = timedelta(seconds=30)
+    cap: timedelta = timedelta(minutes=30)
+
+    def after(self, attempts: int) -> timedelta:
+        if attempts <= 0:
+            return timedelta(0)
+        doubled: timedelta = self.first * (2 ** min(attempts - 1, 30))
+        return min(self.cap, doubled)
+
+
+@dataclass(frozen=True)
+class Progress:
+    """What a run has done so far, and what is still due (pending or claimed) in the outbox."""
+
+    sent: int = 0
+    failed: int = 0
+    blocked: int = 0
+    skipped: int = 0
+    retried: int = 0  # put back for a later attempt (failures and rate limits)
+    rate_limited: int = 0
+    remaining: int = 0
+
+    @property
+    def done(self) -> int:
+        return self.sent + self.failed + self.blocked + self.skipped
+
+    @property
+    def total(self) -> int:
+        return self.done + self.remaining
+
+
+ProgressCallback = Callable[[Progress], None]
+
+
+@dataclass
+class _Held:
+    item: OutboxItem
+    identities: list[Identity]  # the recipient's, read with the batch
+    claimed: float  # monotonic time of the claim
+    check_first: bool  # an earlier attempt may have gone out: ask the platform before sending
+    sending: bool = False  # the send has started: if it is interrupted, its outcome is unknown
+
+
+@dataclass
+class _Run:
+    queue: asyncio.Queue[_Held] = field(default_factory=asyncio.Queue)
+    held: dict[int, _Held] = field(default_factory=dict)
+    outcomes: list[Outcome] = field(default_factory=list)
+    unsent: int = 0  # held rows not yet tried: queued or in a worker
+    renewed: float = -math.inf  # monotonic time of the last lease renewal that succeeded
+    next_stale_check: float = -math.inf  # monotonic time to look for lapsed claims again
+    wake: asyncio.Event = field(default_factory=asyncio.Event)
+    counts: dict[str, int] = field(default_factory=dict)
+
+    def count(self, name: str) -> None:
+        self.counts[name] = self.counts.get(name, 0) + 1
+
+
+class OutboxSender:
+    """Sends due outbox rows through `Outbound`. One sender per process is enough; several
+    (a server and a CLI run) share the work safely through claims and leases."""
+
+    def __init__(
+        self,
+        outbox: OutboxRepository,
+        outbound: Outbound,
+        render: Render,
+        *,
+        limiters: RateLimiters | None = None,
+        concurrency: int = 16,
+        prefetch: int | None = None,
+        max_attempts: int = 5,
+        backoff: Backoff = Backoff(),
+        lease: timedelta = timedelta(seconds=10),
+        flush_interval: float = 0.1,
+        idle_poll: float = 0.5,
+        clock: Clock = _utcnow,
+        monotonic: Monotonic = time.monotonic,
+    ) -> None:
+        self._outbox = outbox
+        self._outbound = outbound
+        self._render = render
+        self._limiters = limiters or RateLimiters(monotonic=monotonic)
+        self._concurrency = concurrency
+        # Claimed rows waiting for a worker. Few, so that a crash leaves few rows in doubt.
+        self._prefetch = prefetch or 4 * concurrency
+        self._max_attempts = max_attempts
+        self._backoff = backoff
+        self._lease = lease.total_seconds()
+        self._flush_interval = flush_interval
+        self._idle_poll = idle_poll
+        self._clock = clock
+        self._monotonic = monotonic
+
+    # -- entry points -----------------------------------------------------------------------
+
+    async def run_once(self, now: datetime | None = None) -> Progress:
+        """Claim one batch (due rows, and lapsed claims to reconcile), send it, record it."""
+        return await self._run(now=now or self._clock(), stop=None, until_idle=False)
+
+    async def run_until_idle(self, progress: ProgressCallback | None = None) -> Progress:
+        """Send until nothing is due and no sender holds a claim (for the CLI). Claims of a
+        sender that died are waited for until their lease lapses, then reconciled."""
+        return await self._run(now=None, stop=None, until_idle=True, progress=progress)
+
+    async def run_forever(self, stop: asyncio.Event) -> None:
+        """The server's loop: send whatever falls due until `stop` is set. A database outage
+        is logged and waited out."""
+        while not stop.is_set():
+            try:
+                await self._run(now=None, stop=stop, until_idle=False)
+            except StorageUnavailable as exc:
+                log.warning("outbox: database unavailable (%s); retrying shortly", exc)
+                await _wait(stop, self._idle_poll * 5)
+
+    # -- the pipeline -----------------------------------------------------------------------
+
+    async def _run(
+        self,
+        *,
+        now: datetime | None,
+        stop: asyncio.Event | None,
+        until_idle: bool,
+        progress: ProgressCallback | None = None,
+    ) -> Progress:
+        run = _Run()
+        tasks: list[asyncio.Task[object]] = [
+            asyncio.create_task(self._work(run)) for _ in range(self._concurrency)
+        ]
+        housekeeping: asyncio.Task[object] = asyncio.create_task(self._housekeep(run, progress))
+        tasks.append(housekeeping)
+        try:
+            feeding: asyncio.Task[object]
+            if now is not None:
+                feeding = asyncio.create_task(self._claim(run, now, stale_too=True))
+            else:
+                feeding = asyncio.create_task(self._feed(run, stop, until_idle))
+            tasks.append(feeding)
+            # Housekeeping only ends by failing; then the run fails too instead of waiting for
+            # outcomes that will never be written.
+            await asyncio.wait({feeding, housekeeping}, return_when=asyncio.FIRST_COMPLETED)
+            if housekeeping.done():
+                housekeeping.result()
+            feeding.result()
+            if stop is None or not stop.is_set():
+                await run.queue.join()
+                await self._flush(run)
+        finally:
+            # Stopping (or failing): rows not yet tried go back to pending now; a send cut off
+            # half-way stays claimed, to be reconciled once its lease lapses.
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+            while not run.queue.empty():
+                run.outcomes.append(_give_back(run.queue.get_nowait().item))
+            if run.outcomes:
+                await self._flush_quietly(run)
+        result = await self._progress(run)
+        if progress is not None:
+            progress(result)
+        if result.done or result.retried:
+            log.info(
+                "outbox: sent=%d blocked=%d failed=%d skipped=%d retried=%d rate_limited=%d",
+                result.sent,
+                result.blocked,
+                result.failed,
+                result.skipped,
+                result.retried,
+                result.rate_limited,
+            )
+        return result
+
+    async def _feed(self, run: _Run, stop: asyncio.Event | None, until_idle: bool) -> None:
+        while stop is None or not stop.is_set():
+            run.wake.clear()
+            if run.unsent > self._prefetch // 2:
+                await _wait(run.wake, self._flush_interval)
+                continue
+            now = self._clock()
+            if await self._claim(run, now, stale_too=self._monotonic() >= run.next_stale_check):
+                continue
+            # Nothing due: look for lapsed claims again at the next poll, not a quarter lease on.
+            run.next_stale_check = -math.inf
+            if until_idle and not run.held and await self._outbox.count_open(now) == 0:
+                return
+            await _wait(stop or run.wake, self._idle_poll if not run.held else self._flush_interval)
+
+    async def _claim(self, run: _Run, now: datetime, *, stale_too: bool) -> int:
+        room = self._prefetch - run.unsent
+        if room <= 0:
+            return 0
+        stale: list[OutboxItem] = []
+        if stale_too:
+            lapsed = now - timedelta(seconds=self._lease)
+            stale = await self._outbox.take_stale(lapsed, now, room)
+            if stale:
+                log.info("outbox: reconciling %d claim(s) whose sender stopped", len(stale))
+            # A full batch may have left more behind: look again as soon as there is room.
+            full = len(stale) == room
+            run.next_stale_check = -math.inf if full else self._monotonic() + self._lease / 4
+        due = await self._outbox.claim_due(now, room - len(stale)) if len(stale) < room else []
+        if not stale and not due:
+            return 0
+        recipients = await self._outbox.recipients(i.person_id for i in [*stale, *due])
+        claimed = self._monotonic()
+        for item, taken_over in [*((i, True) for i in stale), *((i, False) for i in due)]:
+            held = _Held(
+                item,
+                recipients.get(item.person_id, []),
+                claimed,
+                check_first=taken_over or item.attempts > 0,
+            )
+            run.held[item.id] = held
+            run.unsent += 1
+            run.queue.put_nowait(held)
+        return len(stale) + len(due)
+
+    async def _work(self, run: _Run) -> None:
+        while True:
+            held = await run.queue.get()
+            outcome: Outcome | None
+            try:
+                outcome = await self._deliver(run, held)
+            except asyncio.CancelledError:
+                if not held.sending:
+                    run.outcomes.append(_give_back(held.item))
+                raise
+            except Exception as exc:
+                # Not a platform answer (a bug, the database): try again later, counted, so that
+                # a row that always fails this way ends as failed instead of looping.
+                log.exception("outbox: row %s failed unexpectedly", held.item.id)
+                outcome = self._retry(held.item, type(exc).__name__)
+            finally:
+                run.unsent -= 1
+                run.queue.task_done()
+                if run.unsent <= self._prefetch // 2:
+                    run.wake.set()
+            if outcome is None:
+                run.held.pop(held.item.id, None)  # left to lapse and be reconciled
+            else:
+                self._tally(run, outcome)
+                run.outcomes.append(outcome)
+
+    async def _deliver(self, run: _Run, held: _Held) -> Outcome | None:
+        item = held.item
+        try:
+            identity = self._outbound.choose(item.person_id, held.identities)
+        except RecipientUnreachable as exc:
+            return Settled(item.id, OutboxStatus.BLOCKED, str(exc), attempted=False)
+        except NoRoute as exc:
+            return self._retry(item, str(exc))
+        if held.check_first:
+            try:
+                earlier = await self._outbound.find_sent(
+                    identity, item.dedupe_key, self._since(item)
+                )
+            except DeliveryError as exc:
+                return self._retry(item, f"cannot check an earlier attempt: {exc}")
+            if earlier is not None:
+                return Delivered(
+                    item.id, earlier.platform, earlier.message_id, self._clock(), earlier.handle
+                )
+        reply = await self._render(item)
+        if reply is None:
+            return Settled(item.id, OutboxStatus.SKIPPED, attempted=False)
+        limiter = self._limiters.for_platform(identity.platform)
+        await limiter.acquire()
+        if self._monotonic() - max(held.claimed, run.renewed) > self._lease / 2:
+            # Our lease may have lapsed (the database was unreachable to renew it); another
+            # sender may own the row now. Sending could duplicate; leaving it cannot.
+            log.warning("outbox: row %s not sent: its claim could not be renewed", item.id)
+            return None
+        held.sending = True
+        try:
+            sent = await self._outbound.send(identity, reply, dedupe_key=item.dedupe_key)
+        except RateLimited as exc:
+            limiter.pause(exc.retry_after)
+            run.count("rate_limited")
+            due = self._clock() + timedelta(seconds=exc.retry_after)
+            return Retry(item.id, due, "rate limited", attempted=False)
+        except RecipientUnreachable as exc:
+            return Settled(item.id, OutboxStatus.BLOCKED, str(exc))
+        except DeliveryError as exc:
+            return self._retry(item, str(exc))
+        return Delivered(item.id, sent.platform, sent.message_id, self._clock(), sent.handle)
+
+    def _retry(self, item: OutboxItem, error: str) -> Outcome:
+        attempts = item.attempts + 1
+        if attempts >= self._max_attempts:
+            return Settled(item.id, OutboxStatus.FAILED, error)
+        return Retry(item.id, self._clock() + self._backoff.after(attempts), error)
+
+    def _since(self, item: OutboxItem) -> datetime:
+        """No attempt at this row can be older than its due time less the backoff that led to
+        it (a rate limit only moves it later); the margin covers clock differences."""
+        return item.due_at - self._backoff.after(item.attempts) - CLOCK_MARGIN
+
+    def _tally(self, run: _Run, outcome: Outcome) -> None:
+        if isinstance(outcome, Delivered):
+            run.count("sent")
+        elif isinstance(outcome, Retry):
+            run.count("retried")
+        else:
+            run.count(outcome.status.value)
+
+    # -- writes -----------------------------------------------------------------------------
+
+    async def _housekeep(self, run: _Run, progress: ProgressCallback | None) -> None:
+        """Every tick: record outcomes, renew the leases still held, report progress."""
+        last_report = -math.inf
+        while True:
+            await asyncio.sleep(self._flush_interval)
+            await self._flush_quietly(run)
+            if self._monotonic() - run.renewed >= self._lease / 4:
+                await self._renew(run)
+            if progress is not None and self._monotonic() - last_report >= 0.25:
+                last_report = self._monotonic()
+                progress(await self._progress(run))
+
+    async def _flush(self, run: _Run) -> None:
+        if not run.outcomes:
+            return
+        batch, run.outcomes = run.outcomes, []
+        try:
+            await self._outbox.settle(batch)
+        except BaseException:
+            run.outcomes[:0] = batch
+            raise
+        for outcome in batch:
+            run.held.pop(outcome.id, None)
+        run.wake.set()
+
+    async def _flush_quietly(self, run: _Run) -> None:
+        try:
+            await self._flush(run)
+        except StorageUnavailable as exc:
+            log.warning("outbox: %d outcome(s) not recorded yet: %s", len(run.outcomes), exc)
+
+    async def _renew(self, run: _Run) -> None:
+        started = self._monotonic()
+        try:
+            await self._outbox.renew(list(run.held), self._clock())
+        except StorageUnavailable as exc:
+            log.warning("outbox: claims not renewed: %s", exc)
+            return
+        run.renewed = started
+
+    async def _progress(self, run: _Run) -> Progress:
+        try:
+            # Rows with an outcome not yet written are still `sending`, but already counted done.
+            remaining = await self._outbox.count_open(self._clock()) - len(run.outcomes)
+        except StorageUnavailable:
+            remaining = len(run.held) - len(run.outcomes)
+        counts = run.counts
+        return Progress(
+            sent=counts.get("sent", 0),
+            failed=counts.get(OutboxStatus.FAILED.value, 0),
+            blocked=counts.get(OutboxStatus.BLOCKED.value, 0),
+            skipped=counts.get(OutboxStatus.SKIPPED.value, 0),
+            retried=counts.get("retried", 0),
+            rate_limited=counts.get("rate_limited", 0),
+            remaining=max(0, remaining),
+        )
+
+
+def _give_back(item: OutboxItem) -> Retry:
+    return Retry(item.id, item.due_at, item.error, attempted=False)
+
+
+async def _wait(event: asyncio.Event, seconds: float) -> None:
+    """Until `event` is set or `seconds` have passed, whichever comes first."""
+    with contextlib.suppress(TimeoutError):
+        async with asyncio.timeout(seconds):
+            await event.wait()

@@ -1,0 +1,251 @@
+"""The life of a survey round: open it for an audience, invite through the outbox, remind the
+people who have not answered once, close it (erasing the link between people and answers), and
+send the results to the HR person who owns the survey."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from bot.messenger import DeliveryError
+from bot.replies import Choice, Option, Reply, Text, plain_text
+from bot.services import Services
+from skills.pulse import messages as say
+from skills.pulse.definitions import Question, QuestionKind, SurveyDefinition
+from skills.pulse.results import (
+    Refusal,
+    ResponseData,
+    RoundData,
+    compute,
+    effective_threshold,
+    render_refusal,
+    render_results,
+)
+from skills.pulse.schedule import Schedule, delivery_time, next_run, within_window
+from storage.outbox import OutboxItem
+from storage.surveys import Round, Survey
+
+log = logging.getLogger(__name__)
+
+ANSWER = "pulse.answer"
+INVITE = "invite"
+REMINDER = "reminder"
+
+
+class PulseEngine:
+    def __init__(self, services: Services) -> None:
+        self.services = services
+
+    @property
+    def hospital_tz(self) -> ZoneInfo:
+        return ZoneInfo(self.services.settings.timezone)
+
+    # -- the tick (leader only) ---------------------------------------------------------
+
+    async def tick(self, now: datetime) -> None:
+        """Open due rounds, send the one reminder, close rounds whose time is up."""
+        for survey in await self.services.surveys.due(now):
+            await self._run_due(survey, now)
+        for round_ in await self.services.surveys.rounds_to_remind(now):
+            await self.remind(round_, now)
+        for round_ in await self.services.surveys.rounds_to_close(now):
+            await self.close(round_, now)
+
+    async def _run_due(self, survey: Survey, now: datetime) -> None:
+        """Run a due survey once. A run missed while the bot was down still runs if its round
+        would not have closed yet; older misses are skipped, never run in a burst."""
+        due = survey.next_run_at
+        assert due is not None
+        following = next_run(Schedule.from_json(survey.schedule), now, self.hospital_tz)
+        if not await self.services.surveys.claim_run(survey.id, due, following):
+            return
+        if not within_window(due, now, timedelta(days=survey.open_days)):
+            log.warning("survey=%s run due %s missed its window; skipped", survey.id, due)
+            return
+        await self.open_round(survey, now, run_at=due)
+
+    async def open_round(self, survey: Survey, now: datetime, *, run_at: datetime) -> Round | None:
+        recipients = await self._audience(survey)
+        if not recipients:
+            log.warning("survey=%s audience is empty; no round opened", survey.id)
+            return None
+        closes_at = now + timedelta(days=survey.open_days)
+        remind_at = (
+            now + timedelta(days=survey.reminder_after_days)
+            if survey.reminder_after_days < survey.open_days
+            else None
+        )
+        round_ = await self.services.surveys.open_round(
+            survey.id,
+            opened_at=now,
+            remind_at=remind_at,
+            closes_at=closes_at,
+            person_ids=[r.person_id for r in recipients],
+        )
+        quiet = self.services.settings.quiet_hours
+        due = {
+            r.person_id: delivery_time(run_at, _zone(r.timezone), self.hospital_tz, quiet, now)
+            for r in recipients
+        }
+        await self.services.outbox.enqueue(round_.id, INVITE, due)
+        log.info("survey=%s round=%s opened for %d people", survey.id, round_.id, len(due))
+        return round_
+
+    async def _audience(self, survey: Survey) -> list[Any]:
+        audience = survey.audience
+        kind, value = audience.get("kind", "everyone"), audience.get("value")
+        platforms = self.services.outbound.platforms
+        if kind == "department":
+            return await self.services.surveys.audience(department=value, platforms=platforms)
+        if kind == "unit":
+            return await self.services.surveys.audience(unit=value, platforms=platforms)
+        if kind == "channel":
+            members = await self.services.outbound.channel_members(str(value))
+            return await self.services.surveys.audience(user_ids=members, platforms=platforms)
+        return await self.services.surveys.audience(platforms=platforms)
+
+    async def remind(self, round_: Round, now: datetime) -> None:
+        people = await self.services.surveys.take_reminder(round_.id)
+        if people:
+            tz = self.hospital_tz
+            quiet = self.services.settings.quiet_hours
+            recipients = await self.services.people.timezones(people)
+            due = {p: delivery_time(now, _zone(recipients.get(p)), tz, quiet, now) for p in people}
+            await self.services.outbox.enqueue(round_.id, REMINDER, due)
+        log.info("round=%s reminder for %d people", round_.id, len(people))
+
+    async def close(self, round_: Round, now: datetime) -> bool:
+        if not await self.services.surveys.close_round(round_.id, now):
+            return False
+        log.info("round=%s closed: %d of %d answered", round_.id, round_.responded, round_.invited)
+        survey = await self.services.surveys.get(round_.survey_id)
+        if survey is None or survey.owner_person_id is None:
+            return True
+        if survey.schedule.get("kind") == "once":
+            await self.services.surveys.set_status(survey.id, "ended")
+        reply = await self.results(survey, round_id=round_.id)
+        try:
+            await self.services.outbound.to_person(survey.owner_person_id, reply)
+        except DeliveryError as exc:
+            log.warning("round=%s results not delivered to owner: %s", round_.id, exc)
+        await self.services.audit.record(None, "pulse.results", f"round:{round_.id}", via="close")
+        return True
+
+    # -- results ------------------------------------------------------------------------
+
+    async def results(
+        self,
+        survey: Survey,
+        *,
+        round_id: int | None = None,
+        group_by: str | None = None,
+        group: str | None = None,
+    ) -> Reply:
+        definition = SurveyDefinition.from_json(survey.definition)
+        rounds = await self.services.surveys.rounds(survey.id, limit=8)
+        if round_id is not None:
+            rounds = [r for r in rounds if r.id <= round_id]
+        if not rounds:
+            return Reply.text(say.NO_ROUND_YET.format(id=survey.id), ephemeral=True)
+        current, *older = rounds
+        data = [await self._round_data(r) for r in reversed(older)]
+        outcome = compute(
+            definition,
+            await self._round_data(current),
+            threshold=effective_threshold(survey.threshold),
+            group_by=group_by,  # type: ignore[arg-type]
+            group=group,
+            history=data,
+        )
+        if isinstance(outcome, Refusal):
+            return render_refusal(outcome)
+        return render_results(
+            definition, outcome, title=f"{definition.title} (survey #{survey.id})"
+        )
+
+    async def _round_data(self, round_: Round) -> RoundData:
+        stored = await self.services.surveys.responses(round_.id)
+        return RoundData(
+            round_id=round_.id,
+            opened_at=round_.opened_at,
+            closed_at=round_.closed_at,
+            invited=round_.invited,
+            responses=[
+                ResponseData(r.department, r.unit, dict(r.answers), r.comment) for r in stored
+            ],
+        )
+
+    # -- messages -----------------------------------------------------------------------
+
+    async def render_item(self, item: OutboxItem) -> Reply | None:
+        """The invitation or reminder for one outbox row; None when the round has closed."""
+        round_ = await self.services.surveys.get_round(item.round_id)
+        if round_ is None or round_.status != "open":
+            return None
+        survey = await self.services.surveys.get(round_.survey_id)
+        if survey is None:
+            return None
+        reply = survey_message(SurveyDefinition.from_json(survey.definition), round_, survey, {})
+        if item.kind == REMINDER:
+            blocks = (Text(say.REMINDER), *reply.blocks)
+            return Reply(fallback=f"{plain_text(say.REMINDER)}\n{reply.fallback}", blocks=blocks)
+        return reply
+
+
+def survey_message(
+    definition: SurveyDefinition, round_: Round, survey: Survey, answers: dict[str, str]
+) -> Reply:
+    """The survey as a DM: one scale or choice per question, with what was already picked."""
+    blocks: list[Any] = [Text(f"**{definition.title}**")]
+    if definition.intro:
+        blocks.append(Text(definition.intro))
+    for question in definition.questions:
+        blocks.append(_choice(question, round_.id, answers.get(question.id)))
+    if answers:
+        blocks.append(Text(say.PROGRESS.format(done=len(answers), total=len(definition.questions))))
+    closes = f"{round_.closes_at:%A %b %d}"
+    note = say.ANONYMITY_NOTE.format(threshold=effective_threshold(survey.threshold), closes=closes)
+    blocks.append(Text(note, subtle=True))
+    lines = [f"{definition.title}: {len(definition.questions)} quick questions, anonymous."]
+    return Reply(fallback="\n".join(lines), blocks=tuple(blocks))
+
+
+def _choice(question: Question, round_id: int, selected: str | None) -> Choice:
+    labels: dict[str, str] = {}
+    if question.kind is QuestionKind.CHOICE:
+        labels = {option: option for option in question.options}
+    else:
+        labels = {value: value for value in question.values}
+    return Choice(
+        action_id=ANSWER,
+        label=question.text,
+        options=tuple(
+            Option(label, f"{round_id}|{question.id}|{value}") for value, label in labels.items()
+        ),
+        low_label=question.low or _default_low(question),
+        high_label=question.high or _default_high(question),
+        selected=f"{round_id}|{question.id}|{selected}" if selected is not None else None,
+    )
+
+
+def _default_low(question: Question) -> str:
+    return {QuestionKind.RATING: "Strongly disagree", QuestionKind.ENPS: "Not at all likely"}.get(
+        question.kind, ""
+    )
+
+
+def _default_high(question: Question) -> str:
+    return {QuestionKind.RATING: "Strongly agree", QuestionKind.ENPS: "Extremely likely"}.get(
+        question.kind, ""
+    )
+
+
+def _zone(name: str | None) -> ZoneInfo | None:
+    if not name:
+        return None
+    try:
+        return ZoneInfo(name)
+    except (ValueError, KeyError, OSError):
+        return None

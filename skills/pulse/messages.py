@@ -1,0 +1,52 @@
+"""What the pulse skill says."""
+
+from __future__ import annotations
+
+ANONYMITY_NOTE = (
+    "Anonymous: your answers are stored without your name, and results are only shown for "
+    "groups of {threshold} or more. You can change your answers until {closes}."
+)
+PROGRESS = "{done} of {total} answered."
+THANKS = (
+    "**Thank you!** Your answers to _{title}_ are in, anonymously. You can change them until "
+    "{closes}."
+)
+COMMENT_PROMPT_TITLE = "Add a comment"
+COMMENT_SAVED = "Thanks, your comment is saved with your anonymous answers."
+COMMENT_PHI = (
+    "I replaced what looked like patient or personal details with tags ({tags}) before saving."
+)
+ROUND_CLOSED = (
+    "This survey has closed, so answers can't be changed any more. Thanks for taking part!"
+)
+NOT_INVITED = "This survey wasn't sent to you, so I can't record an answer for it."
+REMINDER = "**Reminder:** there's still time to answer, it takes under a minute."
+MAX_COMMENT = 1000
+USAGE = """\
+**Pulse surveys** (HR):
+- `pulse templates`: the bundled surveys
+- `pulse create TEMPLATE [to everyone|department NAME|unit NAME|channel ID] [SCHEDULE] \
+[--open-days N] [--remind-after N] [--threshold N]`: schedule a survey, e.g. \
+`pulse create weekly-pulse to unit "5 North" every other monday 10:00`
+- `pulse list`: surveys, schedules and response rates
+- `pulse run ID`: start a round now
+- `pulse pause ID` / `pulse resume ID`
+- `pulse close ID`: close the open round now and send the results
+- `pulse results ID [--by department|unit] [--group NAME]`: anonymous results"""
+QUIET_NOTE = (
+    "Invitations go out now, except to people in their quiet hours ({quiet} local), "
+    "who get theirs when those end."
+)
+CREATED = "Survey **#{id}** _{title}_ for {audience}: {schedule}. Next round: {next_run}."
+NO_SUCH_SURVEY = "There is no survey #{id}."
+NO_ROUND_YET = "Survey #{id} has not run yet, so there are no results."
+NOTHING_OPEN = "Survey #{id} has no open round."
+PAUSED = "Survey #{id} is paused; no new rounds start until you resume it."
+RESUMED = "Survey #{id} is active again. Next round: {next_run}."
+CLOSED = "Closed survey #{id}'s open round. {sent}"
+RESULTS_SENT = "The results are on their way to the survey's owner."
+STARTED = (
+    "Started a round of survey #{id} for {count} people; invitations go out now, "
+    "or at the end of quiet hours where it is night."
+)
+EMPTY_AUDIENCE = "Nobody is in that audience yet, so no round was started."

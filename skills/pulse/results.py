@@ -1,0 +1,604 @@
+"""Anonymous pulse results: what may be shown about a round, and the reply that shows it.
+
+Everything here works on answer sets that carry no person (department, unit, answers, comment),
+so no function can tell who answered what. The rules that keep a group anonymous:
+
+- The whole round is shown only with at least `threshold` responses (default 5, never below 3),
+  and only once the round is closed: comparing live results before and after someone answers
+  would show that person's answers.
+- Which departments and units may be shown is decided once per round, whatever was asked (a
+  "release plan"), so that asking for one group and then another cannot be combined to learn
+  more than a breakdown shows. A group is in the plan when it has at least `threshold`
+  responses and nothing a reader can subtract exposes fewer than `threshold` people:
+    * the total minus the shown groups of one dimension (the hidden remainder) is 0 or at
+      least `threshold`;
+    * every shown set (the total or a group) minus the shown groups lying wholly inside it is
+      0 or at least `threshold` (e.g. a department minus its one shown unit is its other
+      units). With units nested in departments these checks cover every subtraction; for
+      units that span departments they are a careful approximation.
+  When a check fails we hide the smallest shown group it involves and check again
+  (complementary suppression, as Culture Amp and Viva Glint do), rather than refusing the
+  whole breakdown: a breakdown keeps the groups that are safe, and a filter for a hidden group
+  is refused. So groups of 7, 6 and 2 show only the 7, with "other groups" holding 8.
+- Within a shown group, a question answered by fewer than `threshold` people shows no numbers.
+- Comments are shown only for the total, or a filtered group, that is in the release plan
+  computed with the comment threshold (max(10, threshold)); breakdown rows carry no comments.
+- A trend point for an earlier round is shown only when that round's group was in its plan.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from fractions import Fraction
+from typing import Literal
+
+from bot.replies import Block, Divider, Facts, Image, Reply, Text, plain_text
+from skills.pulse.definitions import Question, QuestionKind, SurveyDefinition
+
+MIN_THRESHOLD = 3
+DEFAULT_THRESHOLD = 5
+COMMENT_THRESHOLD = 10
+OTHER_GROUPS = "other groups (hidden to protect anonymity)"
+
+Dimension = Literal["department", "unit"]
+DIMENSIONS: tuple[Dimension, ...] = ("department", "unit")
+
+
+def effective_threshold(configured: int) -> int:
+    """The threshold in force: a survey may ask for more anonymity, never for less than 3."""
+    return max(MIN_THRESHOLD, configured)
+
+
+# -- inputs ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ResponseData:
+    """One anonymous answer set; answers by question id, values as stored."""
+
+    department: str
+    unit: str
+    answers: Mapping[str, str]
+    comment: str | None = None
+
+
+@dataclass(frozen=True)
+class RoundData:
+    """A round and its answer sets; `closed_at` is None while the round is open."""
+
+    round_id: int
+    opened_at: datetime
+    closed_at: datetime | None
+    invited: int
+    responses: Sequence[ResponseData]
+
+
+# -- outputs -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Enps:
+    promoters: int  # 9-10
+    passives: int  # 7-8
+    detractors: int  # 0-6
+
+    @property
+    def score(self) -> int:
+        """% promoters - % detractors, rounded half away from zero."""
+        total = self.promoters + self.passives + self.detractors
+        return _rounded(Fraction(100 * (self.promoters - self.detractors), total))
+
+
+@dataclass(frozen=True)
+class QuestionResult:
+    """One question within one shown group. `answered` is None (and nothing else is filled)
+    when fewer than the threshold answered it; skipped answers are never counted."""
+
+    question: Question
+    answered: int | None
+    counts: tuple[tuple[str, int], ...] = ()  # every possible value, in the question's order
+    mean: float | None = None  # rating and eNPS questions
+    enps: Enps | None = None  # eNPS questions
+
+
+@dataclass(frozen=True)
+class GroupResult:
+    """A breakdown row: one shown group, or the hidden groups together (`label` OTHER_GROUPS)."""
+
+    label: str
+    responses: int
+    questions: tuple[QuestionResult, ...]
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    round_id: int
+    closed_at: datetime
+    means: Mapping[str, float]  # question id -> mean, for questions shown in that round
+    enps: Mapping[str, int]  # question id -> eNPS score
+
+
+@dataclass(frozen=True)
+class Results:
+    round_id: int
+    opened_at: datetime
+    closed_at: datetime
+    threshold: int
+    group_by: Dimension | None
+    group: str | None  # the filtered group, or None for the whole round (or a breakdown)
+    responses: int
+    invited: int
+    response_rate: float | None  # with the whole round only: invitations are not per group
+    questions: tuple[QuestionResult, ...]
+    breakdown: tuple[GroupResult, ...]  # rows when group_by is set without a group
+    comments: tuple[str, ...] | None  # None when the group is too small for comments
+    trend: tuple[TrendPoint, ...]  # oldest first, ending with this round
+
+
+class RefusalReason(StrEnum):
+    ROUND_OPEN = "round_open"
+    TOO_FEW = "too_few"
+    SUBTRACTION = "subtraction"
+    NO_GROUP = "no_group"
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """Why nothing is shown; the message never states a count below the threshold."""
+
+    reason: RefusalReason
+    message: str
+
+
+# -- computing ---------------------------------------------------------------------------------
+
+
+def compute(
+    definition: SurveyDefinition,
+    round: RoundData,
+    *,
+    threshold: int,
+    group_by: Dimension | None = None,
+    group: str | None = None,
+    history: Sequence[RoundData] = (),
+) -> Results | Refusal:
+    """Results for the whole round, one group (`group_by` and `group`), or a breakdown
+    (`group_by` alone), or the reason they cannot be shown."""
+    if group_by is not None and group_by not in DIMENSIONS:
+        raise ValueError(f"group_by must be one of {DIMENSIONS}, not {group_by!r}")
+    if group is not None and group_by is None:
+        raise ValueError("a group needs group_by")
+    threshold = effective_threshold(threshold)
+    if round.closed_at is None:
+        return Refusal(
+            RefusalReason.ROUND_OPEN,
+            "This round is still open. Results appear when it closes, so that no one can "
+            "compare results before and after a person answers.",
+        )
+    everyone = round.responses
+    if len(everyone) < threshold:
+        return Refusal(
+            RefusalReason.TOO_FEW,
+            f"Results are hidden: fewer than {threshold} people answered this round. "
+            "This protects everyone's anonymity.",
+        )
+    plan = release_plan(everyone, threshold)
+    scope: Sequence[ResponseData] = everyone
+    breakdown: tuple[GroupResult, ...] = ()
+    if group_by is not None and group is not None:
+        if (group_by, group) not in plan:
+            return _group_refusal(group_by, _members(everyone, group_by, group), threshold)
+        scope = _members(everyone, group_by, group)
+    elif group_by is not None:
+        if not any(dimension == group_by for dimension, _ in plan):
+            return Refusal(
+                RefusalReason.NO_GROUP,
+                f"No {group_by} can be shown on its own: each has fewer than {threshold} "
+                f"responses, or showing it would let someone work out the answers of a "
+                f"smaller group by subtraction.",
+            )
+        breakdown = _breakdown(definition, everyone, group_by, plan, threshold)
+    filtered = group_by is not None and group is not None
+    return Results(
+        round_id=round.round_id,
+        opened_at=round.opened_at,
+        closed_at=round.closed_at,
+        threshold=threshold,
+        group_by=group_by,
+        group=group,
+        responses=len(scope),
+        invited=round.invited,
+        response_rate=None if filtered or not round.invited else len(scope) / round.invited,
+        questions=_questions(definition, scope, threshold),
+        breakdown=breakdown,
+        comments=_comments(everyone, scope, group_by if filtered else None, group, threshold),
+        trend=_trend(
+            definition, [*history, round], group_by if filtered else None, group, threshold
+        ),
+    )
+
+
+def release_plan(
+    responses: Sequence[ResponseData], threshold: int
+) -> frozenset[tuple[Dimension, str]]:
+    """The (dimension, group) pairs that may be shown for a round; see the module docstring.
+
+    Groups are sets of (department, unit) cells, so the checks cost the number of groups, not
+    the number of responses."""
+    if len(responses) < threshold:
+        return frozenset()
+    weights = Counter((r.department, r.unit) for r in responses)
+    everything = frozenset(weights)
+    groups: dict[tuple[Dimension, str], frozenset[tuple[str, str]]] = {}
+    for index, dimension in enumerate(DIMENSIONS):
+        for cell in weights:
+            key = (dimension, cell[index])
+            groups[key] = groups.get(key, frozenset()) | {cell}
+
+    def size(cells: Iterable[tuple[str, str]]) -> int:
+        return sum(weights[cell] for cell in cells)
+
+    def exposes(remainder: frozenset[tuple[str, str]]) -> bool:
+        return 0 < size(remainder) < threshold
+
+    def smallest(keys: Iterable[tuple[Dimension, str]]) -> tuple[Dimension, str]:
+        return min(keys, key=lambda key: (size(groups[key]), key))
+
+    def next_to_hide(shown: set[tuple[Dimension, str]]) -> tuple[Dimension, str] | None:
+        for dimension in DIMENSIONS:
+            same = [key for key in shown if key[0] == dimension]
+            if exposes(everything.difference(*(groups[key] for key in same))):
+                return smallest(same)
+        for outer in [everything, *(groups[key] for key in sorted(shown))]:
+            inside = [key for key in shown if groups[key] < outer]
+            if inside and exposes(outer.difference(*(groups[key] for key in inside))):
+                outermost = [k for k in inside if not any(groups[k] < groups[j] for j in inside)]
+                return smallest(outermost)
+        return None
+
+    shown = {key for key, cells in groups.items() if size(cells) >= threshold}
+    while (hide := next_to_hide(shown)) is not None:
+        shown.remove(hide)
+    return frozenset(shown)
+
+
+def _members(
+    responses: Sequence[ResponseData], group_by: Dimension, group: str
+) -> list[ResponseData]:
+    return [r for r in responses if _group_of(r, group_by) == group]
+
+
+def _group_of(response: ResponseData, group_by: Dimension) -> str:
+    return response.department if group_by == "department" else response.unit
+
+
+def _group_refusal(group_by: Dimension, members: Sequence[ResponseData], threshold: int) -> Refusal:
+    if len(members) < threshold:
+        return Refusal(
+            RefusalReason.TOO_FEW,
+            f"Results for this {group_by} are hidden: fewer than {threshold} people in it "
+            "answered. This protects everyone's anonymity.",
+        )
+    return Refusal(
+        RefusalReason.SUBTRACTION,
+        f"Results for this {group_by} are hidden: next to the other results they would let "
+        f"someone work out the answers of a group of fewer than {threshold} people.",
+    )
+
+
+def _breakdown(
+    definition: SurveyDefinition,
+    responses: Sequence[ResponseData],
+    group_by: Dimension,
+    plan: frozenset[tuple[Dimension, str]],
+    threshold: int,
+) -> tuple[GroupResult, ...]:
+    """Shown groups, largest first, then the hidden ones together (the plan keeps them at 0 or
+    at least the threshold, and they are the total minus the rows anyway)."""
+    rows: dict[str, list[ResponseData]] = {}
+    hidden: list[ResponseData] = []
+    for response in responses:
+        name = _group_of(response, group_by)
+        if (group_by, name) in plan:
+            rows.setdefault(name, []).append(response)
+        else:
+            hidden.append(response)
+    ordered = sorted(rows.items(), key=lambda row: (-len(row[1]), row[0]))
+    if hidden:
+        ordered.append((OTHER_GROUPS, hidden))
+    return tuple(
+        GroupResult(name or "(not set)", len(members), _questions(definition, members, threshold))
+        for name, members in ordered
+    )
+
+
+def _questions(
+    definition: SurveyDefinition, responses: Sequence[ResponseData], threshold: int
+) -> tuple[QuestionResult, ...]:
+    return tuple(_question(q, responses, threshold) for q in definition.questions)
+
+
+def _question(
+    question: Question, responses: Sequence[ResponseData], threshold: int
+) -> QuestionResult:
+    possible = question.values
+    given = [r.answers[question.id] for r in responses if r.answers.get(question.id) in possible]
+    if len(given) < threshold:
+        return QuestionResult(question, None)
+    tally = Counter(given)
+    counts = tuple((value, tally[value]) for value in possible)
+    if question.kind is QuestionKind.CHOICE:
+        return QuestionResult(question, len(given), counts)
+    numbers = [int(value) for value in given]
+    mean = sum(numbers) / len(numbers)
+    if question.kind is QuestionKind.RATING:
+        return QuestionResult(question, len(given), counts, mean)
+    enps = Enps(
+        promoters=sum(n >= 9 for n in numbers),
+        passives=sum(7 <= n <= 8 for n in numbers),
+        detractors=sum(n <= 6 for n in numbers),
+    )
+    return QuestionResult(question, len(given), counts, mean, enps)
+
+
+def _comments(
+    everyone: Sequence[ResponseData],
+    scope: Sequence[ResponseData],
+    group_by: Dimension | None,
+    group: str | None,
+    threshold: int,
+) -> tuple[str, ...] | None:
+    """Sorted, so their order says nothing about when (or by whom) they were written."""
+    needed = max(COMMENT_THRESHOLD, threshold)
+    if group_by is None or group is None:
+        allowed = len(everyone) >= needed
+    else:
+        allowed = (group_by, group) in release_plan(everyone, needed)
+    if not allowed:
+        return None
+    return tuple(
+        sorted(" ".join(r.comment.split()) for r in scope if r.comment and r.comment.strip())
+    )
+
+
+def _trend(
+    definition: SurveyDefinition,
+    rounds: Sequence[RoundData],
+    group_by: Dimension | None,
+    group: str | None,
+    threshold: int,
+) -> tuple[TrendPoint, ...]:
+    points: dict[int, TrendPoint] = {}
+    for past in rounds:
+        if past.closed_at is None or len(past.responses) < threshold:
+            continue
+        scope: Sequence[ResponseData] = past.responses
+        if group_by is not None and group is not None:
+            if (group_by, group) not in release_plan(past.responses, threshold):
+                continue
+            scope = _members(past.responses, group_by, group)
+        questions = _questions(definition, scope, threshold)
+        points[past.round_id] = TrendPoint(
+            round_id=past.round_id,
+            closed_at=past.closed_at,
+            means={q.question.id: q.mean for q in questions if q.mean is not None},
+            enps={q.question.id: q.enps.score for q in questions if q.enps is not None},
+        )
+    return tuple(sorted(points.values(), key=lambda p: (p.closed_at, p.round_id)))
+
+
+def _rounded(value: Fraction) -> int:
+    """Half away from zero, as people round (Python's round() goes to even)."""
+    magnitude = math.floor(abs(value) + Fraction(1, 2))
+    return magnitude if value >= 0 else -magnitude
+
+
+# -- rendering ---------------------------------------------------------------------------------
+
+TEXT_LIMIT = 2800  # Slack refuses section text over 3000 characters
+_COUNT_WORDS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
+
+
+def render_results(
+    definition: SurveyDefinition, results: Results, title: str, *, charts: bool = True
+) -> Reply:
+    """The results as text first (every number is in the text, for screen readers and plain
+    clients), with PNG charts after the text they illustrate. Drawing charts takes CPU for a
+    moment: call this from a worker thread in async code. `charts=False` leaves them out."""
+    blocks: list[Block] = [Text(_headline(results, title))]
+    for number, question in enumerate(results.questions, start=1):
+        blocks.append(Divider())
+        blocks.extend(_question_blocks(number, question, results.threshold, charts))
+    blocks.extend(_trend_blocks(definition, results.trend, charts))
+    if results.breakdown:
+        blocks.append(Divider())
+        blocks.append(Text(f"**By {results.group_by}**"))
+        blocks.append(Facts(tuple(_row(row) for row in results.breakdown)))
+    if definition.comment is not None:
+        blocks.append(Divider())
+        blocks.extend(_comment_blocks(results))
+    blocks.append(
+        Text(
+            f"Only groups with at least {results.threshold} responses are shown, and comments "
+            f"only for at least {max(COMMENT_THRESHOLD, results.threshold)}. No one, admins "
+            "included, can see who answered what.",
+            subtle=True,
+        )
+    )
+    return Reply(fallback=_fallback(blocks), blocks=tuple(blocks))
+
+
+def render_refusal(refusal: Refusal) -> Reply:
+    return Reply.text(refusal.message, ephemeral=True)
+
+
+def _headline(results: Results, title: str) -> str:
+    if results.group_by is not None and results.group is not None:
+        scope = f"{results.group_by.capitalize()}: {results.group}"
+    elif results.group_by is not None:
+        scope = f"Everyone, and by {results.group_by}"
+    else:
+        scope = "Everyone"
+    counted = f"**{results.responses}** responses"
+    if results.response_rate is not None:
+        counted += f" of {results.invited} invited ({_percent(results.responses, results.invited)})"
+    opened, closed = results.opened_at, results.closed_at
+    start = _day(opened) if opened.year == closed.year else f"{_day(opened)}, {opened.year}"
+    dates = f"{start} to {_day(closed)}, {closed.year}"
+    return f"**{title}**\nRound of {dates} · {scope}\n{counted}"
+
+
+def _question_blocks(
+    number: int, result: QuestionResult, threshold: int, charts: bool
+) -> list[Block]:
+    question = result.question
+    blocks: list[Block] = [Text(f"**{number}. {question.text}**")]
+    if result.answered is None:
+        blocks.append(Text(f"Fewer than {threshold} people answered this question.", subtle=True))
+        return blocks
+    facts = [("Answers", str(result.answered))]
+    if result.enps is not None:
+        enps = result.enps
+        facts.append(("eNPS", _signed(enps.score)))
+        for label, count in (
+            ("Promoters (9-10)", enps.promoters),
+            ("Passives (7-8)", enps.passives),
+            ("Detractors (0-6)", enps.detractors),
+        ):
+            facts.append((label, f"{count} ({_percent(count, result.answered)})"))
+    if result.mean is not None:
+        top = 5 if question.kind is QuestionKind.RATING else 10
+        facts.append(("Average", f"{result.mean:.1f} of {top}"))
+    blocks.append(Facts(tuple(facts)))
+    blocks.append(Text(_distribution_text(result)))
+    if charts:
+        from skills.pulse.charts import distribution_png
+
+        spoken = ", ".join(f"{_value_label(question, v)}: {n}" for v, n in result.counts)
+        blocks.append(
+            Image(
+                alt_text=f"Bar chart of {result.answered} answers to “{question.text}”: {spoken}.",
+                title=question.text,
+                png=distribution_png(question, result.counts),
+            )
+        )
+    return blocks
+
+
+def _distribution_text(result: QuestionResult) -> str:
+    """One line per answer, highest first for scales; eNPS leaves out values nobody gave."""
+    assert result.answered is not None
+    question = result.question
+    counts = result.counts
+    if question.kind is not QuestionKind.CHOICE:
+        counts = counts[::-1]
+    if question.kind is QuestionKind.ENPS:
+        given = [f"{value}: {count}" for value, count in counts if count]
+        return "Scores given: " + " · ".join(given)
+    return "\n".join(
+        f"- {_value_label(question, value)}: {count} ({_percent(count, result.answered)})"
+        for value, count in counts
+    )
+
+
+def _value_label(question: Question, value: str) -> str:
+    if question.kind is QuestionKind.RATING and value == "1" and question.low:
+        return f"1 ({question.low})"
+    if question.kind is QuestionKind.RATING and value == "5" and question.high:
+        return f"5 ({question.high})"
+    return value
+
+
+def _trend_blocks(
+    definition: SurveyDefinition, trend: Sequence[TrendPoint], charts: bool
+) -> list[Block]:
+    if len(trend) < 2:
+        return []
+    lines: list[str] = []
+    images: list[Block] = []
+    for question in definition.questions:
+        enps_points = [
+            (_day(p.closed_at), p.enps[question.id]) for p in trend if question.id in p.enps
+        ]
+        means = [(_day(p.closed_at), p.means[question.id]) for p in trend if question.id in p.means]
+        if len(means) >= 2:
+            series = ", ".join(f"{day}: {mean:.1f}" for day, mean in means)
+            lines.append(f"- {question.text} (average): {series}")
+        if len(enps_points) >= 2:
+            lines.append("- eNPS: " + ", ".join(f"{day}: {_signed(s)}" for day, s in enps_points))
+            if charts:
+                from skills.pulse.charts import enps_trend_png
+
+                scores = ", ".join(_signed(score) for _, score in enps_points)
+                images.append(
+                    Image(
+                        alt_text=f"eNPS trend: {scores} over the last "
+                        f"{_count_word(len(enps_points))} rounds.",
+                        title="eNPS trend",
+                        png=enps_trend_png(enps_points),
+                    )
+                )
+    if not lines:
+        return []
+    heading = f"**Trend over the last {_count_word(len(trend))} rounds** (oldest first)"
+    return [Divider(), Text(heading + "\n" + "\n".join(lines)), *images]
+
+
+def _row(row: GroupResult) -> tuple[str, str]:
+    parts = [f"{row.responses} responses"]
+    for number, result in enumerate(row.questions, start=1):
+        if result.enps is not None:
+            parts.append(f"Q{number} eNPS {_signed(result.enps.score)}")
+        elif result.mean is not None:
+            parts.append(f"Q{number} average {result.mean:.1f}")
+        elif result.answered:
+            value, count = max(result.counts, key=lambda item: item[1])
+            parts.append(f"Q{number} top answer {value} ({_percent(count, result.answered)})")
+    label = row.label[:1].upper() + row.label[1:]
+    return label, " · ".join(parts)
+
+
+def _comment_blocks(results: Results) -> list[Block]:
+    if results.comments is None:
+        needed = max(COMMENT_THRESHOLD, results.threshold)
+        return [Text(f"Comments are shown only for groups of at least {needed}.", subtle=True)]
+    if not results.comments:
+        return [Text("**Comments**\nNo comments this round.")]
+    chunks: list[list[str]] = [[f"**Comments** ({len(results.comments)})"]]
+    for comment in results.comments:
+        line = f"- “{comment}”"
+        if sum(len(text) + 1 for text in chunks[-1]) + len(line) > TEXT_LIMIT:
+            chunks.append([])
+        chunks[-1].append(line)
+    return [Text("\n".join(chunk)) for chunk in chunks]
+
+
+def _fallback(blocks: Sequence[Block]) -> str:
+    lines: list[str] = []
+    for block in blocks:
+        if isinstance(block, Text):
+            lines.append(plain_text(block.markdown))
+        elif isinstance(block, Facts):
+            lines.extend(f"{label}: {value}" for label, value in block.items)
+    return "\n".join(lines)
+
+
+def _day(moment: datetime) -> str:
+    return f"{moment:%b} {moment.day}"
+
+
+def _signed(score: int) -> str:
+    return f"{score:+d}" if score else "0"
+
+
+def _percent(count: int, total: int) -> str:
+    return f"{_rounded(Fraction(100 * count, total))}%"
+
+
+def _count_word(count: int) -> str:
+    return _COUNT_WORDS[count] if count < len(_COUNT_WORDS) else str(count)

@@ -1,0 +1,288 @@
+"""A fake Slack Web API on loopback, for adapter tests and the fan-out benchmark.
+
+It serves `/api/<method>` on 127.0.0.1 at a port the OS picks, takes arguments as Slack does
+(query string, form body or JSON body), keeps the messages it accepted per channel (metadata
+included), and records every call per method. Like Slack it can rate-limit chat.postMessage
+(HTTP 429, a whole-second Retry-After, `"error": "ratelimited"`), refuse DMs to people who
+blocked the bot (`cannot_dm_bot`), and fail once on demand.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import math
+import time
+from collections import Counter, defaultdict
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from types import TracebackType
+from typing import Any
+
+from aiohttp import web
+
+Json = dict[str, Any]
+TOKEN_PREFIX = "xoxb-"
+BOT_USER = "UBREAKROOM"
+BOT_ID = "BBREAKROOM"
+
+
+@dataclass
+class Call:
+    method: str
+    args: Json
+    status: int = 200
+    error: str | None = None
+
+
+@dataclass
+class _Failure:
+    error: str
+    status: int
+    headers: dict[str, str]
+
+
+@dataclass
+class TokenBucket:
+    """`rate` requests a second on average, `burst` at once; `take` says how long to wait."""
+
+    rate: float
+    burst: float
+    clock: Callable[[], float] = time.monotonic
+    _tokens: float = field(init=False)
+    _at: float = field(init=False)
+
+    def __post_init__(self) -> None:
+        self._tokens = self.burst
+        self._at = self.clock()
+
+    def take(self) -> float:
+        """0 when a request may pass (and it is counted), else the seconds until one may."""
+        now = self.clock()
+        self._tokens = min(self.burst, self._tokens + (now - self._at) * self.rate)
+        self._at = now
+        if self._tokens >= 1:
+            self._tokens -= 1
+            return 0.0
+        return (1 - self._tokens) / self.rate
+
+
+class FakeSlack:
+    def __init__(self, *, rate: float | None = None, burst: float = 1) -> None:
+        self.bucket = None if rate is None else TokenBucket(rate, burst)
+        self.calls: defaultdict[str, list[Call]] = defaultdict(list)
+        self.messages: defaultdict[str, list[Json]] = defaultdict(list)
+        self.blocked: set[str] = set()
+        self.users: list[Json] = []
+        self.rate_limited = 0
+        self.url = ""
+        self._failures: defaultdict[str, list[_Failure]] = defaultdict(list)
+        self._last_ts = 0.0
+        self._changed = asyncio.Condition()
+        self._runner: web.AppRunner | None = None
+        self._methods: dict[str, Callable[[Json], Awaitable[Json]]] = {
+            "chat.postMessage": self._post_message,
+            "chat.update": self._update,
+            "conversations.open": self._open,
+            "conversations.history": self._history,
+            "users.list": self._users_list,
+        }
+
+    # -- set-up -------------------------------------------------------------------------------
+
+    async def start(self) -> str:
+        """Serve on an ephemeral loopback port; returns the base URL for slack_sdk."""
+        app = web.Application()
+        app.router.add_route("*", "/api/{method}", self._handle)
+        self._runner = web.AppRunner(app, access_log=None)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        host, port = self._runner.addresses[0][:2]
+        self.url = f"http://{host}:{port}/api/"
+        return self.url
+
+    async def stop(self) -> None:
+        if self._runner is not None:
+            await self._runner.cleanup()
+            self._runner = None
+
+    async def __aenter__(self) -> FakeSlack:
+        await self.start()
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.stop()
+
+    def fail_next(
+        self,
+        method: str,
+        error: str = "internal_error",
+        *,
+        status: int = 200,
+        headers: dict[str, str] | None = None,
+    ) -> None:
+        """The next call of `method` answers this error (once; queue several for more)."""
+        self._failures[method].append(_Failure(error, status, dict(headers or {})))
+
+    # -- what happened ------------------------------------------------------------------------
+
+    @staticmethod
+    def dm_channel(user_id: str) -> str:
+        return f"D{user_id}"
+
+    def posted_to(self, user_id: str) -> list[Json]:
+        return list(self.messages.get(self.dm_channel(user_id), []))
+
+    def dm_counts(self) -> Counter[str]:
+        """Messages accepted per user, over every DM channel."""
+        return Counter(
+            {channel[1:]: len(ms) for channel, ms in self.messages.items() if channel[0] == "D"}
+        )
+
+    async def wait_for_call(
+        self,
+        method: str,
+        count: int = 1,
+        timeout: float = 5.0,  # noqa: ASYNC109 - a bounded wait is the point of this helper
+    ) -> list[Call]:
+        """Wait until `method` has been called `count` times (instead of sleeping in tests)."""
+        async with asyncio.timeout(timeout), self._changed:
+            await self._changed.wait_for(lambda: len(self.calls[method]) >= count)
+        return list(self.calls[method])
+
+    # -- the API ------------------------------------------------------------------------------
+
+    async def _handle(self, request: web.Request) -> web.Response:
+        method = request.match_info["method"]
+        args = await _arguments(request)
+        call = Call(method, args)
+        try:
+            status, headers, body = await self._answer(method, args, request)
+            call.status = status
+            call.error = None if body.get("ok") else str(body.get("error"))
+            return web.json_response(body, status=status, headers=headers)
+        finally:
+            self.calls[method].append(call)
+            async with self._changed:
+                self._changed.notify_all()
+
+    async def _answer(
+        self, method: str, args: Json, request: web.Request
+    ) -> tuple[int, dict[str, str], Json]:
+        token = request.headers.get("Authorization", "").removeprefix("Bearer ") or args.get(
+            "token", ""
+        )
+        if not str(token).startswith(TOKEN_PREFIX):
+            return 200, {}, {"ok": False, "error": "invalid_auth"}
+        if self._failures[method]:
+            failure = self._failures[method].pop(0)
+            return failure.status, failure.headers, {"ok": False, "error": failure.error}
+        if method == "chat.postMessage" and self.bucket is not None:
+            wait = self.bucket.take()
+            if wait > 0:
+                # Slack's Retry-After is a whole number of seconds.
+                self.rate_limited += 1
+                retry_after = str(max(1, math.ceil(wait)))
+                return 429, {"Retry-After": retry_after}, {"ok": False, "error": "ratelimited"}
+        handler = self._methods.get(method)
+        if handler is None:
+            return 200, {}, {"ok": False, "error": "unknown_method"}
+        return 200, {}, await handler(args)
+
+    async def _post_message(self, args: Json) -> Json:
+        target = str(args.get("channel", ""))
+        if not target:
+            return {"ok": False, "error": "channel_not_found"}
+        if target in self.blocked:
+            return {"ok": False, "error": "cannot_dm_bot"}
+        channel = self._channel_for(target)
+        message: Json = {
+            "type": "message",
+            "ts": self._next_ts(),
+            "user": BOT_USER,
+            "bot_id": BOT_ID,
+            "text": args.get("text", ""),
+        }
+        if args.get("blocks"):
+            message["blocks"] = _json(args["blocks"])
+        if args.get("metadata"):
+            message["metadata"] = _json(args["metadata"])
+        self.messages[channel].append(message)
+        return {"ok": True, "channel": channel, "ts": message["ts"], "message": message}
+
+    async def _update(self, args: Json) -> Json:
+        channel, ts = str(args.get("channel", "")), str(args.get("ts", ""))
+        for message in self.messages.get(channel, []):
+            if message["ts"] == ts:
+                message["text"] = args.get("text", message["text"])
+                if args.get("blocks"):
+                    message["blocks"] = _json(args["blocks"])
+                message["edited"] = {"user": BOT_USER, "ts": self._next_ts()}
+                return {"ok": True, "channel": channel, "ts": ts, "text": message["text"]}
+        return {"ok": False, "error": "message_not_found"}
+
+    async def _open(self, args: Json) -> Json:
+        users = [u for u in str(args.get("users", "")).split(",") if u]
+        if len(users) != 1:
+            return {"ok": False, "error": "users_list_not_supplied"}
+        return {"ok": True, "channel": {"id": self.dm_channel(users[0])}}
+
+    async def _history(self, args: Json) -> Json:
+        channel = str(args.get("channel", ""))
+        oldest = float(args.get("oldest") or 0)
+        with_metadata = str(args.get("include_all_metadata", "")).lower() in ("1", "true")
+        stored = self.messages.get(channel, [])
+        newest_first = [m for m in reversed(stored) if float(m["ts"]) > oldest]
+        start = int(args.get("cursor") or 0)
+        limit = int(args.get("limit") or 100)
+        page = [
+            m if with_metadata else {k: v for k, v in m.items() if k != "metadata"}
+            for m in newest_first[start : start + limit]
+        ]
+        more = start + limit < len(newest_first)
+        return {
+            "ok": True,
+            "messages": page,
+            "has_more": more,
+            "response_metadata": {"next_cursor": str(start + limit) if more else ""},
+        }
+
+    async def _users_list(self, args: Json) -> Json:
+        start = int(args.get("cursor") or 0)
+        limit = int(args.get("limit") or 100)
+        more = start + limit < len(self.users)
+        return {
+            "ok": True,
+            "members": self.users[start : start + limit],
+            "response_metadata": {"next_cursor": str(start + limit) if more else ""},
+        }
+
+    def _channel_for(self, target: str) -> str:
+        # A user id as the channel means the app's DM with that user.
+        return self.dm_channel(target) if target[0] in "UW" else target
+
+    def _next_ts(self) -> str:
+        self._last_ts = max(time.time(), self._last_ts + 0.000001)
+        return f"{self._last_ts:.6f}"
+
+
+async def _arguments(request: web.Request) -> Json:
+    args: Json = dict(request.query)
+    if request.content_type == "application/json":
+        body = await request.json()
+        if isinstance(body, dict):
+            args.update(body)
+    elif request.can_read_body:
+        args.update({k: v for k, v in (await request.post()).items() if isinstance(v, str)})
+    return args
+
+
+def _json(value: Any) -> Any:
+    """Blocks and metadata arrive as JSON text in form bodies and as objects in JSON bodies."""
+    return json.loads(value) if isinstance(value, str) else value

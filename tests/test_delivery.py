@@ -1,0 +1,597 @@
+"""The outbox sender with a recording messenger: pacing, outcomes, retries, and exactly-once
+delivery across a crash."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from bot.delivery import (
+    Backoff,
+    OutboxSender,
+    Progress,
+    RateLimit,
+    RateLimiter,
+    RateLimiters,
+)
+from bot.messenger import (
+    DeliveryError,
+    NoRoute,
+    Outbound,
+    RateLimited,
+    RecipientUnreachable,
+    SentMessage,
+)
+from bot.replies import Reply
+from storage.db import Database
+from storage.migrate import upgrade
+from storage.models import SurveyRoundRow, SurveyRow
+from storage.outbox import OutboxItem, OutboxRepository
+from storage.people import Identity, PeopleRepository, Profile
+from tests.fakes import RecordingMessenger
+
+T0 = datetime(2026, 3, 2, 14, 0, tzinfo=UTC)
+INVITE = Reply.text("**Weekly pulse**: three quick questions.")
+
+
+class Clock:
+    """Wall time for the sender, moved by hand."""
+
+    def __init__(self, now: datetime = T0) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> datetime:
+        self.now += timedelta(**delta)
+        return self.now
+
+
+class FakeTime:
+    """Monotonic time and a sleep that only moves it, for rate limiter timing."""
+
+    def __init__(self) -> None:
+        self.now = 100.0
+        self.sleeps: list[float] = []
+        self.on_sleep: Callable[[], None] | None = None
+
+    def monotonic(self) -> float:
+        return self.now
+
+    async def sleep(self, seconds: float) -> None:
+        self.sleeps.append(round(seconds, 6))
+        if self.on_sleep is not None:
+            self.on_sleep()
+        self.now += seconds
+        await asyncio.sleep(0)
+
+
+@dataclass
+class World:
+    db: Database
+    clock: Clock
+    messenger: RecordingMessenger = field(default_factory=RecordingMessenger)
+    rendered: list[int] = field(default_factory=list)
+    render_result: Reply | None = INVITE
+
+    def __post_init__(self) -> None:
+        self.people = PeopleRepository(self.db)
+        self.outbox = OutboxRepository(self.db)
+        self.outbound = Outbound(self.people)
+        self.outbound.register(self.messenger)
+        self._sends = asyncio.Condition()
+        send = self.messenger.send_direct
+
+        async def send_and_tell(
+            identity: Identity, reply: Reply, *, dedupe_key: str | None = None
+        ) -> SentMessage:
+            try:
+                return await send(identity, reply, dedupe_key=dedupe_key)
+            finally:
+                async with self._sends:
+                    self._sends.notify_all()
+
+        self.messenger.send_direct = send_and_tell  # type: ignore[method-assign]
+
+    async def wait_for_sends(self, count: int) -> None:
+        async with asyncio.timeout(5), self._sends:
+            await self._sends.wait_for(lambda: len(self.messenger.direct) >= count)
+
+    async def render(self, item: OutboxItem) -> Reply | None:
+        self.rendered.append(item.id)
+        return self.render_result
+
+    def sender(self, **options: object) -> OutboxSender:
+        settings: dict[str, object] = {
+            "clock": self.clock,
+            "flush_interval": 0.01,
+            "idle_poll": 0.01,
+            "limiters": RateLimiters({"console": RateLimit(rate=10_000, burst=100)}),
+        }
+        settings.update(options)
+        return OutboxSender(self.outbox, self.outbound, self.render, **settings)  # type: ignore[arg-type]
+
+    async def invite(self, *users: str, due: datetime = T0, platform: str = "console") -> int:
+        """A round with these users invited; returns its id."""
+        async with self.db.transaction() as session:
+            survey = SurveyRow(name="pulse", definition={}, audience={}, schedule={})
+            session.add(survey)
+            await session.flush()
+            round_ = SurveyRoundRow(survey_id=survey.id, closes_at=T0 + timedelta(days=5))
+            session.add(round_)
+            await session.flush()
+            round_id = round_.id
+        ids = [(await self.people.resolve(Profile(platform, "T1", u))).id for u in users]
+        await self.outbox.enqueue(round_id, "invite", dict.fromkeys(ids, due))
+        return round_id
+
+    async def rows(self, round_id: int) -> dict[str, OutboxItem]:
+        items = await self.outbox.items(round_id)
+        users = {}
+        for item in items:
+            [identity, *_] = await self.people.identities(item.person_id)
+            users[identity.user_id] = item
+        return users
+
+    def received(self, user: str) -> int:
+        return len(self.messenger.direct_to(user))
+
+
+@pytest.fixture
+async def sqlite_db(tmp_path: Path) -> AsyncIterator[Database]:
+    db = Database(f"sqlite+aiosqlite:///{tmp_path / 'delivery.db'}")
+    await upgrade(db)
+    yield db
+    await db.dispose()
+
+
+@pytest.fixture
+def world(sqlite_db: Database) -> World:
+    return World(sqlite_db, Clock())
+
+
+# -- the rate limiter -------------------------------------------------------------------------
+
+
+async def test_limiter_allows_a_burst_then_paces_at_the_rate() -> None:
+    time = FakeTime()
+    limiter = RateLimiter(RateLimit(rate=10, burst=3), monotonic=time.monotonic, sleep=time.sleep)
+    started = time.now
+    moments = []
+    for _ in range(6):
+        await limiter.acquire()
+        moments.append(round(time.now - started, 6))
+    assert moments == [0, 0, 0, 0.1, 0.2, 0.3]
+
+
+async def test_limiter_refills_while_idle_but_never_beyond_the_burst() -> None:
+    time = FakeTime()
+    limiter = RateLimiter(RateLimit(rate=10, burst=2), monotonic=time.monotonic, sleep=time.sleep)
+    for _ in range(4):
+        await limiter.acquire()
+    time.now += 60  # a long quiet spell
+    start = time.now
+    for _ in range(4):
+        await limiter.acquire()
+    assert round(time.now - start, 6) == 0.2  # two at once, then one per 0.1s
+
+
+async def test_concurrent_callers_get_consecutive_slots() -> None:
+    time = FakeTime()
+    limiter = RateLimiter(RateLimit(rate=4, burst=1), monotonic=time.monotonic, sleep=time.sleep)
+
+    async def no_advance(seconds: float) -> None:
+        time.sleeps.append(seconds)
+        await asyncio.sleep(0)
+
+    limiter._sleep = no_advance
+    await asyncio.gather(*(limiter.acquire() for _ in range(4)))
+    assert time.sleeps == [0.25, 0.5, 0.75]
+
+
+async def test_pause_stops_everyone_for_retry_after_then_resumes_without_a_burst() -> None:
+    time = FakeTime()
+    limiter = RateLimiter(RateLimit(rate=10, burst=5), monotonic=time.monotonic, sleep=time.sleep)
+    await limiter.acquire()
+    limiter.pause(2.0)
+    assert limiter.paused_for == 2.0
+    start = time.now
+    moments = []
+    for _ in range(3):
+        await limiter.acquire()
+        moments.append(round(time.now - start, 6))
+    assert moments == [2.0, 2.1, 2.2]
+    assert limiter.paused_for == 0.0
+
+
+async def test_a_pause_while_waiting_moves_the_waiter_after_it() -> None:
+    time = FakeTime()
+    limiter = RateLimiter(RateLimit(rate=10, burst=1), monotonic=time.monotonic, sleep=time.sleep)
+    await limiter.acquire()
+    time.on_sleep = lambda: limiter.pause(3.0) if len(time.sleeps) == 1 else None
+    start = time.now
+    await limiter.acquire()  # reserved +0.1s, then a 429 arrives while it waits
+    assert round(time.now - start, 6) == 3.0
+
+
+async def test_a_shorter_pause_does_not_cut_a_longer_one() -> None:
+    time = FakeTime()
+    limiter = RateLimiter(RateLimit(rate=10), monotonic=time.monotonic, sleep=time.sleep)
+    limiter.pause(5)
+    limiter.pause(1)
+    assert limiter.paused_for == 5
+
+
+def test_limiters_are_shared_per_platform_with_a_default_for_others() -> None:
+    limiters = RateLimiters({"slack": RateLimit(rate=2, burst=2)}, unlisted=RateLimit(rate=7))
+    assert limiters.for_platform("slack") is limiters.for_platform("slack")
+    assert limiters.for_platform("slack").limit == RateLimit(rate=2, burst=2)
+    assert limiters.for_platform("teams").limit == RateLimit(rate=7)
+    with pytest.raises(ValueError, match="rate > 0"):
+        RateLimit(rate=0)
+
+
+def test_backoff_doubles_up_to_its_cap() -> None:
+    backoff = Backoff(first=timedelta(seconds=30), cap=timedelta(minutes=3))
+    assert [backoff.after(n).total_seconds() for n in range(6)] == [0, 30, 60, 120, 180, 180]
+
+
+# -- sending ------------------------------------------------------------------------------------
+
+
+async def test_every_due_row_is_sent_once_and_recorded(world: World) -> None:
+    round_id = await world.invite("U1", "U2", "U3")
+    later = await world.invite("U4", due=T0 + timedelta(hours=1))
+    reports: list[Progress] = []
+
+    result = await world.sender().run_until_idle(progress=reports.append)
+
+    assert [world.received(u) for u in ("U1", "U2", "U3", "U4")] == [1, 1, 1, 0]
+    rows = await world.rows(round_id)
+    assert {r.status for r in rows.values()} == {"sent"}
+    sent = {s.to: s for s in world.messenger.direct}
+    assert rows["U1"].message_id == sent["U1"].message_id
+    assert rows["U1"].platform == "console"
+    assert rows["U1"].sent_at == T0
+    assert sent["U1"].dedupe_key == f"outbox:{rows['U1'].id}"
+    assert sent["U1"].reply == INVITE
+    assert result == Progress(sent=3, remaining=0)
+    assert reports[-1] == result
+    assert (await world.rows(later))["U4"].status == "pending"
+
+
+async def test_run_once_sends_one_batch(world: World) -> None:
+    await world.invite(*(f"U{n}" for n in range(5)))
+    result = await world.sender(prefetch=3).run_once()
+    assert result.sent == 3
+    assert result.remaining == 2
+    assert len(world.messenger.direct) == 3
+
+
+async def test_a_row_no_longer_needed_is_skipped(world: World) -> None:
+    round_id = await world.invite("U1")
+    world.render_result = None
+    result = await world.sender().run_until_idle()
+    assert result.skipped == 1
+    assert world.messenger.direct == []
+    assert (await world.rows(round_id))["U1"].status == "skipped"
+
+
+async def test_someone_who_blocked_the_bot_is_marked_and_never_retried(world: World) -> None:
+    round_id = await world.invite("U1", "U2")
+    world.messenger.blocked.add("U2")
+
+    first = await world.sender().run_until_idle()
+    world.clock.advance(days=1)
+    again = await world.sender().run_until_idle()
+
+    assert (first.sent, first.blocked, again.done) == (1, 1, 0)
+    row = (await world.rows(round_id))["U2"]
+    assert (row.status, row.attempts, row.error) == ("blocked", 1, "U2")
+    [identity] = await world.people.identities(row.person_id)
+    assert not identity.reachable
+
+
+async def test_a_person_already_marked_unreachable_is_blocked_without_a_send(
+    world: World,
+) -> None:
+    round_id = await world.invite("U1")
+    row = (await world.rows(round_id))["U1"]
+    [identity] = await world.people.identities(row.person_id)
+    await world.people.mark_unreachable(identity.id)
+
+    result = await world.sender().run_until_idle()
+
+    assert result.blocked == 1
+    assert world.rendered == []
+    assert (await world.rows(round_id))["U1"].status == "blocked"
+
+
+async def test_a_failure_is_retried_after_a_backoff_and_checked_first(world: World) -> None:
+    round_id = await world.invite("U1")
+    world.messenger.failures["U1"] = [DeliveryError("HTTP 500")]
+    checks: list[str] = []
+    find_sent = world.messenger.find_sent
+
+    async def spy(identity: Identity, dedupe_key: str, since: datetime) -> SentMessage | None:
+        checks.append(dedupe_key)
+        return await find_sent(identity, dedupe_key, since)
+
+    world.messenger.find_sent = spy  # type: ignore[method-assign]
+    sender = world.sender()
+
+    first = await sender.run_until_idle()
+    row = (await world.rows(round_id))["U1"]
+    assert (first.retried, row.status, row.attempts, row.error) == (1, "pending", 1, "HTTP 500")
+    assert row.due_at == T0 + timedelta(seconds=30)
+    assert checks == []
+
+    world.clock.advance(seconds=31)
+    second = await sender.run_until_idle()
+    assert second.sent == 1
+    assert checks == [f"outbox:{row.id}"]  # a failed attempt may still have gone out
+    assert world.received("U1") == 1
+
+
+async def test_repeated_failures_end_as_failed(world: World) -> None:
+    round_id = await world.invite("U1")
+    world.messenger.failures["U1"] = [DeliveryError(f"boom {n}") for n in range(3)]
+    sender = world.sender(max_attempts=3, backoff=Backoff(first=timedelta(seconds=1)))
+    results = []
+    for _ in range(3):
+        results.append(await sender.run_until_idle())
+        world.clock.advance(minutes=1)
+    assert [r.retried for r in results] == [1, 1, 0]
+    assert results[-1].failed == 1
+    row = (await world.rows(round_id))["U1"]
+    assert (row.status, row.attempts, row.error) == ("failed", 3, "boom 2")
+    world.clock.advance(days=1)
+    assert (await sender.run_until_idle()).done == 0
+
+
+async def test_a_lost_answer_does_not_lead_to_a_second_message(world: World) -> None:
+    """The platform took the message but the answer never came back: the retry finds it."""
+    round_id = await world.invite("U1")
+    world.messenger.lost_replies.add("U1")
+    sender = world.sender()
+    await sender.run_until_idle()
+    world.messenger.lost_replies.clear()
+    world.clock.advance(minutes=1)
+
+    result = await sender.run_until_idle()
+
+    assert result.sent == 1
+    assert world.received("U1") == 1
+    row = (await world.rows(round_id))["U1"]
+    assert (row.status, row.message_id) == ("sent", world.messenger.direct[0].message_id)
+
+
+async def test_a_check_that_cannot_be_made_counts_as_a_failed_attempt(world: World) -> None:
+    round_id = await world.invite("U1")
+    world.messenger.failures["U1"] = [DeliveryError("timeout")]
+    sender = world.sender()
+    await sender.run_until_idle()
+
+    async def cannot_tell(
+        identity: Identity, dedupe_key: str, since: datetime
+    ) -> SentMessage | None:
+        raise DeliveryError("missing_scope")
+
+    world.messenger.find_sent = cannot_tell  # type: ignore[method-assign]
+    world.clock.advance(minutes=1)
+    await sender.run_until_idle()
+
+    row = (await world.rows(round_id))["U1"]
+    assert (row.status, row.attempts) == ("pending", 2)
+    assert row.error == "cannot check an earlier attempt: missing_scope"
+    assert world.messenger.direct == []
+
+
+async def test_rate_limited_requeues_without_counting_and_pauses_the_platform(
+    world: World,
+) -> None:
+    round_id = await world.invite("U1")
+    world.messenger.failures["U1"] = [RateLimited(2.0)]
+    limiters = RateLimiters({"console": RateLimit(rate=10_000, burst=100)})
+
+    result = await world.sender(limiters=limiters).run_until_idle()
+
+    assert (result.rate_limited, result.retried, result.failed) == (1, 1, 0)
+    row = (await world.rows(round_id))["U1"]
+    assert (row.status, row.attempts, row.due_at) == ("pending", 0, T0 + timedelta(seconds=2))
+    assert limiters.for_platform("console").paused_for > 1.5
+    assert world.messenger.direct == []
+
+
+async def test_someone_reachable_only_elsewhere_is_retried_for_another_process(
+    world: World,
+) -> None:
+    round_id = await world.invite("29:teams-user", platform="teams")
+    result = await world.sender().run_until_idle()
+    row = (await world.rows(round_id))["29:teams-user"]
+    assert (result.retried, row.status, row.attempts) == (1, "pending", 1)
+    assert "not mounted" in (row.error or "")
+
+
+async def test_an_unexpected_error_while_rendering_is_retried_then_failed(
+    world: World,
+) -> None:
+    round_id = await world.invite("U1")
+
+    async def broken(item: OutboxItem) -> Reply | None:
+        raise KeyError("survey")
+
+    sender = OutboxSender(
+        world.outbox, world.outbound, broken, clock=world.clock, max_attempts=2, idle_poll=0.01
+    )
+    await sender.run_until_idle()
+    world.clock.advance(minutes=5)
+    await sender.run_until_idle()
+
+    row = (await world.rows(round_id))["U1"]
+    assert (row.status, row.attempts, row.error) == ("failed", 2, "KeyError")
+
+
+# -- crashes, leases and reconciliation ----------------------------------------------------------
+
+
+async def crash_after_sending(world: World, count: int) -> None:
+    """A sender that sends everything and dies before any outcome reaches the database."""
+
+    async def lost(outcomes: object) -> None:
+        return None
+
+    world.outbox.settle = lost  # type: ignore[method-assign]
+    doomed = asyncio.create_task(world.sender().run_until_idle())
+    await world.wait_for_sends(count)
+    doomed.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await doomed
+    world.outbox = OutboxRepository(world.db)  # the restarted process
+
+
+async def test_a_crash_between_send_and_record_is_reconciled_without_resending(
+    database: Database,
+) -> None:
+    world = World(database, Clock())
+    users = [f"U{n}" for n in range(12)]
+    round_id = await world.invite(*users)
+    await crash_after_sending(world, 12)
+    assert {r.status for r in (await world.rows(round_id)).values()} == {"sending"}
+    assert len(world.messenger.direct) == 12
+
+    world.clock.advance(seconds=11)  # past the 10 second lease: the claims have lapsed
+    result = await world.sender().run_until_idle()
+
+    assert result.sent == 12
+    assert [world.received(u) for u in users] == [1] * 12
+    rows = await world.rows(round_id)
+    sent = {s.to: s.message_id for s in world.messenger.direct}
+    assert {u: r.message_id for u, r in rows.items()} == sent
+    assert {r.status for r in rows.values()} == {"sent"}
+
+
+async def test_claims_left_by_a_crash_before_sending_are_sent_after_their_lease(
+    database: Database,
+) -> None:
+    """Claimed, some sent and some not, then the process died: everyone gets exactly one."""
+    world = World(database, Clock())
+    users = [f"U{n}" for n in range(6)]
+    round_id = await world.invite(*users)
+    claimed = await world.outbox.claim_due(T0, 10)
+    rows = await world.rows(round_id)
+    for user in users[:3]:  # these went out just before the crash
+        identity = (await world.people.identities(rows[user].person_id))[0]
+        await world.messenger.send_direct(identity, INVITE, dedupe_key=rows[user].dedupe_key)
+    assert len(claimed) == 6
+
+    sender = world.sender()
+    early = await sender.run_once(T0 + timedelta(seconds=5))
+    assert early.done == 0  # the lease has not lapsed: the owner may still be working
+    late = await sender.run_once(T0 + timedelta(seconds=11))
+
+    assert late.sent == 6
+    assert [world.received(u) for u in users] == [1] * 6
+    assert {r.status for r in (await world.rows(round_id)).values()} == {"sent"}
+
+
+async def test_two_senders_at_once_send_each_message_once(database: Database) -> None:
+    world = World(database, Clock())
+    users = [f"U{n}" for n in range(40)]
+    await world.invite(*users)
+    first, second = world.sender(prefetch=4), world.sender(prefetch=4)
+
+    results = await asyncio.gather(first.run_until_idle(), second.run_until_idle())
+
+    assert sum(r.sent for r in results) == 40
+    assert [world.received(u) for u in users] == [1] * 40
+
+
+async def test_a_claim_that_could_not_be_renewed_in_time_is_not_sent(world: World) -> None:
+    """If the lease may have lapsed before the send (the database was unreachable to renew it),
+    another sender may own the row: sending could duplicate, leaving it cannot."""
+    round_id = await world.invite("U1")
+    ticks = FakeTime()
+
+    async def slow_render(item: OutboxItem) -> Reply | None:
+        ticks.now += 6  # more than half the 10 second lease passes before the send
+        return INVITE
+
+    sender = OutboxSender(
+        world.outbox,
+        world.outbound,
+        slow_render,
+        clock=world.clock,
+        monotonic=ticks.monotonic,
+        limiters=RateLimiters(monotonic=ticks.monotonic),
+        flush_interval=60,
+    )
+    result = await sender.run_once()
+
+    assert result.done == 0
+    assert world.messenger.direct == []
+    assert (await world.rows(round_id))["U1"].status == "sending"  # to be reconciled
+
+
+async def test_the_server_loop_stops_promptly_and_gives_back_what_it_did_not_try(
+    world: World,
+) -> None:
+    round_id = await world.invite("U1", "U2")
+    limiters = RateLimiters({"console": RateLimit(rate=0.2)})  # the second waits 5 seconds
+    stop = asyncio.Event()
+    task = asyncio.create_task(world.sender(limiters=limiters).run_forever(stop))
+    await world.wait_for_sends(1)
+
+    stop.set()
+    await asyncio.wait_for(task, 2)
+
+    rows = await world.rows(round_id)
+    [sent] = [r for r in rows.values() if r.status == "sent"]
+    [back] = [r for r in rows.values() if r.status != "sent"]
+    assert (back.status, back.attempts, back.claimed_at) == ("pending", 0, None)
+    assert sent.message_id == world.messenger.direct[0].message_id
+
+
+async def test_the_server_loop_sends_what_falls_due_later(world: World) -> None:
+    stop = asyncio.Event()
+    task = asyncio.create_task(world.sender().run_forever(stop))
+    await asyncio.sleep(0.05)
+    await world.invite("U1")
+    await world.wait_for_sends(1)
+    stop.set()
+    await asyncio.wait_for(task, 2)
+
+
+# -- outbound -------------------------------------------------------------------------------
+
+
+async def test_outbound_routes_to_the_first_reachable_mounted_identity(world: World) -> None:
+    teams = Identity(1, 7, "teams", "T1", "29:ana")
+    console = Identity(2, 7, "console", "T1", "ana")
+    assert world.outbound.choose(7, [teams, console]) == console
+    with pytest.raises(NoRoute, match="not mounted"):
+        world.outbound.choose(7, [teams, replace(console, reachable=False)])
+    with pytest.raises(RecipientUnreachable, match="no reachable identity"):
+        world.outbound.choose(7, [replace(console, reachable=False)])
+    with pytest.raises(RecipientUnreachable):
+        world.outbound.choose(7, [])
+
+    person = await world.people.resolve(Profile("teams", "T1", "29:ana"))
+    with pytest.raises(NoRoute):
+        await world.outbound.route(person.id)
+
+
+async def test_outbound_passes_the_dedupe_key_and_finds_sent_messages(world: World) -> None:
+    person = await world.people.resolve(Profile("console", "T1", "ana"))
+    sent = await world.outbound.to_person(person.id, INVITE, dedupe_key="outbox:1")
+    [identity] = await world.people.identities(person.id)
+    assert await world.outbound.find_sent(identity, "outbox:1", T0) == sent
+    assert await world.outbound.find_sent(identity, "outbox:2", T0) is None
+    with pytest.raises(NoRoute):
+        await world.outbound.update(SentMessage("teams", "1"), INVITE)

@@ -1,0 +1,348 @@
+"""Pulse surveys through the router: HR schedules, staff answer with buttons, results stay
+anonymous, reminders reach only non-responders, and closing erases the person-answer link."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from bot.events import SYSTEM_ACTOR, SYSTEM_CONVERSATION, ScheduledTrigger
+from bot.replies import Buttons, Choice, Form, Image, Reply
+from bot.roles import Role
+from bot.runtime import Runtime, start_runtime
+from bot.settings import Settings
+from storage.people import Profile
+from tests.cli import run
+from tests.fakes import RecordingMessenger
+from tests.helpers import TENANT, action, command
+
+START = datetime(2026, 11, 23, 15, 0, tzinfo=UTC)  # Monday 10:00 in New York
+
+
+class Clock:
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+@pytest.fixture
+async def rt(make_settings: Callable[..., Settings]) -> AsyncIterator[Runtime]:
+    runtime = await start_runtime(make_settings(BREAKROOM_TIMEZONE="America/New_York"))
+    runtime.services.clock = Clock(START)
+    yield runtime
+    await runtime.close()
+
+
+@pytest.fixture
+def fake(rt: Runtime) -> RecordingMessenger:
+    messenger = RecordingMessenger()
+    rt.services.outbound.register(messenger)
+    return messenger
+
+
+def clock(rt: Runtime) -> Clock:
+    assert isinstance(rt.services.clock, Clock)
+    return rt.services.clock
+
+
+async def staff(rt: Runtime, count: int, unit: str = "5 North", prefix: str = "U") -> list[str]:
+    users = [f"{prefix}{n}" for n in range(count)]
+    for user in users:
+        await rt.services.people.resolve(
+            Profile("console", TENANT, user, user, timezone="America/New_York", unit=unit)
+        )
+    return users
+
+
+async def hr(rt: Runtime, user: str = "U-hr") -> str:
+    person = await rt.services.people.resolve(Profile("console", TENANT, user, "Hana"))
+    await rt.services.people.grant(person.id, Role.HR.value, granted_by="test")
+    return user
+
+
+async def pulse(rt: Runtime, words: str, user: str = "U-hr") -> Reply:
+    [reply] = await rt.router.dispatch(command("pulse", words, user=user))
+    return reply
+
+
+async def deliver(rt: Runtime) -> None:
+    await rt.delivery.run_until_idle()
+
+
+async def tick(rt: Runtime, now: datetime) -> None:
+    """Move time on and run the scheduler's pulse job, as the leader would."""
+    clock(rt).now = now
+    trigger = ScheduledTrigger(
+        actor=SYSTEM_ACTOR, conversation=SYSTEM_CONVERSATION, job="pulse.tick"
+    )
+    assert await rt.router.dispatch(trigger) == []
+
+
+def choices(reply: Reply) -> list[Choice]:
+    return [b for b in reply.blocks if isinstance(b, Choice)]
+
+
+async def answer_all(rt: Runtime, invite: Reply, user: str, pick: int = 0) -> Reply:
+    last = invite
+    for choice in choices(invite):
+        [last] = await rt.router.dispatch(
+            action(choice.action_id, choice.options[pick].value, user=user)
+        )
+    return last
+
+
+async def test_hr_creates_a_survey_and_staff_get_it_by_dm(
+    rt: Runtime, fake: RecordingMessenger
+) -> None:
+    await hr(rt)
+    users = await staff(rt, 3)
+    created = await pulse(rt, "create weekly-pulse to unit '5 North' now")
+    assert "Survey **#1**" in created.fallback or "Survey #1" in created.fallback
+    await deliver(rt)
+    for user in users:
+        [invite] = fake.direct_to(user)
+        assert next(c.label for c in choices(invite)).startswith("My workload")
+        assert len(choices(invite)) == 3
+    assert fake.direct_to("U-hr") == [], "HR is not in 5 North"
+
+
+async def test_answering_updates_the_message_then_thanks_and_allows_changes(
+    rt: Runtime, fake: RecordingMessenger
+) -> None:
+    await hr(rt)
+    [user] = await staff(rt, 1)
+    await pulse(rt, "create weekly-pulse to everyone now")
+    await deliver(rt)
+    [invite] = fake.direct_to(user)
+    first = choices(invite)[0]
+    [partial] = await rt.router.dispatch(action(first.action_id, first.options[3].value, user=user))
+    assert partial.replace_original
+    assert choices(partial)[0].selected == first.options[3].value
+    assert "1 of 3 answered" in " ".join(
+        b.markdown for b in partial.blocks if hasattr(b, "markdown")
+    )
+    thanks = await answer_all(rt, invite, user, pick=1)
+    assert thanks.replace_original
+    assert "Thank you" in thanks.fallback
+    labels = [
+        b.label for block in thanks.blocks if isinstance(block, Buttons) for b in block.buttons
+    ]
+    assert labels == ["Change my answers", "Add a comment"]
+
+    [again] = await rt.router.dispatch(action("pulse.change", "1", user=user))
+    assert choices(again)[0].selected == first.options[1].value
+    await rt.router.dispatch(action(first.action_id, first.options[4].value, user=user))
+    [stored] = await rt.services.surveys.responses(1)
+    assert stored.answers["workload"] == "5"
+    assert len(await rt.services.surveys.responses(1)) == 1, "one answer set per person"
+
+
+async def test_comments_are_screened_for_phi(rt: Runtime, fake: RecordingMessenger) -> None:
+    await hr(rt)
+    [user] = await staff(rt, 1)
+    await pulse(rt, "create weekly-pulse now")
+    await deliver(rt)
+    await answer_all(rt, fake.direct_to(user)[0], user)
+    [form_reply] = await rt.router.dispatch(action("pulse.comment", "1", user=user))
+    [form] = [b for b in form_reply.blocks if isinstance(b, Form)]
+    [saved] = await rt.router.dispatch(
+        action(
+            form.submit_action_id,
+            form.value,
+            user=user,
+            values={"comment": "Mr. Okafor in bed 12 waited an hour for pain meds"},
+        )
+    )
+    assert "NAME" in saved.fallback
+    [stored] = await rt.services.surveys.responses(1)
+    assert stored.comment == "Mr. [NAME] in bed 12 waited an hour for pain meds"
+
+
+async def test_closing_erases_every_link_between_people_and_answers(
+    rt: Runtime, fake: RecordingMessenger
+) -> None:
+    await hr(rt)
+    users = await staff(rt, 5)
+    await pulse(rt, "create weekly-pulse now")
+    await deliver(rt)
+    for user in users:
+        await answer_all(rt, fake.direct_to(user)[0], user)
+    db = rt.services.database.engine
+    async with db.connect() as conn:
+        keys = (await conn.execute(text("SELECT answer_key FROM survey_participation"))).all()
+    assert sum(1 for (key,) in keys if key) == 5, "while open, people can change their answers"
+
+    closed = await pulse(rt, "close 1")
+    assert "Closed" in closed.fallback
+    async with db.connect() as conn:
+        participation = (await conn.execute(text("SELECT * FROM survey_participation"))).mappings()
+        assert all(row["answer_key"] is None for row in participation)
+        responses = (await conn.execute(text("SELECT * FROM survey_responses"))).mappings().all()
+        assert responses
+        assert all(row["answer_key"] is None for row in responses)
+        columns = set(responses[0].keys())
+    assert not columns & {"person_id", "user_id", "identity_id", "submitted_at", "created_at"}
+    [late] = await rt.router.dispatch(
+        action("pulse.answer", choices(fake.direct_to(users[0])[0])[0].options[0].value, users[0])
+    )
+    assert "closed" in late.fallback
+
+
+async def test_results_go_to_the_owner_at_close_with_a_chart(
+    rt: Runtime, fake: RecordingMessenger
+) -> None:
+    await hr(rt)
+    users = await staff(rt, 5)
+    await pulse(rt, "create monthly-enps to unit '5 North' now")
+    await deliver(rt)
+    for n, user in enumerate(users):
+        await answer_all(rt, fake.direct_to(user)[0], user, pick=[10, 9, 8, 3, 10][n])
+    await pulse(rt, "close 1")
+    [results] = fake.direct_to("U-hr")
+    assert "+40" in results.fallback  # 3 promoters, 1 passive, 1 detractor of 5
+    assert any(isinstance(b, Image) and b.png for b in results.blocks)
+
+
+async def test_results_for_a_group_of_four_are_refused(
+    rt: Runtime, fake: RecordingMessenger
+) -> None:
+    await hr(rt)
+    users = await staff(rt, 4)
+    await pulse(rt, "create monthly-enps now")
+    await deliver(rt)
+    for user in users:
+        await answer_all(rt, fake.direct_to(user)[0], user, pick=10)
+    await pulse(rt, "close 1")
+    refused = await pulse(rt, "results 1")
+    assert "anonym" in refused.fallback.lower()
+    assert "+100" not in refused.fallback
+
+
+async def test_a_breakdown_that_would_expose_two_people_by_subtraction_is_refused(
+    rt: Runtime, fake: RecordingMessenger
+) -> None:
+    await hr(rt)
+    north = await staff(rt, 6, unit="5 North", prefix="N")
+    icu = await staff(rt, 2, unit="ICU", prefix="I")
+    await pulse(rt, "create monthly-enps now")
+    await deliver(rt)
+    for user in north + icu:
+        await answer_all(rt, fake.direct_to(user)[0], user, pick=9)
+    await pulse(rt, "close 1")
+    shown = await pulse(rt, "results 1")
+    assert "8" in shown.fallback
+    refused = await pulse(rt, "results 1 --by unit --group '5 North'")
+    assert "hidden" in refused.fallback.lower()
+    assert "fewer than 5" in refused.fallback
+    breakdown = await pulse(rt, "results 1 --by unit")
+    assert "ICU" not in breakdown.fallback
+
+
+async def test_one_reminder_reaches_only_non_responders(
+    rt: Runtime, fake: RecordingMessenger
+) -> None:
+    await hr(rt)
+    done, pending = await staff(rt, 2)
+    await pulse(rt, "create weekly-pulse now")
+    await deliver(rt)
+    await answer_all(rt, fake.direct_to(done)[0], done)
+    await tick(rt, START + timedelta(days=2, minutes=1))
+    await deliver(rt)
+    await tick(rt, START + timedelta(days=3))
+    await deliver(rt)
+    assert len(fake.direct_to(done)) == 1
+    reminders = fake.direct_to(pending)
+    assert len(reminders) == 2
+    assert "Reminder" in reminders[1].fallback
+
+
+async def test_rounds_close_on_time_and_a_missed_run_runs_once(
+    rt: Runtime, fake: RecordingMessenger
+) -> None:
+    await hr(rt)
+    [user] = await staff(rt, 1)
+    created = await pulse(rt, "create monthly-enps every monday 10:00 --open-days 3")
+    assert "Mon" in created.fallback
+    # The bot was down over the Monday 10:00 run; it starts an hour late, inside the window.
+    await tick(rt, START + timedelta(days=7, hours=1))
+    await tick(rt, clock(rt).now)
+    await deliver(rt)
+    assert len(fake.direct_to(user)) == 1, "a missed run runs once"
+    await tick(rt, START + timedelta(days=10, hours=2))
+    [round_] = await rt.services.surveys.rounds(1)
+    assert round_.status == "closed"
+    # Down for more than the window: that run is skipped, the next one is scheduled.
+    await tick(rt, START + timedelta(days=18))
+    assert len(await rt.services.surveys.rounds(1)) == 1
+    survey = await rt.services.surveys.get(1)
+    assert survey is not None
+    assert survey.next_run_at == START + timedelta(days=21)
+
+
+async def test_pause_list_and_resume(rt: Runtime, fake: RecordingMessenger) -> None:
+    await hr(rt)
+    await staff(rt, 1)
+    await pulse(rt, "create weekly-pulse every other monday 10:00")
+    assert "paused" in (await pulse(rt, "pause 1")).fallback
+    await tick(rt, START + timedelta(days=15))
+    assert await rt.services.surveys.rounds(1) == []
+    listing = await pulse(rt, "list")
+    assert "#1" in listing.fallback
+    assert "paused" in listing.fallback
+    assert "active again" in (await pulse(rt, "resume 1")).fallback
+
+
+async def test_pulse_is_for_hr_only_and_bad_input_is_explained(rt: Runtime) -> None:
+    await hr(rt)
+    [refused] = await rt.router.dispatch(command("pulse", "list", user="U-nurse"))
+    assert "only open to HR" in refused.fallback
+    assert "no such template" in (await pulse(rt, "create nope now")).fallback
+    assert "every" in (await pulse(rt, "create weekly-pulse sometime soonish")).fallback.lower()
+    assert "--threshold" in (await pulse(rt, "create weekly-pulse now --threshold 1")).fallback
+
+
+def test_survey_validate_reports_lines(tmp_path: Path) -> None:
+    good = tmp_path / "good.yaml"
+    good.write_text(
+        "id: quick\ntitle: Quick\nquestions:\n  - id: q1\n    type: rating\n    text: Fine?\n"
+    )
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(
+        "id: quick\ntitle: Quick\nquestions:\n  - id: q1\n    type: stars\n    text: Fine?\n"
+        "  - id: q2\n    type: choice\n    text: Pick\n"
+    )
+    ok = run(["survey", "validate", str(good)], cwd=tmp_path)
+    assert ok.returncode == 0
+    assert "is valid" in ok.stdout
+    failed = run(["survey", "validate", str(bad)], cwd=tmp_path)
+    assert failed.returncode == 1
+    assert f"{bad}:5: type must be one of" in failed.stdout
+    assert f"{bad}:7: a choice question needs options" in failed.stdout
+
+
+def test_pulse_from_the_command_line(tmp_path: Path) -> None:
+    created = run(["pulse", "create", "weekly-pulse", "every", "monday", "10:00"], cwd=tmp_path)
+    assert created.returncode == 0, created.stderr
+    assert "Survey" in created.stdout
+    listing = run(["pulse", "list"], cwd=tmp_path)
+    assert "Weekly pulse" in listing.stdout
+    survey = tmp_path / "mine.yaml"
+    survey.write_text(
+        "id: huddle\ntitle: Huddle check\nquestions:\n  - id: q1\n    type: enps\n"
+        "    text: Would you recommend this unit?\n"
+    )
+    no_quiet = {"BREAKROOM_QUIET_HOURS": "00:00-00:00"}  # the test must not depend on the hour
+    from_file = run(
+        ["pulse", "create", "--file", str(survey), "to", "everyone", "now"], tmp_path, **no_quiet
+    )
+    assert "Huddle check" in from_file.stdout, from_file.stderr
+    sent = run(["pulse", "send"], cwd=tmp_path, **no_quiet)
+    assert sent.returncode == 0, sent.stderr
+    assert "Would you recommend this unit?" in sent.stdout
+    assert "sent 1, failed 0" in sent.stdout

@@ -237,9 +237,12 @@ async def test_two_schedulers_on_one_postgresql_database_never_both_send(
         assert not follower.is_leader
         assert running == {"a" if leader is a else "b": True}
 
+        leader_name = "a" if leader is a else "b"
         await leader.stop()
         stopped = time.monotonic()
-        assert not any(running.values())
+        # The follower may take over at once once the lock is released; only the leader's own
+        # work must have stopped.
+        assert not running[leader_name]
         follower_name = "b" if leader is a else "a"
         await eventually(lambda: any(s == follower_name for s, _ in calls), within=3.0)
         assert running[follower_name]
@@ -249,7 +252,7 @@ async def test_two_schedulers_on_one_postgresql_database_never_both_send(
         await b.stop()
     first_of_follower = min(t for s, t in calls if s == follower_name)
     last_of_leader = max(t for s, t in calls if s != follower_name)
-    assert last_of_leader <= stopped < first_of_follower
+    assert last_of_leader <= first_of_follower, "never both at once"
     assert first_of_follower - stopped < 1.0
 
 

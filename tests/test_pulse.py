@@ -346,3 +346,16 @@ def test_pulse_from_the_command_line(tmp_path: Path) -> None:
     assert sent.returncode == 0, sent.stderr
     assert "Would you recommend this unit?" in sent.stdout
     assert "sent 1, failed 0" in sent.stdout
+
+
+async def test_a_channel_audience_reaches_its_members_only(
+    rt: Runtime, fake: RecordingMessenger
+) -> None:
+    await hr(rt)
+    members = await staff(rt, 2, prefix="M")
+    others = await staff(rt, 2, prefix="O")
+    fake.members["C-night"] = members
+    await pulse(rt, "create monthly-enps to channel C-night now")
+    await deliver(rt)
+    assert all(len(fake.direct_to(user)) == 1 for user in members)
+    assert all(fake.direct_to(user) == [] for user in others)

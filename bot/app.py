@@ -1,5 +1,5 @@
 """The app factory: one aiohttp application for every HTTP endpoint, with a lifespan that owns
-the database, the skills and (as they are added) the platform adapters."""
+the database, the skills and the platform adapters whose credentials are set."""
 
 from __future__ import annotations
 
@@ -8,31 +8,53 @@ from collections.abc import AsyncIterator
 
 from aiohttp import web
 
+from adapters.slack.app import SlackBridge
+from adapters.slack.http import SLACK_EVENTS_PATH, SLACK_KEY, events_handler
 from bot.runtime import Runtime, start_runtime
 from bot.scheduler import Scheduler
-from bot.settings import Settings
+from bot.settings import Settings, SettingsError
 
 log = logging.getLogger(__name__)
 
 RUNTIME_KEY = web.AppKey("runtime", Runtime)
 
 
-def create_app(settings: Settings) -> web.Application:
+def create_app(settings: Settings, *, socket_mode: bool = False) -> web.Application:
+    """`socket_mode` receives Slack's events over a WebSocket (SLACK_APP_TOKEN) instead of, or
+    besides, `POST /slack/events`, which is mounted whenever the signing secret is set."""
+    if socket_mode and not (settings.slack_enabled and settings.slack_app_token):
+        raise SettingsError("Socket Mode needs SLACK_BOT_TOKEN and SLACK_APP_TOKEN (xapp-…)")
     app = web.Application()
 
     async def lifespan(app: web.Application) -> AsyncIterator[None]:
         runtime = await start_runtime(settings)
         app[RUNTIME_KEY] = runtime
-        scheduler = Scheduler(runtime.router, settings, runtime.services.database)
-        scheduler.add_leader_task(runtime.delivery.run_forever)
-        scheduler.start()
-        yield
-        await scheduler.stop()
-        await runtime.close()
+        slack = None
+        try:
+            if settings.slack_enabled:
+                slack = await SlackBridge.start(runtime, socket_mode=socket_mode)
+                app[SLACK_KEY] = slack
+                if not socket_mode and settings.slack_signing_secret is None:
+                    log.warning(
+                        "slack: no SLACK_SIGNING_SECRET and no --socket-mode: "
+                        "the bot can send but receives nothing from Slack"
+                    )
+            scheduler = Scheduler(runtime.router, settings, runtime.services.database)
+            scheduler.add_leader_task(runtime.delivery.run_forever)
+            scheduler.start()
+            yield
+            await scheduler.stop()
+        finally:
+            if slack is not None:
+                await slack.close()
+            await runtime.close()
 
     app.cleanup_ctx.append(lifespan)
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/readyz", readyz)
+    if settings.slack_enabled and settings.slack_signing_secret is not None:
+        # Without the secret nothing could be verified, so nothing is mounted.
+        app.router.add_post(SLACK_EVENTS_PATH, events_handler(settings.slack_signing_secret))
     return app
 
 

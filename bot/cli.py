@@ -60,6 +60,11 @@ def _parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", help="run the HTTP server for Slack and Teams")
     serve.add_argument("--host", help="interface to listen on (default HOST or 127.0.0.1)")
     serve.add_argument("--port", type=int, help="port to listen on (default PORT or 3978)")
+    serve.add_argument(
+        "--socket-mode",
+        action="store_true",
+        help="receive Slack events over Socket Mode (needs SLACK_APP_TOKEN), no public URL",
+    )
     serve.set_defaults(run=_serve)
 
     chat = sub.add_parser("chat", help="chat with the bot in this terminal")
@@ -103,6 +108,26 @@ def _parser() -> argparse.ArgumentParser:
     pulse.add_argument("words", nargs=argparse.REMAINDER, help="e.g. create weekly-pulse now")
     pulse.set_defaults(run=_pulse)
 
+    manifest = sub.add_parser("manifest", help="print a chat platform's app manifest")
+    manifest_sub = manifest.add_subparsers(
+        dest="manifest_platform", required=True, metavar="PLATFORM"
+    )
+    slack_manifest = manifest_sub.add_parser(
+        "slack", help="the Slack app manifest, with this server's request URLs filled in"
+    )
+    where = slack_manifest.add_mutually_exclusive_group(required=True)
+    where.add_argument("--url", help="public HTTPS address of `breakroom serve`, e.g. https://host")
+    where.add_argument(
+        "--socket-mode", action="store_true", help="for Socket Mode, which needs no public URL"
+    )
+    slack_manifest.set_defaults(run=_manifest_slack)
+
+    slack = sub.add_parser("slack", help="Slack workspace tools")
+    slack_sub = slack.add_subparsers(dest="slack_command", required=True, metavar="ACTION")
+    slack_sub.add_parser(
+        "sync", help="copy the workspace directory (names, e-mail, time zones) into storage"
+    ).set_defaults(run=_slack_sync)
+
     db = sub.add_parser("db", help="database maintenance")
     db_sub = db.add_subparsers(dest="db_command", required=True, metavar="ACTION")
     db_sub.add_parser("upgrade", help="apply database migrations").set_defaults(run=_db_upgrade)
@@ -118,10 +143,14 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
 
     from bot.app import create_app
 
+    if args.socket_mode and not (settings.slack_bot_token and settings.slack_app_token):
+        raise CommandFailed(
+            "--socket-mode needs SLACK_BOT_TOKEN and SLACK_APP_TOKEN (an xapp- app-level token)"
+        )
     log.info("starting on http://%s:%s", settings.host, settings.port)
     try:
         web.run_app(
-            create_app(settings),
+            create_app(settings, socket_mode=args.socket_mode),
             host=settings.host,
             port=settings.port,
             print=None,
@@ -162,6 +191,44 @@ def _db_upgrade(args: argparse.Namespace, settings: Settings) -> int:
         finally:
             await database.dispose()
         print("database is up to date")
+        return 0
+
+    return _run(run)
+
+
+def _manifest_slack(args: argparse.Namespace, settings: Settings) -> int:
+    from adapters.slack.manifest import ManifestError, slack_manifest
+
+    try:
+        print(slack_manifest(None if args.socket_mode else args.url), end="")
+    except ManifestError as exc:
+        raise CommandFailed(str(exc)) from None
+    return 0
+
+
+def _slack_sync(args: argparse.Namespace, settings: Settings) -> int:
+    from adapters.slack.directory import DirectorySyncFailed, sync_workspace
+    from bot.runtime import start_runtime
+
+    token = settings.slack_bot_token
+    if token is None:
+        raise CommandFailed("SLACK_BOT_TOKEN is not set (see Slack set-up in the README)")
+
+    async def run() -> int:
+        runtime = await start_runtime(settings)
+        try:
+            report = await sync_workspace(
+                token, runtime.services.people, base_url=settings.slack_api_url
+            )
+        except DirectorySyncFailed as exc:
+            raise CommandFailed(f"directory sync failed: {exc}") from None
+        finally:
+            await runtime.close()
+        print(
+            f"synced {report.people} people from Slack workspace {report.team_id} "
+            f"({report.skipped} bots and deactivated accounts skipped, "
+            f"{report.deactivated} newly marked unreachable)"
+        )
         return 0
 
     return _run(run)

@@ -107,6 +107,12 @@ class MemberJoined(Event):
 
 
 @dataclass(frozen=True, kw_only=True)
+class HomeOpened(Event):
+    """The person opened the bot's home surface (Slack's App Home tab). The answer replaces
+    what the surface showed, so it is drawn fresh from storage every time."""
+
+
+@dataclass(frozen=True, kw_only=True)
 class ScheduledTrigger(Event):
     """A job fired by the scheduler; `actor` is the system actor."""
 

@@ -1,4 +1,4 @@
-"""Logging set-up. Message text may be logged only at DEBUG; these filters enforce it for the
+"""Logging set-up. Message text may be logged only at DEBUG; the filter here enforces it for the
 libraries we do not control."""
 
 from __future__ import annotations
@@ -7,18 +7,26 @@ import logging
 
 FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
-# Libraries known to write request bodies (and so message text) at INFO or above:
-# slack_bolt logs the whole body when it refuses a signature.
+# Libraries known to write request bodies (and so message text) at INFO or above: slack_bolt
+# logs the whole body when it refuses a signature ("slack_bolt.RequestVerification") and when
+# no listener matches. Their records come from child loggers ("slack_bolt.<class>"), which a
+# filter on the parent logger never sees, so the filter sits on the root handlers instead.
 _CHATTY_LOGGERS = ("slack_bolt", "slack_sdk", "botbuilder", "aiohttp.access")
 
 
 class BodyDroppingFilter(logging.Filter):
-    """Lowers third-party records that carry a request body to DEBUG-only visibility."""
+    """Lets third-party records through only at DEBUG, apart from warnings that carry no body."""
 
     def filter(self, record: logging.LogRecord) -> bool:
+        if not _chatty(record.name):
+            return True
         if record.levelno >= logging.WARNING and "body" not in record.getMessage().lower():
             return True
         return logging.getLogger().isEnabledFor(logging.DEBUG)
+
+
+def _chatty(name: str) -> bool:
+    return any(name == chatty or name.startswith(chatty + ".") for chatty in _CHATTY_LOGGERS)
 
 
 # Libraries that log routine work at INFO (APScheduler: two lines per job run, every 30 s).
@@ -30,7 +38,6 @@ def configure_logging(level: str = "INFO") -> None:
     if level != "DEBUG":
         for name in _ROUTINE_LOGGERS:
             logging.getLogger(name).setLevel(logging.WARNING)
-    for name in _CHATTY_LOGGERS:
-        logger = logging.getLogger(name)
-        if not any(isinstance(f, BodyDroppingFilter) for f in logger.filters):
-            logger.addFilter(BodyDroppingFilter())
+    for handler in logging.getLogger().handlers:
+        if not any(isinstance(f, BodyDroppingFilter) for f in handler.filters):
+            handler.addFilter(BodyDroppingFilter())

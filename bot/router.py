@@ -17,7 +17,15 @@ from typing import Any
 from bot.context import Context
 from bot.crontab import crontab_trigger
 from bot.errors import SkillError
-from bot.events import Action, Command, Event, MemberJoined, Message, ScheduledTrigger
+from bot.events import (
+    Action,
+    Command,
+    Event,
+    HomeOpened,
+    MemberJoined,
+    Message,
+    ScheduledTrigger,
+)
 from bot.replies import Reply
 from bot.roles import Role, allows, describe, parse_roles
 from bot.services import Services
@@ -71,6 +79,7 @@ class Router:
         self._triggers: list[tuple[re.Pattern[str], _Route]] = []
         self._free_text: _Route | None = None
         self._member_joined: list[Handler] = []
+        self._home: _Route | None = None
         self._jobs: dict[str, JobHandler] = {}
         self._recurring: dict[str, str] = {}
         self._intervals: dict[str, float] = {}
@@ -115,6 +124,12 @@ class Router:
 
     def member_joined(self, handler: Handler) -> None:
         self._member_joined.append(handler)
+
+    def home(self, handler: Handler) -> None:
+        """The handler that draws the person's home surface when they open it (`HomeOpened`)."""
+        if self._home is not None:
+            raise ValueError("the home handler is registered twice")
+        self._home = _Route(handler, frozenset(), "home")
 
     def job(
         self,
@@ -264,6 +279,8 @@ class Router:
             return _Route(spec.handler, spec.roles, f"command:{spec.name}"), event
         if isinstance(event, Action):
             return self._actions.get(event.action_id), event
+        if isinstance(event, HomeOpened):
+            return self._home, event
         if isinstance(event, MemberJoined) and self._member_joined:
             handlers = list(self._member_joined)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.router import Router
 from skills import help as help_skill
+from skills import home
 from skills.ideas import skill as ideas
 from skills.knowledge import skill as knowledge
 from skills.pulse import skill as pulse
@@ -17,5 +18,6 @@ def install(router: Router) -> PulseSkill:
     knowledge.setup(router)
     ideas.setup(router)
     survey_skill = pulse.setup(router)
+    home.setup(router)
     help_skill.setup(router)
     return survey_skill

@@ -92,6 +92,59 @@ class PeopleRepository:
                 roles.add(role)
             return _person(person, roles)
 
+    async def refresh(self, profiles: Iterable[Profile]) -> int:
+        """Store what a directory says about people, creating those not met yet, in one
+        transaction of a few statements. A directory is not contact: unreachable identities
+        stay unreachable until the person is heard from."""
+        wanted = {(p.platform, p.tenant, p.user_id): p for p in profiles}
+        count = len(wanted)
+        if not count:
+            return 0
+        async with self._db.transaction() as session:
+            known = await session.execute(
+                select(IdentityRow.platform, IdentityRow.tenant, IdentityRow.user_id, PersonRow)
+                .join(PersonRow, PersonRow.id == IdentityRow.person_id)
+                .where(IdentityRow.user_id.in_([user_id for _, _, user_id in wanted]))
+            )
+            for platform, tenant, user_id, person in known:
+                profile = wanted.pop((platform, tenant, user_id), None)
+                if profile is not None:
+                    _apply_profile(person, profile)
+            newcomers = [(PersonRow(display_name=p.user_id), p) for p in wanted.values()]
+            for person, profile in newcomers:
+                _apply_profile(person, profile)
+            session.add_all(person for person, _ in newcomers)
+            await session.flush()  # one INSERT of every newcomer, for their ids
+            for person, profile in newcomers:
+                session.add(
+                    IdentityRow(
+                        person_id=person.id,
+                        platform=profile.platform,
+                        tenant=profile.tenant,
+                        user_id=profile.user_id,
+                    )
+                )
+        return count
+
+    async def mark_deactivated(self, platform: str, tenant: str, user_ids: Iterable[str]) -> int:
+        """Identities whose accounts the platform deactivated become unreachable, so survey
+        audiences skip them; returns how many were reachable until now."""
+        wanted = list(user_ids)
+        if not wanted:
+            return 0
+        async with self._db.transaction() as session:
+            result = await session.execute(
+                update(IdentityRow)
+                .where(
+                    IdentityRow.platform == platform,
+                    IdentityRow.tenant == tenant,
+                    IdentityRow.user_id.in_(wanted),
+                    IdentityRow.unreachable_at.is_(None),
+                )
+                .values(unreachable_at=datetime.now(UTC))
+            )
+            return int(getattr(result, "rowcount", 0))
+
     async def get(self, person_id: int) -> Person | None:
         async with self._db.transaction() as session:
             row = await session.get(PersonRow, person_id)

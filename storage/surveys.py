@@ -65,6 +65,18 @@ class Round:
 
 
 @dataclass(frozen=True)
+class Invitation:
+    """An open round a person was invited to, and whether they have finished it: their own
+    participation only, never what they answered."""
+
+    round_id: int
+    survey_id: int
+    title: str
+    closes_at: datetime
+    responded: bool
+
+
+@dataclass(frozen=True)
 class Recipient:
     person_id: int
     timezone: str | None
@@ -289,6 +301,25 @@ class SurveyRepository:
                 )
             )
             return [_round(row, await _responded(session, row.id)) for row in rows]
+
+    async def open_rounds_for(self, person_id: int) -> list[Invitation]:
+        """The open rounds a person was invited to, closing soonest first."""
+        async with self._db.transaction() as session:
+            rows = await session.execute(
+                select(
+                    SurveyRoundRow.id,
+                    SurveyRow.id,
+                    SurveyRow.name,
+                    SurveyRoundRow.closes_at,
+                    ParticipationRow.responded,
+                )
+                .select_from(ParticipationRow)
+                .join(SurveyRoundRow, SurveyRoundRow.id == ParticipationRow.round_id)
+                .join(SurveyRow, SurveyRow.id == SurveyRoundRow.survey_id)
+                .where(ParticipationRow.person_id == person_id, SurveyRoundRow.status == OPEN)
+                .order_by(SurveyRoundRow.closes_at, SurveyRoundRow.id)
+            )
+            return [Invitation(*row) for row in rows.all()]
 
     async def close_round(self, round_id: int, closed_at: datetime) -> bool:
         """Close the round and erase every link between people and answers. False if it was

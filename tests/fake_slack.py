@@ -4,12 +4,21 @@ It serves `/api/<method>` on 127.0.0.1 at a port the OS picks, takes arguments a
 (query string, form body or JSON body), keeps the messages it accepted per channel (metadata
 included), and records every call per method. Like Slack it can rate-limit chat.postMessage
 (HTTP 429, a whole-second Retry-After, `"error": "ratelimited"`), refuse DMs to people who
-blocked the bot (`cannot_dm_bot`), and fail once on demand.
+blocked the bot (`cannot_dm_bot`), and fail once on demand. It also lists users (users.list),
+keeps each user's published Home tab (views.publish) and answers auth.test.
+
+For the adapter's own calls it takes ephemeral posts, opens modals (views.open), receives file
+uploads the way files_upload_v2 sends them (files.getUploadURLExternal, a POST of the bytes to
+the returned URL, files.completeUploadExternal), pages channel members, answers interactions'
+`response_url`s (`response_url(key)`, recorded as the method "response_url"), can delay any
+method (`delays`), and plays Slack's Socket Mode server (apps.connections.open and a WebSocket
+that sends envelopes with `send_envelope` and records the app's acknowledgements).
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import math
 import time
@@ -19,12 +28,14 @@ from dataclasses import dataclass, field
 from types import TracebackType
 from typing import Any
 
-from aiohttp import web
+from aiohttp import WSMsgType, web
 
 Json = dict[str, Any]
 TOKEN_PREFIX = "xoxb-"
+APP_TOKEN_PREFIX = "xapp-"
 BOT_USER = "UBREAKROOM"
 BOT_ID = "BBREAKROOM"
+TEAM_ID = "TFAKE"
 
 
 @dataclass
@@ -74,6 +85,16 @@ class FakeSlack:
         self.messages: defaultdict[str, list[Json]] = defaultdict(list)
         self.blocked: set[str] = set()
         self.users: list[Json] = []
+        self.home_views: dict[str, Json] = {}  # user id -> the Home tab view last published
+        self.ephemeral: list[Json] = []  # chat.postEphemeral messages
+        self.views_opened: list[Json] = []  # modals opened with views.open
+        self.uploads: list[Json] = []  # completed uploads: name, bytes, alt text, channel…
+        self.channel_members: dict[str, list[str]] = {}
+        self.delays: dict[str, float] = {}  # method -> seconds to wait before answering
+        self.acks: list[Json] = []  # Socket Mode acknowledgements the app sent
+        self._staged: dict[str, Json] = {}  # upload URLs handed out, by file id
+        self._sockets: list[web.WebSocketResponse] = []
+        self._stopping = asyncio.Event()  # ends delays early, so a stop never waits them out
         self.rate_limited = 0
         self.url = ""
         self._failures: defaultdict[str, list[_Failure]] = defaultdict(list)
@@ -86,6 +107,14 @@ class FakeSlack:
             "conversations.open": self._open,
             "conversations.history": self._history,
             "users.list": self._users_list,
+            "views.publish": self._views_publish,
+            "auth.test": self._auth_test,
+            "chat.postEphemeral": self._post_ephemeral,
+            "views.open": self._views_open,
+            "files.getUploadURLExternal": self._upload_url,
+            "files.completeUploadExternal": self._complete_upload,
+            "conversations.members": self._members,
+            "apps.connections.open": self._connections_open,
         }
 
     # -- set-up -------------------------------------------------------------------------------
@@ -94,6 +123,9 @@ class FakeSlack:
         """Serve on an ephemeral loopback port; returns the base URL for slack_sdk."""
         app = web.Application()
         app.router.add_route("*", "/api/{method}", self._handle)
+        app.router.add_post("/response/{key}", self._respond)
+        app.router.add_post("/upload/{file_id}", self._receive_upload)
+        app.router.add_get("/socket", self._socket)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
@@ -103,6 +135,9 @@ class FakeSlack:
         return self.url
 
     async def stop(self) -> None:
+        self._stopping.set()
+        for socket in list(self._sockets):
+            await socket.close()
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
@@ -129,6 +164,27 @@ class FakeSlack:
     ) -> None:
         """The next call of `method` answers this error (once; queue several for more)."""
         self._failures[method].append(_Failure(error, status, dict(headers or {})))
+
+    def response_url(self, key: str = "r1") -> str:
+        """A `response_url` for an interaction payload, answered by this fake."""
+        return f"{self._root}response/{key}"
+
+    async def send_envelope(self, envelope: Json, timeout: float = 5.0) -> None:  # noqa: ASYNC109
+        """Send a Socket Mode envelope to the connected app, waiting for it to connect."""
+        async with asyncio.timeout(timeout), self._changed:
+            await self._changed.wait_for(lambda: bool(self._sockets))
+        await self._sockets[-1].send_json(envelope)
+
+    async def wait_for_ack(self, envelope_id: str, timeout: float = 5.0) -> Json:  # noqa: ASYNC109
+        async with asyncio.timeout(timeout), self._changed:
+            await self._changed.wait_for(
+                lambda: any(a.get("envelope_id") == envelope_id for a in self.acks)
+            )
+        return next(a for a in self.acks if a.get("envelope_id") == envelope_id)
+
+    @property
+    def _root(self) -> str:
+        return self.url.removesuffix("api/")
 
     # -- what happened ------------------------------------------------------------------------
 
@@ -178,8 +234,12 @@ class FakeSlack:
         token = request.headers.get("Authorization", "").removeprefix("Bearer ") or args.get(
             "token", ""
         )
-        if not str(token).startswith(TOKEN_PREFIX):
+        # Socket Mode's connection call takes the app-level token; everything else the bot's.
+        prefix = APP_TOKEN_PREFIX if method == "apps.connections.open" else TOKEN_PREFIX
+        if not str(token).startswith(prefix):
             return 200, {}, {"ok": False, "error": "invalid_auth"}
+        if method in self.delays:
+            await self._delay(method)
         if self._failures[method]:
             failure = self._failures[method].pop(0)
             return failure.status, failure.headers, {"ok": False, "error": failure.error}
@@ -262,6 +322,123 @@ class FakeSlack:
             "members": self.users[start : start + limit],
             "response_metadata": {"next_cursor": str(start + limit) if more else ""},
         }
+
+    async def _views_publish(self, args: Json) -> Json:
+        user_id = str(args.get("user_id", ""))
+        view = _json(args.get("view") or "null")
+        if not user_id or not isinstance(view, dict):
+            return {"ok": False, "error": "invalid_arguments"}
+        self.home_views[user_id] = view
+        return {"ok": True, "view": {"id": f"V{user_id}", **view}}
+
+    async def _auth_test(self, args: Json) -> Json:
+        return {"ok": True, "team_id": TEAM_ID, "user_id": BOT_USER, "bot_id": BOT_ID}
+
+    async def _post_ephemeral(self, args: Json) -> Json:
+        if not args.get("channel") or not args.get("user"):
+            return {"ok": False, "error": "channel_not_found"}
+        message = {k: _json(v) if k == "blocks" else v for k, v in args.items() if k != "token"}
+        self.ephemeral.append(message)
+        return {"ok": True, "message_ts": self._next_ts()}
+
+    async def _views_open(self, args: Json) -> Json:
+        view = _json(args.get("view") or "null")
+        if not args.get("trigger_id") or not isinstance(view, dict):
+            return {"ok": False, "error": "invalid_arguments"}
+        self.views_opened.append(view)
+        return {"ok": True, "view": {"id": f"V{len(self.views_opened)}", **view}}
+
+    async def _upload_url(self, args: Json) -> Json:
+        file_id = f"F{len(self._staged) + 1}"
+        self._staged[file_id] = {
+            "filename": args.get("filename"),
+            "length": int(args.get("length") or 0),
+            "alt_txt": args.get("alt_txt"),
+        }
+        return {"ok": True, "file_id": file_id, "upload_url": f"{self._root}upload/{file_id}"}
+
+    async def _receive_upload(self, request: web.Request) -> web.Response:
+        staged = self._staged.get(request.match_info["file_id"])
+        if staged is None:
+            return web.Response(status=404, text="unknown upload")
+        staged["data"] = await request.read()
+        return web.Response(text="OK - uploaded")
+
+    async def _complete_upload(self, args: Json) -> Json:
+        files = _json(args.get("files") or "[]")
+        done = []
+        for item in files:
+            staged = self._staged.get(str(item.get("id")))
+            if staged is None or "data" not in staged:
+                return {"ok": False, "error": "file_not_found"}
+            upload = {
+                **staged,
+                "id": item["id"],
+                "title": item.get("title"),
+                "channel": args.get("channel_id"),
+                "thread_ts": args.get("thread_ts"),
+                "initial_comment": args.get("initial_comment"),
+            }
+            self.uploads.append(upload)
+            done.append({"id": item["id"], "title": item.get("title")})
+        return {"ok": True, "files": done}
+
+    async def _members(self, args: Json) -> Json:
+        channel = str(args.get("channel", ""))
+        if channel not in self.channel_members:
+            return {"ok": False, "error": "channel_not_found"}
+        members = self.channel_members[channel]
+        start = int(args.get("cursor") or 0)
+        limit = int(args.get("limit") or 100)
+        more = start + limit < len(members)
+        return {
+            "ok": True,
+            "members": members[start : start + limit],
+            "response_metadata": {"next_cursor": str(start + limit) if more else ""},
+        }
+
+    async def _connections_open(self, args: Json) -> Json:
+        return {"ok": True, "url": "ws" + self._root.removeprefix("http") + "socket"}
+
+    async def _respond(self, request: web.Request) -> web.Response:
+        """An interaction's response_url: JSON in, "ok" or an error word out, as Slack does."""
+        body = await request.json()
+        call = Call("response_url", {**body, "key": request.match_info["key"]})
+        try:
+            if self._failures["response_url"]:
+                failure = self._failures["response_url"].pop(0)
+                call.status, call.error = failure.status, failure.error
+                return web.Response(
+                    status=failure.status, text=failure.error, headers=failure.headers
+                )
+            if "response_url" in self.delays:
+                await self._delay("response_url")
+            return web.Response(text="ok")
+        finally:
+            self.calls["response_url"].append(call)
+            async with self._changed:
+                self._changed.notify_all()
+
+    async def _socket(self, request: web.Request) -> web.WebSocketResponse:
+        socket = web.WebSocketResponse()
+        await socket.prepare(request)
+        await socket.send_json({"type": "hello", "num_connections": 1})
+        async with self._changed:
+            self._sockets.append(socket)
+            self._changed.notify_all()
+        try:
+            async for frame in socket:
+                if frame.type is WSMsgType.TEXT:
+                    async with self._changed:
+                        self.acks.append(json.loads(frame.data))
+                        self._changed.notify_all()
+        finally:
+            self._sockets.remove(socket)
+        return socket
+
+    async def _delay(self, method: str) -> None:
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._stopping.wait(), self.delays[method])
 
     def _channel_for(self, target: str) -> str:
         # A user id as the channel means the app's DM with that user.

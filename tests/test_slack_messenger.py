@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import aiohttp
 import pytest
 
 from adapters.slack.messenger import METADATA_EVENT, SlackMessenger
+from adapters.slack.render import OPEN_FORM_ACTION
 from bot.messenger import DeliveryError, RateLimited, RecipientUnreachable, SentMessage
-from bot.replies import Button, Buttons, Reply, Text
+from bot.replies import Button, Buttons, File, Form, Image, Input, Reply, Text
 from storage.people import Identity
 from tests.fake_slack import FakeSlack
 
@@ -266,3 +268,133 @@ async def test_users_list_pages(slack: FakeSlack) -> None:
             if not cursor:
                 break
     assert seen == ["U0", "U1", "U2", "U3", "U4"]
+
+
+CHART = Image(
+    "Bar chart of 12 answers: 5: 7, 4: 3, 3: 2.",
+    title="How was your shift?",
+    png=b"\x89PNG\r\n\x1a\nfake",
+)
+
+
+async def test_a_png_picture_is_uploaded_after_the_message_with_its_alt_text(
+    slack: FakeSlack, messenger: SlackMessenger
+) -> None:
+    reply = Reply(fallback="Results", blocks=(Text("**Results**"), CHART))
+    await messenger.post("C0HR", reply, thread_ts="1700000000.000100")
+    [message] = slack.messages["C0HR"]
+    assert message["text"] == "Results"  # the text is kept; the picture is no block
+    assert [b["type"] for b in message["blocks"]] == ["section"]
+    [upload] = slack.uploads
+    assert upload["data"] == CHART.png
+    assert upload["filename"] == "how-was-your-shift.png"
+    assert upload["alt_txt"] == CHART.alt_text
+    assert upload["title"] == "How was your shift?"
+    assert (upload["channel"], upload["thread_ts"]) == ("C0HR", "1700000000.000100")
+
+
+async def test_a_file_sent_by_dm_is_uploaded_into_that_dm(
+    slack: FakeSlack, messenger: SlackMessenger
+) -> None:
+    export = File("ideas.csv", b"id,title\n1,Quiet\n", title="Ideas, last 30 days")
+    await messenger.send_direct(NURSE, Reply(fallback="Export", blocks=(Text("Export"), export)))
+    [upload] = slack.uploads
+    assert (upload["channel"], upload["filename"], upload["data"]) == (
+        "DU0NURSE",
+        "ideas.csv",
+        export.data,
+    )
+
+
+async def test_an_ephemeral_post_sends_pictures_to_the_persons_dm_only(
+    slack: FakeSlack, messenger: SlackMessenger
+) -> None:
+    reply = Reply(fallback="Results", blocks=(Text("Results"), CHART), ephemeral=True)
+    await messenger.post_ephemeral("C0GENERAL", "U0HR", reply, thread_ts="1.5")
+    [posted] = slack.ephemeral
+    assert (posted["channel"], posted["user"], posted["thread_ts"]) == ("C0GENERAL", "U0HR", "1.5")
+    assert posted["blocks"][0]["text"]["text"] == "Results"
+    [upload] = slack.uploads
+    assert upload["channel"] == "DU0HR"  # a channel upload would show it to everyone there
+
+
+async def test_respond_posts_to_the_response_url(
+    slack: FakeSlack, messenger: SlackMessenger
+) -> None:
+    await messenger.respond(slack.response_url("cmd1"), SURVEY, user_id="U0NURSE", ephemeral=True)
+    await messenger.respond(
+        slack.response_url("cmd1"),
+        Reply.text("Done"),
+        user_id="U0NURSE",
+        ephemeral=False,
+        replace_original=True,
+    )
+    first, second = slack.calls["response_url"]
+    assert first.args["key"] == "cmd1"
+    assert (first.args["response_type"], first.args["replace_original"]) == ("ephemeral", False)
+    assert first.args["text"] == SURVEY.fallback
+    assert first.args["blocks"][1]["elements"][0]["action_id"] == "pulse.open"
+    assert (second.args["response_type"], second.args["replace_original"]) == ("in_channel", True)
+
+
+async def test_a_refused_or_rate_limited_response_url_is_a_delivery_error(
+    slack: FakeSlack, messenger: SlackMessenger
+) -> None:
+    slack.fail_next("response_url", "expired_url", status=404)
+    with pytest.raises(DeliveryError, match="expired_url"):
+        await messenger.respond(slack.response_url(), SURVEY, user_id="U1", ephemeral=True)
+    slack.fail_next("response_url", "rate_limited", status=429, headers={"Retry-After": "3"})
+    with pytest.raises(RateLimited) as caught:
+        await messenger.respond(slack.response_url(), SURVEY, user_id="U1", ephemeral=True)
+    assert caught.value.retry_after == 3.0
+
+
+async def test_open_view_and_an_expired_trigger(
+    slack: FakeSlack, messenger: SlackMessenger
+) -> None:
+    view = {"type": "modal", "title": {"type": "plain_text", "text": "Form"}, "blocks": []}
+    await messenger.open_view("trigger-1", view)
+    [call] = slack.calls["views.open"]
+    assert call.args["trigger_id"] == "trigger-1"
+    assert slack.views_opened == [view]
+    slack.fail_next("views.open", "expired_trigger_id")
+    with pytest.raises(DeliveryError, match="expired_trigger_id"):
+        await messenger.open_view("trigger-1", view)
+
+
+async def test_channel_members_are_read_page_by_page(
+    slack: FakeSlack, messenger: SlackMessenger
+) -> None:
+    slack.channel_members["C0ICU"] = [f"U{n:03}" for n in range(450)]
+    members = await messenger.channel_members("C0ICU")
+    assert members == slack.channel_members["C0ICU"]
+    assert len(slack.calls["conversations.members"]) == 3
+    with pytest.raises(RecipientUnreachable):
+        await messenger.channel_members("C0GONE")
+
+
+async def test_a_form_sent_proactively_is_kept_for_its_button(slack: FakeSlack) -> None:
+    kept: dict[str, Any] = {}
+
+    async def keep(views: dict[str, Any]) -> None:
+        kept.update(views)
+
+    client = SlackMessenger("xoxb-test", base_url=slack.url, keep_forms=keep)
+    form = Form("Your comment", (Input("comment", "Comment"),), "pulse.comment_submit", value="4")
+    try:
+        await client.send_direct(NURSE, Reply(fallback="Comment?", blocks=(form,)))
+    finally:
+        await client.close()
+    [call] = slack.calls["chat.postMessage"]
+    [button] = call.args["blocks"][0]["elements"]
+    assert button["action_id"] == OPEN_FORM_ACTION
+    assert kept[button["value"]]["blocks"][0]["block_id"] == "comment"
+
+
+async def test_a_failed_upload_does_not_fail_the_message_that_went_out(
+    slack: FakeSlack, messenger: SlackMessenger
+) -> None:
+    slack.fail_next("files.getUploadURLExternal", "ratelimited", status=429)
+    sent = await messenger.post("C0HR", Reply(fallback="Results", blocks=(Text("Results"), CHART)))
+    assert slack.messages["C0HR"][0]["ts"] == sent.message_id
+    assert slack.uploads == []

@@ -5,7 +5,17 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from adapters.slack.render import OPEN_FORM_ACTION, mrkdwn, neutral_action_id, render_blocks
+from adapters.slack.render import (
+    FORM_CALLBACK,
+    LINK_ACTION,
+    OPEN_FORM_ACTION,
+    modal_view,
+    mrkdwn,
+    neutral_action_id,
+    offered_forms,
+    render_blocks,
+    with_origin,
+)
 from bot.replies import (
     Block,
     Button,
@@ -18,6 +28,7 @@ from bot.replies import (
     Form,
     Image,
     Input,
+    InputKind,
     Option,
     Reply,
     Text,
@@ -95,6 +106,8 @@ def test_buttons_carry_action_value_style_and_url() -> None:
                 "type": "button",
                 "text": {"type": "plain_text", "text": "Policy", "emoji": True},
                 "url": "https://hr.example.org/pto",
+                # Slack sends a click for link buttons too; this id says it needs no answer.
+                "action_id": LINK_ACTION,
             },
         ],
     }
@@ -154,13 +167,96 @@ def test_images_by_url_only_files_are_left_to_uploads() -> None:
     ]
 
 
-def test_a_form_becomes_an_open_form_button() -> None:
+def test_a_form_becomes_an_open_form_button_keyed_by_its_modal() -> None:
     form = Form("Share an idea", (Input("text", "Your idea"),), "ideas.submit", value="draft-3")
-    [actions] = blocks(form)
+    reply = Reply(fallback="Share an idea", blocks=(Text("Tell us more"), form))
+    [_text, actions] = render_blocks(reply)
     [button] = actions["elements"]
     assert button["action_id"] == OPEN_FORM_ACTION
     assert button["text"]["text"] == "Open form"
-    assert json.loads(button["value"]) == {"submit": "ideas.submit", "value": "draft-3"}
+    [(key, view)] = offered_forms(reply).items()
+    assert button["value"] == key
+    assert view == modal_view(form, reply)
+    # The same form offered again has the same key, so it is stored once.
+    assert offered_forms(reply) == offered_forms(Reply(fallback="again", blocks=reply.blocks))
+    changed = Form("Share an idea", form.inputs, "ideas.submit", value="draft-4")
+    assert key not in offered_forms(Reply(fallback="x", blocks=(Text("Tell us more"), changed)))
+
+
+IDEA_FORM = Form(
+    "Share an idea to improve patient care",
+    (
+        Input("title", "Title (optional)", max_length=120, initial="Quiet"),
+        Input(
+            "description",
+            "What would make care better?",
+            InputKind.MULTILINE,
+            required=True,
+            placeholder="Leave out patient names.",
+            max_length=5000,
+        ),
+        Input(
+            "category",
+            "Category",
+            InputKind.SELECT,
+            required=True,
+            options=(Option("Food", "food"), Option("Comfort", "comfort")),
+            initial="comfort",
+        ),
+        Input("anonymous", "Submit anonymously", InputKind.TOGGLE, initial="true"),
+    ),
+    "ideas.submit_form",
+    submit_label="Preview",
+    value="12",
+)
+
+
+def test_a_form_is_a_modal_with_one_input_block_per_input() -> None:
+    reply = Reply(fallback="x", blocks=(Text("> Where do I park?"), IDEA_FORM))
+    view = modal_view(IDEA_FORM, reply)
+    assert view["type"] == "modal"
+    assert view["callback_id"] == FORM_CALLBACK
+    assert view["title"]["text"] == "Share an idea to improv…"  # 24 characters at most
+    assert view["submit"]["text"] == "Preview"
+    assert json.loads(view["private_metadata"]) == {"submit": "ideas.submit_form", "value": "12"}
+    context, title, description, category, anonymous = view["blocks"]
+    assert context == {
+        "type": "section",
+        "text": {"type": "mrkdwn", "text": "&gt; Where do I park?"},
+    }
+    assert title == {
+        "type": "input",
+        "block_id": "title",
+        "label": {"type": "plain_text", "text": "Title (optional)", "emoji": True},
+        "optional": True,
+        "element": {
+            "action_id": "title",
+            "type": "plain_text_input",
+            "multiline": False,
+            "max_length": 120,
+            "initial_value": "Quiet",
+        },
+    }
+    assert description["optional"] is False
+    assert description["element"]["multiline"] is True
+    assert description["element"]["max_length"] == 3000  # Slack's own limit
+    assert description["element"]["placeholder"]["text"] == "Leave out patient names."
+    assert category["element"]["type"] == "static_select"
+    assert [o["value"] for o in category["element"]["options"]] == ["food", "comfort"]
+    assert category["element"]["initial_option"]["value"] == "comfort"
+    assert anonymous["optional"] is True
+    assert anonymous["element"]["type"] == "checkboxes"
+    assert anonymous["element"]["initial_options"] == anonymous["element"]["options"]
+
+
+def test_the_modal_learns_where_it_was_opened_from() -> None:
+    view = with_origin(modal_view(IDEA_FORM), {"channel": "C1", "response_url": "https://h/1"})
+    assert json.loads(view["private_metadata"]) == {
+        "submit": "ideas.submit_form",
+        "value": "12",
+        "channel": "C1",
+        "response_url": "https://h/1",
+    }
 
 
 def test_divider_and_a_reply_with_no_blocks() -> None:

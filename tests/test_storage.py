@@ -179,6 +179,61 @@ async def test_unreachable_until_the_person_writes_again(database: Database) -> 
     assert back.reachable
 
 
+async def test_directory_refresh_creates_updates_and_is_not_contact(database: Database) -> None:
+    people = PeopleRepository(database)
+    ana = await people.resolve(slack("U-ana", display_name="Ana", email="ana@h.example"))
+    other_tenant = await people.resolve(slack("U-ben", tenant="T2", display_name="Ben (T2)"))
+    identity = await people.find_identity("slack", "U-ana")
+    assert identity is not None
+    await people.mark_unreachable(identity.id)
+
+    stored = await people.refresh(
+        [
+            slack("U-ana", timezone="America/Denver"),
+            slack("U-ben", display_name="Ben", timezone="America/Chicago"),
+            slack("U-cy"),
+        ]
+    )
+
+    assert stored == 3
+    refreshed = await people.get(ana.id)
+    assert refreshed is not None
+    assert (refreshed.display_name, refreshed.email, refreshed.timezone) == (
+        "Ana",
+        "ana@h.example",
+        "America/Denver",
+    )
+    [still] = await people.identities(ana.id)
+    assert not still.reachable, "a directory is not the person writing to the bot"
+    ben_t1 = await people.find_identity("slack", "U-ben")
+    assert ben_t1 is not None
+    assert ben_t1.person_id != other_tenant.id, "the same user id in another tenant is another"
+    ben = await people.get(ben_t1.person_id)
+    assert ben is not None
+    assert (ben.display_name, ben.timezone) == ("Ben", "America/Chicago")
+    cy = await people.find_identity("slack", "U-cy")
+    assert cy is not None
+    assert (await people.get(cy.person_id)) == (await people.resolve(slack("U-cy")))
+    assert await people.refresh([]) == 0
+
+
+async def test_deactivated_accounts_become_unreachable_once(database: Database) -> None:
+    people = PeopleRepository(database)
+    ana = await people.resolve(slack("U-ana"))
+    ana_elsewhere = await people.resolve(slack("U-ana", tenant="T2"))
+    ben = await people.resolve(slack("U-ben"))
+
+    assert await people.mark_deactivated("slack", "T1", ["U-ana", "U-nobody"]) == 1
+    assert await people.mark_deactivated("slack", "T1", ["U-ana"]) == 0
+    assert await people.mark_deactivated("slack", "T1", []) == 0
+    reachable = [
+        identity.reachable
+        for person in (ana, ana_elsewhere, ben)
+        for identity in await people.identities(person.id)
+    ]
+    assert reachable == [False, True, True]
+
+
 # --- audit log ----------------------------------------------------------------------------------
 
 

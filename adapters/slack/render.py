@@ -1,14 +1,15 @@
 """Neutral replies as Slack Block Kit (https://docs.slack.dev/reference/block-kit/blocks).
 
-Pure functions: a reply in, the `blocks` of chat.postMessage out. Pictures sent as PNG bytes and
-files are not blocks; the messenger uploads those.
+Pure functions: a reply in, the `blocks` of chat.postMessage out, or a form as the modal view
+for views.open. Pictures sent as PNG bytes and files are not blocks; the messenger uploads those.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from bot.replies import (
@@ -20,6 +21,9 @@ from bot.replies import (
     Facts,
     Form,
     Image,
+    Input,
+    InputKind,
+    Option,
     Reply,
     Text,
 )
@@ -40,8 +44,26 @@ ELEMENTS_PER_ACTIONS = 25
 # `neutral_action_id` strips. Neutral ids never contain "#".
 _REPEAT = "#"
 
-# What opens a form in a modal; the modal itself belongs to the Slack adapter's interactivity.
+# A form in a reply to something without a `trigger_id` (a typed DM) cannot open a modal: it is
+# shown as a button with this action id, whose click brings a trigger id to open it with.
 OPEN_FORM_ACTION = "form.open"
+# Slack sends a click even for a link button (it opens the URL in the browser meanwhile); this
+# id marks those clicks as needing no answer.
+LINK_ACTION = "link.open"
+# The callback id of every modal we open; what it submits is in its private_metadata.
+FORM_CALLBACK = "breakroom.form"
+
+# Modal limits (https://docs.slack.dev/reference/views/modal-views and the Block Kit reference
+# for input blocks, plain-text inputs and option objects): title and button labels 24
+# characters, input labels 2,000, placeholders 150, option text 75 and values 150, 100 options
+# per select, 3,000 characters of text input and of private_metadata.
+MODAL_TITLE = 24
+INPUT_LABEL = 2000
+PLACEHOLDER = 150
+OPTION_TEXT = 75
+OPTION_VALUE = 150
+OPTIONS_PER_SELECT = 100
+TEXT_INPUT = 3000
 
 _LINK = re.compile(r"\[([^\]]+)\]\(([^)\s]+)\)")
 _BOLD = re.compile(r"(\*\*|__)(.+?)\1")
@@ -62,10 +84,46 @@ def render_blocks(reply: Reply) -> list[Json]:
         elif isinstance(block, Image) and block.url:
             blocks.append(_image(block))
         elif isinstance(block, Form):
-            blocks.extend(_actions([_open_form(block)]))
+            blocks.extend(_actions([_open_form(offered_form_key(modal_view(block, reply)))]))
         elif isinstance(block, Divider):
             blocks.append({"type": "divider"})
     return blocks
+
+
+def modal_view(form: Form, reply: Reply | None = None) -> Json:
+    """The form as a modal: the reply's text above one input block per input. Each input's
+    block id is its name, which is how the submission's values come back."""
+    context = Reply(
+        fallback="",
+        blocks=tuple(b for b in (reply.blocks if reply else ()) if isinstance(b, Text | Facts)),
+    )
+    return {
+        "type": "modal",
+        "callback_id": FORM_CALLBACK,
+        "title": _plain(form.title, MODAL_TITLE),
+        "submit": _plain(form.submit_label, MODAL_TITLE),
+        "close": _plain("Cancel", MODAL_TITLE),
+        "private_metadata": _compact({"submit": form.submit_action_id, "value": form.value}),
+        "blocks": [*render_blocks(context), *(_input(i) for i in form.inputs)],
+    }
+
+
+def with_origin(view: Json, origin: Mapping[str, str]) -> Json:
+    """The modal, told where it was opened from (channel, thread, `response_url`): a
+    view_submission payload names no channel, so its replies find their way back by this."""
+    meta = json.loads(view["private_metadata"])
+    return {**view, "private_metadata": _compact({**meta, **origin})}
+
+
+def offered_forms(reply: Reply) -> dict[str, Json]:
+    """The modals behind the reply's "Open form" buttons, by the key each button carries."""
+    views = (modal_view(form, reply) for form in reply.forms())
+    return {offered_form_key(view): view for view in views}
+
+
+def offered_form_key(view: Json) -> str:
+    """A key named by the modal's content, so the same form offered again is stored once."""
+    return hashlib.sha256(_compact(view).encode("utf-8")).hexdigest()[:32]
 
 
 def neutral_action_id(slack_action_id: str) -> str:
@@ -111,6 +169,7 @@ def _button(button: Button) -> Json:
         element["style"] = button.style.value
     if button.url:
         element["url"] = button.url
+        element["action_id"] = LINK_ACTION
     return element
 
 
@@ -143,15 +202,57 @@ def _image(image: Image) -> Json:
     return block
 
 
-def _open_form(form: Form) -> Json:
-    value = {"submit": form.submit_action_id, "value": form.value}
+def _open_form(key: str) -> Json:
     return {
         "type": "button",
         "text": _plain("Open form", BUTTON_LABEL),
         "action_id": OPEN_FORM_ACTION,
-        "value": json.dumps(value, separators=(",", ":")),
+        "value": key,
         "style": ButtonStyle.PRIMARY.value,
     }
+
+
+def _input(field: Input) -> Json:
+    element: Json = {"action_id": field.name}
+    if field.kind is InputKind.SELECT:
+        options = [_option(o) for o in field.options[:OPTIONS_PER_SELECT]]
+        element.update(type="static_select", options=options)
+        chosen = [o for o in options if o["value"] == field.initial]
+        if chosen:
+            element["initial_option"] = chosen[0]
+    elif field.kind is InputKind.TOGGLE:
+        # A single checkbox: ticked sends its value, unticked sends no option at all.
+        box = {"text": _plain("Yes", OPTION_TEXT), "value": "true"}
+        element.update(type="checkboxes", options=[box])
+        if field.initial == "true":
+            element["initial_options"] = [box]
+    else:
+        limit = min(field.max_length or TEXT_INPUT, TEXT_INPUT)
+        element.update(
+            type="plain_text_input",
+            multiline=field.kind is InputKind.MULTILINE,
+            max_length=limit,
+        )
+        if field.initial:
+            element["initial_value"] = field.initial[:limit]
+    if field.placeholder and field.kind is not InputKind.TOGGLE:
+        element["placeholder"] = _plain(field.placeholder, PLACEHOLDER)
+    return {
+        "type": "input",
+        "block_id": field.name,
+        "label": _plain(field.label, INPUT_LABEL),
+        # An unticked checkbox is a valid answer ("false"), so a toggle is never required.
+        "optional": not field.required or field.kind is InputKind.TOGGLE,
+        "element": element,
+    }
+
+
+def _option(option: Option) -> Json:
+    return {"text": _plain(option.label, OPTION_TEXT), "value": option.value[:OPTION_VALUE]}
+
+
+def _compact(value: Any) -> str:
+    return json.dumps(value, separators=(",", ":"), sort_keys=True)
 
 
 def _actions(elements: list[Json]) -> Iterator[Json]:

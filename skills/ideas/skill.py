@@ -14,7 +14,7 @@ from typing import Any
 
 from bot.context import Context
 from bot.errors import SkillError
-from bot.events import Action, Command, Message, ScheduledTrigger
+from bot.events import Action, Command, ScheduledTrigger
 from bot.messenger import DeliveryError
 from bot.replies import (
     Button,
@@ -42,6 +42,7 @@ from storage.ideas import Draft, Idea, IdeaFilter
 
 log = logging.getLogger(__name__)
 
+NEW = "ideas.new"
 SUBMIT_FORM = "ideas.submit_form"
 CONFIRM = "ideas.confirm"
 CONFIRM_ANONYMOUS = "ideas.confirm_anonymous"
@@ -97,6 +98,7 @@ class IdeasSkill:
             usage="ideas summary [--days N] [--unit U] [--category C]",
             roles=[Role.LEADER],
         )
+        r.action(NEW, self.open_form)
         r.action(SUBMIT_FORM, self.on_form)
         r.action(CONFIRM, self.on_confirm)
         r.action(CONFIRM_ANONYMOUS, self.on_confirm)
@@ -118,7 +120,7 @@ class IdeasSkill:
             ctx, title="", description=text, category=guess_category(text), unit="", anonymous=False
         )
 
-    async def open_form(self, ctx: Context[Message]) -> Reply:
+    async def open_form(self, ctx: Context[Any]) -> Reply:
         return self._form()
 
     def _form(self, draft: Draft | None = None) -> Reply:

@@ -13,6 +13,9 @@ TOO_LONG = (
     f"That's a long one. Please ask in a sentence or two (under {MAX_QUESTION_CHARS:,} "
     "characters); if it's complicated, I can pass it to HR."
 )
+FORM_TITLE = "Ask a question"
+FORM_LABEL = "Your question about benefits, pay, leave or programs"
+FORM_PLACEHOLDER = "e.g. How many PTO days do I get?"
 NOT_SURE = "I'm not sure I have the right answer to that."
 CLOSEST = "These articles come closest:"
 NOTHING_CLOSE = "I couldn't find anything close in the HR knowledge base."

@@ -40,6 +40,8 @@ SHOW = "knowledge.show"
 ASK_HR = "knowledge.ask_hr"
 HR_ANSWER = "knowledge.hr_answer"
 HR_REPLY = "knowledge.hr_reply"
+ASK_FORM = "knowledge.ask_form"
+ASK_SUBMIT = "knowledge.ask_submit"
 
 
 class KnowledgeSkill:
@@ -64,6 +66,8 @@ class KnowledgeSkill:
         )
         r.describe("ask tickets", "Questions handed to HR that are still open", roles=[Role.HR])
         r.describe("ask reply <ticket> <answer>", "Answer a ticket by DM", roles=[Role.HR])
+        r.action(ASK_FORM, self.on_ask_form)
+        r.action(ASK_SUBMIT, self.on_ask_submit)
         r.action(HELPFUL, self.on_feedback)
         r.action(NOT_HELPFUL, self.on_feedback)
         r.action(SHOW, self.on_show)
@@ -119,6 +123,29 @@ class KnowledgeSkill:
         if result.answered and best is not None:
             return _answer_reply(result, question, question_id, clinical, notes)
         return _not_sure_reply(result, question_id, clinical, notes)
+
+    async def on_ask_form(self, ctx: Context[Action]) -> Reply:
+        """A form for the question, for surfaces where typing is not the obvious next step
+        (a button on the home surface)."""
+        form = Form(
+            title=say.FORM_TITLE,
+            inputs=(
+                Input(
+                    "question",
+                    say.FORM_LABEL,
+                    InputKind.MULTILINE,
+                    required=True,
+                    placeholder=say.FORM_PLACEHOLDER,
+                    max_length=say.MAX_QUESTION_CHARS,
+                ),
+            ),
+            submit_action_id=ASK_SUBMIT,
+            submit_label="Ask",
+        )
+        return Reply(fallback=form.title, blocks=(form,), ephemeral=True)
+
+    async def on_ask_submit(self, ctx: Context[Action]) -> Reply:
+        return await self.answer(ctx, ctx.event.values.get("question", ""))
 
     # -- buttons --------------------------------------------------------------------------
 

@@ -31,6 +31,7 @@ from storage.surveys import Survey
 log = logging.getLogger(__name__)
 
 CHANGE = "pulse.change"
+OPEN = "pulse.open"
 COMMENT = "pulse.comment"
 COMMENT_SUBMIT = "pulse.comment_submit"
 TICK_JOB = "pulse.tick"
@@ -54,6 +55,7 @@ class PulseSkill:
         )
         r.action(ANSWER, self.on_answer)
         r.action(CHANGE, self.on_change)
+        r.action(OPEN, self.on_change)
         r.action(COMMENT, self.on_comment)
         r.action(COMMENT_SUBMIT, self.on_comment_submit)
         r.job(TICK_JOB, self.tick, every_seconds=TICK_SECONDS)
@@ -95,10 +97,16 @@ class PulseSkill:
         )
 
     async def on_change(self, ctx: Context[Action]) -> Reply:
+        """The survey with what the person picked so far. "Change my answers" redraws the
+        thank-you in place; "Answer now" on the home surface has no message to replace."""
         round_, survey, definition = await self._open(_int(ctx.event.value))
         answers = await self.services.surveys.own_answers(round_.id, ctx.person.id)
         reply = survey_message(definition, round_, survey, answers)
-        return Reply(fallback=reply.fallback, blocks=reply.blocks, replace_original=True)
+        return Reply(
+            fallback=reply.fallback,
+            blocks=reply.blocks,
+            replace_original=ctx.event.action_id == CHANGE,
+        )
 
     async def on_comment(self, ctx: Context[Action]) -> Reply:
         round_, _, definition = await self._open(_int(ctx.event.value))

@@ -8,6 +8,7 @@ carries a plain-text `fallback` for notifications, screen readers and clients th
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -154,6 +155,16 @@ class Reply:
     def text(cls, markdown: str, *, ephemeral: bool = False) -> Reply:
         return cls(fallback=plain_text(markdown), blocks=(Text(markdown),), ephemeral=ephemeral)
 
+    @classmethod
+    def of(cls, *blocks: Block, ephemeral: bool = False, replace_original: bool = False) -> Reply:
+        """A reply whose plain fallback is read off its text and facts blocks."""
+        return cls(
+            fallback=fallback_of(blocks),
+            blocks=blocks,
+            ephemeral=ephemeral,
+            replace_original=replace_original,
+        )
+
     def forms(self) -> tuple[Form, ...]:
         return tuple(b for b in self.blocks if isinstance(b, Form))
 
@@ -167,3 +178,14 @@ def plain_text(markdown: str) -> str:
     """Markdown subset to plain text; links keep their address so nothing is lost."""
     text = _LINK.sub(lambda m: f"{m.group(1)} ({m.group(2)})", markdown)
     return _EMPHASIS.sub(lambda m: m.group(2) or m.group(3), text)
+
+
+def fallback_of(blocks: Iterable[Block]) -> str:
+    """The plain text a screen reader or notification shows for these blocks."""
+    parts = []
+    for block in blocks:
+        if isinstance(block, Text):
+            parts.append(plain_text(block.markdown))
+        elif isinstance(block, Facts):
+            parts.append(", ".join(f"{label}: {value}" for label, value in block.items))
+    return "\n".join(parts)

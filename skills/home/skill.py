@@ -12,7 +12,15 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.context import Context
 from bot.events import HomeOpened
-from bot.replies import Block, Button, Buttons, ButtonStyle, Divider, Reply, Text, plain_text
+from bot.replies import (
+    Block,
+    Button,
+    Buttons,
+    ButtonStyle,
+    Divider,
+    Reply,
+    Text,
+)
 from bot.router import Router
 from skills.ideas import messages as ideas_say
 from skills.ideas.skill import NEW as NEW_IDEA
@@ -64,7 +72,7 @@ async def draw_home(ctx: Context[HomeOpened]) -> Reply:
         *_ideas(ideas),
         Text(FOOTER, subtle=True),
     ]
-    return Reply(fallback=_fallback(blocks), blocks=tuple(blocks))
+    return Reply.of(*blocks)
 
 
 def _surveys(invitations: list[Invitation], zone: ZoneInfo) -> list[Block]:
@@ -112,7 +120,3 @@ def _zone(name: str | None) -> ZoneInfo | None:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
         return None
-
-
-def _fallback(blocks: list[Block]) -> str:
-    return "\n".join(plain_text(b.markdown) for b in blocks if isinstance(b, Text))

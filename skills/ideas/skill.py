@@ -38,6 +38,7 @@ from skills.grouping import most_similar
 from skills.ideas import messages as say
 from skills.ideas.summary import Scope, render, summarize
 from skills.phi import redact
+from skills.references import parse_id
 from storage.ideas import Draft, Idea, IdeaFilter
 
 log = logging.getLogger(__name__)
@@ -175,7 +176,7 @@ class IdeasSkill:
         category = values.get("category", "").strip() or "other"
         if category not in say.CATEGORIES:
             raise SkillError(say.BAD_CATEGORY.format(names=", ".join(say.CATEGORIES.values())))
-        previous = _int(ctx.event.value)
+        previous = parse_id(ctx.event.value)
         if previous is not None:
             await self.services.ideas.discard_draft(previous, ctx.person.id)
         return await self._preview(
@@ -256,7 +257,7 @@ class IdeasSkill:
                 )
             )
         )
-        return Reply(fallback=_fallback(blocks), blocks=tuple(blocks), ephemeral=True)
+        return Reply.of(*blocks, ephemeral=True)
 
     async def _similar(self, text: str) -> list[Idea]:
         candidates = await self.services.ideas.find(
@@ -266,7 +267,7 @@ class IdeasSkill:
         return [idea for idea, _ in ranked]
 
     async def _own_draft(self, ctx: Context[Action]) -> Draft:
-        draft_id = _int(ctx.event.value)
+        draft_id = parse_id(ctx.event.value)
         draft = await self.services.ideas.draft(draft_id, ctx.person.id) if draft_id else None
         if draft is None:
             raise SkillError(say.DRAFT_GONE)
@@ -397,7 +398,7 @@ class IdeasSkill:
             buttons.append(Button("Decline…", DECLINE, str(idea.id), style=ButtonStyle.DANGER))
         if buttons:
             blocks.append(Buttons(tuple(buttons)))
-        return Reply(fallback=_fallback(blocks), blocks=tuple(blocks), ephemeral=True)
+        return Reply.of(*blocks, ephemeral=True)
 
     async def on_set_status(self, ctx: Context[Action]) -> Reply:
         ref, _, status = ctx.event.value.partition(":")
@@ -447,7 +448,7 @@ class IdeasSkill:
         target: Idea | None = None
         if status == "merged":
             target_ref, _, reason = reason.strip().partition(" ")
-            target = await self._idea(target_ref) if _int(target_ref) else None
+            target = await self._idea(target_ref) if parse_id(target_ref) else None
             if target is None or target.id == idea.id:
                 raise SkillError(say.MERGE_TARGET_NEEDED.format(id=idea.id))
         reason = redact(reason.strip()).text
@@ -524,7 +525,7 @@ class IdeasSkill:
     # -- helpers --------------------------------------------------------------------------
 
     async def _idea(self, ref: str) -> Idea:
-        idea_id = _int(ref)
+        idea_id = parse_id(ref)
         idea = await self.services.ideas.get(idea_id) if idea_id else None
         if idea is None:
             raise SkillError(say.NO_SUCH_IDEA.format(id=ref.lstrip("#") or "?"))
@@ -555,21 +556,6 @@ def setup(router: Router) -> None:
 
 def _quote(text: str) -> str:
     return "\n".join(f"> {line}" if line else ">" for line in text.splitlines())
-
-
-def _fallback(blocks: list[Any]) -> str:
-    parts = []
-    for block in blocks:
-        if isinstance(block, Text):
-            parts.append(plain_text(block.markdown))
-        elif isinstance(block, Facts):
-            parts.append(", ".join(f"{label}: {value}" for label, value in block.items))
-    return "\n".join(parts)
-
-
-def _int(value: str) -> int | None:
-    value = value.strip().lstrip("#")
-    return int(value) if value.isdigit() else None
 
 
 def _options(args: list[str], known: set[str]) -> dict[str, str]:

@@ -30,6 +30,7 @@ from skills.knowledge.library import KnowledgeLibrary, bundled_kb
 from skills.knowledge.search import Answer, excerpt
 from skills.knowledge.stats import content_gaps
 from skills.phi import redact
+from skills.references import parse_id
 from storage.tickets import Ticket
 
 log = logging.getLogger(__name__)
@@ -151,7 +152,7 @@ class KnowledgeSkill:
 
     async def on_feedback(self, ctx: Context[Action]) -> Reply:
         helpful = ctx.event.action_id == HELPFUL
-        question_id = _int(ctx.event.value)
+        question_id = parse_id(ctx.event.value)
         if question_id is None or not await self.services.questions.set_feedback(
             question_id, helpful
         ):
@@ -172,7 +173,7 @@ class KnowledgeSkill:
         article = self.library.article(article_id)
         if article is None:
             raise SkillError("That article is no longer in the knowledge base.")
-        question_id = _int(question)
+        question_id = parse_id(question)
         blocks: list[Any] = [
             Text(f"**{article.title}**"),
             Text(excerpt(article, article.questions[0] if article.questions else article.title)),
@@ -181,10 +182,10 @@ class KnowledgeSkill:
             blocks.append(Text(f"Source: [{article.title}]({article.link})", subtle=True))
         if question_id is not None:
             blocks.append(Buttons(_feedback_buttons(question_id)))
-        return Reply(fallback=_fallback(blocks), blocks=tuple(blocks))
+        return Reply.of(*blocks)
 
     async def on_ask_hr(self, ctx: Context[Action]) -> Reply:
-        question_id = _int(ctx.event.value)
+        question_id = parse_id(ctx.event.value)
         logged = await self.services.questions.get(question_id) if question_id else None
         if logged is None:
             raise SkillError(say.UNKNOWN_QUESTION)
@@ -274,7 +275,7 @@ class KnowledgeSkill:
         return Reply.text(say.HR_ANSWER_SENT.format(id=ticket.id, name=name), ephemeral=True)
 
     async def _ticket(self, ref: str) -> Ticket:
-        ticket_id = _int(ref)
+        ticket_id = parse_id(ref)
         ticket = await self.services.tickets.get(ticket_id) if ticket_id else None
         if ticket is None:
             raise SkillError(say.NO_SUCH_TICKET.format(id=ref or "?"))
@@ -334,13 +335,13 @@ def _answer_reply(
     if related:
         blocks.append(Buttons(tuple(related)))
     blocks.append(Buttons(_feedback_buttons(question_id)))
-    return Reply(fallback=_fallback(blocks), blocks=tuple(blocks))
+    return Reply.of(*blocks)
 
 
 def _not_sure_reply(result: Answer, question_id: int, clinical: bool, notes: list[Text]) -> Reply:
     if clinical:
         blocks: list[Any] = [Text(say.CLINICAL_DECLINE), *notes]
-        return Reply(fallback=_fallback(blocks), blocks=tuple(blocks))
+        return Reply.of(*blocks)
     closest = [
         Button(hit.article.title, SHOW, f"{hit.article.id}|{question_id}")
         for hit in result.hits[:3]
@@ -351,7 +352,7 @@ def _not_sure_reply(result: Answer, question_id: int, clinical: bool, notes: lis
     else:
         blocks.append(Text(say.NOTHING_CLOSE))
     blocks += [*notes, Text(say.OFFER_HR), Buttons((_ask_hr_button(question_id),))]
-    return Reply(fallback=_fallback(blocks), blocks=tuple(blocks))
+    return Reply.of(*blocks)
 
 
 def _feedback_buttons(question_id: int) -> tuple[Button, ...]:
@@ -365,17 +366,8 @@ def _ask_hr_button(question_id: int) -> Button:
     return Button("Ask HR", ASK_HR, str(question_id), style=ButtonStyle.PRIMARY)
 
 
-def _fallback(blocks: list[Any]) -> str:
-    return "\n".join(plain_text(b.markdown) for b in blocks if isinstance(b, Text))
-
-
 def _tag_list(types: frozenset[str]) -> str:
     return ", ".join(sorted(t.lower() for t in types))
-
-
-def _int(value: str) -> int | None:
-    value = value.strip().lstrip("#")
-    return int(value) if value.isdigit() else None
 
 
 def _days(args: str) -> int:

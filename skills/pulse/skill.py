@@ -26,6 +26,7 @@ from skills.pulse.definitions import (
 from skills.pulse.engine import ANSWER, PulseEngine, survey_message
 from skills.pulse.results import DEFAULT_THRESHOLD, MIN_THRESHOLD
 from skills.pulse.schedule import Schedule, ScheduleError, next_run, parse_schedule
+from skills.references import parse_id
 from storage.surveys import Survey
 
 log = logging.getLogger(__name__)
@@ -99,7 +100,7 @@ class PulseSkill:
     async def on_change(self, ctx: Context[Action]) -> Reply:
         """The survey with what the person picked so far. "Change my answers" redraws the
         thank-you in place; "Answer now" on the home surface has no message to replace."""
-        round_, survey, definition = await self._open(_int(ctx.event.value))
+        round_, survey, definition = await self._open(parse_id(ctx.event.value))
         answers = await self.services.surveys.own_answers(round_.id, ctx.person.id)
         reply = survey_message(definition, round_, survey, answers)
         return Reply(
@@ -109,7 +110,7 @@ class PulseSkill:
         )
 
     async def on_comment(self, ctx: Context[Action]) -> Reply:
-        round_, _, definition = await self._open(_int(ctx.event.value))
+        round_, _, definition = await self._open(parse_id(ctx.event.value))
         form = Form(
             title=say.COMMENT_PROMPT_TITLE,
             inputs=(
@@ -129,7 +130,7 @@ class PulseSkill:
         return Reply(fallback=form.title, blocks=(form,), ephemeral=True)
 
     async def on_comment_submit(self, ctx: Context[Action]) -> Reply:
-        round_, _, _ = await self._open(_int(ctx.event.value))
+        round_, _, _ = await self._open(parse_id(ctx.event.value))
         comment = ctx.event.values.get("comment", "").strip()
         if not comment or len(comment) > say.MAX_COMMENT:
             raise SkillError(f"Please write a comment of up to {say.MAX_COMMENT:,} characters.")
@@ -332,7 +333,7 @@ class PulseSkill:
         return Reply(fallback=reply.fallback, blocks=reply.blocks, ephemeral=True)
 
     async def _survey(self, args: list[str]) -> Survey:
-        survey_id = _int(args[0]) if args else None
+        survey_id = parse_id(args[0]) if args else None
         survey = await self.services.surveys.get(survey_id) if survey_id else None
         if survey is None:
             raise SkillError(say.NO_SUCH_SURVEY.format(id=args[0] if args else "?"))
@@ -356,11 +357,6 @@ def _answer_value(value: str) -> tuple[int, str, str]:
     if len(parts) != 3 or not parts[0].isdigit():
         raise SkillError("That answer doesn't match this survey any more.")
     return int(parts[0]), parts[1], parts[2]
-
-
-def _int(value: str) -> int | None:
-    value = value.strip().lstrip("#")
-    return int(value) if value.isdigit() else None
 
 
 def _split_options(args: list[str], known: set[str]) -> tuple[dict[str, str], list[str]]:

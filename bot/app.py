@@ -10,6 +10,8 @@ from aiohttp import web
 
 from adapters.slack.app import SlackBridge
 from adapters.slack.http import SLACK_EVENTS_PATH, SLACK_KEY, events_handler
+from adapters.teams.app import TeamsBridge
+from adapters.teams.http import TEAMS_KEY, TEAMS_MESSAGES_PATH, messages_handler
 from bot.runtime import Runtime, start_runtime
 from bot.scheduler import Scheduler
 from bot.settings import Settings, SettingsError
@@ -39,6 +41,8 @@ def create_app(settings: Settings, *, socket_mode: bool = False) -> web.Applicat
                         "slack: no SLACK_SIGNING_SECRET and no --socket-mode: "
                         "the bot can send but receives nothing from Slack"
                     )
+            if settings.teams_enabled:
+                app[TEAMS_KEY] = TeamsBridge.start(runtime)
             scheduler = Scheduler(runtime.router, settings, runtime.services.database)
             scheduler.add_leader_task(runtime.delivery.run_forever)
             scheduler.start()
@@ -55,6 +59,13 @@ def create_app(settings: Settings, *, socket_mode: bool = False) -> web.Applicat
     if settings.slack_enabled and settings.slack_signing_secret is not None:
         # Without the secret nothing could be verified, so nothing is mounted.
         app.router.add_post(SLACK_EVENTS_PATH, events_handler(settings.slack_signing_secret))
+    if settings.teams_enabled:
+        # With an app id every request needs a Bot Framework JWT; without one only the
+        # emulator mode (BREAKROOM_TEAMS_EMULATOR=1) gets here.
+        app.router.add_post(
+            TEAMS_MESSAGES_PATH,
+            messages_handler(require_auth=settings.microsoft_app_id is not None),
+        )
     return app
 
 

@@ -1,0 +1,222 @@
+"""Neutral replies as Adaptive Cards 1.5, the card version Teams renders on desktop and mobile
+(https://learn.microsoft.com/microsoftteams/platform/task-modules-and-cards/cards/cards-reference).
+
+Pure functions over JSON. Controls are `Action.Submit` with data `{"verb": action_id, "value": …}`:
+Teams posts that data back as the `value` of a message activity. `Action.Execute` (universal
+actions) is avoided: through botbuilder 4.17.1's aiohttp CloudAdapter its invoke answers 500.
+"""
+
+from __future__ import annotations
+
+import base64
+from typing import Any
+
+from bot.replies import (
+    Block,
+    Button,
+    Buttons,
+    ButtonStyle,
+    Choice,
+    Divider,
+    Facts,
+    File,
+    Form,
+    Image,
+    Input,
+    InputKind,
+    Reply,
+    Text,
+)
+
+Json = dict[str, Any]
+CARD_CONTENT_TYPE = "application/vnd.microsoft.card.adaptive"
+CARD_SCHEMA = "http://adaptivecards.io/schemas/adaptive-card.json"
+CARD_VERSION = "1.5"
+SUMMARY_LENGTH = 250  # the notification preview; Teams cuts it anyway
+
+_STYLES = {ButtonStyle.PRIMARY: "positive", ButtonStyle.DANGER: "destructive"}
+
+
+def render_activity(reply: Reply) -> Json:
+    """A message activity (Bot Framework JSON): the card, with the plain fallback as its text
+    and summary for notifications, screen readers and clients that show no cards."""
+    activity: Json = {
+        "type": "message",
+        "text": reply.fallback,
+        "summary": reply.fallback[:SUMMARY_LENGTH],
+    }
+    if reply.blocks:
+        activity["attachments"] = [
+            {"contentType": CARD_CONTENT_TYPE, "content": render_card(reply)}
+        ]
+    return activity
+
+
+def render_card(reply: Reply) -> Json:
+    body: list[Json] = []
+    for block in reply.blocks:
+        body.extend(render_block(block))
+    return {
+        "type": "AdaptiveCard",
+        "$schema": CARD_SCHEMA,
+        "version": CARD_VERSION,
+        "fallbackText": reply.fallback,
+        "body": body,
+        # Teams draws cards narrow unless asked: answers read better at full width.
+        "msteams": {"width": "Full"},
+    }
+
+
+def render_block(block: Block) -> list[Json]:
+    if isinstance(block, Text):
+        text: Json = {"type": "TextBlock", "text": block.markdown, "wrap": True}
+        if block.subtle:
+            text["isSubtle"] = True
+        return [text]
+    if isinstance(block, Facts):
+        return [
+            {
+                "type": "FactSet",
+                "facts": [{"title": label, "value": value} for label, value in block.items],
+            }
+        ]
+    if isinstance(block, Buttons):
+        return [{"type": "ActionSet", "actions": [_button(b) for b in block.buttons]}]
+    if isinstance(block, Choice):
+        return _choice(block)
+    if isinstance(block, Form):
+        return _form(block)
+    if isinstance(block, Image):
+        return _image(block)
+    if isinstance(block, File):
+        # A bot cannot attach a file to a Teams chat directly: personal chats need the
+        # file-consent flow (FileConsentCard, then an upload to the user's OneDrive), channels
+        # a SharePoint upload. Until that exists the card says what there would have been.
+        label = block.title or block.filename
+        return [
+            {
+                "type": "TextBlock",
+                "text": f"File: {label} ({block.filename}, {len(block.data)} bytes) "
+                "cannot be attached in Teams yet; ask for it in the breakroom CLI.",
+                "wrap": True,
+                "isSubtle": True,
+            }
+        ]
+    if isinstance(block, Divider):
+        return [{"type": "Container", "separator": True, "spacing": "Medium", "items": []}]
+    raise TypeError(f"cannot render {type(block).__name__}")
+
+
+def submit_data(action_id: str, value: str) -> Json:
+    return {"verb": action_id, "value": value}
+
+
+def _button(button: Button) -> Json:
+    action: Json
+    if button.url:
+        action = {"type": "Action.OpenUrl", "title": button.label, "url": button.url}
+    else:
+        action = {
+            "type": "Action.Submit",
+            "title": button.label,
+            "data": submit_data(button.action_id, button.value),
+        }
+    style = _STYLES.get(button.style)
+    if style:
+        action["style"] = style
+    return action
+
+
+def _choice(choice: Choice) -> list[Json]:
+    blocks: list[Json] = [{"type": "TextBlock", "text": choice.label, "wrap": True}]
+    if choice.low_label or choice.high_label:
+        ends = f"{choice.low_label or '…'} → {choice.high_label or '…'}"
+        blocks.append(
+            {"type": "TextBlock", "text": ends, "wrap": True, "isSubtle": True, "size": "Small"}
+        )
+    actions: list[Json] = []
+    for option in choice.options:
+        picked = option.value == choice.selected
+        action: Json = {
+            "type": "Action.Submit",
+            "title": f"✓ {option.label}" if picked else option.label,
+            "data": submit_data(choice.action_id, option.value),
+        }
+        if picked:
+            action["style"] = "positive"
+        actions.append(action)
+    blocks.append({"type": "ActionSet", "actions": actions})
+    return blocks
+
+
+def _form(form: Form) -> list[Json]:
+    items: list[Json] = [
+        {"type": "TextBlock", "text": form.title, "weight": "Bolder", "wrap": True}
+    ]
+    items += [_input(i) for i in form.inputs]
+    items.append(
+        {
+            "type": "ActionSet",
+            "actions": [
+                {
+                    "type": "Action.Submit",
+                    "title": form.submit_label,
+                    "style": "positive",
+                    "data": submit_data(form.submit_action_id, form.value),
+                }
+            ],
+        }
+    )
+    return [{"type": "Container", "items": items}]
+
+
+def _input(field: Input) -> Json:
+    common: Json = {"id": field.name, "label": field.label, "isRequired": field.required}
+    if field.required:
+        common["errorMessage"] = f"{field.label} is required"
+    if field.kind is InputKind.SELECT:
+        choice: Json = {
+            **common,
+            "type": "Input.ChoiceSet",
+            "style": "compact",
+            "choices": [{"title": o.label, "value": o.value} for o in field.options],
+        }
+        if field.initial:
+            choice["value"] = field.initial
+        return choice
+    if field.kind is InputKind.TOGGLE:
+        return {
+            **common,
+            "type": "Input.Toggle",
+            "title": field.label,
+            "valueOn": "true",
+            "valueOff": "false",
+            "value": "true" if field.initial == "true" else "false",
+        }
+    text: Json = {
+        **common,
+        "type": "Input.Text",
+        "isMultiline": field.kind is InputKind.MULTILINE,
+    }
+    if field.placeholder:
+        text["placeholder"] = field.placeholder
+    if field.initial:
+        text["value"] = field.initial
+    if field.max_length is not None:
+        text["maxLength"] = field.max_length
+    return text
+
+
+def _image(image: Image) -> list[Json]:
+    if image.url:
+        url = image.url
+    elif image.png is not None:
+        # Teams shows data: URIs in cards; the whole activity must stay under about 28 KB.
+        url = "data:image/png;base64," + base64.b64encode(image.png).decode("ascii")
+    else:
+        return []
+    blocks: list[Json] = []
+    if image.title:
+        blocks.append({"type": "TextBlock", "text": image.title, "weight": "Bolder", "wrap": True})
+    blocks.append({"type": "Image", "url": url, "altText": image.alt_text})
+    return blocks

@@ -1,0 +1,123 @@
+"""Neutral replies as Adaptive Cards: the JSON Teams gets for each kind of block."""
+
+from __future__ import annotations
+
+import base64
+from typing import Any
+
+from adapters.teams.render import CARD_CONTENT_TYPE, render_activity, render_card
+from bot.replies import (
+    Button,
+    Buttons,
+    Choice,
+    Divider,
+    Facts,
+    File,
+    Form,
+    Image,
+    Input,
+    InputKind,
+    Option,
+    Reply,
+    Text,
+)
+
+Json = dict[str, Any]
+
+
+def body_of(*blocks: Any, fallback: str = "fallback") -> list[Json]:
+    card = render_card(Reply(fallback=fallback, blocks=blocks))
+    assert (card["type"], card["version"]) == ("AdaptiveCard", "1.5")
+    body: list[Json] = card["body"]
+    return body
+
+
+def test_the_activity_carries_the_card_and_the_plain_fallback() -> None:
+    activity = render_activity(Reply.text("**PTO** is 20 days"))
+    assert activity["type"] == "message"
+    assert activity["text"] == activity["summary"] == "PTO is 20 days"
+    [attachment] = activity["attachments"]
+    assert attachment["contentType"] == CARD_CONTENT_TYPE
+    assert attachment["content"]["body"] == [
+        {"type": "TextBlock", "text": "**PTO** is 20 days", "wrap": True}
+    ]
+
+
+def test_subtle_text_and_facts() -> None:
+    text, facts = body_of(Text("as of today", subtle=True), Facts((("Status", "New"),)))
+    assert text["isSubtle"] is True
+    assert facts == {"type": "FactSet", "facts": [{"title": "Status", "value": "New"}]}
+
+
+def test_buttons_submit_their_verb_and_value_and_links_open() -> None:
+    [actions] = body_of(
+        Buttons((Button("Helpful", "knowledge.helpful", "7"), Button("Read", url="https://x.org")))
+    )
+    submit, link = actions["actions"]
+    assert submit == {
+        "type": "Action.Submit",
+        "title": "Helpful",
+        "data": {"verb": "knowledge.helpful", "value": "7"},
+    }
+    assert link == {"type": "Action.OpenUrl", "title": "Read", "url": "https://x.org"}
+
+
+def test_a_choice_is_one_submit_per_option_with_the_selected_one_marked() -> None:
+    options = tuple(Option(str(n), str(n)) for n in range(3))
+    blocks = body_of(
+        Choice("pulse.answer", "How likely?", options, "Unlikely", "Likely", selected="1")
+    )
+    assert blocks[0]["text"] == "How likely?"
+    assert "Unlikely" in blocks[1]["text"]
+    assert "Likely" in blocks[1]["text"]
+    actions = blocks[-1]["actions"]
+    assert [a["data"] for a in actions] == [
+        {"verb": "pulse.answer", "value": str(n)} for n in range(3)
+    ]
+    assert actions[1]["title"].startswith("✓")
+    assert actions[1]["style"] == "positive"
+    assert "style" not in actions[0]
+
+
+def test_a_form_has_its_inputs_and_a_submit_with_its_value() -> None:
+    form = Form(
+        "Share an idea",
+        (
+            Input("idea", "Your idea", InputKind.MULTILINE, required=True, max_length=2000),
+            Input("category", "Category", InputKind.SELECT, options=(Option("Safety", "s"),)),
+            Input("anonymous", "Stay anonymous", InputKind.TOGGLE),
+        ),
+        "ideas.submit",
+        value="42",
+    )
+    [container] = body_of(form)
+    title, text, select, toggle, actions = container["items"]
+    assert title["text"] == "Share an idea"
+    assert text["type"] == "Input.Text"
+    assert text["isMultiline"] is True
+    assert text["id"] == "idea"
+    assert text["isRequired"] is True
+    assert text["maxLength"] == 2000
+    assert select["type"] == "Input.ChoiceSet"
+    assert select["style"] == "compact"
+    assert select["choices"] == [{"title": "Safety", "value": "s"}]
+    assert toggle["type"] == "Input.Toggle"
+    assert (toggle["valueOn"], toggle["valueOff"]) == ("true", "false")
+    [submit] = actions["actions"]
+    assert submit["data"] == {"verb": "ideas.submit", "value": "42"}
+
+
+def test_images_files_and_dividers() -> None:
+    png = b"\x89PNG fake"
+    by_url, inline, file, divider = body_of(
+        Image("chart", url="https://x.org/c.png"),
+        Image("chart bytes", png=png),
+        File("export.csv", b"a,b\n"),
+        Divider(),
+    )
+    assert by_url == {"type": "Image", "url": "https://x.org/c.png", "altText": "chart"}
+    assert inline["url"] == "data:image/png;base64," + base64.b64encode(png).decode()
+    assert file["type"] == "TextBlock"
+    assert "export.csv" in file["text"]
+    assert divider["type"] == "Container"
+    assert divider["separator"] is True

@@ -121,6 +121,17 @@ def _parser() -> argparse.ArgumentParser:
         "--socket-mode", action="store_true", help="for Socket Mode, which needs no public URL"
     )
     slack_manifest.set_defaults(run=_manifest_slack)
+    teams_manifest = manifest_sub.add_parser(
+        "teams", help="build the Teams app package (manifest.json and icons in a zip)"
+    )
+    teams_manifest.add_argument("--app-id", required=True, help="the Azure Bot's Microsoft App ID")
+    teams_manifest.add_argument(
+        "--host", dest="public_host", help="public host name of `breakroom serve`, e.g. bot.org"
+    )
+    teams_manifest.add_argument(
+        "--out", type=Path, default=Path("breakroom-teams.zip"), help="zip file to write"
+    )
+    teams_manifest.set_defaults(run=_manifest_teams)
 
     slack = sub.add_parser("slack", help="Slack workspace tools")
     slack_sub = slack.add_subparsers(dest="slack_command", required=True, metavar="ACTION")
@@ -203,6 +214,17 @@ def _manifest_slack(args: argparse.Namespace, settings: Settings) -> int:
         print(slack_manifest(None if args.socket_mode else args.url), end="")
     except ManifestError as exc:
         raise CommandFailed(str(exc)) from None
+    return 0
+
+
+def _manifest_teams(args: argparse.Namespace, settings: Settings) -> int:
+    from adapters.teams.manifest import PackageError, build_package
+
+    try:
+        out = build_package(args.app_id, args.public_host, args.out)
+    except PackageError as exc:
+        raise CommandFailed(str(exc)) from None
+    print(f"wrote {out}: upload it in Teams (Apps → Manage your apps → Upload an app)")
     return 0
 
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import Select, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.db import Database
@@ -241,27 +241,19 @@ class SurveyRepository:
 
     async def rounds(self, survey_id: int, limit: int = 6) -> list[Round]:
         """The survey's most recent rounds, newest first."""
-        async with self._db.transaction() as session:
-            rows = list(
-                await session.scalars(
-                    select(SurveyRoundRow)
-                    .where(SurveyRoundRow.survey_id == survey_id)
-                    .order_by(SurveyRoundRow.id.desc())
-                    .limit(limit)
-                )
-            )
-            return [_round(row, await _responded(session, row.id)) for row in rows]
+        return await self._rounds(
+            select(SurveyRoundRow)
+            .where(SurveyRoundRow.survey_id == survey_id)
+            .order_by(SurveyRoundRow.id.desc())
+            .limit(limit)
+        )
 
     async def rounds_to_remind(self, now: datetime) -> list[Round]:
-        async with self._db.transaction() as session:
-            rows = list(
-                await session.scalars(
-                    select(SurveyRoundRow).where(
-                        SurveyRoundRow.status == OPEN, SurveyRoundRow.remind_at <= now
-                    )
-                )
+        return await self._rounds(
+            select(SurveyRoundRow).where(
+                SurveyRoundRow.status == OPEN, SurveyRoundRow.remind_at <= now
             )
-            return [_round(row, await _responded(session, row.id)) for row in rows]
+        )
 
     async def take_reminder(self, round_id: int) -> list[int]:
         """People who have not answered, and mark the round's one reminder as taken (once)."""
@@ -281,25 +273,22 @@ class SurveyRepository:
             return list(rows)
 
     async def rounds_to_close(self, now: datetime) -> list[Round]:
-        async with self._db.transaction() as session:
-            rows = list(
-                await session.scalars(
-                    select(SurveyRoundRow).where(
-                        SurveyRoundRow.status == OPEN, SurveyRoundRow.closes_at <= now
-                    )
-                )
+        return await self._rounds(
+            select(SurveyRoundRow).where(
+                SurveyRoundRow.status == OPEN, SurveyRoundRow.closes_at <= now
             )
-            return [_round(row, await _responded(session, row.id)) for row in rows]
+        )
 
     async def open_rounds(self, survey_id: int) -> list[Round]:
-        async with self._db.transaction() as session:
-            rows = list(
-                await session.scalars(
-                    select(SurveyRoundRow).where(
-                        SurveyRoundRow.survey_id == survey_id, SurveyRoundRow.status == OPEN
-                    )
-                )
+        return await self._rounds(
+            select(SurveyRoundRow).where(
+                SurveyRoundRow.survey_id == survey_id, SurveyRoundRow.status == OPEN
             )
+        )
+
+    async def _rounds(self, query: Select[SurveyRoundRow]) -> list[Round]:
+        async with self._db.transaction() as session:
+            rows = list(await session.scalars(query))
             return [_round(row, await _responded(session, row.id)) for row in rows]
 
     async def open_rounds_for(self, person_id: int) -> list[Invitation]:

@@ -29,6 +29,7 @@ class Call:
     activity_id: str | None = None
     status: int = 200
     authorization: str | None = None
+    created_id: str | None = None  # the id the connector gave a posted activity
 
 
 @dataclass
@@ -120,4 +121,5 @@ class FakeConnector:
             return web.json_response({"id": f"a:personal{next(self._ids)}", "activityId": ""})
         if kind == "update":
             return web.json_response({"id": call.activity_id})
-        return web.json_response({"id": f"act{next(self._ids)}"})
+        call.created_id = f"act{next(self._ids)}"
+        return web.json_response({"id": call.created_id})

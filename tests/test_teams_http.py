@@ -26,7 +26,7 @@ from bot.replies import Reply
 from bot.runtime import Runtime
 from bot.settings import Settings
 from storage.people import Profile
-from tests.fake_connector import FakeConnector
+from tests.fake_connector import Call, FakeConnector
 from tests.http import serve
 from tests.kb_fixture import write_kb
 
@@ -36,6 +36,26 @@ BOT = "28:breakroom"
 NURSE_AAD = "aad-nurse"
 NURSE_TEAMS = "29:nurse"
 PERSONAL = "a:personal-nurse"
+CHANNEL = "19:unit@thread.tacv2"
+PHI_IDEA = (
+    "Patient John Smith MRN 12345678 waited 3 hours for discharge meds; "
+    "a discharge pharmacist on 5 North would help"
+)
+
+
+@dataclass(frozen=True)
+class User:
+    """Someone in the tenant, with the ids Teams gives them and their personal chat."""
+
+    aad: str
+    teams_id: str
+    name: str
+    personal: str
+
+
+NURSE = User(NURSE_AAD, NURSE_TEAMS, "Nora Nurse", PERSONAL)
+LEADER = User("aad-leader", "29:leader", "Lee Leader", "a:personal-leader")
+HR = User("aad-hr", "29:hr", "Harriet HR", "a:personal-hr")
 
 
 @dataclass
@@ -63,19 +83,41 @@ class Teams:
         status, _ = await self.post(json.dumps(activity))
         return status
 
-    def message(self, text: str, activity_id: str, **extra: Any) -> Json:
+    def message(self, text: str, activity_id: str, *, by: User = NURSE, **extra: Any) -> Json:
+        """A message activity in `by`'s personal chat with the bot, unless `extra` says else."""
         return {
             "type": "message",
             "id": activity_id,
             "text": text,
             "serviceUrl": self.fake.url,
             "channelId": "msteams",
-            "from": {"id": NURSE_TEAMS, "aadObjectId": NURSE_AAD, "name": "Nora Nurse"},
+            "from": {"id": by.teams_id, "aadObjectId": by.aad, "name": by.name},
             "recipient": {"id": BOT, "name": "Breakroom"},
-            "conversation": {"id": PERSONAL, "conversationType": "personal", "tenantId": TENANT},
+            "conversation": {
+                "id": by.personal,
+                "conversationType": "personal",
+                "tenantId": TENANT,
+            },
             "channelData": {"tenant": {"id": TENANT}},
             **extra,
         }
+
+    def click(
+        self, data: Json, card: Call, activity_id: str, *, by: User = NURSE, **inputs: str
+    ) -> Json:
+        """Pressing an `Action.Submit` on the card `card` posted: Teams sends its data, with
+        the card's inputs merged in, as the `value` of a message replying to the card."""
+        assert card.created_id is not None
+        return self.message(
+            "", activity_id, by=by, value={**data, **inputs}, replyToId=card.created_id
+        )
+
+    async def answer(self, activity: Json, *, kinds: tuple[str, ...] = ("reply", "send")) -> Call:
+        """Post an activity and return the one message the bot answered it with."""
+        before = len(self.fake.calls)
+        assert await self.activity(activity) in (200, 201)
+        [answer] = [c for c in self.fake.calls[before:] if c.kind in kinds]
+        return answer
 
 
 @pytest.fixture
@@ -89,7 +131,13 @@ def teams_settings(
     make_settings: Callable[..., Settings], tmp_path: Path
 ) -> Callable[..., Settings]:
     def make(**env: str) -> Settings:
-        return make_settings(BREAKROOM_KB_DIR=str(write_kb(tmp_path / "kb")), **env)
+        values = {
+            "BREAKROOM_KB_DIR": str(write_kb(tmp_path / "kb")),
+            "BREAKROOM_LEADER_USERS": LEADER.aad,
+            "BREAKROOM_HR_USERS": HR.aad,
+            "BREAKROOM_QUIET_HOURS": "00:00-00:00",  # surveys must not wait for the morning
+        }
+        return make_settings(**{**values, **env})
 
     return make
 
@@ -265,3 +313,142 @@ async def test_with_credentials_a_missing_or_malformed_token_is_a_401(
     assert status == 401
     assert not secured.fake.calls
     assert "FMLA" not in caplog.text
+
+
+def action(call: Call, title: str) -> Json:
+    """The data of the `Action.Submit` titled `title` on the card `call` posted."""
+    return next(a["data"] for a in submits(card_of(call.body)) if a["title"] == title)
+
+
+def inputs(call: Call) -> dict[str, Json]:
+    found: dict[str, Json] = {}
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            if str(node.get("type", "")).startswith("Input."):
+                found[node["id"]] = node
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    walk(card_of(call.body))
+    return found
+
+
+async def known(teams: Teams, *people: User) -> None:
+    """Each person has written to the bot once, so it knows them and their personal chat."""
+    for person in people:
+        await teams.answer(teams.message("help", f"hello-{person.aad}", by=person))
+
+
+# -- ideas: a screened submission, its status notice, leaders' summaries --------------------------
+
+
+async def test_an_idea_with_phi_is_previewed_screened_and_stored_screened(teams: Teams) -> None:
+    preview = await teams.answer(teams.message(f"idea {PHI_IDEA}", "m-idea"))
+    shown = json.dumps(preview.body, ensure_ascii=False)
+    assert "[NAME]" in shown
+    assert "[MRN]" in shown
+    assert "John Smith" not in shown
+    assert "12345678" not in shown
+
+    thanks = await teams.answer(
+        teams.click(action(preview, "Submit"), preview, "m-idea-submit"), kinds=("update",)
+    )
+    assert thanks.activity_id == preview.created_id  # the preview card becomes the thanks
+    assert "Thank you" in thanks.body["text"]
+    [idea] = await teams.runtime.services.ideas.find()
+    assert "[NAME]" in idea.description
+    assert "John Smith" not in idea.description
+    assert "12345678" not in idea.description
+
+
+async def test_the_idea_form_is_a_card_whose_submission_is_previewed(teams: Teams) -> None:
+    form = await teams.answer(teams.message("idea", "m-form"))
+    fields = inputs(form)
+    assert list(fields) == ["title", "description", "category", "unit", "anonymous"]
+    assert fields["description"]["isRequired"] is True
+    assert fields["category"]["type"] == "Input.ChoiceSet"
+    assert fields["anonymous"]["type"] == "Input.Toggle"
+
+    submitted = teams.click(
+        action(form, "Preview"),
+        form,
+        "m-form-submit",
+        title="Night quiet hours",
+        description="Dim the hallway lights at 10pm so patients can sleep.",
+        category="comfort",
+        unit="5 North",
+        anonymous="false",
+    )
+    preview = await teams.answer(submitted)
+    shown = json.dumps(preview.body, ensure_ascii=False)
+    assert "Night quiet hours" in shown
+    assert "5 North" in shown
+    assert action(preview, "Submit")["verb"] == "ideas.confirm"
+
+
+async def test_a_status_change_reaches_the_submitter_in_their_personal_chat(teams: Teams) -> None:
+    await known(teams, NURSE, LEADER)
+    preview = await teams.answer(teams.message(f"idea {PHI_IDEA}", "m-idea"))
+    await teams.answer(teams.click(action(preview, "Submit"), preview, "m-ok"), kinds=("update",))
+    [idea] = await teams.runtime.services.ideas.find()
+
+    before = len(teams.fake.calls)
+    await teams.activity(teams.message(f"ideas status {idea.id} accepted", "m-accept", by=LEADER))
+    calls = teams.fake.calls[before:]
+    [done] = [c for c in calls if c.conversation_id == LEADER.personal]
+    assert done.kind == "reply"
+    [notice] = [c for c in calls if c.conversation_id == PERSONAL]
+    assert notice.kind == "send"  # a proactive message, not a reply to anything
+    assert f"#{idea.id}" in notice.body["text"]
+    assert "accepted" in notice.body["text"].lower()
+
+
+async def test_ideas_summary_for_a_leader_and_refused_to_an_employee(teams: Teams) -> None:
+    summary = await teams.answer(teams.message("ideas summary", "m-sum", by=LEADER))
+    assert summary.conversation_id == LEADER.personal
+    assert "only open to" not in summary.body["text"]
+    assert "ideas" in summary.body["text"].lower()
+    refusal = await teams.answer(teams.message("ideas summary", "m-sum-2"))
+    assert "only open to leader" in refusal.body["text"]
+
+
+async def test_a_private_answer_to_a_channel_mention_goes_to_the_personal_chat(
+    teams: Teams,
+) -> None:
+    await known(teams, NURSE)
+    mention = teams.message(
+        f"<at>Breakroom</at> idea {PHI_IDEA}",
+        "m-channel-idea",
+        conversation={"id": CHANNEL, "conversationType": "channel", "tenantId": TENANT},
+        entities=[{"type": "mention", "text": "<at>Breakroom</at>", "mentioned": {"id": BOT}}],
+    )
+    preview = await teams.answer(mention)
+    assert (preview.kind, preview.conversation_id) == ("send", PERSONAL)
+    assert "[NAME]" in preview.body["text"]
+    assert not [c for c in teams.fake.calls if c.conversation_id.startswith(CHANNEL)]
+
+
+# -- pulse: HR schedules, a survey card is answered and updated in place -------------------------
+
+
+async def test_a_survey_card_answered_by_button_is_updated_in_place(teams: Teams) -> None:
+    await known(teams, NURSE, HR)
+    created = await teams.answer(
+        teams.message("pulse create weekly-pulse to everyone now", "m-pulse", by=HR)
+    )
+    assert created.body["text"].startswith("Survey #1")
+    await teams.runtime.delivery.run_until_idle()
+    [survey] = [c for c in teams.fake.of_kind("send") if c.conversation_id == PERSONAL]
+    card = card_of(survey.body)
+    first_question = submits(card)[0]["data"]
+    assert first_question["verb"] == "pulse.answer"
+
+    update = await teams.answer(teams.click(first_question, survey, "m-answer"), kinds=("update",))
+    assert (update.conversation_id, update.activity_id) == (PERSONAL, survey.created_id)
+    picked = [a for a in submits(card_of(update.body)) if a.get("style") == "positive"]
+    assert [a["data"]["value"] for a in picked] == [first_question["value"]]
+    assert picked[0]["title"].startswith("✓")

@@ -3,10 +3,18 @@ environment and working directory."""
 
 from __future__ import annotations
 
+import asyncio
 import os
+import signal
+import socket
 import subprocess
 import sys
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from pathlib import Path
+
+import aiohttp
 
 BREAKROOM = str(Path(sys.executable).with_name("breakroom"))
 _OWN_VARIABLES = ("DATABASE_URL", "HOST", "PORT", "SLACK_", "MICROSOFT_", "BREAKROOM_")
@@ -31,3 +39,57 @@ def run(
         timeout=timeout,
         check=False,
     )
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@dataclass
+class Served:
+    """A `breakroom serve` process: its base URL, and what it logged once it has stopped."""
+
+    base: str
+    log: str = ""
+
+
+@asynccontextmanager
+async def serving(cwd: Path, **env: str) -> AsyncIterator[Served]:
+    """`breakroom serve` on a free loopback port, ready when this yields; stopped with SIGINT as
+    an operator would. The process runs beside the test's loop, so fakes in that loop answer."""
+    port = free_port()
+    process = await asyncio.create_subprocess_exec(
+        BREAKROOM,
+        "serve",
+        "--port",
+        str(port),
+        cwd=cwd,
+        env=clean_env(**env),
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    served = Served(f"http://127.0.0.1:{port}")
+    try:
+        await _wait_until_ready(served.base, process)
+        yield served
+    finally:
+        if process.returncode is None:
+            process.send_signal(signal.SIGINT)
+        _, stderr = await asyncio.wait_for(process.communicate(), timeout=30)
+        served.log = stderr.decode()
+
+
+async def _wait_until_ready(base: str, process: asyncio.subprocess.Process) -> None:
+    """Poll /readyz without blocking the loop; fail at once if the process has died."""
+    async with asyncio.timeout(30), aiohttp.ClientSession() as http:
+        while process.returncode is None:
+            try:
+                async with http.get(f"{base}/readyz") as response:
+                    if response.status == 200:
+                        return
+            except aiohttp.ClientConnectionError:
+                pass
+            await asyncio.sleep(0.1)
+    raise AssertionError(f"breakroom serve exited with {process.returncode}")

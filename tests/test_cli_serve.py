@@ -3,19 +3,12 @@
 from __future__ import annotations
 
 import signal
-import socket
 import subprocess
 import time
 import urllib.request
 from pathlib import Path
 
-from tests.cli import BREAKROOM, clean_env
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+from tests.cli import BREAKROOM, clean_env, free_port
 
 
 def wait_for(url: str, deadline: float = 30.0) -> int:

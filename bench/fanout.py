@@ -33,7 +33,7 @@ from sqlalchemy import insert, text  # noqa: E402
 
 from adapters.slack.messenger import SlackMessenger  # noqa: E402
 from bot.delivery import OutboxSender, RateLimit, RateLimiters  # noqa: E402
-from bot.messenger import Outbound  # noqa: E402
+from bot.outbound import Outbound  # noqa: E402
 from bot.progress import ProgressBar  # noqa: E402
 from bot.replies import Reply  # noqa: E402
 from storage.db import Database  # noqa: E402

@@ -23,10 +23,10 @@ from datetime import UTC, datetime, timedelta
 from bot.messenger import (
     DeliveryError,
     NoRoute,
-    Outbound,
     RateLimited,
     RecipientUnreachable,
 )
+from bot.outbound import Outbound
 from bot.replies import Reply
 from storage.db import StorageUnavailable
 from storage.outbox import (

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from bot.messenger import Outbound
+from bot.outbound import Outbound
 from bot.sealing import Sealer
 from bot.settings import Settings
 from storage.audit import AuditLog

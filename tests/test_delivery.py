@@ -22,11 +22,11 @@ from bot.delivery import (
 from bot.messenger import (
     DeliveryError,
     NoRoute,
-    Outbound,
     RateLimited,
     RecipientUnreachable,
     SentMessage,
 )
+from bot.outbound import Outbound
 from bot.replies import Reply
 from storage.db import Database
 from storage.migrate import upgrade

@@ -21,7 +21,7 @@ from aiohttp import web
 
 from adapters.teams.render import CARD_CONTENT_TYPE
 from bot.app import RUNTIME_KEY, create_app
-from bot.messenger import RecipientUnreachable
+from bot.messenger import RateLimited, RecipientUnreachable
 from bot.replies import Reply
 from bot.runtime import Runtime
 from bot.settings import Settings
@@ -262,6 +262,33 @@ async def test_a_403_from_the_connector_marks_the_person_unreachable(teams: Team
     marked = await services.people.find_identity("teams", NURSE_AAD)
     assert marked is not None
     assert not marked.reachable
+
+
+async def test_a_proactive_send_waits_out_429s_with_backoff(teams: Teams) -> None:
+    await known(teams, NURSE)
+    services = teams.runtime.services
+    identity = await services.people.find_identity("teams", NURSE_AAD)
+    assert identity is not None
+    before = len(teams.fake.calls)
+    teams.fake.fail_next(429, times=2, headers={"Retry-After": "0"})
+    await services.outbound.to_person(identity.person_id, Reply.text("Your idea was accepted"))
+    statuses = [c.status for c in teams.fake.calls[before:]]
+    assert statuses == [429, 429, 200]
+
+
+async def test_a_proactive_send_still_refused_is_reported_and_the_person_kept(
+    teams: Teams,
+) -> None:
+    await known(teams, NURSE)
+    services = teams.runtime.services
+    identity = await services.people.find_identity("teams", NURSE_AAD)
+    assert identity is not None
+    teams.fake.fail_next(429, times=3, headers={"Retry-After": "0"})
+    with pytest.raises(RateLimited):
+        await services.outbound.to_person(identity.person_id, Reply.text("Pulse is open"))
+    still = await services.people.find_identity("teams", NURSE_AAD)
+    assert still is not None
+    assert still.reachable  # slow down, yes; unreachable, no
 
 
 async def test_a_403_during_a_turn_is_not_a_500(teams: Teams) -> None:

@@ -18,7 +18,7 @@ import logging
 import re
 from collections import Counter
 from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
-from typing import Any, TypeVar
+from typing import Any
 
 import aiohttp
 from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
@@ -45,16 +45,14 @@ from adapters.slack.render import (
 from bot.events import Action, ConversationKind, Event, HomeOpened, MemberJoined
 from bot.messenger import DeliveryError, RateLimited, SentMessage
 from bot.replies import Reply
+from bot.retry import Patience, patiently
 from bot.runtime import Runtime
 
 log = logging.getLogger(__name__)
 
-T = TypeVar("T")
-
 FORM_GONE = "That form is no longer available. Please start again."
-# A reply refused for its rate is tried this often, waiting at most this long each time.
-SEND_ATTEMPTS = 3
-LONGEST_WAIT = 30.0
+# Replies go out after the acknowledgement, so a refused one may wait out a longer Retry-After.
+REPLY_PATIENCE = Patience(attempts=3, first=1.0, longest_wait=30.0)
 # How long the workspace identity may take at start-up before requests go on without it.
 IDENTITY_WAIT = 1.5
 # How long replies still being worked on get to finish when the server stops.
@@ -235,7 +233,7 @@ class SlackBridge:
                 raise
             # Not in that channel, an expired response_url…: the person still gets the answer.
             log.info("event=%s slack: answering by DM instead (%s)", event.id, exc)
-            await self._patiently(lambda: self.messenger.post(event.actor.user_id, reply))
+            await patiently(lambda: self.messenger.post(event.actor.user_id, reply), REPLY_PATIENCE)
         return trigger_id
 
     async def _send(self, event: Event, reply: Reply) -> None:
@@ -246,18 +244,23 @@ class SlackBridge:
         response_url = data.get("response_url")
         private = reply.ephemeral or isinstance(event, MemberJoined)
         if response_url:
-            await self._patiently(
-                lambda: self.messenger.respond(response_url, reply, user_id=user, ephemeral=private)
+            await patiently(
+                lambda: self.messenger.respond(
+                    response_url, reply, user_id=user, ephemeral=private
+                ),
+                REPLY_PATIENCE,
             )
         elif channel and private and event.conversation.kind is not ConversationKind.DIRECT:
-            await self._patiently(
-                lambda: self.messenger.post_ephemeral(channel, user, reply, thread_ts=thread)
+            await patiently(
+                lambda: self.messenger.post_ephemeral(channel, user, reply, thread_ts=thread),
+                REPLY_PATIENCE,
             )
         else:
             # Events come from conversations the bot is in; a DM there is the bot's own, where
             # a plain message is private and, unlike an ephemeral one, stays in the history.
-            await self._patiently(
-                lambda: self.messenger.post(channel or user, reply, thread_ts=thread)
+            await patiently(
+                lambda: self.messenger.post(channel or user, reply, thread_ts=thread),
+                REPLY_PATIENCE,
             )
 
     async def _replace(self, event: Action, reply: Reply) -> bool:
@@ -268,18 +271,19 @@ class SlackBridge:
                 sent = SentMessage(
                     PLATFORM, source["ts"], {k: source[k] for k in ("channel", "ts")}
                 )
-                await self._patiently(lambda: self.messenger.update(sent, reply))
+                await patiently(lambda: self.messenger.update(sent, reply), REPLY_PATIENCE)
                 return True
             if source.get("response_url"):
                 # Ephemeral messages have no ts to update: only their response_url replaces them.
-                await self._patiently(
+                await patiently(
                     lambda: self.messenger.respond(
                         source["response_url"],
                         reply,
                         user_id=event.actor.user_id,
                         ephemeral=True,
                         replace_original=True,
-                    )
+                    ),
+                    REPLY_PATIENCE,
                 )
                 return True
         except RateLimited:
@@ -295,18 +299,6 @@ class SlackBridge:
             await self._send(event, Reply.text(FORM_GONE, ephemeral=True))
             return
         await self.messenger.open_view(trigger_id, with_origin(view, _origin(event)))
-
-    async def _patiently(self, send: Callable[[], Awaitable[T]]) -> T:
-        """Send, waiting out a 429 for its Retry-After a few times: an answer someone is
-        waiting for is worth a short delay."""
-        for attempt in range(1, SEND_ATTEMPTS + 1):
-            try:
-                return await send()
-            except RateLimited as exc:
-                if attempt == SEND_ATTEMPTS or exc.retry_after > LONGEST_WAIT:
-                    raise
-                await asyncio.sleep(exc.retry_after)
-        raise AssertionError("unreachable")
 
 
 class _Turns:

@@ -10,10 +10,8 @@ inside a turn would otherwise surface as a 500 to Teams, which then retries.
 
 from __future__ import annotations
 
-import asyncio
 import logging
-from collections.abc import Awaitable, Callable
-from typing import Any, TypeVar
+from typing import Any
 
 from aiohttp import web
 from botbuilder.core import ActivityHandler, TurnContext
@@ -28,14 +26,13 @@ from adapters.teams.messenger import TeamsMessenger, activity_of, connector_call
 from bot.events import Action, ConversationKind, Event
 from bot.messenger import DeliveryError, RateLimited
 from bot.replies import Reply
+from bot.retry import Patience, patiently
 from bot.runtime import Runtime
 
 log = logging.getLogger(__name__)
 
-T = TypeVar("T")
-
-SEND_ATTEMPTS = 3
-LONGEST_WAIT = 5.0  # inside a turn Teams is waiting for our answer: never long
+# Inside a turn Teams is waiting for our HTTP answer (about 15 seconds): never wait long.
+IN_TURN = Patience(attempts=3, first=0.5, longest_wait=5.0)
 
 
 class _Config:
@@ -121,7 +118,9 @@ class TeamsBridge(ActivityHandler):  # type: ignore[misc]
                 activity = activity_of(reply)
                 activity.id = card_id
                 try:
-                    await self._patiently(lambda: turn_context.update_activity(activity))
+                    await patiently(
+                        lambda: connector_call(turn_context.update_activity(activity)), IN_TURN
+                    )
                     return
                 except RateLimited:
                     raise
@@ -134,15 +133,6 @@ class TeamsBridge(ActivityHandler):  # type: ignore[misc]
             if private is not None:
                 await self.messenger.send(private, reply)
                 return
-        await self._patiently(lambda: turn_context.send_activity(activity_of(reply)))
-
-    async def _patiently(self, send: Callable[[], Awaitable[T]]) -> T:
-        """Send, waiting out a short Retry-After a few times."""
-        for attempt in range(1, SEND_ATTEMPTS + 1):
-            try:
-                return await connector_call(send())
-            except RateLimited as exc:
-                if attempt == SEND_ATTEMPTS or exc.retry_after > LONGEST_WAIT:
-                    raise
-                await asyncio.sleep(exc.retry_after)
-        raise AssertionError("unreachable")
+        await patiently(
+            lambda: connector_call(turn_context.send_activity(activity_of(reply))), IN_TURN
+        )

@@ -5,6 +5,8 @@ from __future__ import annotations
 import base64
 from typing import Any
 
+import pytest
+
 from adapters.teams.render import CARD_CONTENT_TYPE, render_activity, render_card
 from bot.replies import (
     Button,
@@ -77,6 +79,23 @@ def test_a_choice_is_one_submit_per_option_with_the_selected_one_marked() -> Non
     assert actions[1]["title"].startswith("✓")
     assert actions[1]["style"] == "positive"
     assert "style" not in actions[0]
+
+
+@pytest.mark.parametrize(
+    ("options", "rows"), [(5, [5]), (6, [6]), (7, [4, 3]), (11, [6, 5]), (13, [5, 5, 3])]
+)
+def test_long_rows_of_actions_are_split_so_teams_shows_them_all(
+    options: int, rows: list[int]
+) -> None:
+    """An eNPS scale has 11 points; Teams would show only the first six in one action set."""
+    scale = tuple(Option(str(n), str(n)) for n in range(options))
+    blocks = body_of(Choice("pulse.answer", "Recommend us?", scale))
+    sets = [b for b in blocks if b["type"] == "ActionSet"]
+    assert [len(s["actions"]) for s in sets] == rows
+    values = [a["data"]["value"] for s in sets for a in s["actions"]]
+    assert values == [str(n) for n in range(options)]  # every point, in order
+    buttons = tuple(Button(f"Vote {n}", "ideas.upvote", str(n)) for n in range(options))
+    assert [len(s["actions"]) for s in body_of(Buttons(buttons))] == rows
 
 
 def test_a_form_has_its_inputs_and_a_submit_with_its_value() -> None:

@@ -33,6 +33,10 @@ CARD_CONTENT_TYPE = "application/vnd.microsoft.card.adaptive"
 CARD_SCHEMA = "http://adaptivecards.io/schemas/adaptive-card.json"
 CARD_VERSION = "1.5"
 SUMMARY_LENGTH = 250  # the notification preview; Teams cuts it anyway
+# Teams shows at most six actions of an action set on desktop and web and hides the rest, which
+# would cut an eNPS scale (0-10) at 5; longer rows are split into balanced action sets instead.
+# Observed behaviour, not documented: https://github.com/atc0005/go-teams-notify/issues/161
+MAX_ACTIONS = 6
 
 _STYLES = {ButtonStyle.PRIMARY: "positive", ButtonStyle.DANGER: "destructive"}
 
@@ -81,7 +85,7 @@ def render_block(block: Block) -> list[Json]:
             }
         ]
     if isinstance(block, Buttons):
-        return [{"type": "ActionSet", "actions": [_button(b) for b in block.buttons]}]
+        return action_sets([_button(b) for b in block.buttons])
     if isinstance(block, Choice):
         return _choice(block)
     if isinstance(block, Form):
@@ -145,8 +149,19 @@ def _choice(choice: Choice) -> list[Json]:
         if picked:
             action["style"] = "positive"
         actions.append(action)
-    blocks.append({"type": "ActionSet", "actions": actions})
-    return blocks
+    return blocks + action_sets(actions)
+
+
+def action_sets(actions: list[Json]) -> list[Json]:
+    """Action sets of at most MAX_ACTIONS each, as even as can be: 11 → 6 + 5, not 6 + 1."""
+    if not actions:
+        return []
+    rows = -(-len(actions) // MAX_ACTIONS)
+    size = -(-len(actions) // rows)
+    return [
+        {"type": "ActionSet", "actions": actions[start : start + size]}
+        for start in range(0, len(actions), size)
+    ]
 
 
 def _form(form: Form) -> list[Json]:

@@ -51,6 +51,20 @@ def test_subtle_text_and_facts() -> None:
     assert facts == {"type": "FactSet", "facts": [{"title": "Status", "value": "New"}]}
 
 
+def test_quotes_become_emphasis_containers_and_code_becomes_bold() -> None:
+    """Adaptive Card Markdown would show '>' and backticks as they are."""
+    intro, quote, after = body_of(
+        Text("Your idea:\n> Dim the lights\n>\n> at night\nType `idea` to add one")
+    )
+    assert intro == {"type": "TextBlock", "text": "Your idea:", "wrap": True}
+    assert quote["type"] == "Container"
+    assert quote["style"] == "emphasis"
+    assert quote["items"] == [
+        {"type": "TextBlock", "text": "Dim the lights\n\nat night", "wrap": True}
+    ]
+    assert after["text"] == "Type **idea** to add one"
+
+
 def test_buttons_submit_their_verb_and_value_and_links_open() -> None:
     [actions] = body_of(
         Buttons((Button("Helpful", "knowledge.helpful", "7"), Button("Read", url="https://x.org")))

@@ -9,6 +9,8 @@ actions) is avoided: through botbuilder 4.17.1's aiohttp CloudAdapter its invoke
 from __future__ import annotations
 
 import base64
+import itertools
+import re
 from typing import Any
 
 from bot.replies import (
@@ -38,6 +40,7 @@ SUMMARY_LENGTH = 250  # the notification preview; Teams cuts it anyway
 # Observed behaviour, not documented: https://github.com/atc0005/go-teams-notify/issues/161
 MAX_ACTIONS = 6
 
+_CODE = re.compile(r"`([^`\n]+)`")
 _STYLES = {ButtonStyle.PRIMARY: "positive", ButtonStyle.DANGER: "destructive"}
 
 
@@ -73,10 +76,7 @@ def render_card(reply: Reply) -> Json:
 
 def render_block(block: Block) -> list[Json]:
     if isinstance(block, Text):
-        text: Json = {"type": "TextBlock", "text": block.markdown, "wrap": True}
-        if block.subtle:
-            text["isSubtle"] = True
-        return [text]
+        return _text(block)
     if isinstance(block, Facts):
         return [
             {
@@ -109,6 +109,25 @@ def render_block(block: Block) -> list[Json]:
     if isinstance(block, Divider):
         return [{"type": "Container", "separator": True, "spacing": "Medium", "items": []}]
     raise TypeError(f"cannot render {type(block).__name__}")
+
+
+def _text(block: Text) -> list[Json]:
+    """Adaptive Card Markdown has no quotes and no code spans
+    (https://learn.microsoft.com/microsoftteams/platform/task-modules-and-cards/cards/cards-format):
+    quoted lines become an emphasis container, and `code` (command syntax) becomes bold."""
+    parts: list[Json] = []
+    lines = block.markdown.split("\n")
+    for quoted, run in itertools.groupby(lines, key=lambda line: line.startswith(">")):
+        chunk = "\n".join(line[1:].removeprefix(" ") if quoted else line for line in run)
+        if not chunk.strip():
+            continue
+        text: Json = {"type": "TextBlock", "text": _CODE.sub(r"**\1**", chunk), "wrap": True}
+        if block.subtle:
+            text["isSubtle"] = True
+        if quoted:
+            text = {"type": "Container", "style": "emphasis", "items": [text]}
+        parts.append(text)
+    return parts
 
 
 def submit_data(action_id: str, value: str) -> Json:

@@ -16,8 +16,7 @@ import asyncio
 import contextlib
 import logging
 import re
-from collections import Counter
-from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
+from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any
 
 import aiohttp
@@ -47,6 +46,7 @@ from bot.messenger import DeliveryError, RateLimited, SentMessage
 from bot.replies import Reply
 from bot.retry import Patience, patiently
 from bot.runtime import Runtime
+from bot.turns import Turns
 
 log = logging.getLogger(__name__)
 
@@ -69,7 +69,7 @@ class SlackBridge:
         self.bolt = bolt
         self._identity = identity
         self._work: set[asyncio.Task[None]] = set()
-        self._turns = _Turns()
+        self._turns = Turns()
         self._socket: AsyncSocketModeHandler | None = None
         self._socket_task: asyncio.Task[None] | None = None
 
@@ -299,28 +299,6 @@ class SlackBridge:
             await self._send(event, Reply.text(FORM_GONE, ephemeral=True))
             return
         await self.messenger.open_view(trigger_id, with_origin(view, _origin(event)))
-
-
-class _Turns:
-    """One person's events are handled one at a time, in the order they came: answers arrive in
-    the order things were asked, and a newcomer's first two events (a question and the
-    Messages-tab welcome, say) cannot both try to create the person."""
-
-    def __init__(self) -> None:
-        self._locks: dict[str, asyncio.Lock] = {}
-        self._waiting: Counter[str] = Counter()
-
-    @contextlib.asynccontextmanager
-    async def of(self, key: str) -> AsyncIterator[None]:
-        lock = self._locks.setdefault(key, asyncio.Lock())
-        self._waiting[key] += 1
-        try:
-            async with lock:
-                yield
-        finally:
-            self._waiting[key] -= 1
-            if not self._waiting[key]:
-                del self._waiting[key], self._locks[key]
 
 
 def _quiet_token_notice() -> None:

@@ -37,6 +37,7 @@ NURSE_AAD = "aad-nurse"
 NURSE_TEAMS = "29:nurse"
 PERSONAL = "a:personal-nurse"
 CHANNEL = "19:unit@thread.tacv2"
+HR_CHANNEL = "19:hr-desk@thread.tacv2"
 PHI_IDEA = (
     "Patient John Smith MRN 12345678 waited 3 hours for discharge meds; "
     "a discharge pharmacist on 5 North would help"
@@ -136,6 +137,7 @@ def teams_settings(
             "BREAKROOM_LEADER_USERS": LEADER.aad,
             "BREAKROOM_HR_USERS": HR.aad,
             "BREAKROOM_QUIET_HOURS": "00:00-00:00",  # surveys must not wait for the morning
+            "BREAKROOM_HR_CHANNEL": f"teams:{HR_CHANNEL}",
         }
         return make_settings(**{**values, **env})
 
@@ -479,3 +481,54 @@ async def test_a_survey_card_answered_by_button_is_updated_in_place(teams: Teams
     picked = [a for a in submits(card_of(update.body)) if a.get("style") == "positive"]
     assert [a["data"]["value"] for a in picked] == [first_question["value"]]
     assert picked[0]["title"].startswith("✓")
+
+
+# -- knowledge: an unsure answer handed to HR, and HR's answer coming back -------------------------
+
+
+async def test_a_question_handed_to_hr_is_answered_from_the_hr_channel(teams: Teams) -> None:
+    installed = teams.message(
+        "",
+        "m-install-hr",
+        by=HR,
+        type="conversationUpdate",
+        membersAdded=[{"id": BOT}],
+        conversation={"id": HR_CHANNEL, "conversationType": "channel", "tenantId": TENANT},
+    )
+    assert await teams.activity(installed) in (200, 201)  # the bot now knows the HR channel
+    await known(teams, NURSE, HR)
+
+    unsure = await teams.answer(
+        teams.message("can I bring my dog to the night shift potluck", "m-dog")
+    )
+    assert "not sure" in unsure.body["text"]
+    before = len(teams.fake.calls)
+    await teams.activity(teams.click(action(unsure, "Ask HR"), unsure, "m-ask-hr"))
+    calls = teams.fake.calls[before:]
+    [ticket] = [c for c in calls if c.conversation_id == HR_CHANNEL]
+    assert ticket.kind == "send"
+    assert "potluck" in ticket.body["text"]
+    [ack] = [c for c in calls if c.conversation_id == PERSONAL]
+    assert "ticket #1" in ack.body["text"]
+
+    in_channel = {"id": HR_CHANNEL, "conversationType": "channel", "tenantId": TENANT}
+    pressed = teams.click(action(ticket, "Answer"), ticket, "m-answer-press", by=HR)
+    form = await teams.answer({**pressed, "conversation": in_channel})
+    assert form.conversation_id == HR.personal  # only HR sees the form, in their own chat
+    assert list(inputs(form)) == ["answer"]
+
+    before = len(teams.fake.calls)
+    submitted = teams.click(
+        action(form, "Send to employee"),
+        form,
+        "m-answer-send",
+        by=HR,
+        answer="Only service animals, sorry!",
+    )
+    await teams.activity(submitted)
+    calls = teams.fake.calls[before:]
+    [answer] = [c for c in calls if c.conversation_id == PERSONAL]
+    assert answer.kind == "send"
+    assert "Only service animals" in answer.body["text"]
+    [done] = [c for c in calls if c.conversation_id == HR.personal]
+    assert "Nora Nurse" in done.body["text"]

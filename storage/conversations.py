@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from sqlalchemy import select
@@ -15,16 +16,26 @@ class ConversationStore:
         self._db = db
 
     async def save(self, platform: str, address: str, data: dict[str, Any]) -> None:
+        await self.save_many(platform, {address: data})
+
+    async def save_many(self, platform: str, records: Mapping[str, dict[str, Any]]) -> None:
+        """Store several references in one transaction: a team roster is thousands of people."""
+        if not records:
+            return
         async with self._db.transaction() as session:
-            row = await session.scalar(
+            rows = await session.scalars(
                 select(ConversationRefRow).where(
-                    ConversationRefRow.platform == platform, ConversationRefRow.address == address
+                    ConversationRefRow.platform == platform,
+                    ConversationRefRow.address.in_(list(records)),
                 )
             )
-            if row is None:
-                session.add(ConversationRefRow(platform=platform, address=address, data=data))
-            elif row.data != data:
-                row.data = data
+            existing = {row.address: row for row in rows}
+            for address, data in records.items():
+                row = existing.get(address)
+                if row is None:
+                    session.add(ConversationRefRow(platform=platform, address=address, data=data))
+                elif row.data != data:
+                    row.data = data
 
     async def load(self, platform: str, address: str) -> dict[str, Any] | None:
         async with self._db.transaction() as session:
@@ -34,3 +45,12 @@ class ConversationStore:
                 )
             )
             return None if row is None else dict(row.data)
+
+    async def addresses(self, platform: str, prefix: str | None = None) -> list[str]:
+        """The stored addresses of a platform, optionally only those starting with `prefix`
+        (Teams: "19:" for team channels and group chats), in a stable order."""
+        query = select(ConversationRefRow.address).where(ConversationRefRow.platform == platform)
+        if prefix:
+            query = query.where(ConversationRefRow.address.startswith(prefix, autoescape=True))
+        async with self._db.transaction() as session:
+            return list(await session.scalars(query.order_by(ConversationRefRow.address)))

@@ -1,5 +1,6 @@
 """Shared fixtures: settings without the process environment, databases on SQLite and (when
-BREAKROOM_TEST_DATABASE_URL is set) PostgreSQL, and a runtime with a recording messenger."""
+BREAKROOM_TEST_DATABASE_URL is set) PostgreSQL, a runtime with a recording messenger, and the
+Teams app served in emulator mode against a fake connector."""
 
 from __future__ import annotations
 
@@ -16,6 +17,9 @@ from bot.settings import Settings, load_settings
 from storage.db import Database
 from storage.migrate import upgrade
 from tests.fakes import RecordingMessenger
+from tests.kb_fixture import write_kb
+from tests.teams_harness import SETTINGS as TEAMS_SETTINGS
+from tests.teams_harness import Teams, serve_teams
 
 POSTGRES_URL = os.environ.get("BREAKROOM_TEST_DATABASE_URL")
 REPO = Path(__file__).resolve().parent.parent
@@ -104,6 +108,23 @@ def messenger(runtime: Runtime) -> RecordingMessenger:
     fake = RecordingMessenger()
     runtime.services.outbound.register(fake)
     return fake
+
+
+@pytest.fixture
+def teams_settings(
+    make_settings: Callable[..., Settings], tmp_path: Path
+) -> Callable[..., Settings]:
+    def make(**env: str) -> Settings:
+        values = {"BREAKROOM_KB_DIR": str(write_kb(tmp_path / "kb")), **TEAMS_SETTINGS}
+        return make_settings(**{**values, **env})
+
+    return make
+
+
+@pytest.fixture
+async def teams(teams_settings: Callable[..., Settings]) -> AsyncIterator[Teams]:
+    async with serve_teams(teams_settings(BREAKROOM_TEAMS_EMULATOR="1")) as served:
+        yield served
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:

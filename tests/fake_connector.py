@@ -2,7 +2,8 @@
 
 Activities in the tests name it by their `serviceUrl`, so botbuilder's connector client sends
 the bot's answers here. It serves the conversation calls the adapter makes: send to a
-conversation, reply to an activity, update an activity and create a 1:1 conversation; records
+conversation, reply to an activity, update an activity, create a 1:1 conversation, and read a
+conversation's roster page by page (`pagedmembers`, from `rosters`, which a test fills); records
 every call, and answers the next calls with a chosen status on demand (`fail_next`), e.g. a 403
 for a person who blocked the bot or a 429 with a Retry-After.
 """
@@ -19,16 +20,18 @@ from aiohttp import web
 
 Json = dict[str, Any]
 WAIT_SECONDS = 5.0
+DEFAULT_PAGE_SIZE = 500  # what Teams uses when the bot names no page size
 
 
 @dataclass
 class Call:
-    kind: str  # "send", "reply", "update" or "create"
+    kind: str  # "send", "reply", "update", "create" or "members"
     conversation_id: str
     body: Json
     activity_id: str | None = None
     status: int = 200
     authorization: str | None = None
+    query: dict[str, str] = field(default_factory=dict)
     created_id: str | None = None  # the id the connector gave a posted activity
 
 
@@ -41,6 +44,7 @@ class _Failure:
 class FakeConnector:
     def __init__(self) -> None:
         self.calls: list[Call] = []
+        self.rosters: dict[str, list[Json]] = {}  # conversation id -> its members, in order
         self._failures: list[_Failure] = []
         self._ids = itertools.count(1)
         self._changed = asyncio.Condition()
@@ -54,6 +58,7 @@ class FakeConnector:
         app.router.add_post(base + "/{conversation}/activities", self._send)
         app.router.add_post(base + "/{conversation}/activities/{activity}", self._reply)
         app.router.add_put(base + "/{conversation}/activities/{activity}", self._update)
+        app.router.add_get(base + "/{conversation}/pagedmembers", self._paged_members)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
@@ -97,13 +102,44 @@ class FakeConnector:
     async def _create(self, request: web.Request) -> web.Response:
         return await self._record(request, "create")
 
+    async def _paged_members(self, request: web.Request) -> web.Response:
+        """One page of a roster; the continuation token is the offset of the next page."""
+        call, refusal = await self._accept(request, "members", {})
+        if refusal is not None:
+            return refusal
+        members = self.rosters.get(call.conversation_id)
+        if members is None:
+            call.status = 404
+            return _error(404)
+        start = int(call.query.get("continuationToken") or 0)
+        size = int(call.query.get("pageSize") or DEFAULT_PAGE_SIZE)
+        page: Json = {"members": members[start : start + size]}
+        if start + size < len(members):
+            page["continuationToken"] = str(start + size)
+        return web.json_response(page)
+
     async def _record(self, request: web.Request, kind: str) -> web.Response:
+        call, refusal = await self._accept(request, kind, await request.json())
+        if refusal is not None:
+            return refusal
+        if kind == "create":
+            return web.json_response({"id": f"a:personal{next(self._ids)}", "activityId": ""})
+        if kind == "update":
+            return web.json_response({"id": call.activity_id})
+        call.created_id = f"act{next(self._ids)}"
+        return web.json_response({"id": call.created_id})
+
+    async def _accept(
+        self, request: web.Request, kind: str, body: Json
+    ) -> tuple[Call, web.Response | None]:
+        """Record the call; the refusal to answer with when a failure was asked for."""
         call = Call(
             kind,
             request.match_info.get("conversation", ""),
-            await request.json(),
+            body,
             request.match_info.get("activity"),
             authorization=request.headers.get("Authorization"),
+            query=dict(request.query),
         )
         failure = self._failures.pop(0) if self._failures else None
         if failure is not None:
@@ -111,15 +147,12 @@ class FakeConnector:
         async with self._changed:
             self.calls.append(call)
             self._changed.notify_all()
-        if failure is not None:
-            return web.json_response(
-                {"error": {"code": "Failure", "message": f"HTTP {failure.status}"}},
-                status=failure.status,
-                headers=failure.headers,
-            )
-        if kind == "create":
-            return web.json_response({"id": f"a:personal{next(self._ids)}", "activityId": ""})
-        if kind == "update":
-            return web.json_response({"id": call.activity_id})
-        call.created_id = f"act{next(self._ids)}"
-        return web.json_response({"id": call.created_id})
+        if failure is None:
+            return call, None
+        return call, _error(failure.status, failure.headers)
+
+
+def _error(status: int, headers: dict[str, str] | None = None) -> web.Response:
+    return web.json_response(
+        {"error": {"code": "Failure", "message": f"HTTP {status}"}}, status=status, headers=headers
+    )

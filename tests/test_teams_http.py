@@ -11,183 +11,46 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import AsyncIterator, Callable
-from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
 
-import aiohttp
 import pytest
-from aiohttp import web
 
-from adapters.teams.render import CARD_CONTENT_TYPE
-from bot.app import RUNTIME_KEY, create_app
 from bot.messenger import RateLimited, RecipientUnreachable
 from bot.replies import Reply
-from bot.runtime import Runtime
 from bot.settings import Settings
 from storage.people import Profile
-from tests.fake_connector import Call, FakeConnector
-from tests.http import serve
-from tests.kb_fixture import write_kb
+from tests.teams_harness import (
+    BOT,
+    HR,
+    HR_CHANNEL,
+    LEADER,
+    NURSE,
+    NURSE_AAD,
+    PERSONAL,
+    TENANT,
+    Teams,
+    action,
+    card_of,
+    inputs,
+    known,
+    serve_teams,
+    submits,
+)
 
-Json = dict[str, Any]
-TENANT = "tenant-1"
-BOT = "28:breakroom"
-NURSE_AAD = "aad-nurse"
-NURSE_TEAMS = "29:nurse"
-PERSONAL = "a:personal-nurse"
 CHANNEL = "19:unit@thread.tacv2"
-HR_CHANNEL = "19:hr-desk@thread.tacv2"
 PHI_IDEA = (
     "Patient John Smith MRN 12345678 waited 3 hours for discharge meds; "
     "a discharge pharmacist on 5 North would help"
 )
 
 
-@dataclass(frozen=True)
-class User:
-    """Someone in the tenant, with the ids Teams gives them and their personal chat."""
-
-    aad: str
-    teams_id: str
-    name: str
-    personal: str
-
-
-NURSE = User(NURSE_AAD, NURSE_TEAMS, "Nora Nurse", PERSONAL)
-LEADER = User("aad-leader", "29:leader", "Lee Leader", "a:personal-leader")
-HR = User("aad-hr", "29:hr", "Harriet HR", "a:personal-hr")
-
-
-@dataclass
-class Teams:
-    base: str
-    http: aiohttp.ClientSession
-    app: web.Application
-    fake: FakeConnector
-
-    @property
-    def runtime(self) -> Runtime:
-        return self.app[RUNTIME_KEY]
-
-    async def post(
-        self, body: bytes | str, headers: dict[str, str] | None = None
-    ) -> tuple[int, str]:
-        async with self.http.post(
-            f"{self.base}/api/messages",
-            data=body.encode() if isinstance(body, str) else body,
-            headers={"Content-Type": "application/json", **(headers or {})},
-        ) as response:
-            return response.status, await response.text()
-
-    async def activity(self, activity: Json) -> int:
-        status, _ = await self.post(json.dumps(activity))
-        return status
-
-    def message(self, text: str, activity_id: str, *, by: User = NURSE, **extra: Any) -> Json:
-        """A message activity in `by`'s personal chat with the bot, unless `extra` says else."""
-        return {
-            "type": "message",
-            "id": activity_id,
-            "text": text,
-            "serviceUrl": self.fake.url,
-            "channelId": "msteams",
-            "from": {"id": by.teams_id, "aadObjectId": by.aad, "name": by.name},
-            "recipient": {"id": BOT, "name": "Breakroom"},
-            "conversation": {
-                "id": by.personal,
-                "conversationType": "personal",
-                "tenantId": TENANT,
-            },
-            "channelData": {"tenant": {"id": TENANT}},
-            **extra,
-        }
-
-    def click(
-        self, data: Json, card: Call, activity_id: str, *, by: User = NURSE, **inputs: str
-    ) -> Json:
-        """Pressing an `Action.Submit` on the card `card` posted: Teams sends its data, with
-        the card's inputs merged in, as the `value` of a message replying to the card."""
-        assert card.created_id is not None
-        return self.message(
-            "", activity_id, by=by, value={**data, **inputs}, replyToId=card.created_id
-        )
-
-    async def answer(self, activity: Json, *, kinds: tuple[str, ...] = ("reply", "send")) -> Call:
-        """Post an activity and return the one message the bot answered it with."""
-        before = len(self.fake.calls)
-        assert await self.activity(activity) in (200, 201)
-        [answer] = [c for c in self.fake.calls[before:] if c.kind in kinds]
-        return answer
-
-
 @pytest.fixture
-async def fake() -> AsyncIterator[FakeConnector]:
-    async with FakeConnector() as connector:
-        yield connector
-
-
-@pytest.fixture
-def teams_settings(
-    make_settings: Callable[..., Settings], tmp_path: Path
-) -> Callable[..., Settings]:
-    def make(**env: str) -> Settings:
-        values = {
-            "BREAKROOM_KB_DIR": str(write_kb(tmp_path / "kb")),
-            "BREAKROOM_LEADER_USERS": LEADER.aad,
-            "BREAKROOM_HR_USERS": HR.aad,
-            "BREAKROOM_QUIET_HOURS": "00:00-00:00",  # surveys must not wait for the morning
-            "BREAKROOM_HR_CHANNEL": f"teams:{HR_CHANNEL}",
-        }
-        return make_settings(**{**values, **env})
-
-    return make
-
-
-@pytest.fixture
-async def teams(
-    teams_settings: Callable[..., Settings], fake: FakeConnector
-) -> AsyncIterator[Teams]:
-    app = create_app(teams_settings(BREAKROOM_TEAMS_EMULATOR="1"))
-    async with serve(app) as base, aiohttp.ClientSession() as http:
-        yield Teams(base, http, app, fake)
-
-
-@pytest.fixture
-async def secured(
-    teams_settings: Callable[..., Settings], fake: FakeConnector
-) -> AsyncIterator[Teams]:
+async def secured(teams_settings: Callable[..., Settings]) -> AsyncIterator[Teams]:
     settings = teams_settings(
         MICROSOFT_APP_ID="00000000-0000-0000-0000-000000000001",
         MICROSOFT_APP_PASSWORD="not-a-real-secret",
     )
-    app = create_app(settings)
-    async with serve(app) as base, aiohttp.ClientSession() as http:
-        yield Teams(base, http, app, fake)
-
-
-def card_of(body: Json) -> Json:
-    [attachment] = body["attachments"]
-    assert attachment["contentType"] == CARD_CONTENT_TYPE
-    card: Json = attachment["content"]
-    return card
-
-
-def submits(card: Json) -> list[Json]:
-    found: list[Json] = []
-
-    def walk(node: Any) -> None:
-        if isinstance(node, dict):
-            if node.get("type") == "Action.Submit":
-                found.append(node)
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for item in node:
-                walk(item)
-
-    walk(card)
-    return found
+    async with serve_teams(settings) as served:
+        yield served
 
 
 async def test_a_question_is_answered_with_a_card_and_the_feedback_stored(
@@ -342,34 +205,6 @@ async def test_with_credentials_a_missing_or_malformed_token_is_a_401(
     assert status == 401
     assert not secured.fake.calls
     assert "FMLA" not in caplog.text
-
-
-def action(call: Call, title: str) -> Json:
-    """The data of the `Action.Submit` titled `title` on the card `call` posted."""
-    return next(a["data"] for a in submits(card_of(call.body)) if a["title"] == title)
-
-
-def inputs(call: Call) -> dict[str, Json]:
-    found: dict[str, Json] = {}
-
-    def walk(node: Any) -> None:
-        if isinstance(node, dict):
-            if str(node.get("type", "")).startswith("Input."):
-                found[node["id"]] = node
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for item in node:
-                walk(item)
-
-    walk(card_of(call.body))
-    return found
-
-
-async def known(teams: Teams, *people: User) -> None:
-    """Each person has written to the bot once, so it knows them and their personal chat."""
-    for person in people:
-        await teams.answer(teams.message("help", f"hello-{person.aad}", by=person))
 
 
 # -- ideas: a screened submission, its status notice, leaders' summaries --------------------------

@@ -7,9 +7,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from sqlalchemy import delete, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.db import Database
+from storage.db import Database, StorageUnavailable
 from storage.models import IdentityRow, PersonRow, RoleGrantRow
 
 
@@ -97,9 +98,19 @@ class PeopleRepository:
         transaction of a few statements. A directory is not contact: unreachable identities
         stay unreachable until the person is heard from."""
         wanted = {(p.platform, p.tenant, p.user_id): p for p in profiles}
-        count = len(wanted)
-        if not count:
+        if not wanted:
             return 0
+        try:
+            await self._refresh(dict(wanted))
+        except StorageUnavailable as exc:
+            if not isinstance(exc.__cause__, IntegrityError):
+                raise
+            # Someone's first message created them between our read and our write: once more,
+            # and they are among the known.
+            await self._refresh(dict(wanted))
+        return len(wanted)
+
+    async def _refresh(self, wanted: dict[tuple[str, str, str], Profile]) -> None:
         async with self._db.transaction() as session:
             known = await session.execute(
                 select(IdentityRow.platform, IdentityRow.tenant, IdentityRow.user_id, PersonRow)
@@ -124,7 +135,6 @@ class PeopleRepository:
                         user_id=profile.user_id,
                     )
                 )
-        return count
 
     async def mark_deactivated(self, platform: str, tenant: str, user_ids: Iterable[str]) -> int:
         """Identities whose accounts the platform deactivated become unreachable, so survey

@@ -32,6 +32,7 @@ def create_app(settings: Settings, *, socket_mode: bool = False) -> web.Applicat
         runtime = await start_runtime(settings)
         app[RUNTIME_KEY] = runtime
         slack = None
+        teams = None
         try:
             if settings.slack_enabled:
                 slack = await SlackBridge.start(runtime, socket_mode=socket_mode)
@@ -42,7 +43,8 @@ def create_app(settings: Settings, *, socket_mode: bool = False) -> web.Applicat
                         "the bot can send but receives nothing from Slack"
                     )
             if settings.teams_enabled:
-                app[TEAMS_KEY] = TeamsBridge.start(runtime)
+                teams = TeamsBridge.start(runtime)
+                app[TEAMS_KEY] = teams
             scheduler = Scheduler(runtime.router, settings, runtime.services.database)
             scheduler.add_leader_task(runtime.delivery.run_forever)
             scheduler.start()
@@ -51,6 +53,8 @@ def create_app(settings: Settings, *, socket_mode: bool = False) -> web.Applicat
         finally:
             if slack is not None:
                 await slack.close()
+            if teams is not None:
+                await teams.close()
             await runtime.close()
 
     app.cleanup_ctx.append(lifespan)

@@ -1,6 +1,8 @@
 """The Teams side of the bot: botbuilder's aiohttp `CloudAdapter` runs each activity as a turn;
 the turn stores the conversation reference (proactive sends need it), translates the activity
 into a neutral event, lets the router handle it and sends the replies as Adaptive Cards.
+Installed in a team or group chat, the bot reads its roster in the background (see
+`adapters.teams.roster`), so that the answer to Teams never waits on it.
 
 Teams waits for the HTTP answer to an activity for about 15 seconds and redelivers on timeouts,
 so the turn answers in-line (a knowledge answer takes well under a second) and the router drops
@@ -10,7 +12,9 @@ inside a turn would otherwise surface as a 500 to Teams, which then retries.
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from collections.abc import Coroutine
 from typing import Any
 
 from aiohttp import web
@@ -23,6 +27,7 @@ from botbuilder.integration.aiohttp import (
 from adapters.teams import inbound
 from adapters.teams.inbound import PLATFORM
 from adapters.teams.messenger import TeamsMessenger, activity_of, connector_call
+from adapters.teams.roster import register_sync
 from bot.events import Action, ConversationKind, Event
 from bot.messenger import DeliveryError, RateLimited
 from bot.replies import Reply
@@ -51,7 +56,9 @@ class TeamsBridge(ActivityHandler):  # type: ignore[misc]
         self.runtime = runtime
         self.adapter = adapter
         self.app_id = app_id
-        self.messenger = TeamsMessenger(adapter, app_id, runtime.services.conversations)
+        services = runtime.services
+        self.messenger = TeamsMessenger(adapter, app_id, services.conversations, services.people)
+        self._background: set[asyncio.Task[None]] = set()  # kept so they are not collected
 
     @classmethod
     def start(cls, runtime: Runtime) -> TeamsBridge:
@@ -74,7 +81,19 @@ class TeamsBridge(ActivityHandler):  # type: ignore[misc]
         )
         bridge = cls(runtime, CloudAdapter(auth), app_id)
         runtime.services.outbound.register(bridge.messenger)
+        register_sync(runtime.router, bridge.messenger)
         return bridge
+
+    async def settle(self) -> None:
+        """Wait for the background work started so far (roster reads after an install)."""
+        while self._background:
+            await asyncio.wait(set(self._background))
+
+    async def close(self) -> None:
+        """Stop background work before the database it writes to closes."""
+        for task in self._background:
+            task.cancel()
+        await asyncio.gather(*self._background, return_exceptions=True)
 
     async def process(self, request: web.Request) -> web.Response | None:
         response: web.Response | None = await self.adapter.process(request, self)
@@ -82,7 +101,14 @@ class TeamsBridge(ActivityHandler):  # type: ignore[misc]
 
     async def on_turn(self, turn_context: TurnContext) -> None:
         activity: dict[str, Any] = turn_context.activity.serialize()
-        await self._remember(turn_context, activity)
+        address = await self._remember(turn_context, activity)
+        await self._answer(turn_context, activity)
+        shared = inbound.conversation_kind(activity) is not ConversationKind.DIRECT
+        if address and shared and inbound.bot_added(activity):
+            # After the answer: the welcome goes first, and the installer is stored already.
+            self._in_background(self._read_roster(address))
+
+    async def _answer(self, turn_context: TurnContext, activity: dict[str, Any]) -> None:
         event = inbound.translate(activity)
         if event is None:
             return
@@ -93,8 +119,9 @@ class TeamsBridge(ActivityHandler):  # type: ignore[misc]
             # Blocked, removed, throttled past patience: Teams must still get its 200.
             log.warning("event=%s teams: reply not delivered: %s", event.id, exc)
 
-    async def _remember(self, turn_context: TurnContext, activity: dict[str, Any]) -> None:
-        """Keep where to reach this person (personal chat) or conversation (channel, group)."""
+    async def _remember(self, turn_context: TurnContext, activity: dict[str, Any]) -> str:
+        """Keep where to reach this person (personal chat) or conversation (channel, group);
+        returns the address it is kept under ("" when there is none)."""
         reference: dict[str, Any] = TurnContext.get_conversation_reference(
             turn_context.activity
         ).serialize()
@@ -110,6 +137,23 @@ class TeamsBridge(ActivityHandler):  # type: ignore[misc]
             reference["conversation"] = conversation
         if address:
             await self.runtime.services.conversations.save(PLATFORM, address, reference)
+        return address
+
+    def _in_background(self, work: Coroutine[Any, Any, None]) -> None:
+        task = asyncio.create_task(work)
+        self._background.add(task)
+        task.add_done_callback(self._finished)
+
+    def _finished(self, task: asyncio.Task[None]) -> None:
+        self._background.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            log.error("teams: background work failed", exc_info=task.exception())
+
+    async def _read_roster(self, address: str) -> None:
+        try:
+            await self.messenger.channel_members(address)
+        except DeliveryError as exc:
+            log.warning("teams roster: conversation=%s not read: %s", address, exc)
 
     async def _deliver(self, turn_context: TurnContext, event: Event, reply: Reply) -> None:
         if reply.replace_original and isinstance(event, Action):

@@ -121,11 +121,17 @@ def _message(activity: Json) -> Event | None:
     return Message(**common, text=text, mentioned=not directly)
 
 
-def _members_added(activity: Json) -> Event | None:
+def bot_added(activity: Json) -> bool:
     """The bot itself among the members added: it was installed (personally, or in a team)."""
+    if activity.get("type") != "conversationUpdate":
+        return False
     bot_id = (activity.get("recipient") or {}).get("id")
     added = activity.get("membersAdded") or []
-    if not bot_id or not any(m.get("id") == bot_id for m in added):
+    return bool(bot_id) and any(m.get("id") == bot_id for m in added)
+
+
+def _members_added(activity: Json) -> Event | None:
+    if not bot_added(activity):
         return None
     common: dict[str, Any] = {"redelivered_possible": True}
     if activity.get("id"):

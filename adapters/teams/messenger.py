@@ -1,11 +1,17 @@
-"""Proactive sends and updates through the Bot Framework connector: the core's `Messenger`.
+"""Proactive sends, updates and rosters through the Bot Framework connector: the core's
+`Messenger`.
 
 Teams lets a bot message someone only in a conversation it has a reference for (service URL,
 conversation id, tenant), which it learns from an activity that person or channel sent. The
 adapter stores one for every inbound activity (see `TeamsBridge`): a person's personal chat under
-their user id, a channel or group chat under its conversation id. Without one there is nobody to
-send to: that is `RecipientUnreachable`, the core marks the person, and their next message to the
-bot clears the mark and stores the reference (installing the app sends one too).
+their user id, a channel or group chat under its conversation id.
+
+People who never wrote to the bot are known from the rosters of the teams and group chats it is
+in (`channel_members`): each member is stored as a person, and their Teams id under
+"member:<user id>", an address no conversation id can take. The first DM to such a person opens
+a 1:1 chat with the connector's create-conversation call and keeps its reference as their
+personal one. With neither there is nobody to send to: that is `RecipientUnreachable`, the core
+marks the person, and their next message to the bot clears the mark and stores the reference.
 
 Teams has no cheap way to search a chat's history for a message we sent, so `find_sent` always
 says "cannot tell" and the outbox delivers at least once, not exactly once.
@@ -13,13 +19,21 @@ says "cannot tell" and the outbox delivers at least once, not exactly once.
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from datetime import datetime
 from typing import Any, TypeVar
 
 from botbuilder.core import CloudAdapterBase, TurnContext
-from botbuilder.schema import Activity, ConversationReference
+from botbuilder.core.teams import TeamsInfo
+from botbuilder.schema import (
+    Activity,
+    ChannelAccount,
+    ConversationParameters,
+    ConversationReference,
+)
+from botbuilder.schema.teams import TeamsChannelAccount, TeamsPagedMembersResult
 from msrest.exceptions import ClientException, HttpOperationError
 
 from adapters.teams.inbound import PLATFORM
@@ -27,7 +41,7 @@ from adapters.teams.render import render_activity
 from bot.messenger import DeliveryError, RateLimited, RecipientUnreachable, SentMessage
 from bot.replies import Reply
 from storage.conversations import ConversationStore
-from storage.people import Identity
+from storage.people import Identity, PeopleRepository, Profile
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +50,13 @@ DEFAULT_RETRY_AFTER = 1.0
 # The connector answers 403 when the bot was removed or blocked, 404 when the conversation or
 # user is gone (https://learn.microsoft.com/microsoftteams/platform/bots/build-conversational-capability#status-codes-from-bot-conversational-apis).
 UNREACHABLE = frozenset({403, 404})
+# A roster page holds at most 500 members
+# (https://learn.microsoft.com/microsoftteams/platform/bots/how-to/get-teams-context#fetch-the-roster-or-user-profile).
+ROSTER_PAGE_SIZE = 500
+ROSTER_WAITS = 5  # 429s waited out on one roster page before giving up until the next read
+MEMBER_PREFIX = "member:"
+BOT_PREFIX = "28:"  # bots' Teams ids; people's start with "29:"
+TEAMS_CHANNEL = "msteams"
 
 
 def activity_of(reply: Reply) -> Activity:
@@ -77,11 +98,16 @@ class TeamsMessenger:
     platform = PLATFORM
 
     def __init__(
-        self, adapter: CloudAdapterBase, app_id: str, conversations: ConversationStore
+        self,
+        adapter: CloudAdapterBase,
+        app_id: str,
+        conversations: ConversationStore,
+        people: PeopleRepository,
     ) -> None:
         self._adapter = adapter
         self._app_id = app_id
         self._conversations = conversations
+        self._people = people
 
     async def send_direct(
         self, identity: Identity, reply: Reply, *, dedupe_key: str | None = None
@@ -89,7 +115,10 @@ class TeamsMessenger:
         # `dedupe_key` cannot travel with a Teams message in a way we could search for later.
         reference = await self._conversations.load(PLATFORM, identity.user_id)
         if reference is None:
-            raise RecipientUnreachable("teams: no personal conversation with this person yet")
+            member = await self._conversations.load(PLATFORM, MEMBER_PREFIX + identity.user_id)
+            if member is None:
+                raise RecipientUnreachable("teams: no personal conversation with this person yet")
+            reference = await self._open_personal_chat(identity.user_id, member)
         return await self.send(reference, reply)
 
     async def find_sent(
@@ -113,8 +142,37 @@ class TeamsMessenger:
         await self._continue(sent.handle["reference"], edit)
 
     async def channel_members(self, channel_id: str) -> list[str]:
-        # TeamsInfo.get_paged_team_members in a continued turn; not built yet.
-        raise DeliveryError("teams: listing a team's members is not supported yet")
+        """The user ids of a team's (by any of its channels) or group chat's members.
+
+        Reading the roster also stores each member as a person, with where to open a 1:1 chat
+        with them, so surveys reach people who never wrote to the bot."""
+        reference = await self._conversations.load(PLATFORM, channel_id)
+        if reference is None:
+            raise DeliveryError("teams: the bot has not been added to that channel or chat")
+        members: list[str] = []
+        pages = skipped = 0
+
+        async def read(turn: TurnContext) -> None:
+            nonlocal pages, skipped
+            token: str | None = None
+            while True:
+                page = await self._roster_page(turn, channel_id, token)
+                stored, bots = await self._store_members(page.members or [], reference)
+                members.extend(stored)
+                pages, skipped = pages + 1, skipped + bots
+                token = page.continuation_token or None
+                if token is None:
+                    return
+
+        await self._continue(reference, read)
+        log.info(
+            "teams roster: conversation=%s members=%d bots=%d pages=%d",
+            channel_id,
+            len(members),
+            skipped,
+            pages,
+        )
+        return members
 
     async def send(self, reference: Mapping[str, Any], reply: Reply) -> SentMessage:
         """A new message in the referenced conversation (not a reply to any activity)."""
@@ -131,6 +189,99 @@ class TeamsMessenger:
         return SentMessage(
             PLATFORM, sent[0], {"reference": dict(reference), "activity_id": sent[0]}
         )
+
+    async def _roster_page(
+        self, turn: TurnContext, conversation_id: str, token: str | None
+    ) -> TeamsPagedMembersResult:
+        """One roster page, waiting out a few 429s. `TeamsInfo.get_paged_members` would read
+        the team id from the activity's channelData, which a continued turn does not carry;
+        asked by conversation id, the connector answers with the team's roster for any of its
+        channels, and with the members of a group chat."""
+        for waited in range(ROSTER_WAITS + 1):
+            try:
+                return await connector_call(
+                    TeamsInfo.get_paged_team_members(turn, conversation_id, token, ROSTER_PAGE_SIZE)
+                )
+            except RateLimited as exc:
+                if waited == ROSTER_WAITS:
+                    raise
+                log.info("teams roster: rate limited, waiting %.0fs", exc.retry_after)
+                await asyncio.sleep(exc.retry_after)
+        raise AssertionError("unreachable")
+
+    async def _store_members(
+        self, accounts: Iterable[TeamsChannelAccount], reference: Mapping[str, Any]
+    ) -> tuple[list[str], int]:
+        """Store one page of members as people, and where to open a chat with each, in a
+        transaction for each. A roster is not contact: an unreachable mark stays (as the Slack
+        directory sync does), until the person writes to the bot."""
+        conversation = reference.get("conversation") or {}
+        profiles: list[Profile] = []
+        records: dict[str, dict[str, Any]] = {}
+        bots = 0
+        for account in accounts:
+            teams_id = str(account.id or "")
+            if not teams_id or teams_id.startswith(BOT_PREFIX):
+                bots += 1
+                continue
+            # As `inbound.actor` has it: the Entra object id, else the Teams id; and the
+            # conversation's tenant, which is the one activities from this person carry.
+            user_id = str(account.aad_object_id or teams_id)
+            tenant = str(conversation.get("tenantId") or account.tenant_id or "")
+            profiles.append(
+                Profile(
+                    platform=PLATFORM,
+                    tenant=tenant,
+                    user_id=user_id,
+                    display_name=str(account.name or ""),
+                    email=account.email or account.user_principal_name or None,
+                )
+            )
+            records[MEMBER_PREFIX + user_id] = {
+                "teams_id": teams_id,
+                "service_url": reference.get("serviceUrl"),
+                "tenant": tenant,
+                "bot": dict(reference.get("bot") or {}),
+            }
+        await self._people.refresh(profiles)
+        await self._conversations.save_many(PLATFORM, records)
+        return [p.user_id for p in profiles], bots
+
+    async def _open_personal_chat(self, user_id: str, member: Mapping[str, Any]) -> dict[str, Any]:
+        """Create the 1:1 chat with someone known from a roster and keep its reference where
+        `TeamsBridge` keeps a personal chat's, so later sends reuse it."""
+        tenant = str(member.get("tenant") or "")
+        teams_id = str(member["teams_id"])
+        parameters = ConversationParameters(
+            is_group=False,
+            bot=ChannelAccount(id=(member.get("bot") or {}).get("id")),
+            members=[ChannelAccount(id=teams_id)],
+            tenant_id=tenant,
+            channel_data={"tenant": {"id": tenant}},
+        )
+        opened: list[dict[str, Any]] = []
+
+        async def keep(turn: TurnContext) -> None:
+            reference: dict[str, Any] = TurnContext.get_conversation_reference(
+                turn.activity
+            ).serialize()
+            reference.pop("activityId", None)  # new posts, not replies (see `send`)
+            # The created conversation's activity names no sender: the person is the user.
+            reference["user"] = {"id": teams_id, "aadObjectId": user_id}
+            opened.append(reference)
+
+        await connector_call(
+            self._adapter.create_conversation(
+                self._app_id,
+                keep,
+                parameters,
+                channel_id=TEAMS_CHANNEL,
+                service_url=member.get("service_url"),
+            )
+        )
+        await self._conversations.save(PLATFORM, user_id, opened[0])
+        log.info("teams: opened a personal chat with %s", user_id)
+        return opened[0]
 
     async def _continue(
         self, reference: Mapping[str, Any], logic: Callable[[TurnContext], Awaitable[None]]

@@ -19,7 +19,6 @@ says "cannot tell" and the outbox delivers at least once, not exactly once.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from datetime import datetime
@@ -40,6 +39,7 @@ from adapters.teams.inbound import PLATFORM
 from adapters.teams.render import render_activity
 from bot.messenger import DeliveryError, RateLimited, RecipientUnreachable, SentMessage
 from bot.replies import Reply
+from bot.retry import Patience, patiently
 from storage.conversations import ConversationStore
 from storage.people import Identity, PeopleRepository, Profile
 
@@ -53,7 +53,8 @@ UNREACHABLE = frozenset({403, 404})
 # A roster page holds at most 500 members
 # (https://learn.microsoft.com/microsoftteams/platform/bots/how-to/get-teams-context#fetch-the-roster-or-user-profile).
 ROSTER_PAGE_SIZE = 500
-ROSTER_WAITS = 5  # 429s waited out on one roster page before giving up until the next read
+# A roster read runs in the background: a page refused for its rate may wait a while.
+ROSTER_PATIENCE = Patience(attempts=6, first=1.0, longest_wait=60.0)
 MEMBER_PREFIX = "member:"
 BOT_PREFIX = "28:"  # bots' Teams ids; people's start with "29:"
 TEAMS_CHANNEL = "msteams"
@@ -197,17 +198,12 @@ class TeamsMessenger:
         the team id from the activity's channelData, which a continued turn does not carry;
         asked by conversation id, the connector answers with the team's roster for any of its
         channels, and with the members of a group chat."""
-        for waited in range(ROSTER_WAITS + 1):
-            try:
-                return await connector_call(
-                    TeamsInfo.get_paged_team_members(turn, conversation_id, token, ROSTER_PAGE_SIZE)
-                )
-            except RateLimited as exc:
-                if waited == ROSTER_WAITS:
-                    raise
-                log.info("teams roster: rate limited, waiting %.0fs", exc.retry_after)
-                await asyncio.sleep(exc.retry_after)
-        raise AssertionError("unreachable")
+        return await patiently(
+            lambda: connector_call(
+                TeamsInfo.get_paged_team_members(turn, conversation_id, token, ROSTER_PAGE_SIZE)
+            ),
+            ROSTER_PATIENCE,
+        )
 
     async def _store_members(
         self, accounts: Iterable[TeamsChannelAccount], reference: Mapping[str, Any]

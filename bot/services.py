@@ -12,6 +12,7 @@ from bot.settings import Settings
 from storage.audit import AuditLog
 from storage.conversations import ConversationStore
 from storage.db import Database
+from storage.held_files import HeldFiles
 from storage.ideas import IdeaRepository
 from storage.outbox import OutboxRepository
 from storage.people import PeopleRepository
@@ -41,6 +42,7 @@ class Services:
     sealer: Sealer
     surveys: SurveyRepository
     outbox: OutboxRepository
+    held_files: HeldFiles
     clock: Callable[[], datetime] = field(default=_utcnow)
 
     @classmethod
@@ -61,4 +63,5 @@ class Services:
             sealer=Sealer(settings.seal_key, SecretStore(db)),
             surveys=SurveyRepository(db),
             outbox=OutboxRepository(db),
+            held_files=HeldFiles(db),
         )

@@ -17,8 +17,9 @@ from sqlalchemy import func, select, text, update
 from storage.audit import AuditLog
 from storage.conversations import ConversationStore
 from storage.db import Database, StorageUnavailable
+from storage.held_files import HeldFiles
 from storage.migrate import is_current, upgrade
-from storage.models import Base, PersonRow, ProcessedEventRow, RoleGrantRow
+from storage.models import Base, HeldFileRow, PersonRow, ProcessedEventRow, RoleGrantRow
 from storage.people import PeopleRepository, Profile
 from storage.processed import ProcessedEvents
 
@@ -365,6 +366,46 @@ async def test_addresses_by_platform_and_prefix(database: Database) -> None:
     assert await store.addresses("teams", "1_:") == ["1_:odd"]  # "_" is no LIKE wildcard here
     assert len(await store.addresses("teams")) == 5
     assert await store.addresses("console") == []
+
+
+# --- held files ---------------------------------------------------------------------------------
+
+
+async def test_a_held_file_is_there_for_its_token_until_discarded(database: Database) -> None:
+    files = HeldFiles(database)
+    now = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
+    token = await files.hold(
+        "teams", "aad-1", "x.csv", "text/csv", b"a,b\n", now + timedelta(hours=1)
+    )
+    other = await files.hold(
+        "teams", "aad-1", "y.csv", "text/csv", b"c\n", now + timedelta(hours=1)
+    )
+    assert len(token) >= 32
+    assert token != other
+    held = await files.get(token, now)
+    assert held is not None
+    assert (held.owner, held.filename, held.mime_type, held.data) == (
+        "aad-1",
+        "x.csv",
+        "text/csv",
+        b"a,b\n",
+    )
+    assert await files.discard(token)
+    assert not await files.discard(token)
+    assert await files.get(token, now) is None
+    assert await files.get(other, now) is not None
+
+
+async def test_expired_files_are_not_given_out_and_are_deleted(database: Database) -> None:
+    files = HeldFiles(database)
+    now = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
+    old = await files.hold("teams", "aad-1", "x.csv", "text/csv", b"1", now + timedelta(minutes=5))
+    fresh = await files.hold("teams", "aad-1", "y.csv", "text/csv", b"2", now + timedelta(hours=1))
+    later = now + timedelta(minutes=5)
+    assert await files.get(old, later) is None
+    assert await files.discard_expired(later) == 1
+    assert await count(database, HeldFileRow.token) == 1
+    assert await files.get(fresh, later) is not None
 
 
 # --- database and migrations --------------------------------------------------------------------

@@ -6,6 +6,9 @@ conversation, reply to an activity, update an activity, create a 1:1 conversatio
 conversation's roster page by page (`pagedmembers`, from `rosters`, which a test fills); records
 every call, and answers the next calls with a chosen status on demand (`fail_next`), e.g. a 403
 for a person who blocked the bot or a 429 with a Retry-After.
+
+It also plays the OneDrive upload session of the file consent flow: `upload_url(name)` is where
+a test's accept says to PUT the bytes; every upload is recorded, and `fail_uploads` makes them fail.
 """
 
 from __future__ import annotations
@@ -36,6 +39,14 @@ class Call:
 
 
 @dataclass
+class Upload:
+    name: str
+    data: bytes
+    headers: dict[str, str]
+    status: int = 201
+
+
+@dataclass
 class _Failure:
     status: int
     headers: dict[str, str] = field(default_factory=dict)
@@ -44,6 +55,8 @@ class _Failure:
 class FakeConnector:
     def __init__(self) -> None:
         self.calls: list[Call] = []
+        self.uploads: list[Upload] = []
+        self.upload_status = 201
         self.rosters: dict[str, list[Json]] = {}  # conversation id -> its members, in order
         self._failures: list[_Failure] = []
         self._ids = itertools.count(1)
@@ -59,6 +72,7 @@ class FakeConnector:
         app.router.add_post(base + "/{conversation}/activities/{activity}", self._reply)
         app.router.add_put(base + "/{conversation}/activities/{activity}", self._update)
         app.router.add_get(base + "/{conversation}/pagedmembers", self._paged_members)
+        app.router.add_put("/upload/{name}", self._upload)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
@@ -81,6 +95,12 @@ class FakeConnector:
     ) -> None:
         self._failures += [_Failure(status, headers or {}) for _ in range(times)]
 
+    def fail_uploads(self, status: int = 500) -> None:
+        self.upload_status = status
+
+    def upload_url(self, name: str) -> str:
+        return f"{self.url}upload/{name}"
+
     def of_kind(self, *kinds: str) -> list[Call]:
         return [c for c in self.calls if c.kind in kinds]
 
@@ -101,6 +121,18 @@ class FakeConnector:
 
     async def _create(self, request: web.Request) -> web.Response:
         return await self._record(request, "create")
+
+    async def _upload(self, request: web.Request) -> web.Response:
+        upload = Upload(
+            request.match_info["name"],
+            await request.read(),
+            dict(request.headers),
+            self.upload_status,
+        )
+        self.uploads.append(upload)
+        if upload.status >= 300:
+            return web.json_response({"error": {"code": "generalException"}}, status=upload.status)
+        return web.json_response({"id": "drive-item-1", "name": upload.name}, status=upload.status)
 
     async def _paged_members(self, request: web.Request) -> web.Response:
         """One page of a roster; the continuation token is the offset of the next page."""

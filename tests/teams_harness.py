@@ -25,6 +25,7 @@ from tests.http import serve
 Json = dict[str, Any]
 TENANT = "tenant-1"
 BOT = "28:breakroom"
+CHANNEL = "19:unit@thread.tacv2"
 HR_CHANNEL = "19:hr-desk@thread.tacv2"
 
 
@@ -101,6 +102,22 @@ class Teams:
             **extra,
         }
 
+    def in_channel(self, text: str, activity_id: str, *, by: User = NURSE, **extra: Any) -> Json:
+        """An @mention of the bot by `by` in a team channel, as a new thread."""
+        mention = "<at>Breakroom</at>"
+        return self.message(
+            f"{mention} {text}",
+            activity_id,
+            by=by,
+            conversation={
+                "id": f"{CHANNEL};messageid={activity_id}",
+                "conversationType": "channel",
+                "tenantId": TENANT,
+            },
+            entities=[{"type": "mention", "text": mention, "mentioned": {"id": BOT}}],
+            **extra,
+        )
+
     def click(
         self, data: Json, card: Call, activity_id: str, *, by: User = NURSE, **inputs: str
     ) -> Json:
@@ -127,8 +144,8 @@ async def serve_teams(settings: Settings) -> AsyncIterator[Teams]:
 
 
 def card_of(body: Json) -> Json:
-    [attachment] = body["attachments"]
-    assert attachment["contentType"] == CARD_CONTENT_TYPE
+    """The Adaptive Card among a message's attachments (a file offer comes as a second one)."""
+    [attachment] = [a for a in body["attachments"] if a["contentType"] == CARD_CONTENT_TYPE]
     card: Json = attachment["content"]
     return card
 

@@ -20,6 +20,7 @@ from bot.settings import Settings
 from storage.people import Profile
 from tests.teams_harness import (
     BOT,
+    CHANNEL,
     HR,
     HR_CHANNEL,
     LEADER,
@@ -36,7 +37,6 @@ from tests.teams_harness import (
     submits,
 )
 
-CHANNEL = "19:unit@thread.tacv2"
 PHI_IDEA = (
     "Patient John Smith MRN 12345678 waited 3 hours for discharge meds; "
     "a discharge pharmacist on 5 North would help"

@@ -47,6 +47,8 @@ def create_app(settings: Settings, *, socket_mode: bool = False) -> web.Applicat
                 app[TEAMS_KEY] = teams
             scheduler = Scheduler(runtime.router, settings, runtime.services.database)
             scheduler.add_leader_task(runtime.delivery.run_forever)
+            if teams is not None:
+                scheduler.add_leader_task(teams.files.sweep_forever)
             scheduler.start()
             yield
             await scheduler.stop()

@@ -78,3 +78,42 @@ def test_installing_the_bot_is_a_member_joined_and_others_joining_is_ignored() -
     assert other is None
     assert translate(activity(type="typing")) is None
     assert translate(activity(text="   ")) is None
+
+
+def execute(**value: Any) -> Json:
+    return activity(
+        type="invoke", name="adaptiveCard/action", text=None, replyToId="card-2", value=value
+    )
+
+
+def test_an_execute_is_an_action_like_a_submit() -> None:
+    event = translate(
+        execute(
+            action={
+                "type": "Action.Execute",
+                "verb": "ideas.submit",
+                "data": {"value": "9", "idea": "More chairs", "anonymous": False, "verb": "x"},
+            },
+            trigger="manual",
+        )
+    )
+    assert isinstance(event, Action)
+    assert (event.action_id, event.value) == ("ideas.submit", "9")
+    assert dict(event.values) == {"idea": "More chairs", "anonymous": "false"}
+    assert event.source == {"activity_id": "card-2"}
+    assert (event.id, event.actor.user_id) == ("act1", "aad-u")
+    assert event.redelivered_possible
+
+
+def test_an_execute_without_data_has_no_value() -> None:
+    event = translate(execute(action={"type": "Action.Execute", "verb": "help.show"}))
+    assert isinstance(event, Action)
+    assert (event.action_id, event.value, dict(event.values)) == ("help.show", "", {})
+
+
+def test_an_execute_without_a_verb_and_other_invokes_are_ignored() -> None:
+    assert translate(execute(action={"type": "Action.Execute", "data": {"value": "1"}})) is None
+    assert translate(execute(action="help.show")) is None
+    assert translate(activity(type="invoke", name="adaptiveCard/action", value=None)) is None
+    consent = {"type": "fileUpload", "action": "accept", "context": {"token": "t"}}
+    assert translate(activity(type="invoke", name="fileConsent/invoke", value=consent)) is None

@@ -56,7 +56,7 @@ def test_the_template_has_what_teams_requires() -> None:
     (bot,) = manifest["bots"]
     assert bot["botId"] == "{{APP_ID}}"
     assert set(bot["scopes"]) == SCOPES
-    assert bot["supportsFiles"] is False
+    assert bot["supportsFiles"] is True, "file exports use the file consent flow"
     assert bot["isNotificationOnly"] is False
     assert sorted(s for lst in bot["commandLists"] for s in lst["scopes"]) == sorted(SCOPES)
     for lst in bot["commandLists"]:

@@ -7,7 +7,19 @@ from typing import Any
 
 import pytest
 
-from adapters.teams.render import CARD_CONTENT_TYPE, render_activity, render_card
+from adapters.teams.render import (
+    CARD_CONTENT_TYPE,
+    ERROR_RESPONSE_TYPE,
+    FILE_CONSENT_TYPE,
+    FILE_INFO_TYPE,
+    MESSAGE_RESPONSE_TYPE,
+    card_response,
+    error_response,
+    file_info_card,
+    message_response,
+    render_activity,
+    render_card,
+)
 from bot.replies import (
     Button,
     Buttons,
@@ -150,7 +162,77 @@ def test_images_files_and_dividers() -> None:
     )
     assert by_url == {"type": "Image", "url": "https://x.org/c.png", "altText": "chart"}
     assert inline["url"] == "data:image/png;base64," + base64.b64encode(png).decode()
-    assert file["type"] == "TextBlock"
-    assert "export.csv" in file["text"]
+    assert file == {
+        "type": "TextBlock",
+        "text": "File: export.csv (4 bytes)",
+        "wrap": True,
+        "isSubtle": True,
+    }
     assert divider["type"] == "Container"
     assert divider["separator"] is True
+
+
+EXPORT = File("ideas.csv", b"id,title\n1,Chairs\n", title="Ideas, last 30 days")
+
+
+def test_an_offered_file_is_a_consent_card_after_the_card_without_its_bytes() -> None:
+    reply = Reply.of(Text("Your export"), EXPORT)
+    activity = render_activity(reply, [{"token": "t-1"}])
+    assert activity["text"] == "Your export"
+    card, consent = activity["attachments"]
+    assert card["contentType"] == CARD_CONTENT_TYPE
+    assert card["content"]["body"][1]["text"] == "File: ideas.csv (18 bytes)"
+    assert consent == {
+        "contentType": FILE_CONSENT_TYPE,
+        "name": "ideas.csv",
+        "content": {
+            "description": "Ideas, last 30 days",
+            "sizeInBytes": 18,
+            "acceptContext": {"token": "t-1"},
+            "declineContext": {"token": "t-1"},
+        },
+    }
+    assert "Chairs" not in str(activity)
+
+
+def test_a_file_not_offered_is_only_named_and_contexts_must_match_the_files() -> None:
+    reply = Reply.of(Text("Your export"), EXPORT)
+    [card] = render_activity(reply)["attachments"]
+    assert card["contentType"] == CARD_CONTENT_TYPE
+    with pytest.raises(ValueError, match="zip"):
+        render_activity(reply, [{"token": "a"}, {"token": "b"}])
+
+
+def test_the_file_info_card_comes_from_the_upload_info() -> None:
+    info = {
+        "name": "ideas.csv",
+        "uploadUrl": "https://upload.example/x",
+        "contentUrl": "https://contoso.sharepoint.com/ideas.csv",
+        "uniqueId": "u-1",
+        "fileType": "csv",
+    }
+    assert file_info_card(info) == {
+        "contentType": FILE_INFO_TYPE,
+        "contentUrl": "https://contoso.sharepoint.com/ideas.csv",
+        "name": "ideas.csv",
+        "content": {"uniqueId": "u-1", "fileType": "csv"},
+    }
+
+
+def test_universal_action_answers() -> None:
+    reply = Reply.text("Thanks!")
+    assert card_response(reply) == {
+        "statusCode": 200,
+        "type": CARD_CONTENT_TYPE,
+        "value": render_card(reply),
+    }
+    assert message_response("Done") == {
+        "statusCode": 200,
+        "type": MESSAGE_RESPONSE_TYPE,
+        "value": "Done",
+    }
+    assert error_response(400, "BadRequest", "No verb") == {
+        "statusCode": 400,
+        "type": ERROR_RESPONSE_TYPE,
+        "value": {"code": "BadRequest", "message": "No verb"},
+    }

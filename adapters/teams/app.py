@@ -8,6 +8,11 @@ Teams waits for the HTTP answer to an activity for about 15 seconds and redelive
 so the turn answers in-line (a knowledge answer takes well under a second) and the router drops
 a redelivered activity by its id. Sends are guarded: a 403 from the connector (bot blocked)
 inside a turn would otherwise surface as a 500 to Teams, which then retries.
+
+`invoke` activities (a card's `Action.Execute`, an answer to a file consent card) want their
+answer in the HTTP response: the turn puts an `invokeResponse` activity into the turn state
+itself. `ActivityHandler.on_adaptive_card_invoke` is not used: in botbuilder 4.17.1 its body is
+serialized once there and again by the aiohttp CloudAdapter, which fails into a 500.
 """
 
 from __future__ import annotations
@@ -15,24 +20,30 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Coroutine
+from functools import partial
 from typing import Any
 
 from aiohttp import web
-from botbuilder.core import ActivityHandler, TurnContext
+from botbuilder.core import ActivityHandler, InvokeResponse, TurnContext
 from botbuilder.integration.aiohttp import (
     CloudAdapter,
     ConfigurationBotFrameworkAuthentication,
 )
+from botbuilder.schema import Activity, ActivityTypes
+from msrest.serialization import Model
 
 from adapters.teams import inbound
+from adapters.teams.files import PERSONAL_ONLY, FileConsents, message
 from adapters.teams.inbound import PLATFORM
 from adapters.teams.messenger import TeamsMessenger, activity_of, connector_call
+from adapters.teams.render import card_response, error_response, files_of, message_response
 from adapters.teams.roster import register_sync
 from bot.events import Action, ConversationKind, Event
 from bot.messenger import DeliveryError, RateLimited
 from bot.replies import Reply
 from bot.retry import Patience, patiently
 from bot.runtime import Runtime
+from storage.db import StorageUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +61,23 @@ class _Config:
         self.APP_TENANTID = tenant_id
 
 
+class _InvokeBody(Model):
+    """An invoke response body as the aiohttp CloudAdapter wants it: it passes the body through
+    msrest's serializer, which takes models only (a dict fails there, into a 500)."""
+
+    _attribute_map: dict[str, dict[str, str]] = {  # noqa: RUF012 (msrest reads the class's)
+        "status_code": {"key": "statusCode", "type": "int"},
+        "type": {"key": "type", "type": "str"},
+        "value": {"key": "value", "type": "object"},
+    }
+
+    def __init__(self, body: dict[str, Any]) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]
+        self.status_code = body["statusCode"]
+        self.type = body["type"]
+        self.value = body["value"]
+
+
 class TeamsBridge(ActivityHandler):  # type: ignore[misc]
     def __init__(self, runtime: Runtime, adapter: CloudAdapter, app_id: str) -> None:
         super().__init__()
@@ -57,7 +85,10 @@ class TeamsBridge(ActivityHandler):  # type: ignore[misc]
         self.adapter = adapter
         self.app_id = app_id
         services = runtime.services
-        self.messenger = TeamsMessenger(adapter, app_id, services.conversations, services.people)
+        self.files = FileConsents(services.held_files, lambda: services.clock())
+        self.messenger = TeamsMessenger(
+            adapter, app_id, services.conversations, services.people, self.files
+        )
         self._background: set[asyncio.Task[None]] = set()  # kept so they are not collected
 
     @classmethod
@@ -102,6 +133,9 @@ class TeamsBridge(ActivityHandler):  # type: ignore[misc]
     async def on_turn(self, turn_context: TurnContext) -> None:
         activity: dict[str, Any] = turn_context.activity.serialize()
         address = await self._remember(turn_context, activity)
+        if activity.get("type") == ActivityTypes.invoke:
+            await self._answer_invoke(turn_context, activity)
+            return
         await self._answer(turn_context, activity)
         shared = inbound.conversation_kind(activity) is not ConversationKind.DIRECT
         if address and shared and inbound.bot_added(activity):
@@ -118,6 +152,63 @@ class TeamsBridge(ActivityHandler):  # type: ignore[misc]
         except DeliveryError as exc:
             # Blocked, removed, throttled past patience: Teams must still get its 200.
             log.warning("event=%s teams: reply not delivered: %s", event.id, exc)
+
+    async def _answer_invoke(self, turn_context: TurnContext, activity: dict[str, Any]) -> None:
+        body = await self._invoke(turn_context, activity)
+        # What the adapter returns as the HTTP answer; always a 200, the outcome is in the
+        # body (https://learn.microsoft.com/adaptive-cards/authoring-cards/universal-action-model#response-format).
+        response = InvokeResponse(status=200, body=None if body is None else _InvokeBody(body))
+        await turn_context.send_activity(
+            Activity(type=ActivityTypes.invoke_response, value=response)
+        )
+
+    async def _invoke(
+        self, turn_context: TurnContext, activity: dict[str, Any]
+    ) -> dict[str, Any] | None:
+        """Handle an invoke; the body of its answer (None: an empty 200, for names we do not
+        handle too, so that Teams does not retry or show an error for them)."""
+        name = activity.get("name")
+        try:
+            if name == inbound.CARD_ACTION:
+                return await self._card_action(turn_context, activity)
+            if name == inbound.FILE_CONSENT:
+                await self._file_consent(turn_context, activity)
+                return None
+        except (DeliveryError, StorageUnavailable) as exc:
+            log.warning("teams: invoke %s not completed: %s", name, type(exc).__name__)
+            return None
+        log.info("teams: invoke %s not handled", name)
+        return None
+
+    async def _card_action(
+        self, turn_context: TurnContext, activity: dict[str, Any]
+    ) -> dict[str, Any]:
+        """`Action.Execute`: a reply that replaces the original is the card shown in its place;
+        the other replies are sent as messages, and the first one's text is the answer."""
+        event = inbound.translate(activity)
+        if not isinstance(event, Action):
+            return error_response(400, "BadRequest", "This card action could not be read.")
+        replies = await self.runtime.router.dispatch(event)
+        in_place = next((r for r in replies if r.replace_original and not files_of(r)), None)
+        try:
+            for reply in replies:
+                if reply is not in_place:
+                    await self._deliver(turn_context, event, reply)
+        except DeliveryError as exc:
+            log.warning("event=%s teams: reply not delivered: %s", event.id, exc)
+        if in_place is not None:
+            return card_response(in_place)
+        return message_response(replies[0].fallback if replies else "")
+
+    async def _file_consent(self, turn_context: TurnContext, activity: dict[str, Any]) -> None:
+        activity_id = activity.get("id")
+        if activity_id and not await self.runtime.services.processed.first_time(
+            PLATFORM, str(activity_id)
+        ):
+            return  # a redelivery: the answer was acted on already
+        for answer in await self.files.answer(activity):
+            sent = Activity().deserialize(answer)
+            await patiently(partial(_send, turn_context, sent), IN_TURN)
 
     async def _remember(self, turn_context: TurnContext, activity: dict[str, Any]) -> str:
         """Keep where to reach this person (personal chat) or conversation (channel, group);
@@ -156,7 +247,8 @@ class TeamsBridge(ActivityHandler):  # type: ignore[misc]
             log.warning("teams roster: conversation=%s not read: %s", address, exc)
 
     async def _deliver(self, turn_context: TurnContext, event: Event, reply: Reply) -> None:
-        if reply.replace_original and isinstance(event, Action):
+        files = files_of(reply)
+        if reply.replace_original and isinstance(event, Action) and not files:
             card_id = event.source.get("activity_id")
             if card_id:
                 activity = activity_of(reply)
@@ -170,13 +262,22 @@ class TeamsBridge(ActivityHandler):  # type: ignore[misc]
                     raise
                 except DeliveryError as exc:
                     log.info("event=%s teams: card not updated (%s); posting anew", event.id, exc)
-        if reply.ephemeral and event.conversation.kind is not ConversationKind.DIRECT:
+        direct = event.conversation.kind is ConversationKind.DIRECT
+        if (reply.ephemeral or files) and not direct:
             # Teams has no ephemeral messages: what only the actor may see goes to their
-            # personal chat when we can reach it, and into the conversation otherwise.
+            # personal chat when we can reach it, and into the conversation otherwise. Files
+            # can be offered only in a personal chat.
             private = await self.runtime.services.conversations.load(PLATFORM, event.actor.user_id)
             if private is not None:
-                await self.messenger.send(private, reply)
+                await self.messenger.send(private, reply, owner=event.actor.user_id)
                 return
-        await patiently(
-            lambda: connector_call(turn_context.send_activity(activity_of(reply))), IN_TURN
-        )
+            if files:
+                note = Activity().deserialize(message(PERSONAL_ONLY))
+                await patiently(lambda: connector_call(turn_context.send_activity(note)), IN_TURN)
+                return
+        activity = await self.messenger.activity_for(reply, event.actor.user_id if direct else None)
+        await patiently(lambda: connector_call(turn_context.send_activity(activity)), IN_TURN)
+
+
+async def _send(turn_context: TurnContext, activity: Activity) -> Any:
+    return await connector_call(turn_context.send_activity(activity))

@@ -6,6 +6,7 @@ card a button sat on (the activity's `replyToId`) in `Action.source`, so a reply
 repeats are dropped by the router.
 
 Activity shapes: https://learn.microsoft.com/microsoftteams/platform/bots/how-to/conversations/conversation-messages
+Universal Actions (`adaptiveCard/action` invokes): https://learn.microsoft.com/microsoftteams/platform/task-modules-and-cards/cards/universal-actions-for-adaptive-cards/work-with-universal-actions-for-adaptive-cards
 """
 
 from __future__ import annotations
@@ -32,6 +33,8 @@ PLATFORM = Platform.TEAMS.value
 _AT = re.compile(r"<at[^>]*>.*?</at>", re.IGNORECASE | re.DOTALL)
 _TAG = re.compile(r"<[^>]+>")
 _KINDS = {"personal": ConversationKind.DIRECT, "groupChat": ConversationKind.GROUP}
+CARD_ACTION = "adaptiveCard/action"
+FILE_CONSENT = "fileConsent/invoke"
 
 
 def translate(activity: Json) -> Event | None:
@@ -42,6 +45,8 @@ def translate(activity: Json) -> Event | None:
         return _message(activity)
     if kind == "conversationUpdate":
         return _members_added(activity)
+    if kind == "invoke" and activity.get("name") == CARD_ACTION:
+        return _card_action(activity)
     return None
 
 
@@ -96,8 +101,7 @@ def _ref(activity: Json) -> ConversationRef:
     )
 
 
-def _message(activity: Json) -> Event | None:
-    value = activity.get("value")
+def _common(activity: Json) -> dict[str, Any]:
     common: dict[str, Any] = {
         "actor": actor(activity),
         "conversation": _ref(activity),
@@ -105,20 +109,45 @@ def _message(activity: Json) -> Event | None:
     }
     if activity.get("id"):
         common["id"] = str(activity["id"])
+    return common
+
+
+def _action(activity: Json, verb: str, data: Mapping[str, Any]) -> Action:
+    """`data["value"]` is the control's value; every other key is a form input."""
+    return Action(
+        **_common(activity),
+        action_id=verb,
+        value=_as_text(data.get("value", "")),
+        values={k: _as_text(v) for k, v in data.items() if k not in ("verb", "value")},
+        source={"activity_id": activity.get("replyToId")},
+    )
+
+
+def _message(activity: Json) -> Event | None:
+    value = activity.get("value")
     if isinstance(value, Mapping) and isinstance(value.get("verb"), str):
-        return Action(
-            **common,
-            action_id=value["verb"],
-            value=_as_text(value.get("value", "")),
-            values={k: _as_text(v) for k, v in value.items() if k not in ("verb", "value")},
-            source={"activity_id": activity.get("replyToId")},
-        )
+        return _action(activity, value["verb"], value)
+    common = _common(activity)
     raw = str(activity.get("text") or "")
     directly = conversation_kind(activity) is ConversationKind.DIRECT
     text = raw.strip() if directly else strip_mentions(raw, activity)
     if not text:
         return None
     return Message(**common, text=text, mentioned=not directly)
+
+
+def _card_action(activity: Json) -> Action | None:
+    """`Action.Execute`: the verb is `value.action.verb`, its data (form inputs merged in) is
+    `value.action.data`. Without a verb there is nothing to do."""
+    value = activity.get("value")
+    action = value.get("action") if isinstance(value, Mapping) else None
+    if not isinstance(action, Mapping):
+        return None
+    verb = action.get("verb")
+    if not isinstance(verb, str) or not verb:
+        return None
+    data = action.get("data")
+    return _action(activity, verb, data if isinstance(data, Mapping) else {})
 
 
 def bot_added(activity: Json) -> bool:
@@ -133,13 +162,8 @@ def bot_added(activity: Json) -> bool:
 def _members_added(activity: Json) -> Event | None:
     if not bot_added(activity):
         return None
-    common: dict[str, Any] = {"redelivered_possible": True}
-    if activity.get("id"):
-        common["id"] = str(activity["id"])
     return MemberJoined(
-        **common,
-        actor=actor(activity),
-        conversation=_ref(activity),
+        **_common(activity),
         channel_id=None
         if conversation_kind(activity) is ConversationKind.DIRECT
         else (activity.get("conversation") or {}).get("id"),

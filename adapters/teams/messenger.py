@@ -13,6 +13,10 @@ a 1:1 chat with the connector's create-conversation call and keeps its reference
 personal one. With neither there is nobody to send to: that is `RecipientUnreachable`, the core
 marks the person, and their next message to the bot clears the mark and stores the reference.
 
+Files go as file consent cards (see `adapters.teams.files`), offered to the person a message is
+for: in `send_direct` the recipient; in `send` whoever the caller names as `owner`. Without an
+owner a file is only named.
+
 Teams has no cheap way to search a chat's history for a message we sent, so `find_sent` always
 says "cannot tell" and the outbox delivers at least once, not exactly once.
 """
@@ -35,8 +39,9 @@ from botbuilder.schema import (
 from botbuilder.schema.teams import TeamsChannelAccount, TeamsPagedMembersResult
 from msrest.exceptions import ClientException, HttpOperationError
 
+from adapters.teams.files import FileConsents
 from adapters.teams.inbound import PLATFORM
-from adapters.teams.render import render_activity
+from adapters.teams.render import files_of, render_activity
 from bot.messenger import DeliveryError, RateLimited, RecipientUnreachable, SentMessage
 from bot.replies import Reply
 from bot.retry import Patience, patiently
@@ -104,11 +109,18 @@ class TeamsMessenger:
         app_id: str,
         conversations: ConversationStore,
         people: PeopleRepository,
+        files: FileConsents,
     ) -> None:
         self._adapter = adapter
         self._app_id = app_id
         self._conversations = conversations
         self._people = people
+        self._files = files
+
+    async def activity_for(self, reply: Reply, owner: str | None) -> Activity:
+        """The reply as an activity, its files offered to `owner` (a personal chat only)."""
+        consents = await self._files.offer(reply, owner) if owner and files_of(reply) else []
+        return Activity().deserialize(render_activity(reply, consents))
 
     async def send_direct(
         self, identity: Identity, reply: Reply, *, dedupe_key: str | None = None
@@ -120,7 +132,7 @@ class TeamsMessenger:
             if member is None:
                 raise RecipientUnreachable("teams: no personal conversation with this person yet")
             reference = await self._open_personal_chat(identity.user_id, member)
-        return await self.send(reference, reply)
+        return await self.send(reference, reply, owner=identity.user_id)
 
     async def find_sent(
         self, identity: Identity, dedupe_key: str, since: datetime
@@ -175,15 +187,19 @@ class TeamsMessenger:
         )
         return members
 
-    async def send(self, reference: Mapping[str, Any], reply: Reply) -> SentMessage:
-        """A new message in the referenced conversation (not a reply to any activity)."""
+    async def send(
+        self, reference: Mapping[str, Any], reply: Reply, *, owner: str | None = None
+    ) -> SentMessage:
+        """A new message in the referenced conversation (not a reply to any activity); its files
+        are offered to `owner`, whose personal chat that must be."""
         sent: list[str] = []
+        activity = await self.activity_for(reply, owner)
 
         async def post(turn: TurnContext) -> None:
             # botbuilder gives the continuation activity a fresh uuid as its id and makes every
             # send a reply to it (POST …/activities/{uuid}): without the id it is a plain post.
             turn.activity.id = None
-            response = await connector_call(turn.send_activity(activity_of(reply)))
+            response = await connector_call(turn.send_activity(activity))
             sent.append(str(getattr(response, "id", "") or ""))
 
         await self._continue(reference, post)

@@ -2,8 +2,13 @@
 (https://learn.microsoft.com/microsoftteams/platform/task-modules-and-cards/cards/cards-reference).
 
 Pure functions over JSON. Controls are `Action.Submit` with data `{"verb": action_id, "value": …}`:
-Teams posts that data back as the `value` of a message activity. `Action.Execute` (universal
-actions) is avoided: through botbuilder 4.17.1's aiohttp CloudAdapter its invoke answers 500.
+Teams posts that data back as the `value` of a message activity. Our cards use no `Action.Execute`
+(universal actions), but a refreshed card or another client may send one: its answer is the body
+of the invoke response, built here too.
+
+A file travels as a file consent card: Teams uploads it to the person's OneDrive only once they
+accept, and only in a personal chat
+(https://learn.microsoft.com/microsoftteams/platform/bots/how-to/bots-filesv4).
 """
 
 from __future__ import annotations
@@ -11,6 +16,7 @@ from __future__ import annotations
 import base64
 import itertools
 import re
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from bot.replies import (
@@ -34,6 +40,12 @@ Json = dict[str, Any]
 CARD_CONTENT_TYPE = "application/vnd.microsoft.card.adaptive"
 CARD_SCHEMA = "http://adaptivecards.io/schemas/adaptive-card.json"
 CARD_VERSION = "1.5"
+FILE_CONSENT_TYPE = "application/vnd.microsoft.teams.card.file.consent"
+FILE_INFO_TYPE = "application/vnd.microsoft.teams.card.file.info"
+# Universal Actions answer types:
+# https://learn.microsoft.com/adaptive-cards/authoring-cards/universal-action-model#response-format
+MESSAGE_RESPONSE_TYPE = "application/vnd.microsoft.activity.message"
+ERROR_RESPONSE_TYPE = "application/vnd.microsoft.error"
 SUMMARY_LENGTH = 250  # the notification preview; Teams cuts it anyway
 # Teams shows at most six actions of an action set on desktop and web and hides the rest, which
 # would cut an eNPS scale (0-10) at 5; longer rows are split into balanced action sets instead.
@@ -44,19 +56,78 @@ _CODE = re.compile(r"`([^`\n]+)`")
 _STYLES = {ButtonStyle.PRIMARY: "positive", ButtonStyle.DANGER: "destructive"}
 
 
-def render_activity(reply: Reply) -> Json:
+def render_activity(reply: Reply, consents: Sequence[Mapping[str, Any]] = ()) -> Json:
     """A message activity (Bot Framework JSON): the card, with the plain fallback as its text
-    and summary for notifications, screen readers and clients that show no cards."""
+    and summary for notifications, screen readers and clients that show no cards.
+
+    `consents` holds the context of each `File` block, in order, when its file is offered: each
+    then gets a file consent card after the Adaptive Card. Without them a file is only named."""
     activity: Json = {
         "type": "message",
         "text": reply.fallback,
         "summary": reply.fallback[:SUMMARY_LENGTH],
     }
+    attachments: list[Json] = []
     if reply.blocks:
-        activity["attachments"] = [
-            {"contentType": CARD_CONTENT_TYPE, "content": render_card(reply)}
+        attachments.append({"contentType": CARD_CONTENT_TYPE, "content": render_card(reply)})
+    if consents:
+        attachments += [
+            file_consent_card(f, c) for f, c in zip(files_of(reply), consents, strict=True)
         ]
+    if attachments:
+        activity["attachments"] = attachments
     return activity
+
+
+def files_of(reply: Reply) -> list[File]:
+    return [b for b in reply.blocks if isinstance(b, File)]
+
+
+def file_consent_card(file: File, context: Mapping[str, Any]) -> Json:
+    """Asks the person to let the bot upload the file; Teams echoes the context back in the
+    `fileConsent/invoke` of their answer. The card carries no bytes."""
+    return {
+        "contentType": FILE_CONSENT_TYPE,
+        "name": file.filename,
+        "content": {
+            "description": file.title or file.filename,
+            "sizeInBytes": len(file.data),
+            "acceptContext": dict(context),
+            "declineContext": dict(context),
+        },
+    }
+
+
+def file_info_card(upload_info: Mapping[str, Any]) -> Json:
+    """The uploaded file as Teams shows it in the chat, from the `uploadInfo` of the accept."""
+    return {
+        "contentType": FILE_INFO_TYPE,
+        "contentUrl": upload_info.get("contentUrl"),
+        "name": upload_info.get("name"),
+        "content": {
+            "uniqueId": upload_info.get("uniqueId"),
+            "fileType": upload_info.get("fileType"),
+        },
+    }
+
+
+def card_response(reply: Reply) -> Json:
+    """The answer to an `adaptiveCard/action` invoke that replaces the card it came from."""
+    return {"statusCode": 200, "type": CARD_CONTENT_TYPE, "value": render_card(reply)}
+
+
+def message_response(text: str) -> Json:
+    """The answer to an `adaptiveCard/action` invoke that leaves the card as it is; Teams shows
+    the text briefly under it."""
+    return {"statusCode": 200, "type": MESSAGE_RESPONSE_TYPE, "value": text}
+
+
+def error_response(status: int, code: str, message: str) -> Json:
+    return {
+        "statusCode": status,
+        "type": ERROR_RESPONSE_TYPE,
+        "value": {"code": code, "message": message},
+    }
 
 
 def render_card(reply: Reply) -> Json:
@@ -93,15 +164,11 @@ def render_block(block: Block) -> list[Json]:
     if isinstance(block, Image):
         return _image(block)
     if isinstance(block, File):
-        # A bot cannot attach a file to a Teams chat directly: personal chats need the
-        # file-consent flow (FileConsentCard, then an upload to the user's OneDrive), channels
-        # a SharePoint upload. Until that exists the card says what there would have been.
-        label = block.title or block.filename
+        # The bytes go by the file consent card (see `render_activity`); the card names them.
         return [
             {
                 "type": "TextBlock",
-                "text": f"File: {label} ({block.filename}, {len(block.data)} bytes) "
-                "cannot be attached in Teams yet; ask for it in the breakroom CLI.",
+                "text": f"File: {block.filename} ({len(block.data):,} bytes)",
                 "wrap": True,
                 "isSubtle": True,
             }

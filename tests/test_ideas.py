@@ -13,6 +13,7 @@ import pytest
 from sqlalchemy import text
 
 from bot.events import SYSTEM_ACTOR, SYSTEM_CONVERSATION, ScheduledTrigger
+from bot.messenger import DeliveryError
 from bot.replies import Buttons, File, Form, Reply
 from bot.roles import Role
 from bot.runtime import Runtime, start_runtime
@@ -344,6 +345,17 @@ async def test_export_is_a_csv_sent_by_dm_with_anonymity_kept(
     assert {row["submitter"] for row in rows} == {"anonymous", "U-tech"}
     assert all(not row["description"].startswith("=") for row in rows)
     assert await rt.services.audit.recent(action="ideas.export")
+
+
+async def test_an_export_that_cannot_be_delivered_says_so(
+    rt: Runtime, fake: RecordingMessenger
+) -> None:
+    await grant(rt, "U-lead", Role.LEADER)
+    fake.failures["U-lead"] = [DeliveryError("teams: HTTP 502")]
+    [refusal] = await rt.router.dispatch(command("ideas", "export", user="U-lead"))
+    assert "couldn't send you the export" in refusal.fallback
+    assert refusal.ephemeral
+    assert not fake.direct_to("U-lead")
 
 
 async def test_weekly_digest_goes_to_the_leaders_channel(

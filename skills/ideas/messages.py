@@ -85,6 +85,10 @@ NOTICE_MERGED = (
 COMMENT_NOTICE = "**A leader commented on your idea #{id}**, _{headline}_:\n> {text}"
 COMMENT_SAVED = "Comment added to idea #{id}."
 EXPORT_SENT = "I've sent you the export ({count} ideas) in a direct message."
+EXPORT_NOT_SENT = (
+    "I couldn't send you the export in a direct message. Send me a direct message "
+    "(`help` will do) so I can reach you there, then ask again."
+)
 USAGE = (
     "Usage: `ideas summary [--days N] [--unit U] [--category C]`, `ideas list [--status S]`, "
     "`ideas show ID`, `ideas status ID STATUS [reason]`, `ideas comment ID text`, "

@@ -507,10 +507,15 @@ class IdeasSkill:
         data = _csv(ideas)
         stamp = f"{self.services.clock():%Y-%m-%d}"
         file = File(f"breakroom-ideas-{stamp}.csv", data, "text/csv", f"Ideas, last {days} days")
-        await self.services.outbound.to_person(
-            ctx.person.id,
-            Reply(fallback=f"Ideas export, last {days} days", blocks=(Text(file.title), file)),
-        )
+        try:
+            await self.services.outbound.to_person(
+                ctx.person.id,
+                Reply(fallback=f"Ideas export, last {days} days", blocks=(Text(file.title), file)),
+            )
+        except DeliveryError as exc:
+            # Typically no direct chat with the bot yet (Teams needs one to send a file).
+            log.warning("event=%s ideas export not delivered: %s", ctx.event.id, type(exc).__name__)
+            raise SkillError(say.EXPORT_NOT_SENT) from None
         return Reply.text(say.EXPORT_SENT.format(count=len(ideas)), ephemeral=True)
 
     async def weekly_digest(self, trigger: ScheduledTrigger, services: Services) -> None:

@@ -17,6 +17,7 @@ from adapters.teams.app import TeamsBridge
 from adapters.teams.http import TEAMS_KEY
 from adapters.teams.render import CARD_CONTENT_TYPE
 from bot.app import RUNTIME_KEY, create_app
+from bot.replies import plain_text
 from bot.runtime import Runtime
 from bot.settings import Settings
 from tests.fake_connector import Call, FakeConnector
@@ -148,6 +149,15 @@ def card_of(body: Json) -> Json:
     [attachment] = [a for a in body["attachments"] if a["contentType"] == CARD_CONTENT_TYPE]
     card: Json = attachment["content"]
     return card
+
+
+def text_of(call: Call) -> str:
+    """What a message says in plain words: its Markdown text, or its card's fallback text."""
+    cards = [a for a in call.body.get("attachments", []) if a["contentType"] == CARD_CONTENT_TYPE]
+    if cards:
+        assert "text" not in call.body, "Teams would show the text above the card too"
+        return str(cards[0]["content"]["fallbackText"])
+    return plain_text(str(call.body["text"]))
 
 
 def _walk(node: Any, keep: Any, found: list[Json]) -> list[Json]:

@@ -35,6 +35,7 @@ from tests.teams_harness import (
     known,
     serve_teams,
     submits,
+    text_of,
 )
 
 PHI_IDEA = (
@@ -60,7 +61,7 @@ async def test_a_question_is_answered_with_a_card_and_the_feedback_stored(
     assert await teams.activity(teams.message("How much PTO do I get?", "m1")) in (200, 201)
     [answer] = await teams.fake.wait_for("send", "reply")
     assert answer.conversation_id == PERSONAL
-    assert "Paid time off (PTO)" in answer.body["text"]  # the plain fallback
+    assert "Paid time off (PTO)" in text_of(answer)  # the plain fallback
     card = card_of(answer.body)
     assert card["version"] == "1.5"
     titles = {a["title"]: a["data"] for a in submits(card)}
@@ -96,7 +97,7 @@ async def test_a_channel_mention_is_answered_without_the_mention(teams: Teams) -
     )
     assert await teams.activity(activity) in (200, 201)
     [answer] = teams.fake.of_kind("send", "reply")
-    assert "Flu shots at Employee Health" in answer.body["text"]
+    assert "Flu shots at Employee Health" in text_of(answer)
     stored = await teams.runtime.services.conversations.load("teams", "19:unit@thread.tacv2")
     assert stored is not None
 
@@ -110,7 +111,7 @@ async def test_a_proactive_message_reaches_a_stored_conversation(teams: Teams) -
     sent = await services.outbound.to_person(identity.person_id, Reply.text("Pulse is open"))
     [call] = teams.fake.calls[before:]
     assert (call.kind, call.conversation_id) == ("send", PERSONAL)
-    assert call.body["text"] == "Pulse is open"
+    assert text_of(call) == "Pulse is open"
     await services.outbound.update(sent, Reply.text("Pulse is closed"))
     assert teams.fake.calls[-1].kind == "update"
     assert teams.fake.calls[-1].activity_id == sent.message_id
@@ -181,7 +182,7 @@ async def test_installing_the_bot_sends_a_welcome(teams: Teams) -> None:
     update["membersAdded"] = [{"id": BOT}]
     assert await teams.activity(update) in (200, 201)
     [welcome] = teams.fake.of_kind("send", "reply")
-    assert "Breakroom" in welcome.body["text"]
+    assert "Breakroom" in text_of(welcome)
 
 
 @pytest.mark.parametrize("body", [b"{not json", b"[1, 2]", b'{"no": "type"}', b"\xff\xfe"])
@@ -222,7 +223,7 @@ async def test_an_idea_with_phi_is_previewed_screened_and_stored_screened(teams:
         teams.click(action(preview, "Submit"), preview, "m-idea-submit"), kinds=("update",)
     )
     assert thanks.activity_id == preview.created_id  # the preview card becomes the thanks
-    assert "Thank you" in thanks.body["text"]
+    assert "Thank you" in text_of(thanks)
     [idea] = await teams.runtime.services.ideas.find()
     assert "[NAME]" in idea.description
     assert "John Smith" not in idea.description
@@ -267,17 +268,17 @@ async def test_a_status_change_reaches_the_submitter_in_their_personal_chat(team
     assert done.kind == "reply"
     [notice] = [c for c in calls if c.conversation_id == PERSONAL]
     assert notice.kind == "send"  # a proactive message, not a reply to anything
-    assert f"#{idea.id}" in notice.body["text"]
-    assert "accepted" in notice.body["text"].lower()
+    assert f"#{idea.id}" in text_of(notice)
+    assert "accepted" in text_of(notice).lower()
 
 
 async def test_ideas_summary_for_a_leader_and_refused_to_an_employee(teams: Teams) -> None:
     summary = await teams.answer(teams.message("ideas summary", "m-sum", by=LEADER))
     assert summary.conversation_id == LEADER.personal
-    assert "only open to" not in summary.body["text"]
-    assert "ideas" in summary.body["text"].lower()
+    assert "only open to" not in text_of(summary)
+    assert "ideas" in text_of(summary).lower()
     refusal = await teams.answer(teams.message("ideas summary", "m-sum-2"))
-    assert "only open to leader" in refusal.body["text"]
+    assert "only open to leader" in text_of(refusal)
 
 
 async def test_a_private_answer_to_a_channel_mention_goes_to_the_personal_chat(
@@ -292,7 +293,7 @@ async def test_a_private_answer_to_a_channel_mention_goes_to_the_personal_chat(
     )
     preview = await teams.answer(mention)
     assert (preview.kind, preview.conversation_id) == ("send", PERSONAL)
-    assert "[NAME]" in preview.body["text"]
+    assert "[NAME]" in text_of(preview)
     assert not [c for c in teams.fake.calls if c.conversation_id.startswith(CHANNEL)]
 
 
@@ -304,7 +305,7 @@ async def test_a_survey_card_answered_by_button_is_updated_in_place(teams: Teams
     created = await teams.answer(
         teams.message("pulse create weekly-pulse to everyone now", "m-pulse", by=HR)
     )
-    assert created.body["text"].startswith("Survey #1")
+    assert text_of(created).startswith("Survey #1")
     await teams.runtime.delivery.run_until_idle()
     [survey] = [c for c in teams.fake.of_kind("send") if c.conversation_id == PERSONAL]
     card = card_of(survey.body)
@@ -336,15 +337,15 @@ async def test_a_question_handed_to_hr_is_answered_from_the_hr_channel(teams: Te
     unsure = await teams.answer(
         teams.message("can I bring my dog to the night shift potluck", "m-dog")
     )
-    assert "not sure" in unsure.body["text"]
+    assert "not sure" in text_of(unsure)
     before = len(teams.fake.calls)
     await teams.activity(teams.click(action(unsure, "Ask HR"), unsure, "m-ask-hr"))
     calls = teams.fake.calls[before:]
     [ticket] = [c for c in calls if c.conversation_id == HR_CHANNEL]
     assert ticket.kind == "send"
-    assert "potluck" in ticket.body["text"]
+    assert "potluck" in text_of(ticket)
     [ack] = [c for c in calls if c.conversation_id == PERSONAL]
-    assert "ticket #1" in ack.body["text"]
+    assert "ticket #1" in text_of(ack)
 
     in_channel = {"id": HR_CHANNEL, "conversationType": "channel", "tenantId": TENANT}
     pressed = teams.click(action(ticket, "Answer"), ticket, "m-answer-press", by=HR)
@@ -364,6 +365,6 @@ async def test_a_question_handed_to_hr_is_answered_from_the_hr_channel(teams: Te
     calls = teams.fake.calls[before:]
     [answer] = [c for c in calls if c.conversation_id == PERSONAL]
     assert answer.kind == "send"
-    assert "Only service animals" in answer.body["text"]
+    assert "Only service animals" in text_of(answer)
     [done] = [c for c in calls if c.conversation_id == HR.personal]
-    assert "Nora Nurse" in done.body["text"]
+    assert "Nora Nurse" in text_of(done)

@@ -46,15 +46,30 @@ def body_of(*blocks: Any, fallback: str = "fallback") -> list[Json]:
     return body
 
 
-def test_the_activity_carries_the_card_and_the_plain_fallback() -> None:
-    activity = render_activity(Reply.text("**PTO** is 20 days"))
+def test_text_alone_is_a_markdown_message_without_a_card() -> None:
+    activity = render_activity(Reply.of(Text("**PTO** is 20 days"), Text("See [HR](https://hr)")))
+    assert activity == {
+        "type": "message",
+        "text": "**PTO** is 20 days\n\nSee [HR](https://hr)",
+        "textFormat": "markdown",
+    }
+
+
+def test_a_card_comes_without_message_text_and_with_its_plain_fallback() -> None:
+    """Teams shows an activity's text above its card: the same words twice."""
+    reply = Reply.of(Text("**PTO** is 20 days"), Buttons((Button("Helpful", "knowledge.helpful"),)))
+    activity = render_activity(reply)
     assert activity["type"] == "message"
-    assert activity["text"] == activity["summary"] == "PTO is 20 days"
+    assert "text" not in activity
+    assert activity["summary"] == "PTO is 20 days"
     [attachment] = activity["attachments"]
     assert attachment["contentType"] == CARD_CONTENT_TYPE
-    assert attachment["content"]["body"] == [
-        {"type": "TextBlock", "text": "**PTO** is 20 days", "wrap": True}
-    ]
+    assert attachment["content"]["fallbackText"] == "PTO is 20 days"
+    assert attachment["content"]["body"][0] == {
+        "type": "TextBlock",
+        "text": "**PTO** is 20 days",
+        "wrap": True,
+    }
 
 
 def test_subtle_text_and_facts() -> None:
@@ -178,7 +193,7 @@ EXPORT = File("ideas.csv", b"id,title\n1,Chairs\n", title="Ideas, last 30 days")
 def test_an_offered_file_is_a_consent_card_after_the_card_without_its_bytes() -> None:
     reply = Reply.of(Text("Your export"), EXPORT)
     activity = render_activity(reply, [{"token": "t-1"}])
-    assert activity["text"] == "Your export"
+    assert activity["summary"] == "Your export"
     card, consent = activity["attachments"]
     assert card["contentType"] == CARD_CONTENT_TYPE
     assert card["content"]["body"][1]["text"] == "File: ideas.csv (18 bytes)"

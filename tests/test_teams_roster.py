@@ -24,6 +24,7 @@ from tests.teams_harness import (
     Json,
     Teams,
     card_of,
+    text_of,
 )
 
 TEAM = "19:unit@thread.tacv2"
@@ -140,7 +141,7 @@ async def test_a_survey_to_a_team_reaches_a_member_who_never_wrote(teams: Teams)
     assert create.body["channelData"] == {"tenant": {"id": TENANT}}
     created = teams.fake.calls.index(create)
     sends = [c for c in teams.fake.calls[before:] if c.kind == "send"]
-    surveys = {c.conversation_id: c for c in sends if "weekly" in c.body["text"].lower()}
+    surveys = {c.conversation_id: c for c in sends if "weekly" in text_of(c).lower()}
     opened = teams.fake.calls[created + 1 :]
     porter_chat = next(c.conversation_id for c in opened if c.kind == "send")
     assert set(surveys) == {porter_chat, PERSONAL}
@@ -155,7 +156,7 @@ async def test_a_survey_to_a_team_reaches_a_member_who_never_wrote(teams: Teams)
     await teams.runtime.services.outbound.to_person(porter.person_id, Reply.text("Thank you"))
     assert len(teams.fake.of_kind("create")) == 1
     last = teams.fake.calls[-1]
-    assert (last.kind, last.conversation_id, last.body["text"]) == (
+    assert (last.kind, last.conversation_id, text_of(last)) == (
         "send",
         porter_chat,
         "Thank you",

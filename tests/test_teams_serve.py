@@ -17,6 +17,7 @@ import aiohttp
 from tests.cli import serving
 from tests.fake_connector import FakeConnector
 from tests.kb_fixture import write_kb
+from tests.teams_harness import text_of
 
 TENANT = "tenant-1"
 APP_ID = "00000000-0000-0000-0000-0000000000a1"
@@ -65,7 +66,7 @@ async def test_emulator_mode_answers_a_message_through_the_connector_at_its_serv
         assert all(status in (200, 201) for status in statuses)
         [answer] = await fake.wait_for("reply", "send")
         assert answer.conversation_id == "a:personal"
-        assert "Paid time off (PTO)" in answer.body["text"]
+        assert "Paid time off (PTO)" in text_of(answer)
         assert answer.authorization is None  # the emulator mode has no credentials to send
     assert len(fake.of_kind("reply", "send")) == 1
     assert "emulator mode" in server.log

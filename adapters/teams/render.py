@@ -57,25 +57,26 @@ _STYLES = {ButtonStyle.PRIMARY: "positive", ButtonStyle.DANGER: "destructive"}
 
 
 def render_activity(reply: Reply, consents: Sequence[Mapping[str, Any]] = ()) -> Json:
-    """A message activity (Bot Framework JSON): the card, with the plain fallback as its text
-    and summary for notifications, screen readers and clients that show no cards.
+    """A message activity (Bot Framework JSON). Text alone goes as a Markdown message, which
+    reads best and copies well on a phone; anything richer as an Adaptive Card with no message
+    text, since Teams would show that text above the card as well. The plain fallback is the
+    card's `fallbackText` and the activity's `summary`, for notifications and screen readers.
 
     `consents` holds the context of each `File` block, in order, when its file is offered: each
     then gets a file consent card after the Adaptive Card. Without them a file is only named."""
-    activity: Json = {
-        "type": "message",
-        "text": reply.fallback,
-        "summary": reply.fallback[:SUMMARY_LENGTH],
-    }
-    attachments: list[Json] = []
-    if reply.blocks:
-        attachments.append({"contentType": CARD_CONTENT_TYPE, "content": render_card(reply)})
+    if reply.blocks and all(isinstance(b, Text) and not b.subtle for b in reply.blocks):
+        markdown = "\n\n".join(b.markdown for b in reply.blocks if isinstance(b, Text))
+        return {"type": "message", "text": markdown, "textFormat": "markdown"}
+    activity: Json = {"type": "message", "summary": reply.fallback[:SUMMARY_LENGTH]}
+    if not reply.blocks:
+        activity["text"] = reply.fallback
+        return activity
+    attachments = [{"contentType": CARD_CONTENT_TYPE, "content": render_card(reply)}]
     if consents:
         attachments += [
             file_consent_card(f, c) for f, c in zip(files_of(reply), consents, strict=True)
         ]
-    if attachments:
-        activity["attachments"] = attachments
+    activity["attachments"] = attachments
     return activity
 
 

@@ -8,6 +8,7 @@ paths run: a genuine-looking token would make botbuilder fetch signing keys from
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 from collections.abc import AsyncIterator, Callable
@@ -82,6 +83,23 @@ async def test_a_redelivered_activity_is_answered_once(teams: Teams) -> None:
     for _ in range(2):
         assert await teams.activity(activity) in (200, 201)
     assert len(teams.fake.of_kind("send", "reply")) == 1
+
+
+async def test_a_newcomers_install_and_first_question_at_once_are_both_answered(
+    teams: Teams,
+) -> None:
+    """Both would create the person; one at a time, neither fails."""
+    install = teams.message("", "m-new-install", type="conversationUpdate")
+    install["membersAdded"] = [{"id": BOT}, {"id": NURSE.teams_id}]
+    question = teams.message("How much PTO do I get?", "m-new-question")
+    statuses = await asyncio.gather(teams.activity(install), teams.activity(question))
+    assert all(status in (200, 201) for status in statuses)
+    answers = [text_of(c) for c in teams.fake.of_kind("reply", "send")]
+    assert len(answers) == 2
+    assert not [a for a in answers if "went wrong" in a or "database" in a]
+    assert any("Paid time off (PTO)" in a for a in answers)
+    identity = await teams.runtime.services.people.find_identity("teams", NURSE_AAD)
+    assert identity is not None
 
 
 async def test_a_channel_mention_is_answered_without_the_mention(teams: Teams) -> None:

@@ -43,6 +43,7 @@ from bot.messenger import DeliveryError, RateLimited
 from bot.replies import Reply
 from bot.retry import Patience, patiently
 from bot.runtime import Runtime
+from bot.turns import Turns
 from storage.db import StorageUnavailable
 
 log = logging.getLogger(__name__)
@@ -90,6 +91,7 @@ class TeamsBridge(ActivityHandler):  # type: ignore[misc]
             adapter, app_id, services.conversations, services.people, self.files
         )
         self._background: set[asyncio.Task[None]] = set()  # kept so they are not collected
+        self._turns = Turns()
 
     @classmethod
     def start(cls, runtime: Runtime) -> TeamsBridge:
@@ -132,11 +134,15 @@ class TeamsBridge(ActivityHandler):  # type: ignore[misc]
 
     async def on_turn(self, turn_context: TurnContext) -> None:
         activity: dict[str, Any] = turn_context.activity.serialize()
-        address = await self._remember(turn_context, activity)
-        if activity.get("type") == ActivityTypes.invoke:
-            await self._answer_invoke(turn_context, activity)
-            return
-        await self._answer(turn_context, activity)
+        who = inbound.actor(activity)
+        # Teams may post one person's activities at once (installing the app brings a welcome
+        # and often a first question): they are handled in order, one at a time.
+        async with self._turns.of(f"{who.tenant}:{who.user_id}"):
+            address = await self._remember(turn_context, activity)
+            if activity.get("type") == ActivityTypes.invoke:
+                await self._answer_invoke(turn_context, activity)
+                return
+            await self._answer(turn_context, activity)
         shared = inbound.conversation_kind(activity) is not ConversationKind.DIRECT
         if address and shared and inbound.bot_added(activity):
             # After the answer: the welcome goes first, and the installer is stored already.

@@ -50,6 +50,7 @@ class Upload:
 class _Failure:
     status: int
     headers: dict[str, str] = field(default_factory=dict)
+    conversation: str | None = None  # only calls about this conversation fail; None: any
 
 
 class FakeConnector:
@@ -91,9 +92,15 @@ class FakeConnector:
             await self._runner.cleanup()
 
     def fail_next(
-        self, status: int, *, times: int = 1, headers: dict[str, str] | None = None
+        self,
+        status: int,
+        *,
+        times: int = 1,
+        headers: dict[str, str] | None = None,
+        conversation: str | None = None,
     ) -> None:
-        self._failures += [_Failure(status, headers or {}) for _ in range(times)]
+        """The next `times` calls (about `conversation`, when named) answer `status`."""
+        self._failures += [_Failure(status, headers or {}, conversation) for _ in range(times)]
 
     def fail_uploads(self, status: int = 500) -> None:
         self.upload_status = status
@@ -173,7 +180,11 @@ class FakeConnector:
             authorization=request.headers.get("Authorization"),
             query=dict(request.query),
         )
-        failure = self._failures.pop(0) if self._failures else None
+        failure = next(
+            (f for f in self._failures if f.conversation in (None, call.conversation_id)), None
+        )
+        if failure is not None:
+            self._failures.remove(failure)
         if failure is not None:
             call.status = failure.status
         async with self._changed:

@@ -175,6 +175,29 @@ async def test_a_proactive_send_still_refused_is_reported_and_the_person_kept(
     assert still.reachable  # slow down, yes; unreachable, no
 
 
+async def test_a_survey_refused_with_403_marks_the_person_and_is_not_sent_again(
+    teams: Teams,
+) -> None:
+    await known(teams, NURSE, HR)
+    await teams.answer(
+        teams.message("pulse create weekly-pulse to everyone now", "m-pulse-403", by=HR)
+    )
+    teams.fake.fail_next(403, conversation=PERSONAL)  # the nurse removed the app
+    before = len(teams.fake.calls)
+    progress = await teams.runtime.delivery.run_until_idle()
+    assert (progress.blocked, progress.sent, progress.remaining) == (1, 1, 0)
+    tried = [c for c in teams.fake.calls[before:] if c.conversation_id == PERSONAL]
+    assert [c.status for c in tried] == [403]
+    identity = await teams.runtime.services.people.find_identity("teams", NURSE_AAD)
+    assert identity is not None
+    assert not identity.reachable
+
+    after = len(teams.fake.calls)
+    again = await teams.runtime.delivery.run_until_idle()
+    assert again.done == 0
+    assert teams.fake.calls[after:] == []  # no retries for someone who blocked the bot
+
+
 async def test_a_403_during_a_turn_is_not_a_500(teams: Teams) -> None:
     teams.fake.fail_next(403)
     assert await teams.activity(teams.message("How much PTO do I get?", "m-403")) in (200, 201)

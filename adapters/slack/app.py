@@ -17,7 +17,7 @@ import contextlib
 import logging
 import re
 from collections.abc import Awaitable, Callable, Coroutine
-from typing import Any
+from typing import Any, TypeVar
 
 import aiohttp
 from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
@@ -49,6 +49,8 @@ from bot.runtime import Runtime
 from bot.turns import Turns
 
 log = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 FORM_GONE = "That form is no longer available. Please start again."
 # Replies go out after the acknowledgement, so a refused one may wait out a longer Retry-After.
@@ -233,7 +235,7 @@ class SlackBridge:
                 raise
             # Not in that channel, an expired response_url…: the person still gets the answer.
             log.info("event=%s slack: answering by DM instead (%s)", event.id, exc)
-            await patiently(lambda: self.messenger.post(event.actor.user_id, reply), REPLY_PATIENCE)
+            await _patiently(lambda: self.messenger.post(event.actor.user_id, reply))
         return trigger_id
 
     async def _send(self, event: Event, reply: Reply) -> None:
@@ -244,24 +246,17 @@ class SlackBridge:
         response_url = data.get("response_url")
         private = reply.ephemeral or isinstance(event, MemberJoined)
         if response_url:
-            await patiently(
-                lambda: self.messenger.respond(
-                    response_url, reply, user_id=user, ephemeral=private
-                ),
-                REPLY_PATIENCE,
+            await _patiently(
+                lambda: self.messenger.respond(response_url, reply, user_id=user, ephemeral=private)
             )
         elif channel and private and event.conversation.kind is not ConversationKind.DIRECT:
-            await patiently(
-                lambda: self.messenger.post_ephemeral(channel, user, reply, thread_ts=thread),
-                REPLY_PATIENCE,
+            await _patiently(
+                lambda: self.messenger.post_ephemeral(channel, user, reply, thread_ts=thread)
             )
         else:
             # Events come from conversations the bot is in; a DM there is the bot's own, where
             # a plain message is private and, unlike an ephemeral one, stays in the history.
-            await patiently(
-                lambda: self.messenger.post(channel or user, reply, thread_ts=thread),
-                REPLY_PATIENCE,
-            )
+            await _patiently(lambda: self.messenger.post(channel or user, reply, thread_ts=thread))
 
     async def _replace(self, event: Action, reply: Reply) -> bool:
         """Update the message the control sat on; False when it cannot be, so it is posted."""
@@ -271,19 +266,18 @@ class SlackBridge:
                 sent = SentMessage(
                     PLATFORM, source["ts"], {k: source[k] for k in ("channel", "ts")}
                 )
-                await patiently(lambda: self.messenger.update(sent, reply), REPLY_PATIENCE)
+                await _patiently(lambda: self.messenger.update(sent, reply))
                 return True
             if source.get("response_url"):
                 # Ephemeral messages have no ts to update: only their response_url replaces them.
-                await patiently(
+                await _patiently(
                     lambda: self.messenger.respond(
                         source["response_url"],
                         reply,
                         user_id=event.actor.user_id,
                         ephemeral=True,
                         replace_original=True,
-                    ),
-                    REPLY_PATIENCE,
+                    )
                 )
                 return True
         except RateLimited:
@@ -299,6 +293,11 @@ class SlackBridge:
             await self._send(event, Reply.text(FORM_GONE, ephemeral=True))
             return
         await self.messenger.open_view(trigger_id, with_origin(view, _origin(event)))
+
+
+async def _patiently(send: Callable[[], Awaitable[T]]) -> T:
+    """A reply, waiting out a 429 a few times: someone is waiting for it."""
+    return await patiently(send, REPLY_PATIENCE)
 
 
 def _quiet_token_notice() -> None:

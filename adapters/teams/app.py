@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Coroutine
+from collections.abc import Awaitable, Callable, Coroutine
 from functools import partial
 from typing import Any
 
@@ -214,7 +214,7 @@ class TeamsBridge(ActivityHandler):  # type: ignore[misc]
             return  # a redelivery: the answer was acted on already
         for answer in await self.files.answer(activity):
             sent = Activity().deserialize(answer)
-            await patiently(partial(_send, turn_context, sent), IN_TURN)
+            await _in_turn(partial(turn_context.send_activity, sent))
 
     async def _remember(self, turn_context: TurnContext, activity: dict[str, Any]) -> str:
         """Keep where to reach this person (personal chat) or conversation (channel, group);
@@ -260,9 +260,7 @@ class TeamsBridge(ActivityHandler):  # type: ignore[misc]
                 activity = activity_of(reply)
                 activity.id = card_id
                 try:
-                    await patiently(
-                        lambda: connector_call(turn_context.update_activity(activity)), IN_TURN
-                    )
+                    await _in_turn(lambda: turn_context.update_activity(activity))
                     return
                 except RateLimited:
                     raise
@@ -279,11 +277,12 @@ class TeamsBridge(ActivityHandler):  # type: ignore[misc]
                 return
             if files:
                 note = Activity().deserialize(message(PERSONAL_ONLY))
-                await patiently(lambda: connector_call(turn_context.send_activity(note)), IN_TURN)
+                await _in_turn(lambda: turn_context.send_activity(note))
                 return
         activity = await self.messenger.activity_for(reply, event.actor.user_id if direct else None)
-        await patiently(lambda: connector_call(turn_context.send_activity(activity)), IN_TURN)
+        await _in_turn(lambda: turn_context.send_activity(activity))
 
 
-async def _send(turn_context: TurnContext, activity: Activity) -> Any:
-    return await connector_call(turn_context.send_activity(activity))
+async def _in_turn(call: Callable[[], Awaitable[Any]]) -> Any:
+    """A connector call inside a turn: its failures in the core's terms, a short 429 waited out."""
+    return await patiently(lambda: connector_call(call()), IN_TURN)

@@ -45,7 +45,8 @@ def consent_card(call: Call) -> Json:
 async def export(teams: Teams) -> Json:
     """A leader asks for the ideas export in her personal chat: the consent card she gets."""
     assert await teams.activity(teams.message("ideas export", "m-export", by=LEADER)) in (200, 201)
-    [offer] = [c for c in teams.fake.of_kind("send", "reply") if has_consent(c)]
+    sent = [c for c in teams.fake.of_kind("send", "reply") if c.status == 200]
+    [offer] = [c for c in sent if has_consent(c)]
     assert offer.conversation_id == LEADER.personal
     return consent_card(offer)
 
@@ -105,6 +106,23 @@ async def test_an_export_is_offered_with_a_consent_card_without_its_bytes(
     assert set(content["acceptContext"]) == {"token"}
     assert "idea_id" not in json.dumps(card).lower()  # no CSV header, so no bytes either
     assert card["name"] not in caplog.text  # file names stay out of logs above DEBUG
+
+
+async def test_an_offer_refused_for_its_rate_is_held_once_when_sent_again(teams: Teams) -> None:
+    teams.fake.fail_next(429, headers={"Retry-After": "0"}, conversation=LEADER.personal)
+    card = await export(teams)
+    far = teams.runtime.services.clock() + timedelta(days=365)
+    held = teams.runtime.services.held_files
+    assert await held.get(card["content"]["acceptContext"]["token"], far - timedelta(days=365))
+    assert await held.discard_expired(far) == 1  # the refused attempt's offer was withdrawn
+
+
+async def test_an_offer_that_never_went_out_holds_nothing(teams: Teams) -> None:
+    teams.fake.fail_next(502, conversation=LEADER.personal)
+    before = len(teams.fake.calls)
+    assert await teams.activity(teams.message("ideas export", "m-export", by=LEADER)) in (200, 201)
+    assert any("couldn't send you the export" in t for t in texts(teams, before))
+    assert await nothing_held(teams)
 
 
 async def test_accepting_uploads_the_exact_bytes_then_shows_the_file(teams: Teams) -> None:

@@ -279,8 +279,10 @@ class TeamsBridge(ActivityHandler):  # type: ignore[misc]
                 note = Activity().deserialize(message(PERSONAL_ONLY))
                 await _in_turn(lambda: turn_context.send_activity(note))
                 return
-        activity = await self.messenger.activity_for(reply, event.actor.user_id if direct else None)
-        await _in_turn(lambda: turn_context.send_activity(activity))
+        async with self.messenger.activity_for(
+            reply, event.actor.user_id if direct else None
+        ) as activity:
+            await _in_turn(lambda: turn_context.send_activity(activity))
 
 
 async def _in_turn(call: Callable[[], Awaitable[Any]]) -> Any:

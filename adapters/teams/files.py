@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -109,6 +109,13 @@ class FileConsents:
             contexts.append({"token": token})
         log.info("teams: %d file(s) offered, held until accepted or expired", len(contexts))
         return contexts
+
+    async def withdraw(self, contexts: Sequence[Mapping[str, Any]]) -> None:
+        """Delete files offered in a message that did not go out."""
+        for context in contexts:
+            await self._held.discard(str(context["token"]))
+        if contexts:
+            log.info("teams: %d file offer(s) withdrawn, the message was not sent", len(contexts))
 
     async def answer(self, activity: Mapping[str, Any]) -> list[Json]:
         """Act on an answer to a consent card: the messages that tell the person what happened."""

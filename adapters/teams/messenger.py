@@ -23,8 +23,9 @@ says "cannot tell" and the outbox delivers at least once, not exactly once.
 
 from __future__ import annotations
 
+import contextlib
 import logging
-from collections.abc import Awaitable, Callable, Iterable, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping
 from datetime import datetime
 from typing import Any, TypeVar
 
@@ -117,10 +118,17 @@ class TeamsMessenger:
         self._people = people
         self._files = files
 
-    async def activity_for(self, reply: Reply, owner: str | None) -> Activity:
-        """The reply as an activity, its files offered to `owner` (a personal chat only)."""
+    @contextlib.asynccontextmanager
+    async def activity_for(self, reply: Reply, owner: str | None) -> AsyncIterator[Activity]:
+        """The reply as an activity, its files offered to `owner` (a personal chat only). If
+        sending it fails, the files are withdrawn: a retry offers them anew, and nothing is held
+        for a card nobody received."""
         consents = await self._files.offer(reply, owner) if owner and files_of(reply) else []
-        return Activity().deserialize(render_activity(reply, consents))
+        try:
+            yield Activity().deserialize(render_activity(reply, consents))
+        except BaseException:
+            await self._files.withdraw(consents)
+            raise
 
     async def send_direct(
         self, identity: Identity, reply: Reply, *, dedupe_key: str | None = None
@@ -193,16 +201,16 @@ class TeamsMessenger:
         """A new message in the referenced conversation (not a reply to any activity); its files
         are offered to `owner`, whose personal chat that must be."""
         sent: list[str] = []
-        activity = await self.activity_for(reply, owner)
+        async with self.activity_for(reply, owner) as activity:
 
-        async def post(turn: TurnContext) -> None:
-            # botbuilder gives the continuation activity a fresh uuid as its id and makes every
-            # send a reply to it (POST …/activities/{uuid}): without the id it is a plain post.
-            turn.activity.id = None
-            response = await connector_call(turn.send_activity(activity))
-            sent.append(str(getattr(response, "id", "") or ""))
+            async def post(turn: TurnContext) -> None:
+                # botbuilder gives the continuation activity a fresh uuid as its id and makes
+                # every send a reply to it (POST …/activities/{uuid}): without it, a plain post.
+                turn.activity.id = None
+                response = await connector_call(turn.send_activity(activity))
+                sent.append(str(getattr(response, "id", "") or ""))
 
-        await self._continue(reference, post)
+            await self._continue(reference, post)
         return SentMessage(
             PLATFORM, sent[0], {"reference": dict(reference), "activity_id": sent[0]}
         )

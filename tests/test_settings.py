@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from cryptography.fernet import Fernet
 
 from bot.settings import (
     DEFAULT_DATABASE_URL,
@@ -21,7 +22,7 @@ from bot.settings import (
 )
 from tests.conftest import REPO
 
-# DESIGN.md's environment list, plus the server's HOST/PORT and the log level.
+# DESIGN.md's environment list; every variable is that list plus the server's HOST/PORT.
 DESIGN_VARIABLES = (
     "DATABASE_URL",
     "SLACK_BOT_TOKEN",
@@ -38,15 +39,14 @@ DESIGN_VARIABLES = (
     "BREAKROOM_LEADERS_CHANNEL",
     "BREAKROOM_HR_USERS",
     "BREAKROOM_LEADER_USERS",
-)
-ALL_VARIABLES = (
-    *DESIGN_VARIABLES,
-    "HOST",
-    "PORT",
+    "BREAKROOM_SEAL_KEY",
+    "BREAKROOM_QUIET_HOURS",
     "BREAKROOM_LOG_LEVEL",
     "BREAKROOM_TEAMS_EMULATOR",
 )
+ALL_VARIABLES = (*DESIGN_VARIABLES, "HOST", "PORT")
 DESIGN_MD = REPO.parent / "shared" / "DESIGN.md"
+SEAL_KEY = Fernet.generate_key().decode()
 
 
 def load(env_file: Path | None = None, **env: str) -> Settings:
@@ -94,6 +94,8 @@ def test_every_variable_is_read(tmp_path: Path) -> None:
         "MICROSOFT_APP_TYPE": "singletenant",
         "MICROSOFT_APP_TENANT_ID": "tenant-id",
         "BREAKROOM_TEAMS_EMULATOR": "yes",
+        "BREAKROOM_SEAL_KEY": SEAL_KEY,
+        "BREAKROOM_QUIET_HOURS": "22:30-06:00",
     }
     assert set(env) == set(ALL_VARIABLES)
     s = load(**env)
@@ -117,6 +119,8 @@ def test_every_variable_is_read(tmp_path: Path) -> None:
         "MICROSOFT_APP_TYPE": s.microsoft_app_type,
         "MICROSOFT_APP_TENANT_ID": s.microsoft_app_tenant_id,
         "BREAKROOM_TEAMS_EMULATOR": s.teams_emulator,
+        "BREAKROOM_SEAL_KEY": s.seal_key,
+        "BREAKROOM_QUIET_HOURS": str(s.quiet_hours),
     }
     assert read == {
         "DATABASE_URL": "postgresql+asyncpg://bot:pw@db.internal:5433/breakroom",
@@ -138,6 +142,8 @@ def test_every_variable_is_read(tmp_path: Path) -> None:
         "MICROSOFT_APP_TYPE": "SingleTenant",
         "MICROSOFT_APP_TENANT_ID": "tenant-id",
         "BREAKROOM_TEAMS_EMULATOR": True,
+        "BREAKROOM_SEAL_KEY": SEAL_KEY,
+        "BREAKROOM_QUIET_HOURS": "22:30-06:00",
     }
     assert s.slack_enabled
     assert s.teams_enabled

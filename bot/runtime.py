@@ -9,11 +9,11 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-import skills
 from bot.delivery import OutboxSender
 from bot.router import Router
 from bot.services import Services
 from bot.settings import Settings
+from skills import catalog
 from storage.db import Database
 from storage.migrate import upgrade
 
@@ -43,7 +43,7 @@ async def start_runtime(settings: Settings, *, migrate: bool | None = None) -> R
         log.info("database schema is up to date")
     services = Services.build(settings, database)
     router = Router(services)
-    pulse = skills.install(router)
+    pulse = catalog.install(router)
     delivery = OutboxSender(
         services.outbox,
         services.outbound,

@@ -1,0 +1,27 @@
+"""The skills this bot runs, installed on a router in one place.
+
+Kept apart from `skills/__init__.py` so that importing the package binds no names over its own
+subpackages: `skills.knowledge` stays the knowledge package, not its skill module.
+"""
+
+from __future__ import annotations
+
+from bot.router import Router
+from skills import help as help_skill
+from skills import home
+from skills.ideas import skill as ideas_skill
+from skills.knowledge import skill as knowledge_skill
+from skills.pulse import skill as pulse_skill
+from skills.pulse.skill import PulseSkill
+
+
+def install(router: Router) -> PulseSkill:
+    """Register every skill; help goes last so it can list what the others registered.
+
+    Returns the pulse skill, whose outbox the composition root delivers in the background."""
+    knowledge_skill.setup(router)
+    ideas_skill.setup(router)
+    survey_skill = pulse_skill.setup(router)
+    home.setup(router)
+    help_skill.setup(router)
+    return survey_skill

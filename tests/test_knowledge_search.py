@@ -16,13 +16,11 @@ from skills.knowledge.clinical import looks_clinical
 from skills.knowledge.library import bundled_kb
 from skills.knowledge.search import DEFAULT_CUTOFF, Answer, Retriever, excerpt
 from skills.knowledge.text import (
-    Speller,
     VocabularyError,
     analyze,
     content_terms,
     normalize,
     parse_vocabulary,
-    stem,
     tokenize,
     vocabulary,
 )
@@ -121,25 +119,6 @@ def test_normalize_folds_typographic_apostrophes() -> None:
     assert normalize("I\u2019m") == "im"
 
 
-@pytest.mark.parametrize(
-    "family",
-    [
-        ("deploy", "deployed", "deployment"),
-        ("policy", "policies"),
-        ("reimburse", "reimbursed", "reimbursement"),
-        ("vacation", "vacations"),
-        ("certified", "certification", "certify"),
-        ("enroll", "enrolled", "enrollment"),
-    ],
-)
-def test_stem_conflates_a_family(family: tuple[str, ...]) -> None:
-    assert len({stem(word) for word in family}) == 1
-
-
-def test_stem_keeps_codes_and_short_words() -> None:
-    assert [stem(w) for w in ("403b", "w4", "pto", "fmla")] == ["403b", "w4", "pto", "fmla"]
-
-
 def _concepts(text: str) -> set[str]:
     return {concept for concept, _ in analyze(tokenize(text)).concepts}
 
@@ -173,15 +152,6 @@ def test_stop_words_are_dropped_but_phrases_with_them_still_match() -> None:
 
 def test_content_terms() -> None:
     assert content_terms("How do I check my PTO balances?") == {"check", "pto", "balanc", "=pto"}
-
-
-def test_speller_finds_the_nearest_known_words() -> None:
-    speller = Speller(["vacation", "tuition", "ladder", "leader", "later"])
-    assert speller.nearest("vaccation") == ("vacation",)
-    assert speller.nearest("tution") == ("tuition",)
-    assert speller.nearest("lader") == ("ladder", "later", "leader")
-    assert speller.nearest("pto") == ()  # too short to guess
-    assert speller.nearest("zzzzzz") == ()
 
 
 # -- the vocabulary file ------------------------------------------------------------------------

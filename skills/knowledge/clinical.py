@@ -14,7 +14,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from skills.knowledge.text import Speller, is_english, normalize, tokenize, vocabulary
+from skills.knowledge.text import normalize, tokenize, vocabulary
+from skills.textkit.spelling import Speller, is_english
 
 _CUES = vocabulary().clinical
 # Medicines, by generic and common brand name; a name is a strong cue on its own.

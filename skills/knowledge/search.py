@@ -28,18 +28,15 @@ from skills.knowledge.text import (
     EQUIVALENT_PREFIX,
     OFF_TOPIC_PREFIX,
     STOP_WORDS,
-    Speller,
     analyze,
-    english_count,
     index_terms,
-    is_english,
     is_noise,
-    load_english,
     normalize,
-    stem,
     table_words,
     tokenize,
 )
+from skills.textkit.spelling import Speller, english_count, is_english, load_english
+from skills.textkit.stemming import stem
 
 FIELD_WEIGHTS = {"title": 3.0, "questions": 2.0, "tags": 2.0, "body": 0.6}
 """Title, example questions and tags are written to be matched and say what the article is about;

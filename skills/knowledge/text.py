@@ -1,5 +1,5 @@
-"""Text analysis for knowledge search: normalization, tokens, stemming, stop words, and the
-healthcare-HR vocabulary that links the way staff type ("pto", "diff", "403 b", "burnt out") to the
+"""Text analysis for knowledge search: normalization, tokens, stop words, and the healthcare-HR
+vocabulary that links the way staff type ("pto", "diff", "403 b", "burnt out") to the
 words articles use ("paid time off", "shift differential", "403(b)", "counseling").
 
 The vocabulary itself (stop words, chat shorthand, equivalent names, topic hints, off-topic and
@@ -7,29 +7,25 @@ clinical cues) is data, not code: `vocabulary.yaml` beside this module, document
 HR can read and extend it. It is read once, when this module is first imported.
 
 Documents and questions go through the same `analyze`, so a synonym adds the same concept term
-on both sides and BM25 weighs it with its own document frequency. Typo correction needs to know
-which words are real English: that comes from pyspellchecker's English frequency list.
+on both sides and BM25 weighs it with its own document frequency. The stemmer and the spelling
+help are not about this vocabulary: they are in `skills.textkit`.
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import cache
 from importlib.resources import files
 from typing import Any
 
 import yaml
-from spellchecker import SpellChecker
+
+from skills.textkit.stemming import stem
+from skills.textkit.words import strip_accents, words
 
 VOCABULARY_FILE = "vocabulary.yaml"
-
-
-def words(text: str) -> frozenset[str]:
-    """The whitespace-separated words of a block of text: word lists read better that way."""
-    return frozenset(text.split())
 
 
 @dataclass(frozen=True)
@@ -147,8 +143,7 @@ _WORD = re.compile(r"[a-z0-9]+(?:\.\d+)?(?:-[a-z0-9]+)*")
 
 def normalize(text: str) -> str:
     """Lowercase, fold accents and typographic marks, and unify how codes are written."""
-    folded = unicodedata.normalize("NFKD", text)
-    text = "".join(c for c in folded if not unicodedata.combining(c)).lower()
+    text = strip_accents(text).lower()
     for pattern, replacement in _SUBSTITUTIONS:
         text = pattern.sub(replacement, text)
     return text
@@ -170,163 +165,6 @@ def tokenize(text: str) -> list[str]:
         else:
             tokens.append(word)
     return tokens
-
-
-def _porter_cons(word: str, i: int) -> bool:
-    char = word[i]
-    if char in "aeiou":
-        return False
-    if char == "y":
-        return i == 0 or not _porter_cons(word, i - 1)
-    return True
-
-
-def _measure(stem: str) -> int:
-    """Porter's m: the number of vowel-consonant sequences in the stem."""
-    m = 0
-    previous_vowel = False
-    for i in range(len(stem)):
-        vowel = not _porter_cons(stem, i)
-        if previous_vowel and not vowel:
-            m += 1
-        previous_vowel = vowel
-    return m
-
-
-def _has_vowel(stem: str) -> bool:
-    return any(not _porter_cons(stem, i) for i in range(len(stem)))
-
-
-def _double_cons(word: str) -> bool:
-    return len(word) >= 2 and word[-1] == word[-2] and _porter_cons(word, len(word) - 1)
-
-
-def _cvc(word: str) -> bool:
-    if len(word) < 3:
-        return False
-    n = len(word)
-    return (
-        _porter_cons(word, n - 3)
-        and not _porter_cons(word, n - 2)
-        and _porter_cons(word, n - 1)
-        and word[-1] not in "wxy"
-    )
-
-
-_STEP2 = (
-    ("ational", "ate"),
-    ("tional", "tion"),
-    ("enci", "ence"),
-    ("anci", "ance"),
-    ("izer", "ize"),
-    ("bli", "ble"),
-    ("alli", "al"),
-    ("entli", "ent"),
-    ("eli", "e"),
-    ("ousli", "ous"),
-    ("ization", "ize"),
-    ("ation", "ate"),
-    ("ator", "ate"),
-    ("alism", "al"),
-    ("iveness", "ive"),
-    ("fulness", "ful"),
-    ("ousness", "ous"),
-    ("aliti", "al"),
-    ("iviti", "ive"),
-    ("biliti", "ble"),
-    ("logi", "log"),
-)
-_STEP3 = (
-    ("icate", "ic"),
-    ("ative", ""),
-    ("alize", "al"),
-    ("iciti", "ic"),
-    ("ical", "ic"),
-    ("ful", ""),
-    ("ness", ""),
-)
-_STEP4 = (
-    "al",
-    "ance",
-    "ence",
-    "er",
-    "ic",
-    "able",
-    "ible",
-    "ant",
-    "ement",
-    "ment",
-    "ent",
-    "ion",
-    "ou",
-    "ism",
-    "ate",
-    "iti",
-    "ous",
-    "ive",
-    "ize",
-)
-
-
-def _longest(word: str, suffixes: Iterable[str]) -> str | None:
-    found = [s for s in suffixes if word.endswith(s)]
-    return max(found, key=len) if found else None
-
-
-@lru_cache(maxsize=65536)
-def stem(word: str) -> str:
-    """Porter's stemmer, with two changes at the end: a final "i" made of "y" turns back into
-    "y", so "deployed", "deployment" and "deploy" (and "policies", "policy") meet; and "-ify"
-    loses its "y", so "certify" and "certified" meet "certification"."""
-    if len(word) <= 3 or not word.isalpha():
-        return word
-    w = word
-    # Step 1a: plurals.
-    if w.endswith(("sses", "ies")):
-        w = w[:-2]
-    elif w.endswith("s") and not w.endswith("ss"):
-        w = w[:-1]
-    # Step 1b: -ed, -ing.
-    if w.endswith("eed"):
-        if _measure(w[:-3]) > 0:
-            w = w[:-1]
-    else:
-        for suffix in ("ed", "ing"):
-            if w.endswith(suffix) and _has_vowel(w[: -len(suffix)]):
-                w = w[: -len(suffix)]
-                if w.endswith(("at", "bl", "iz")):
-                    w += "e"
-                elif _double_cons(w) and w[-1] not in "lsz":
-                    w = w[:-1]
-                elif _measure(w) == 1 and _cvc(w):
-                    w += "e"
-                break
-    # Step 1c.
-    if w.endswith("y") and _has_vowel(w[:-1]):
-        w = w[:-1] + "i"
-    # Steps 2 and 3: double suffixes to single ones.
-    for table in (_STEP2, _STEP3):
-        rule = _longest(w, (s for s, _ in table))
-        if rule is not None and _measure(w[: -len(rule)]) > 0:
-            w = w[: -len(rule)] + dict(table)[rule]
-    # Step 4: remove a suffix when the rest is long enough.
-    last = _longest(w, _STEP4)
-    if last is not None:
-        rest = w[: -len(last)]
-        if _measure(rest) > 1 and (last != "ion" or rest.endswith(("s", "t"))):
-            w = rest
-    # Step 5.
-    if w.endswith("e"):
-        m = _measure(w[:-1])
-        if m > 1 or (m == 1 and not _cvc(w[:-1])):
-            w = w[:-1]
-    if w.endswith("ll") and _measure(w) > 1:
-        w = w[:-1]
-    if w.endswith("i") and len(w) > 3:
-        w = w[:-1] + "y"
-    if w.endswith("ify") and len(w) > 5:
-        w = w[:-1]
-    return w
 
 
 @dataclass(frozen=True)
@@ -446,102 +284,3 @@ def content_terms(text: str) -> set[str]:
     analysis = analyze(tokenize(text))
     stems = {u.stem for u in analysis.units if not is_noise(u.word)}
     return stems | {c for c, _ in analysis.concepts if c.startswith(EQUIVALENT_PREFIX)}
-
-
-ENGLISH_MIN_COUNT = 20
-"""A word seen at least this often in pyspellchecker's English frequency list is a real word:
-misspellings ("vaction", "reqest") are absent from it, rare words ("coder", "strep") are not."""
-
-
-@lru_cache(maxsize=1)
-def _english() -> dict[str, int]:
-    checker = SpellChecker(language="en", distance=1)
-    return dict(checker.word_frequency.dictionary)
-
-
-def load_english() -> None:
-    """Load the English word list now, so the first question does not pay for it."""
-    _english()
-
-
-def english_count(word: str) -> int:
-    """How often the word occurs in the English frequency list (loaded once, about 0.15 s)."""
-    return _english().get(word, 0)
-
-
-def is_english(word: str) -> bool:
-    """True for a correctly spelled English word."""
-    return english_count(word) >= ENGLISH_MIN_COUNT
-
-
-def edit_distance(a: str, b: str, limit: int) -> int:
-    """Optimal-string-alignment distance (a swap of two neighbours costs one), or limit + 1
-    as soon as it must exceed `limit`."""
-    if abs(len(a) - len(b)) > limit:
-        return limit + 1
-    previous2: list[int] = []
-    previous = list(range(len(b) + 1))
-    for i in range(1, len(a) + 1):
-        current = [i] + [0] * len(b)
-        for j in range(1, len(b) + 1):
-            cost = 0 if a[i - 1] == b[j - 1] else 1
-            value = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
-            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
-                value = min(value, previous2[j - 2] + 1)
-            current[j] = value
-        if min(current) > limit:
-            return limit + 1
-        previous2, previous = previous, current
-    return previous[-1]
-
-
-def allowed_typos(word: str) -> int:
-    """How many edits a misspelling of this length may carry: short words have too many
-    neighbours to guess safely."""
-    if len(word) < 4:
-        return 0
-    return 1 if len(word) < 8 else 2
-
-
-def _deletions(word: str, depth: int) -> set[str]:
-    found = {word}
-    frontier = {word}
-    for _ in range(depth):
-        frontier = {w[:i] + w[i + 1 :] for w in frontier for i in range(len(w))}
-        found |= frontier
-    return found
-
-
-class Speller:
-    """Nearest known words for a misspelled one, by symmetric deletion (SymSpell): each known
-    word is indexed under its deletions, so a lookup costs a few dictionary probes instead of
-    an edit distance against the whole vocabulary."""
-
-    def __init__(self, vocabulary: Iterable[str]) -> None:
-        self.vocabulary = frozenset(w for w in vocabulary if w.isalpha())
-        self._by_deletion: dict[str, list[str]] = {}
-        for word in self.vocabulary:
-            if len(word) >= 3:
-                for key in _deletions(word, 2 if len(word) >= 7 else 1):
-                    self._by_deletion.setdefault(key, []).append(word)
-        self.nearest = lru_cache(maxsize=4096)(self._nearest)
-
-    def _nearest(self, word: str) -> tuple[str, ...]:
-        """Known words at the smallest distance within `allowed_typos`, or () if none."""
-        limit = allowed_typos(word)
-        if limit == 0 or not word.isalpha():
-            return ()
-        best: list[str] = []
-        best_distance = limit + 1
-        seen: set[str] = set()
-        for key in _deletions(word, limit):
-            for candidate in self._by_deletion.get(key, ()):
-                if candidate in seen or candidate == word:
-                    continue
-                seen.add(candidate)
-                distance = edit_distance(word, candidate, limit)
-                if distance < best_distance:
-                    best, best_distance = [candidate], distance
-                elif distance == best_distance:
-                    best.append(candidate)
-        return tuple(sorted(best))

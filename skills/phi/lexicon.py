@@ -7,17 +7,14 @@ dropped, so "Ramírez", "O'Brien" and "obrien" meet the census spellings "ramire
 from __future__ import annotations
 
 import functools
-import unicodedata
 from importlib import resources
+
+from skills.textkit.words import strip_accents
 
 
 def fold(word: str) -> str:
     """The lookup key of a word."""
-    if word.isascii():
-        return word.lower().replace("'", "")
-    decomposed = unicodedata.normalize("NFKD", word)
-    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return plain.lower().replace("'", "").replace("\u2019", "")
+    return strip_accents(word).lower().replace("'", "").replace("\u2019", "")
 
 
 def _lines(name: str) -> list[str]:

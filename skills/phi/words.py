@@ -7,10 +7,7 @@ devices, vendors, languages, eponyms) that the name lists would otherwise take f
 
 from __future__ import annotations
 
-
-def words(text: str) -> frozenset[str]:
-    return frozenset(text.split())
-
+from skills.textkit.words import words
 
 PARTICLES = words("de da del della dos das du di la le van von der den ter ten bin ibn al el")
 

@@ -13,8 +13,9 @@ import pytest
 
 from skills.knowledge.articles import Article, load
 from skills.knowledge.clinical import looks_clinical
+from skills.knowledge.excerpt import excerpt
 from skills.knowledge.library import bundled_kb
-from skills.knowledge.search import DEFAULT_CUTOFF, Answer, Retriever, excerpt
+from skills.knowledge.search import DEFAULT_CUTOFF, Answer, Retriever
 from skills.knowledge.text import (
     VocabularyError,
     analyze,

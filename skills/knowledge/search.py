@@ -17,13 +17,14 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, fields
-from functools import lru_cache
+from collections.abc import Sequence
+from dataclasses import dataclass
 from itertools import pairwise
 
 from skills.knowledge.articles import Article
 from skills.knowledge.clinical import looks_clinical
+from skills.knowledge.confidence import Signals, confidence
+from skills.knowledge.markdown import MD_LINK, leaves_kb, without_links
 from skills.knowledge.text import (
     EQUIVALENT_PREFIX,
     OFF_TOPIC_PREFIX,
@@ -31,7 +32,6 @@ from skills.knowledge.text import (
     analyze,
     index_terms,
     is_noise,
-    normalize,
     table_words,
     tokenize,
 )
@@ -66,41 +66,10 @@ DEFAULT_CUTOFF = 0.5
 """`answered` is True at or above this confidence; below it the bot hands the question to HR.
 The confidence is a logistic score centred so that 0.5 is an even chance of a useful answer."""
 
-CONFIDENCE_BIAS = -3.9
-CONFIDENCE_WEIGHTS = {
-    "strength": 4.5,
-    "lead": 1.2,
-    "margin": 1.8,
-    "head": 2.5,
-    "specificity": 1.1,
-    "length": 2.6,
-    "clinical": -2.4,
-    "off_topic": -3.4,
-    "absent": -3.6,
-}
-"""Logistic weights of the `Signals`, rounded from a fit of "the best hit is right" over two
-knowledge bases: the shared development questions, the project's own question sets in
-`tests/data` (one of them for the bundled sample knowledge base) and fifty harder situational
-phrasings, each set weighted equally and out-of-scope questions three times, so that declining
-them counts as much as answering. Leaving any one set out of the fit moves its results by a
-question or two. See `Retriever._confidence`."""
-
 MIN_CEILING = 0.5
 """The most any question could score is taken to be at least half the worth of the rarest
 possible word, so a question made only of words most articles use ("when do we get paid")
 cannot look fully matched."""
-PRIOR_UNITS = 0.25
-"""How sure a short question can make us: the logistic estimate is pulled toward 0.5 as if a
-quarter of a unit of neutral evidence were added to the units the question names. A one-word
-question never scores above 0.9, a six-word one not above 0.98, and since the pull is toward
-0.5 the cut-off decisions do not change."""
-
-_LINK_TARGET = re.compile(r"\]\([^)]*\)")
-_MD_LINK = re.compile(r"\[([^\]]*)\]\(\s*([^)\s]*)(?:\s+\"[^\"]*\")?\s*\)")
-_SCHEME = re.compile(r"[a-z][a-z0-9+.-]*:", re.IGNORECASE)
-"""A link target with a scheme (https:, mailto:) leaves the knowledge base; one without points
-at another of its files."""
-_URL = re.compile(r"https?://\S+|\S+@\S+")
 _BOLD = re.compile(r"\*\*([^*]+)\*\*")
 
 
@@ -125,11 +94,6 @@ class Answer:
         return self.hits[0] if self.hits else None
 
 
-def _plain(markdown: str) -> str:
-    """Body text without link targets, URLs and e-mail addresses, which only add noise."""
-    return _URL.sub(" ", _LINK_TARGET.sub("]", markdown))
-
-
 def _fields(article: Article, titles: frozenset[str]) -> dict[str, str]:
     """The text of each field. A cross-reference in the body, as a link to another file of the
     knowledge base ("see [Sick leave](sick-leave.md)") or as a bold mention of another article's
@@ -141,14 +105,14 @@ def _fields(article: Article, titles: frozenset[str]) -> dict[str, str]:
         return " " if inner.lower() in titles and inner.lower() != article.title.lower() else inner
 
     def cross_reference(match: re.Match[str]) -> str:
-        return match.group(0) if _SCHEME.match(match.group(2)) else " "
+        return match.group(0) if leaves_kb(match.group(2)) else " "
 
-    body = _MD_LINK.sub(cross_reference, article.body)
+    body = MD_LINK.sub(cross_reference, article.body)
     return {
         "title": article.title,
         "questions": "\n".join(article.questions),
         "tags": " ".join(article.tags),
-        "body": _BOLD.sub(keep, _plain(body)),
+        "body": _BOLD.sub(keep, without_links(body)),
     }
 
 
@@ -175,33 +139,6 @@ class _Query:
     """The question names something the vocabulary knows (an equivalent-name group) that no
     article of this knowledge base mentions: "severance", "union", a student loan in a knowledge
     base without a student-loan article."""
-
-
-@dataclass(frozen=True)
-class Signals:
-    """What the confidence is made of, each 0..1 (see `Retriever._confidence`)."""
-
-    strength: float
-    """The best score over the most this question could score (every unit fully matched)."""
-    lead: float
-    """How far the best is ahead of the runner-up, on the same scale as strength."""
-    margin: float
-    """The same lead as a share of the best score: 0 when two articles tie."""
-    head: float
-    """Share of the question (by worth) found in the best article's title, example questions
-    or tags rather than only in passing in its body."""
-    specificity: float
-    """The strongest single piece of evidence, against the rarest possible word: a match made
-    only of common words ("pay", "time", "work") is weak."""
-    length: float
-    """How many things the question names, up to six: a two-word question that matches well
-    is still a thin piece of evidence."""
-    clinical: float
-    """1 when the question reads as clinical or personal health (see `clinical`)."""
-    off_topic: float
-    """1 when the question has an IT, building or small-talk cue."""
-    absent: float
-    """1 when the question names something no article mentions."""
 
 
 class Retriever:
@@ -401,28 +338,9 @@ class Retriever:
         return Answer(question, hits, confidence, confidence >= self.cutoff)
 
     def _confidence(self, question: str, query: _Query, ranked: list[tuple[int, float]]) -> float:
-        """How likely the best article answers the question, from `Signals` that each catch a
-        different way lexical search fails: a question matched only in part or only in passing
-        (strength, head), one that matches several articles about equally and so is about none
-        of them (lead, margin), a match made of common words or of very few (specificity,
-        length), and questions the knowledge base has no content for (clinical, off-topic, or
-        naming something no article mentions).
-
-        Every signal is relative to the question and the index, never an absolute score, so the
-        same weights hold on another knowledge base. A logistic function combines them because
-        each shifts the odds on its own scale and the result must read as a probability against
-        one cut-off; the weights are round numbers from a fit over questions on two different
-        knowledge bases (ten numbers for all questions, no per-question rule).
-        """
+        """How likely the best article answers the question (see `confidence`)."""
         signals = self._signals(question, query, ranked)
-        if signals is None:
-            return 0.0
-        z = CONFIDENCE_BIAS + sum(
-            CONFIDENCE_WEIGHTS[f.name] * getattr(signals, f.name) for f in fields(signals)
-        )
-        probability = 1 / (1 + math.exp(-z))
-        evidence = len(query.units)
-        return (evidence * probability + 0.5 * PRIOR_UNITS) / (evidence + PRIOR_UNITS)
+        return 0.0 if signals is None else confidence(signals, evidence=len(query.units))
 
     def _signals(
         self, question: str, query: _Query, ranked: list[tuple[int, float]]
@@ -453,234 +371,3 @@ class Retriever:
             off_topic=1.0 if query.off_topic else 0.0,
             absent=1.0 if query.absent else 0.0,
         )
-
-
-# -- excerpts ------------------------------------------------------------------------------
-
-_BLANK_LINE = re.compile(r"\n\s*\n")
-_BULLET = re.compile(r"\s*(?:[-*+]|\d{1,2}[.)])\s")
-_LABEL = re.compile(r"\s*(?:#{1,6}\s.*|\*\*[^*]+\*\*:?|__[^_]+__:?|[^.!?]{1,80}:)\s*")
-"""A line that only names a section: a heading, a bold label, or a short line ending with ":"."""
-_SENTENCE_END = re.compile(
-    r"(?<=[.!?])(?<!a\.m\.)(?<!p\.m\.)(?<!e\.g\.)(?<!i\.e\.)(?<!etc\.)(?<!vs\.)(?<! [A-Z]\.)"
-    r"\s+(?=[\"*(\[]?[A-Z0-9])"
-)
-"""Where a sentence ends: after ".", "!" or "?" and before a capital or a digit, but not after
-"a.m.", "e.g." and the like, or an initial."""
-_ELLIPSIS = "…"
-_LEAD_LABEL = re.compile(r"\s*(?:#{1,6}\s+(.+)|\*\*([^*]+)\*\*|__([^_]+)__)")
-
-
-def _unlink(markdown: str) -> str:
-    """Links to other files of the knowledge base become their label: staff cannot open
-    "sick-leave.md". Web and e-mail links stay as they are."""
-
-    def label(match: re.Match[str]) -> str:
-        return match.group(0) if _SCHEME.match(match.group(2)) else match.group(1)
-
-    return _MD_LINK.sub(label, markdown)
-
-
-@dataclass(frozen=True)
-class _Piece:
-    text: str
-    joint: str
-    """What goes before it when it follows another piece: a line break or a space."""
-    terms: frozenset[str]
-    plain: str
-    """The text normalized as a question is, to look for the kind of answer asked for."""
-
-
-@dataclass(frozen=True)
-class _Block:
-    """A paragraph, or a section label with the paragraph or list it introduces, cut into
-    pieces (list items and sentences) so that a long one can be shortened at a boundary."""
-
-    text: str
-    pieces: tuple[_Piece, ...]
-    terms: frozenset[str]
-    plain: str
-    label: frozenset[str]
-    """Terms of its label: a heading, a bold line, or the bold words it starts with."""
-
-
-@lru_cache(maxsize=512)
-def _blocks(body: str) -> tuple[_Block, ...]:
-    """The blocks of an article body, in order. A list stays with the paragraph or label that
-    introduces it, and a label alone on its line stays with what follows, so no block starts
-    with a bullet that has lost its heading."""
-    merged: list[str] = []
-    for paragraph in _BLANK_LINE.split(_unlink(body).strip()):
-        paragraph = paragraph.strip("\n")
-        if not paragraph.strip():
-            continue
-        follows = merged and (
-            _BULLET.match(paragraph) is not None or _LABEL.fullmatch(merged[-1]) is not None
-        )
-        if follows:
-            merged[-1] += "\n" + paragraph
-        else:
-            merged.append(paragraph)
-    blocks = []
-    for text in merged:
-        pieces: list[_Piece] = []
-        for line in text.splitlines():
-            if not line.strip():
-                continue
-            for i, sentence in enumerate(_SENTENCE_END.split(line)):
-                terms = frozenset(index_terms(_plain(sentence)))
-                plain = normalize(sentence)
-                pieces.append(_Piece(sentence, " " if i else "\n", terms, plain))
-        if pieces:
-            terms = frozenset().union(*(p.terms for p in pieces))
-            label = _LEAD_LABEL.match(text)
-            label_text = next((g for g in label.groups() if g), "") if label else ""
-            label_terms = frozenset(index_terms(label_text))
-            plain = normalize(text)
-            blocks.append(_Block(text, tuple(pieces), terms, plain, label_terms))
-    return tuple(blocks)
-
-
-@lru_cache(maxsize=512)
-def _about(title: str) -> frozenset[str]:
-    """What the whole article is about: the terms of its title."""
-    return frozenset(index_terms(title))
-
-
-@lru_cache(maxsize=512)
-def _article_speller(body: str) -> Speller:
-    """The article's own words, to read a misspelled question word ("juneteeth") as the word
-    the article uses."""
-    return Speller(w for w in tokenize(_plain(body)) if w not in STOP_WORDS)
-
-
-_ANSWER_TYPES: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...] = tuple(
-    (re.compile(cue), re.compile(answer))
-    for cue, answer in (
-        (  # when: dates, days, times, deadlines
-            r"\b(when|whens|deadline|due|date|what day|how soon|how long|how often|schedule)\b",
-            r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.? \d|\b(monday|tuesday|"
-            r"wednesday|thursday|friday|saturday|sunday)\b|\b\d{1,2}:\d\d\b|\b\d+ (days?|weeks?|"
-            r"months?|minutes?|hours?)\b|\b(every|within|by|before|after) ",
-        ),
-        (  # how much / how many: amounts
-            r"\b(how (much|many)|cost|costs|price|rate|rates|amount|limit|max|maximum|minimum)\b",
-            r"\$\s?\d|\d percent|\b\d+(\.\d+)? (hours?|days?|weeks?|shifts?|times)\b",
-        ),
-        (  # who, where, how to reach
-            r"\b(who|where|whom|contact|phone|number|call|email|reach)\b",
-            r"\b\d{3}-\d{4}\b|\bext\.? ?\d|@|\b(room|level|suite|building|floor|office)\b| > ",
-        ),
-    )
-)
-ANSWER_TYPE_BONUS = 0.5
-"""Added to a block or sentence that holds the kind of answer the question asks for: a date
-for "when", an amount for "how much", a phone number or a place for "who" and "where"."""
-LEAD_BONUS = 1.0
-"""The lead paragraph is the article's summary: another block must match the question better
-by about one distinctive word to be shown instead."""
-LABEL_BONUS = 2.0
-"""A question word in a block's label ("**Grades:**") says the block is about it."""
-
-
-def _fix_typos(question: str, speller: Speller) -> list[str]:
-    """The question's words, a misspelled one replaced by the nearest word of the article."""
-    tokens = tokenize(question)
-    fixed = []
-    for token in tokens:
-        if token.isalpha() and token not in STOP_WORDS and not is_english(token):
-            nearest = speller.nearest(token)
-            token = nearest[0] if nearest else token
-        fixed.append(token)
-    return fixed
-
-
-def excerpt(article: Article, question: str, max_chars: int = 400) -> str:
-    """The part of the body that best answers the question, Markdown kept (links to other
-    articles reduced to their label), at most `max_chars` long.
-
-    A question that only names what the article is about (the words of its title, as in "how
-    much PTO do I get" on the PTO article) gets the lead paragraph, which is written as the
-    summary. A question that asks about a detail gets the block that mentions it: each of its
-    words is weighed by how few blocks of the article contain it, more when it is in the block's
-    label, and a block holding the kind of answer asked for (a date for "when", an amount for
-    "how much") gets a little more. A block too long to show whole keeps its first line or
-    sentence (its label or intro), then the items and sentences that match the question, cut
-    only at item and sentence boundaries; "…" marks what was left out.
-    """
-    blocks = _blocks(article.body)
-    if not blocks:
-        return ""
-    about = _about(article.title)
-    analysis = analyze(_fix_typos(question, _article_speller(article.body)))
-    asked = [  # one set of terms per word of the question
-        terms
-        for unit in analysis.units
-        if not is_noise(unit.word)
-        and (
-            terms := frozenset(
-                {unit.stem} | {c for c, _ in unit.concepts if c.startswith(EQUIVALENT_PREFIX)}
-            )
-            - about
-        )
-    ]
-    # The question's words with their equivalent names, less what the title names (a question
-    # only about that gets the lead paragraph). Loose topic hints are left out: they would match
-    # everywhere.
-    frequency = Counter(t for block in blocks for t in block.terms if any(t in a for a in asked))
-    weight = {t: math.log(1 + len(blocks) / count) for t, count in frequency.items()}
-    text = normalize(question)
-    wanted = [answer for cue, answer in _ANSWER_TYPES if cue.search(text)]
-
-    def score(terms: frozenset[str], plain: str, label: frozenset[str] = frozenset()) -> float:
-        total = 0.0
-        for unit in asked:
-            matched = unit & terms
-            if matched:
-                best = max(weight[t] for t in matched)
-                total += best * (LABEL_BONUS if unit & label else 1.0)
-        if total and any(answer.search(plain) for answer in wanted):
-            total += ANSWER_TYPE_BONUS
-        return total
-
-    scores = [score(b.terms, b.plain, b.label) for b in blocks]
-    best = max(range(len(blocks)), key=lambda i: (scores[i] + (LEAD_BONUS if i == 0 else 0), -i))
-    chosen = blocks[best] if scores[best] > 0 else blocks[0]
-    return _shorten(chosen, lambda piece: score(piece.terms, piece.plain), max_chars)
-
-
-def _shorten(block: _Block, score: Callable[[_Piece], float], max_chars: int) -> str:
-    if len(block.text) <= max_chars:
-        return block.text
-    pieces = block.pieces
-    if len(_render(pieces, [0])) > max_chars:
-        return _cut(pieces[0].text, max_chars)
-    ranked = sorted(range(1, len(pieces)), key=lambda i: (-score(pieces[i]), i))
-    kept = [0]
-    for i in ranked:
-        trial = sorted([*kept, i])
-        if len(_render(pieces, trial)) <= max_chars:
-            kept = trial
-    return _render(pieces, kept)
-
-
-def _render(pieces: Sequence[_Piece], kept: Sequence[int]) -> str:
-    """The kept pieces in order, with "…" where pieces were left out."""
-    out = pieces[kept[0]].text
-    for previous, i in pairwise(kept):
-        if i > previous + 1:
-            out += pieces[previous + 1].joint + _ELLIPSIS
-        out += pieces[i].joint + pieces[i].text
-    if kept[-1] < len(pieces) - 1:
-        out += pieces[kept[-1] + 1].joint + _ELLIPSIS
-    return out
-
-
-def _cut(text: str, max_chars: int) -> str:
-    """Text cut at the last sentence end that fits, else at a word boundary, with "…"."""
-    room = text[: max_chars - 1]
-    ends = [m.start() for m in _SENTENCE_END.finditer(room)]
-    if ends:
-        return room[: ends[-1]].rstrip() + " " + _ELLIPSIS
-    cut = room.rsplit(" ", 1)[0] if " " in room else room
-    return cut.rstrip(",;:") + _ELLIPSIS

@@ -26,8 +26,9 @@ from bot.roles import Role
 from bot.router import Router
 from skills.knowledge import messages as say
 from skills.knowledge.clinical import looks_clinical
+from skills.knowledge.excerpt import excerpt
 from skills.knowledge.library import KnowledgeLibrary, bundled_kb
-from skills.knowledge.search import Answer, excerpt
+from skills.knowledge.search import Answer
 from skills.knowledge.stats import content_gaps
 from skills.phi import redact
 from skills.references import parse_id

@@ -263,9 +263,9 @@ def _ask(args: argparse.Namespace, settings: Settings) -> int:
 
     source = args.kb or settings.kb_dir or bundled_kb()
     library = KnowledgeLibrary(source)
+    retriever = asyncio.run(library.retriever())
     if not library.article_count:
         raise CommandFailed(f"no usable articles in {source} (try `breakroom kb check {source}`)")
-    retriever = library.retriever()
     for line in sys.stdin:
         question = line.strip()
         if not question:

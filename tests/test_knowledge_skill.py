@@ -3,6 +3,9 @@ hand-off, on a real SQLite database with a recording messenger."""
 
 from __future__ import annotations
 
+import asyncio
+import logging
+import threading
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
@@ -16,7 +19,7 @@ from skills.knowledge.library import KnowledgeLibrary
 from storage.people import Profile
 from tests.fakes import RecordingMessenger
 from tests.helpers import TENANT, action, command, message
-from tests.kb_fixture import write_article, write_kb
+from tests.kb_fixture import ARTICLES, write_article, write_kb
 
 HR_CHANNEL = "C-hr"
 
@@ -207,33 +210,82 @@ async def test_stats_group_failed_questions_for_hr_only(
     assert len(audit) == 1
 
 
-def test_a_changed_knowledge_base_is_picked_up_without_restart(tmp_path: Path) -> None:
-    now = [0.0]
-    library = KnowledgeLibrary(write_kb(tmp_path / "kb"), check_every=2.0, clock=lambda: now[0])
-    question = "what is the scrubs uniform allowance"
-    assert not library.retriever().answer(question).answered
+UNIFORMS = "what is the scrubs uniform allowance"
+
+
+def write_uniform_article(kb: Path) -> None:
     write_article(
-        tmp_path / "kb",
+        kb,
         "uniform-allowance",
         "Uniform allowance",
         ["Do we get money for scrubs?"],
         ["scrubs", "uniform", "allowance"],
         "Each year you get $150 toward scrubs and uniform shoes, loaded on your badge in July.",
     )
+
+
+async def test_a_changed_knowledge_base_is_picked_up_without_restart(tmp_path: Path) -> None:
+    now = [0.0]
+    library = KnowledgeLibrary(write_kb(tmp_path / "kb"), check_every=2.0, clock=lambda: now[0])
+    first = await library.retriever()
+    assert not first.answer(UNIFORMS).answered
+    write_uniform_article(tmp_path / "kb")
     now[0] = 1.0  # within the throttle: the folder is not looked at yet
-    assert library.article("uniform-allowance") is None
+    assert await library.article("uniform-allowance") is None
     now[0] = 5.0
-    best = library.retriever().answer(question).best
+    # The look at the folder and the new index run in the background; the old index answers
+    # until the new one is ready.
+    assert await library.retriever() is first
+    await library.refresh()
+    best = (await library.retriever()).answer(UNIFORMS).best
     assert best is not None
     assert best.article.id == "uniform-allowance"
+    assert await library.article("uniform-allowance") is not None
 
 
-def test_a_broken_reload_keeps_the_articles_that_worked(tmp_path: Path) -> None:
+async def test_an_unchanged_folder_keeps_its_index(tmp_path: Path) -> None:
+    now = [0.0]
+    library = KnowledgeLibrary(write_kb(tmp_path / "kb"), clock=lambda: now[0])
+    first = await library.retriever()
+    now[0] = 10.0
+    await library.refresh()
+    assert await library.retriever() is first
+
+
+async def test_a_broken_reload_keeps_the_articles_that_worked(tmp_path: Path) -> None:
     now = [0.0]
     kb = write_kb(tmp_path / "kb")
     library = KnowledgeLibrary(kb, clock=lambda: now[0])
+    assert await library.article("pto-basics") is not None
     for path in kb.glob("*.md"):
         path.write_text("not an article", encoding="utf-8")
     now[0] = 10.0
-    assert library.article("pto-basics") is not None
+    await library.refresh()
+    assert await library.article("pto-basics") is not None
     assert library.problems
+
+
+async def test_the_index_is_built_on_first_use_in_a_worker_thread(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    library = KnowledgeLibrary(write_kb(tmp_path / "kb"))
+    assert library.article_count == 0, "nothing is read before it is needed"
+    with caplog.at_level(logging.INFO, logger="skills.knowledge.library"):
+        first, second = await asyncio.gather(library.retriever(), library.retriever())
+    assert first is second, "callers waiting together share one reading"
+    assert library.article_count == len(ARTICLES)
+    [built] = [r for r in caplog.records if r.getMessage().startswith("knowledge base loaded")]
+    assert built.thread != threading.get_ident(), "the index is built off the event loop"
+
+
+async def test_a_runtime_reads_the_knowledge_base_when_first_asked(
+    tmp_path: Path, make_settings: Callable[..., Settings]
+) -> None:
+    kb = write_kb(tmp_path / "kb")
+    rt = await start_runtime(make_settings(BREAKROOM_KB_DIR=str(kb)))
+    try:
+        write_uniform_article(kb)  # after start: a runtime that read the folder then misses it
+        reply = await ask(rt, UNIFORMS)
+    finally:
+        await rt.close()
+    assert "Uniform allowance" in reply.fallback

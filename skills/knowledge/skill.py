@@ -101,7 +101,7 @@ class KnowledgeSkill:
             return Reply.text(say.EMPTY_QUESTION, ephemeral=True)
         if len(question) > say.MAX_QUESTION_CHARS:
             raise SkillError(say.TOO_LONG)
-        result = self.library.retriever().answer(question)
+        result = (await self.library.retriever()).answer(question)
         clinical = looks_clinical(question)
         screened = redact(question)
         best = result.best
@@ -171,7 +171,7 @@ class KnowledgeSkill:
 
     async def on_show(self, ctx: Context[Action]) -> Reply:
         article_id, _, question = ctx.event.value.partition("|")
-        article = self.library.article(article_id)
+        article = await self.library.article(article_id)
         if article is None:
             raise SkillError("That article is no longer in the knowledge base.")
         question_id = parse_id(question)

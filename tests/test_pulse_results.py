@@ -15,6 +15,7 @@ from PIL import Image as PILImage
 
 from bot.replies import Divider, Facts, Image, Text
 from skills.pulse.definitions import Question, QuestionKind, SurveyDefinition
+from skills.pulse.report import render_refusal, render_results
 from skills.pulse.results import (
     OTHER_GROUPS,
     Enps,
@@ -26,8 +27,6 @@ from skills.pulse.results import (
     compute,
     effective_threshold,
     release_plan,
-    render_refusal,
-    render_results,
 )
 
 WORKLOAD = Question(

@@ -1,14 +1,19 @@
-"""Quiet hours: local hours in which nobody is sent a survey (`BREAKROOM_QUIET_HOURS`).
+"""Local time for people: quiet hours, in which nobody is sent a survey
+(`BREAKROOM_QUIET_HOURS`), and when something due at the hospital's wall-clock time reaches a
+person in their own time zone, outside their quiet hours (`delivery_time`).
 
-A plain value type that settings can hold; what it means for delivery is in
-`skills.pulse.schedule.delivery_time`.
+A wall-clock time maps to UTC the same way everywhere (`local_time_utc`): around a daylight-
+saving change, a time that does not exist that day (02:30 when clocks spring forward to 03:00)
+comes as much later as the clocks jumped, at 03:30; a time that happens twice (01:30 when clocks
+fall back) is the first 01:30.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import time
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 
 def parse_clock(text: str) -> time:
@@ -50,3 +55,35 @@ class QuietHours:
 
     def __str__(self) -> str:
         return f"{self.start:%H:%M}-{self.end:%H:%M}"
+
+
+def local_time_utc(day: date, at: time, tz: ZoneInfo) -> datetime:
+    """A local wall-clock time as UTC. fold=0 picks the first of a repeated time, and for a
+    skipped one the offset before the jump, which lands as much later as the clocks moved."""
+    return datetime.combine(day, at.replace(tzinfo=None, fold=0), tzinfo=tz).astimezone(UTC)
+
+
+def delivery_time(
+    run_at: datetime,
+    person_tz: ZoneInfo | None,
+    hospital_tz: ZoneInfo,
+    quiet: QuietHours,
+    now: datetime,
+) -> datetime:
+    """When to send one person a message due at `run_at` (a survey round as it opens, a
+    reminder now), in UTC.
+
+    The same wall-clock date and time as the round in the hospital's zone, but in the person's
+    own zone (a 10:00 survey reaches Denver at 10:00 Denver time); never before `now` (someone
+    east of the hospital gets it as the round opens); and if that falls in the person's quiet
+    hours, at the end of them (a 22:30 arrival waits until 07:00).
+    """
+    wall = run_at.astimezone(hospital_tz)
+    tz = person_tz or hospital_tz
+    due = max(local_time_utc(wall.date(), wall.time(), tz), now.astimezone(UTC))
+    local = due.astimezone(tz)
+    if not quiet.contains(local.time()):
+        return due
+    wraps_to_tomorrow = quiet.start > quiet.end and local.time() >= quiet.start
+    end_day = local.date() + timedelta(days=1 if wraps_to_tomorrow else 0)
+    return local_time_utc(end_day, quiet.end, tz)

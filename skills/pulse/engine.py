@@ -10,13 +10,14 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.messenger import DeliveryError
+from bot.quiet import delivery_time
 from bot.replies import Choice, Option, Reply, Text, plain_text
 from bot.services import Services
 from skills.pulse import messages as say
 from skills.pulse.definitions import Question, QuestionKind, SurveyDefinition
 from skills.pulse.report import render_refusal, render_results
 from skills.pulse.results import Refusal, ResponseData, RoundData, compute, effective_threshold
-from skills.pulse.schedule import Schedule, delivery_time, next_run, within_window
+from skills.pulse.schedule import Schedule, next_run, within_window
 from storage.outbox import OutboxItem
 from storage.surveys import Round, Survey
 

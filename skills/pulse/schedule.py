@@ -1,21 +1,20 @@
-"""When a pulse survey runs: the plain forms HR types, what we store, and the next run.
+"""When a pulse survey runs: the schedule as stored, described back in words, and its next run.
 
-Pure functions without I/O, so every rule below is tested with fixed dates.
+Pure functions without I/O, so every rule below is tested with fixed dates. The plain forms HR
+types ("every other monday 10:00") are read in `schedule_parser`; when each person is sent a
+round, in their own zone and outside their quiet hours, is decided in `bot.quiet`.
 
 Times are wall-clock times in a time zone (the hospital's, `BREAKROOM_TIMEZONE`): a survey at
-Monday 10:00 stays at 10:00 local when daylight saving time starts or ends. Around the change:
+Monday 10:00 stays at 10:00 local when daylight saving time starts or ends. Around the change
+(see `bot.quiet.local_time_utc`):
 - a time that does not exist that day (02:30 when clocks spring forward to 03:00) runs as much
   later as the clocks jumped, at 03:30;
 - a time that happens twice (01:30 when clocks fall back) runs once, at the first 01:30.
-
-Each person gets a round at the same wall-clock time in their own time zone (`delivery_time`),
-never during their quiet hours.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
@@ -23,18 +22,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.crontab import crontab_trigger
-from bot.quiet import QuietHours, parse_clock
-
-__all__ = [
-    "Kind",
-    "QuietHours",
-    "Schedule",
-    "ScheduleError",
-    "delivery_time",
-    "next_run",
-    "parse_schedule",
-    "within_window",
-]
+from bot.quiet import local_time_utc
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 MONTHS = (
@@ -56,11 +44,6 @@ LAST_DAY_OF_MONTH = 28  # later days are missing from some months; "last friday"
 ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "last": -1}
 ORDINAL_NAMES = {number: name for name, number in ORDINALS.items()}
 ALL_DAYS = {"day": "every day", "weekday": "weekdays"}
-EXAMPLES = (
-    "every monday 10:00 · every other monday 10:00 · every weekday 08:00 · "
-    "mon,wed,fri 7:30am · first monday of the month 10:00 · on the 1st at 09:00 · "
-    "once 2026-12-01 10:00 · tomorrow 9:30 · cron 0 10 * * 1"
-)
 
 
 class ScheduleError(ValueError):
@@ -188,7 +171,7 @@ class Schedule:
                 at=time.fromisoformat(data["at"]) if "at" in data else None,
                 on=date.fromisoformat(data["on"]) if "on" in data else None,
                 start=date.fromisoformat(data["start"]) if "start" in data else None,
-                weekdays=tuple(_weekday_number(name) for name in data.get("weekdays", ())),
+                weekdays=tuple(weekday_number(name) for name in data.get("weekdays", ())),
                 every_weeks=int(data.get("every_weeks", 1)),
                 day=int(data["day"]) if "day" in data else None,
                 nth=int(data["nth"]) if "nth" in data else None,
@@ -249,11 +232,11 @@ def next_run(schedule: Schedule, after: datetime, tz: ZoneInfo) -> datetime | No
     assert schedule.at is not None
     if schedule.kind is Kind.ONCE:
         assert schedule.on is not None
-        run = _utc(schedule.on, schedule.at, tz)
+        run = local_time_utc(schedule.on, schedule.at, tz)
         return run if run > after else None
     if schedule.start is not None:
         # Nothing before the start day: search from just before its midnight.
-        after = max(after, _utc(schedule.start, time(0), tz) - timedelta(microseconds=1))
+        after = max(after, local_time_utc(schedule.start, time(0), tz) - timedelta(microseconds=1))
     if schedule.kind is Kind.WEEKLY:
         return _next_weekly(schedule, schedule.at, after, tz)
     return _next_monthly(schedule, schedule.at, after, tz)
@@ -265,7 +248,7 @@ def _next_weekly(schedule: Schedule, at: time, after: datetime, tz: ZoneInfo) ->
     while True:
         in_cycle = anchor is None or (day - anchor).days // 7 % schedule.every_weeks == 0
         if day.weekday() in schedule.weekdays and in_cycle:
-            run = _utc(day, at, tz)
+            run = local_time_utc(day, at, tz)
             if run > after:
                 return run
         day += timedelta(days=1)
@@ -275,7 +258,7 @@ def _next_monthly(schedule: Schedule, at: time, after: datetime, tz: ZoneInfo) -
     local = after.astimezone(tz)
     year, month = local.year, local.month
     while True:
-        run = _utc(_day_in_month(schedule, year, month), at, tz)
+        run = local_time_utc(_day_in_month(schedule, year, month), at, tz)
         if run > after:
             return run
         year, month = (year + 1, 1) if month == 12 else (year, month + 1)
@@ -324,179 +307,7 @@ def within_window(missed_run: datetime, now: datetime, window: timedelta) -> boo
     return missed_run <= now <= missed_run + window
 
 
-# -- quiet hours and delivery --------------------------------------------------------------------
-
-
-def delivery_time(
-    run_at: datetime,
-    person_tz: ZoneInfo | None,
-    hospital_tz: ZoneInfo,
-    quiet: QuietHours,
-    now: datetime,
-) -> datetime:
-    """When to send one person a round that opens at `run_at`, in UTC.
-
-    The same wall-clock date and time as the round in the hospital's zone, but in the person's
-    own zone (a 10:00 survey reaches Denver at 10:00 Denver time); never before `now` (someone
-    east of the hospital gets it as the round opens); and if that falls in the person's quiet
-    hours, at the end of them (a 22:30 arrival waits until 07:00).
-    """
-    wall = run_at.astimezone(hospital_tz)
-    tz = person_tz or hospital_tz
-    due = max(_utc(wall.date(), wall.time(), tz), now.astimezone(UTC))
-    local = due.astimezone(tz)
-    if not quiet.contains(local.time()):
-        return due
-    wraps_to_tomorrow = quiet.start > quiet.end and local.time() >= quiet.start
-    end_day = local.date() + timedelta(days=1 if wraps_to_tomorrow else 0)
-    return _utc(end_day, quiet.end, tz)
-
-
-# -- parsing -------------------------------------------------------------------------------------
-
-_DAY = r"(?:mon|tue|tues|wed|weds|thu|thur|thurs|fri|sat|sun)(?:[a-z]*)"
-_ORDINAL_WORD = r"first|second|third|fourth|last|1st|2nd|3rd|4th"
-_MONTH_CONTEXT = r"(?:\s+(?:day\s+)?(?:of|in)\s+(?:the|each|every)\s+month)"
-_TIME = re.compile(
-    r"(?:^|\s)(?:at\s+)?"
-    r"(?:(?P<h>\d{1,2}):(?P<m>\d{2})\s*(?P<ampm>[ap]\.?m\.?)?"
-    r"|(?P<h2>\d{1,2})\s*(?P<ampm2>[ap]\.?m\.?)"
-    r"|at\s+(?P<h3>\d{1,2}))$"
-)
-_START = re.compile(r"\s*,?\s+(?:starting|from|beginning)\s+(?:on\s+)?(\d{4}-\d{1,2}-\d{1,2})")
-_ONCE = re.compile(r"(?:once\s+)?(?:on\s+)?(?:(\d{4}-\d{1,2}-\d{1,2})|(today|tomorrow))")
-_DAILY = re.compile(r"daily|(?:every|each)\s+day")
-_WEEKDAYS = re.compile(r"(?:(?:every|each|on)\s+)?(?:weekdays?|workdays?|week\s+days?)")
-_NTH = re.compile(
-    rf"(?:(?P<monthly>monthly|(?:every|each)\s+month)\s+)?(?:on\s+)?(?:the\s+)?"
-    rf"(?P<nth>{_ORDINAL_WORD})\s+(?P<day>{_DAY})(?P<context>{_MONTH_CONTEXT})?"
-)
-_DAY_OF_MONTH = re.compile(
-    rf"(?:(?:monthly|(?:every|each)\s+month)\s+)?(?:on\s+)?(?:the\s+)?"
-    rf"(?P<day>\d{{1,2}})(?:st|nd|rd|th){_MONTH_CONTEXT}?"
-)
-_WEEKLY = re.compile(
-    r"(?P<every>(?:every|each|weekly)\s+)?"
-    r"(?:(?P<other>other)\s+(?:week\s+)?|(?P<n>\d+)\s+weeks?\s+|week\s+)?"
-    r"(?:on\s+)?(?P<days>[a-z][a-z,&/\s-]*)"
-)
-
-
-def parse_schedule(text: str, today: date) -> Schedule:
-    """Read a schedule typed in plain words; `today` is the hospital's date.
-
-    A one-off date in the past is refused. "Every other" weeks count from the first matching day
-    on or after today (or from "starting YYYY-MM-DD"), which `describe()` shows.
-    """
-    if not text.strip():
-        raise ScheduleError(f"Say when the survey should run, for example: {EXAMPLES}.")
-    words = " ".join(text.strip().lower().split())
-    if words.startswith("cron "):
-        return Schedule.from_cron(words[5:])
-    words, start = _take_start(words)
-    words, at = _take_time(words)
-    build = _read_days(words.strip(" ,"), today, start)
-    if build is None:
-        raise ScheduleError(f"I couldn't read {text.strip()!r} as a schedule. Try: {EXAMPLES}.")
-    if at is None:
-        raise ScheduleError(
-            f"Add a time of day to {text.strip()!r}, for example '{words.strip()} 10:00'."
-        )
-    return build(at)
-
-
-def _take_start(words: str) -> tuple[str, date | None]:
-    found = _START.search(words)
-    if found is None:
-        return words, None
-    rest = (words[: found.start()] + words[found.end() :]).strip()
-    return rest, _parse_date(found.group(1))
-
-
-def _take_time(words: str) -> tuple[str, time | None]:
-    found = _TIME.search(words)
-    if found is None:
-        return words, None
-    groups = found.groupdict()
-    hour = groups["h"] or groups["h2"] or groups["h3"]
-    clock = f"{hour}:{groups['m'] or '00'}{groups['ampm'] or groups['ampm2'] or ''}"
-    try:
-        at = parse_clock(clock)
-    except ValueError as exc:
-        raise ScheduleError(
-            f"{str(exc).replace(repr(clock), repr(found.group().strip()))}."
-        ) from None
-    return words[: found.start()].strip(), at
-
-
-def _read_days(words: str, today: date, start: date | None) -> Callable[[time], Schedule] | None:
-    """What the words before the time say, as a function of the time; None if unreadable."""
-    if (once := _ONCE.fullmatch(words)) is not None:
-        if start is not None:
-            raise ScheduleError("'starting' only goes with a repeating schedule.")
-        on = _parse_date(once.group(1)) if once.group(1) else today
-        if once.group(2) == "tomorrow":
-            on = today + timedelta(days=1)
-        if on < today:
-            raise ScheduleError(f"{on.isoformat()} is in the past; pick a date from today on.")
-        return lambda at: Schedule.once(on, at)
-    if _DAILY.fullmatch(words):
-        return lambda at: Schedule.weekly(tuple(range(7)), at, start=start)
-    if _WEEKDAYS.fullmatch(words):
-        return lambda at: Schedule.weekly(tuple(range(5)), at, start=start)
-    if (nth := _NTH.fullmatch(words)) is not None and (nth["monthly"] or nth["context"]):
-        number = ORDINALS.get(nth["nth"]) or int(nth["nth"][0])
-        weekday = _weekday_number(nth["day"])
-        return lambda at: Schedule.monthly_on_weekday(number, weekday, at, start=start)
-    if (monthly := _DAY_OF_MONTH.fullmatch(words)) is not None:
-        day = int(monthly["day"])
-        return lambda at: Schedule.monthly_on_day(day, at, start=start)
-    if (weekly := _WEEKLY.fullmatch(words)) is not None:
-        return _weekly(weekly, today, start)
-    return None
-
-
-def _weekly(
-    found: re.Match[str], today: date, start: date | None
-) -> Callable[[time], Schedule] | None:
-    try:
-        days = _day_list(found["days"])
-    except ValueError:
-        return None
-    every_weeks = 2 if found["other"] else int(found["n"] or 1)
-    if not found["every"] and len(days) == 1 and every_weeks == 1:
-        name, upcoming = WEEKDAYS[days[0]], _upcoming(today, days[0]).isoformat()
-
-        def ask(at: time) -> Schedule:
-            raise ScheduleError(
-                f"Did you mean every {name.title()} ('every {name} {at:%H:%M}'), "
-                f"or only the next one ('once {upcoming} {at:%H:%M}')?"
-            )
-
-        return ask
-    if every_weeks > 1 and start is None:
-        start = min(_upcoming(today, day) for day in days)
-    return lambda at: Schedule.weekly(days, at, every_weeks=every_weeks, start=start)
-
-
-def _day_list(text: str) -> tuple[int, ...]:
-    """`mon,wed,fri`, `monday and thursday`, `mon-fri` → weekday numbers."""
-    days: set[int] = set()
-    for token in re.split(r"[\s,&/]+|\band\b", text):
-        if not token:
-            continue
-        first, dash, last = token.partition("-")
-        low = _weekday_number(first)
-        high = _weekday_number(last) if dash else low
-        if high < low:
-            raise ValueError(f"range {token!r} runs backwards")
-        days.update(range(low, high + 1))
-    if not days:
-        raise ValueError("no weekday")
-    return tuple(sorted(days))
-
-
-def _weekday_number(name: str) -> int:
+def weekday_number(name: str) -> int:
     """`mon`, `Tues`, `thurs`, `fridays` → 0-6 (Monday = 0)."""
     word = name.strip().lower()
     if len(word) > 3:
@@ -508,29 +319,11 @@ def _weekday_number(name: str) -> int:
     raise ScheduleError(f"{name!r} is not a day of the week.")
 
 
-def _parse_date(text: str) -> date:
-    try:
-        year, month, day = (int(part) for part in text.split("-"))
-        return date(year, month, day)
-    except ValueError:
-        raise ScheduleError(f"{text!r} isn't a date; write it as YYYY-MM-DD.") from None
-
-
 # -- helpers -------------------------------------------------------------------------------------
-
-
-def _utc(day: date, at: time, tz: ZoneInfo) -> datetime:
-    """A local wall-clock time as UTC. fold=0 picks the first of a repeated time, and for a
-    skipped one the offset before the jump, which lands as much later as the clocks moved."""
-    return datetime.combine(day, at.replace(tzinfo=None, fold=0), tzinfo=tz).astimezone(UTC)
 
 
 def _monday(day: date) -> date:
     return day - timedelta(days=day.weekday())
-
-
-def _upcoming(today: date, weekday: int) -> date:
-    return today + timedelta(days=(weekday - today.weekday()) % 7)
 
 
 def _day_name(weekday: int) -> str:

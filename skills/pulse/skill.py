@@ -25,7 +25,8 @@ from skills.pulse.definitions import (
 )
 from skills.pulse.engine import ANSWER, PulseEngine, survey_message
 from skills.pulse.results import DEFAULT_THRESHOLD, MIN_THRESHOLD
-from skills.pulse.schedule import Schedule, ScheduleError, next_run, parse_schedule
+from skills.pulse.schedule import Schedule, ScheduleError, next_run
+from skills.pulse.schedule_parser import parse_schedule
 from skills.references import parse_id
 from storage.surveys import Survey
 

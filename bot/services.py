@@ -19,6 +19,7 @@ from storage.people import PeopleRepository
 from storage.processed import ProcessedEvents
 from storage.questions import QuestionLog
 from storage.secrets import SecretStore
+from storage.survey_answers import SurveyAnswers
 from storage.surveys import SurveyRepository
 from storage.tickets import TicketRepository
 
@@ -41,6 +42,7 @@ class Services:
     ideas: IdeaRepository
     sealer: Sealer
     surveys: SurveyRepository
+    survey_answers: SurveyAnswers
     outbox: OutboxRepository
     held_files: HeldFiles
     clock: Callable[[], datetime] = field(default=_utcnow)
@@ -62,6 +64,7 @@ class Services:
             ideas=IdeaRepository(db),
             sealer=Sealer(settings.seal_key, SecretStore(db)),
             surveys=SurveyRepository(db),
+            survey_answers=SurveyAnswers(db),
             outbox=OutboxRepository(db),
             held_files=HeldFiles(db),
         )

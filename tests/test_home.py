@@ -110,7 +110,7 @@ async def test_only_surveys_still_waiting_are_offered_with_their_closing_day(rt:
     assert definition is not None
     required = [q.id for q in definition.questions]
     for question in required:
-        await surveys.record_answer(
+        await rt.services.survey_answers.record_answer(
             answered, nurse.id, question, "4", department="", unit="", required=required
         )
 
@@ -133,7 +133,7 @@ async def test_answered_everything_says_thanks(rt: Runtime) -> None:
     assert definition is not None
     required = [q.id for q in definition.questions]
     for question in required:
-        await rt.services.surveys.record_answer(
+        await rt.services.survey_answers.record_answer(
             round_id, nurse.id, question, "4", department="", unit="", required=required
         )
     assert "answered every open survey" in (await home(rt)).fallback

@@ -138,9 +138,9 @@ async def test_answering_updates_the_message_then_thanks_and_allows_changes(
     [again] = await rt.router.dispatch(action("pulse.change", "1", user=user))
     assert choices(again)[0].selected == first.options[1].value
     await rt.router.dispatch(action(first.action_id, first.options[4].value, user=user))
-    [stored] = await rt.services.surveys.responses(1)
+    [stored] = await rt.services.survey_answers.responses(1)
     assert stored.answers["workload"] == "5"
-    assert len(await rt.services.surveys.responses(1)) == 1, "one answer set per person"
+    assert len(await rt.services.survey_answers.responses(1)) == 1, "one answer set per person"
 
 
 async def test_comments_are_screened_for_phi(rt: Runtime, fake: RecordingMessenger) -> None:
@@ -160,7 +160,7 @@ async def test_comments_are_screened_for_phi(rt: Runtime, fake: RecordingMesseng
         )
     )
     assert "NAME" in saved.fallback
-    [stored] = await rt.services.surveys.responses(1)
+    [stored] = await rt.services.survey_answers.responses(1)
     assert stored.comment == "Mr. [NAME] in bed 12 waited an hour for pain meds"
 
 

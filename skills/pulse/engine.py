@@ -160,7 +160,7 @@ class PulseEngine:
         )
 
     async def _round_data(self, round_: Round) -> RoundData:
-        stored = await self.services.surveys.responses(round_.id)
+        stored = await self.services.survey_answers.responses(round_.id)
         return RoundData(
             round_id=round_.id,
             opened_at=round_.opened_at,

@@ -74,7 +74,7 @@ class PulseSkill:
         if question is None or value not in question.values:
             raise SkillError("That answer doesn't match this survey any more.")
         try:
-            answers, complete = await self.services.surveys.record_answer(
+            answers, complete = await self.services.survey_answers.record_answer(
                 round_id,
                 ctx.person.id,
                 question_id,
@@ -102,7 +102,7 @@ class PulseSkill:
         """The survey with what the person picked so far. "Change my answers" redraws the
         thank-you in place; "Answer now" on the home surface has no message to replace."""
         round_, survey, definition = await self._open(parse_id(ctx.event.value))
-        answers = await self.services.surveys.own_answers(round_.id, ctx.person.id)
+        answers = await self.services.survey_answers.own_answers(round_.id, ctx.person.id)
         reply = survey_message(definition, round_, survey, answers)
         return Reply(
             fallback=reply.fallback,
@@ -137,7 +137,7 @@ class PulseSkill:
             raise SkillError(f"Please write a comment of up to {say.MAX_COMMENT:,} characters.")
         screened = redact(comment)
         try:
-            await self.services.surveys.record_comment(
+            await self.services.survey_answers.record_comment(
                 round_.id,
                 ctx.person.id,
                 screened.text,

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from bot.arguments import whole_number
+
 
 def parse_id(value: str) -> int | None:
-    """The number in "12" or "#12"; None for anything else."""
-    value = value.strip().lstrip("#")
-    return int(value) if value.isdigit() else None
+    """The number in "12" or "#12"; None for anything else, including digits of other scripts
+    and numbers too big for a database id."""
+    return whole_number(value.strip().lstrip("#"))

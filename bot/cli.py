@@ -327,10 +327,9 @@ def _survey_validate(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _pulse(args: argparse.Namespace, settings: Settings) -> int:
-    import shlex
-
     from adapters.console.chat import ConsoleChat, write_stdout
     from bot.runtime import start_runtime
+    from bot.tokens import quote
 
     async def run() -> int:
         runtime = await start_runtime(settings)
@@ -339,7 +338,9 @@ def _pulse(args: argparse.Namespace, settings: Settings) -> int:
             await console.grant(Role.HR)
             if args.words[:1] == ["send"]:
                 return await console.deliver(progress=True)
-            await console.say("pulse " + " ".join(shlex.quote(w) for w in args.words))
+            # The shell has already split the words; quote them so the chat reads them back
+            # the same, apostrophes and spaces included.
+            await console.say("pulse " + " ".join(quote(word) for word in args.words))
             return 0
         finally:
             await runtime.close()

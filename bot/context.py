@@ -1,13 +1,17 @@
-"""The context a handler receives: the event, the person behind it, and the services."""
+"""The context a handler receives: the event, the person behind it, the services, and for a
+command the typed values of what followed it. Roles are checked by the router before a handler
+runs, from what the handler was declared with, so handlers hold no role checks of their own."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
-from bot.errors import PermissionDenied
+from bot.arguments import Invocation
 from bot.events import Event
-from bot.roles import Role, allows, describe
+from bot.replies import Reply
+from bot.roles import Role
 from bot.services import Services
 from storage.people import Person
 
@@ -20,14 +24,11 @@ class Context(Generic[E]):
     person: Person
     roles: frozenset[Role]
     services: Services
-
-    def has(self, *roles: Role) -> bool:
-        return allows(self.roles, roles)
-
-    def require(self, *roles: Role) -> None:
-        """Refuse politely unless the actor holds one of `roles` (admins hold all)."""
-        if not self.has(*roles):
-            raise PermissionDenied(f"Sorry, that is only open to {describe(roles)}.")
+    args: Invocation = field(default_factory=Invocation)
 
     async def audit(self, action: str, subject: str = "", **detail: Any) -> None:
         await self.services.audit.record(self.person.id, action, subject, **detail)
+
+
+HandlerResult = Reply | Sequence[Reply] | None
+Handler = Callable[[Context[Any]], Awaitable[HandlerResult]]

@@ -9,7 +9,3 @@ class SkillError(Exception):
     def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
-
-
-class PermissionDenied(SkillError):
-    """The actor lacks the role a command or action needs."""

@@ -1,8 +1,9 @@
 """The router: one place that turns a neutral event into a handler call and its replies.
 
 It also owns what every handler would otherwise repeat: de-duplicating redelivered events,
-resolving the person behind the actor, checking roles, and catching errors once, so that a
-failure becomes a kind reply and a log line with the event id, never a stack trace in chat.
+resolving the person behind the actor, checking roles, reading a command's sub-command, options
+and arguments from what was typed, and catching errors once, so that a failure becomes a kind
+reply and a log line with the event id, never a stack trace in chat.
 """
 
 from __future__ import annotations
@@ -10,11 +11,13 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Awaitable, Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC
 from typing import Any
 
-from bot.context import Context
+from bot.arguments import Named, Positional, Syntax
+from bot.commands import CommandSpec, CommandTable, Declaration, HelpEntry
+from bot.context import Context, Handler, HandlerResult
 from bot.crontab import crontab_trigger
 from bot.errors import SkillError
 from bot.events import (
@@ -29,13 +32,12 @@ from bot.events import (
 from bot.replies import Reply
 from bot.roles import Role, allows, describe, parse_roles
 from bot.services import Services
+from bot.tokens import Token, tokenize
 from storage.db import StorageUnavailable
 from storage.people import Person, Profile
 
 log = logging.getLogger(__name__)
 
-HandlerResult = Reply | Sequence[Reply] | None
-Handler = Callable[[Context[Any]], Awaitable[HandlerResult]]
 JobHandler = Callable[[ScheduledTrigger, Services], Awaitable[None]]
 
 STORAGE_APOLOGY = (
@@ -44,37 +46,19 @@ STORAGE_APOLOGY = (
 
 
 @dataclass(frozen=True)
-class CommandSpec:
-    name: str
-    handler: Handler
-    summary: str
-    usage: str = ""
-    roles: frozenset[Role] = frozenset()
-    # Typed as a plain word in a chat, a bare-only command matches only when nothing follows it,
-    # so "help me understand my 403b" stays a question instead of becoming `help`.
-    bare_only: bool = False
-
-
-@dataclass(frozen=True)
-class HelpEntry:
-    """A line of `help`: how to type something, what it does, and who may."""
-
-    usage: str
-    summary: str
-    roles: frozenset[Role] = frozenset()
-
-
-@dataclass(frozen=True)
 class _Route:
     handler: Handler
     roles: frozenset[Role]
     name: str
+    # For a command: what was declared for the words typed, and the tokens left to parse.
+    declared: Declaration | None = None
+    tokens: Sequence[Token] = ()
 
 
 class Router:
     def __init__(self, services: Services) -> None:
         self.services = services
-        self._commands: dict[str, CommandSpec] = {}
+        self._commands = CommandTable()
         self._actions: dict[str, _Route] = {}
         self._triggers: list[tuple[re.Pattern[str], _Route]] = []
         self._free_text: _Route | None = None
@@ -83,29 +67,53 @@ class Router:
         self._jobs: dict[str, JobHandler] = {}
         self._recurring: dict[str, str] = {}
         self._intervals: dict[str, float] = {}
-        self._help: list[HelpEntry] = []
 
     # -- registration -----------------------------------------------------------------------
 
     def command(
         self,
         name: str,
+        handler: Handler | None = None,
+        *,
+        summary: str,
+        roles: Iterable[Role] = (),
+        bare_only: bool = False,
+        args: Sequence[Positional] = (),
+        options: Sequence[Named] = (),
+    ) -> None:
+        """A command word. With a handler, it receives what follows the word (read as `args`
+        and `options`) when that is not a sub-command; without one, the command is a group of
+        sub-commands and answers with their usage. `roles` gate the command and everything
+        under it."""
+        syntax = Syntax(tuple(args), tuple(options))
+        self._commands.add_command(
+            name, handler, summary=summary, roles=roles, bare_only=bare_only, syntax=syntax
+        )
+
+    def subcommand(
+        self,
+        path: str,
         handler: Handler,
         *,
         summary: str,
-        usage: str = "",
         roles: Iterable[Role] = (),
-        bare_only: bool = False,
+        args: Sequence[Positional] = (),
+        options: Sequence[Named] = (),
+        default: bool = False,
+        refuse_others: bool = True,
     ) -> None:
-        key = name.lower()
-        if key in self._commands:
-            raise ValueError(f"command {name!r} is registered twice")
-        self._commands[key] = CommandSpec(key, handler, summary, usage, frozenset(roles), bare_only)
-        self._help.append(HelpEntry(usage or key, summary, frozenset(roles)))
-
-    def describe(self, usage: str, summary: str, *, roles: Iterable[Role] = ()) -> None:
-        """Add a `help` line for a sub-command (`ask stats`) that only some roles may use."""
-        self._help.append(HelpEntry(usage, summary, frozenset(roles)))
+        """A sub-command such as `pulse create`, under a command registered before it. `roles`
+        add to the command's; `default` runs it when the command is typed alone; with
+        `refuse_others=False` the word is no sub-command for people without `roles`."""
+        self._commands.add_subcommand(
+            path,
+            handler,
+            summary=summary,
+            roles=roles,
+            syntax=Syntax(tuple(args), tuple(options)),
+            default=default,
+            refuse_others=refuse_others,
+        )
 
     def action(self, action_id: str, handler: Handler, *, roles: Iterable[Role] = ()) -> None:
         if action_id in self._actions:
@@ -164,11 +172,11 @@ class Router:
     # -- introspection ----------------------------------------------------------------------
 
     def help_for(self, roles: frozenset[Role]) -> list[HelpEntry]:
-        return [entry for entry in self._help if allows(roles, entry.roles)]
+        return self._commands.help_for(roles)
 
     @property
     def command_names(self) -> frozenset[str]:
-        return frozenset(self._commands)
+        return self._commands.names
 
     @property
     def action_ids(self) -> frozenset[str]:
@@ -193,11 +201,12 @@ class Router:
                 log.info("event=%s duplicate delivery dropped", event.id)
                 return []
             person = await self._resolve(event)
-            route, event = self._route(event)
+            roles = parse_roles(person.roles)
+            route, event = self._route(event, roles)
             if route is None:
                 return self._unrouted(event)
             route_name = route.name
-            ctx = Context(event, person, parse_roles(person.roles), self.services)
+            ctx = Context(event, person, roles, self.services)
             log.info(
                 "event=%s kind=%s route=%s person=%s",
                 event.id,
@@ -214,6 +223,10 @@ class Router:
                         f"Sorry, that is only open to {describe(route.roles)}.", ephemeral=True
                     )
                 ]
+            declared = route.declared
+            if declared is not None and declared.syntax and isinstance(event, Command):
+                args = declared.syntax.parse(event.text, route.tokens, declared.usage)
+                ctx = replace(ctx, args=args)
             return _as_list(await route.handler(ctx))
         except SkillError as exc:
             log.info("event=%s route=%s refused: %s", event.id, route_name, type(exc).__name__)
@@ -261,7 +274,7 @@ class Router:
             seed_roles=[role.value for role in seeds],
         )
 
-    def _route(self, event: Event) -> tuple[_Route | None, Event]:
+    def _route(self, event: Event, roles: frozenset[Role]) -> tuple[_Route | None, Event]:
         if isinstance(event, Message):
             command = self._as_command(event)
             if command is not None:
@@ -273,10 +286,8 @@ class Router:
                         return route, event
                 return self._free_text, event
         if isinstance(event, Command):
-            spec = self._commands.get(event.name.lower().lstrip("/"))
-            if spec is None:
-                return None, event
-            return _Route(spec.handler, spec.roles, f"command:{spec.name}"), event
+            spec = self._commands.get(event.name)
+            return (_command_route(spec, event, roles) if spec else None), event
         if isinstance(event, Action):
             return self._actions.get(event.action_id), event
         if isinstance(event, HomeOpened):
@@ -299,7 +310,7 @@ class Router:
         if not words:
             return None
         first = words[0].lower()
-        spec = self._commands.get(first.lstrip("/"))
+        spec = self._commands.get(first)
         rest = words[1].strip() if len(words) > 1 else ""
         if spec is None and first.startswith("/") and len(first) > 1:
             name = first[1:]  # an unknown slash command: say so rather than treat it as a question
@@ -326,6 +337,24 @@ class Router:
         else:
             return []
         return [Reply.text(text, ephemeral=True)]
+
+
+def _command_route(spec: CommandSpec, event: Command, roles: frozenset[Role]) -> _Route:
+    """The declaration the typed words mean, gated by the command's roles first (so a refusal
+    names the command) and then by the sub-command's."""
+
+    async def overview(ctx: Context[Any]) -> Reply:
+        return Reply.text(spec.overview(ctx.roles), ephemeral=True)
+
+    group = _Route(overview, spec.roles, f"command:{spec.name}")
+    if not allows(roles, spec.roles):
+        return group
+    tokens = tokenize(event.text)
+    chosen = spec.choose(tokens, roles)
+    if chosen is None:
+        return group
+    declared, rest = chosen
+    return _Route(declared.handler, declared.roles, f"command:{declared.path}", declared, rest)
 
 
 def _as_list(result: HandlerResult) -> list[Reply]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.arguments import Arg, Identifier, Integer, Option, Rest
 from bot.context import Context
 from bot.replies import Reply
 from bot.roles import Role
@@ -57,3 +58,38 @@ async def test_help_mentions_questions_only_when_someone_answers_them(runtime: R
     bare.free_text(noop, name="qa")
     [reply] = await bare.dispatch(message("help", user="U-a"))
     assert "own words" in reply.fallback
+
+
+async def test_help_lines_come_from_the_declarations_for_the_askers_roles(
+    runtime: Runtime,
+) -> None:
+    bare = Router(runtime.services)
+    days = Option("--days", Integer("days", 1, 30), default=7)
+    bare.command("ask", noop, summary="Ask a question", args=[Rest("<question>")])
+    bare.subcommand(
+        "ask stats", noop, summary="Unanswered questions", roles=[Role.HR], options=[days]
+    )
+    bare.command("review", summary="Review ideas", roles=[Role.LEADER])
+    bare.subcommand("review show", noop, summary="One idea", args=[Arg(Identifier("idea"))])
+    bare.subcommand("review purge", noop, summary="Remove all", roles=[Role.ADMIN])
+    help_skill.setup(bare)
+
+    assert _lines(bare, frozenset({Role.EMPLOYEE})) == [
+        "- `ask <question>` — Ask a question",
+        "- `help` — Show what I can do for you",
+    ]
+    assert _lines(bare, frozenset({Role.HR})) == [
+        "- `ask <question>` — Ask a question",
+        "- `ask stats [--days N]` — Unanswered questions",
+        "- `help` — Show what I can do for you",
+    ]
+    assert _lines(bare, frozenset({Role.LEADER})) == [
+        "- `ask <question>` — Ask a question",
+        "- `review show` — Review ideas",
+        "- `help` — Show what I can do for you",
+    ]
+    assert "- `review show|purge` — Review ideas" in _lines(bare, frozenset({Role.ADMIN}))
+
+
+def _lines(router: Router, roles: frozenset[Role]) -> list[str]:
+    return [f"- `{entry.usage}` — {entry.summary}" for entry in router.help_for(roles)]

@@ -253,6 +253,49 @@ async def test_declining_needs_a_reason_that_reaches_the_submitter(
     assert "can't support it" in notice.fallback
 
 
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [
+        ('"We can\'t staff it"', "We can't staff it"),
+        ("We can\N{RIGHT SINGLE QUOTATION MARK}t staff it",) * 2,
+        (
+            "\N{LEFT DOUBLE QUOTATION MARK}We can't staff it\N{RIGHT DOUBLE QUOTATION MARK}",
+            "We can't staff it",
+        ),
+        ("'We can't staff it", "We can't staff it"),
+    ],
+)
+async def test_a_typed_reason_keeps_its_apostrophes(
+    rt: Runtime, fake: RecordingMessenger, typed: str, stored: str
+) -> None:
+    await grant(rt, "U-lead", Role.LEADER)
+    idea_id = await submit(rt, "Let families order meals from the patient menu app")
+    [done] = await rt.router.dispatch(
+        message(f"ideas status {idea_id} declined {typed}", user="U-lead")
+    )
+    assert "is now declined" in done.fallback
+    idea = await rt.services.ideas.get(idea_id)
+    assert idea is not None
+    assert idea.status_reason == stored
+    [notice] = fake.direct_to("U-nurse")
+    assert f"Reason: {stored}" in notice.fallback
+
+
+async def test_leaders_filter_the_list_by_what_they_type(rt: Runtime) -> None:
+    await grant(rt, "U-lead", Role.LEADER)
+    await submit(rt, "Quiet hours on 5 North so patients can sleep at night")
+    waiting = await submit(rt, "Shorter wait for discharge paperwork on weekends")
+    await rt.router.dispatch(command("ideas", f"status {waiting} review", user="U-lead"))
+    [listed] = await rt.router.dispatch(
+        command("ideas", "list --status 'under review' --category wait", user="U-lead")
+    )
+    assert f"#{waiting}" in listed.fallback
+    assert "Quiet hours" not in listed.fallback
+    [bad] = await rt.router.dispatch(command("ideas", "list --status maybe", user="U-lead"))
+    assert bad.fallback.startswith("I don't know the status `maybe`")
+    assert "Usage: `ideas list [--status STATUS]" in bad.fallback
+
+
 async def test_merging_carries_votes_over_once_per_person(
     rt: Runtime, fake: RecordingMessenger
 ) -> None:

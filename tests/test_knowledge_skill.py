@@ -154,6 +154,19 @@ async def test_hr_can_answer_by_typed_command_and_list_open_tickets(
     assert "No open questions" in empty.fallback
 
 
+async def test_only_hr_has_an_ask_reply_for_everyone_else_it_is_a_question(
+    kb_runtime: Runtime,
+) -> None:
+    asked = await ask(kb_runtime, "ask reply to my manager about pto days")
+    assert "Paid time off" in asked.fallback
+    assert not await kb_runtime.services.audit.recent(action="access.denied")
+    await make_hr(kb_runtime)
+    [no_answer] = await kb_runtime.router.dispatch(command("ask", "reply #1", user="U-hr"))
+    assert no_answer.fallback == (
+        "Please add the answer for the employee.\nUsage: `ask reply TICKET ANSWER`"
+    )
+
+
 async def test_clinical_questions_are_never_answered_from_outside_the_kb(
     kb_runtime: Runtime,
 ) -> None:
@@ -202,6 +215,10 @@ async def test_stats_group_failed_questions_for_hr_only(
         await ask(kb_runtime, text)
     [refused] = await kb_runtime.router.dispatch(command("ask", "stats"))
     assert "only open to HR" in refused.fallback
+    denied = await kb_runtime.services.audit.recent(action="access.denied")
+    assert [entry.subject for entry in denied] == ["command:ask stats"]
+    [too_far] = await kb_runtime.router.dispatch(command("ask", "stats --days 400", user="U-hr"))
+    assert too_far.fallback.startswith("Days must be a number from 1 to 365.")
     [stats] = await kb_runtime.router.dispatch(command("ask", "stats --days 7", user="U-hr"))
     assert "4 not answered" in stats.fallback
     assert "1. 3 question(s)" in stats.fallback

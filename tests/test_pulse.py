@@ -112,6 +112,23 @@ async def test_hr_creates_a_survey_and_staff_get_it_by_dm(
     assert fake.direct_to("U-hr") == [], "HR is not in 5 North"
 
 
+async def test_a_curly_quoted_audience_from_a_phone_is_one_name(
+    rt: Runtime, fake: RecordingMessenger
+) -> None:
+    await hr(rt)
+    users = await staff(rt, 2, unit="St. Mary's 5 North")
+    created = await pulse(
+        rt,
+        "create weekly-pulse to unit \N{LEFT DOUBLE QUOTATION MARK}St. Mary's 5 North"
+        "\N{RIGHT DOUBLE QUOTATION MARK} now \N{EM DASH}open-days 3",
+    )
+    assert "unit St. Mary's 5 North" in created.fallback
+    await deliver(rt)
+    assert all(len(fake.direct_to(user)) == 1 for user in users)
+    [survey] = await rt.services.surveys.all()
+    assert survey.open_days == 3
+
+
 async def test_answering_updates_the_message_then_thanks_and_allows_changes(
     rt: Runtime, fake: RecordingMessenger
 ) -> None:
@@ -305,6 +322,12 @@ async def test_pulse_is_for_hr_only_and_bad_input_is_explained(rt: Runtime) -> N
     assert "no such template" in (await pulse(rt, "create nope now")).fallback
     assert "every" in (await pulse(rt, "create weekly-pulse sometime soonish")).fallback.lower()
     assert "--threshold" in (await pulse(rt, "create weekly-pulse now --threshold 1")).fallback
+    assert (await pulse(rt, "run \u0661")).fallback.startswith(
+        "Please type the survey number with the digits 0 to 9"
+    )
+    overview = (await pulse(rt, "")).fallback
+    assert "`pulse results ID [--by department|unit] [--group NAME]`" in overview
+    assert "--file" not in overview, "chat users cannot name files on the bot's machine"
 
 
 def test_survey_validate_reports_lines(tmp_path: Path) -> None:
@@ -327,9 +350,12 @@ def test_survey_validate_reports_lines(tmp_path: Path) -> None:
 
 
 def test_pulse_from_the_command_line(tmp_path: Path) -> None:
-    created = run(["pulse", "create", "weekly-pulse", "every", "monday", "10:00"], cwd=tmp_path)
+    created = run(
+        ["pulse", "create", "weekly-pulse", "to", "unit", "St. Mary's", "every", "monday", "10:00"],
+        cwd=tmp_path,
+    )
     assert created.returncode == 0, created.stderr
-    assert "Survey" in created.stdout
+    assert "for unit St. Mary's:" in created.stdout
     listing = run(["pulse", "list"], cwd=tmp_path)
     assert "Weekly pulse" in listing.stdout
     survey = tmp_path / "mine.yaml"

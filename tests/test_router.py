@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from bot.arguments import Arg, Identifier, Integer, Option, Rest
 from bot.context import Context
 from bot.errors import SkillError
 from bot.events import Command, MemberJoined, Message, ScheduledTrigger
@@ -124,6 +125,129 @@ async def test_configured_hr_users_are_seeded_with_the_role(make_settings: Any) 
         await rt.close()
 
 
+SURVEY = Arg(Identifier("survey"))
+DAYS = Option("--days", Integer("days", 1, 30), default=5)
+QUESTION = Rest("<question>", required=False)
+ANSWER = Rest("ANSWER")
+
+
+async def run_survey(ctx: Context[Any]) -> Reply:
+    return Reply.text(f"run:{ctx.args[SURVEY]}:{ctx.args[DAYS]}")
+
+
+def survey_commands(router: Router) -> list[str]:
+    """`survey` as a group of sub-commands for HR, one of them for admins only."""
+    calls: list[str] = []
+
+    async def purge(ctx: Context[Any]) -> Reply:
+        calls.append("purge")
+        return Reply.text("purged")
+
+    router.command("survey", summary="Surveys", roles=[Role.HR])
+    router.subcommand("survey run", run_survey, summary="Run one", args=[SURVEY], options=[DAYS])
+    router.subcommand("survey purge", purge, summary="Purge all", roles=[Role.ADMIN])
+    router.subcommand("survey list", echo, summary="List them", default=True)
+    return calls
+
+
+async def test_sub_commands_reach_their_handler_with_typed_values(
+    runtime: Runtime, router: Router
+) -> None:
+    survey_commands(router)
+    await _grant(runtime, "U-hr", Role.HR)
+    slash = await router.dispatch(command("survey", "RUN #4 --days 12", user="U-hr"))
+    typed = await router.dispatch(message("/survey run 4 \N{EM DASH}days 12", user="U-hr"))
+    assert texts(slash) == texts(typed) == "run:4:12"
+    assert texts(await router.dispatch(command("survey", user="U-hr"))) == "survey:"
+
+
+async def test_a_bad_value_for_a_sub_command_is_explained_privately(
+    runtime: Runtime, router: Router, caplog: pytest.LogCaptureFixture
+) -> None:
+    survey_commands(router)
+    await _grant(runtime, "U-hr", Role.HR)
+    with caplog.at_level(logging.INFO):
+        [reply] = await router.dispatch(command("survey", "run 4 --days 99", user="U-hr"))
+    assert reply.fallback == (
+        "Days must be a number from 1 to 30.\nUsage: `survey run ID [--days N]`"
+    )
+    assert reply.ephemeral
+    assert "refused: BadInput" in caplog.text
+    assert "--days 99" not in caplog.text
+
+
+async def test_a_refused_sub_command_is_audited_and_its_handler_never_runs(
+    runtime: Runtime, router: Router
+) -> None:
+    calls = survey_commands(router)
+    await _grant(runtime, "U-hr", Role.HR)
+    [refused] = await router.dispatch(command("survey", "purge now", user="U-hr"))
+    assert refused.fallback == "Sorry, that is only open to admin."
+    assert refused.ephemeral
+    assert calls == []
+    denied = await runtime.services.audit.recent(action="access.denied")
+    assert [entry.subject for entry in denied] == ["command:survey purge"]
+    [outsider] = await router.dispatch(command("survey", "purge", user="U-nurse"))
+    assert outsider.fallback == "Sorry, that is only open to HR."
+    denied = await runtime.services.audit.recent(action="access.denied")
+    assert [entry.subject for entry in denied] == ["command:survey", "command:survey purge"]
+
+
+async def test_a_group_answers_unknown_words_with_the_sub_commands_the_person_may_use(
+    runtime: Runtime, router: Router
+) -> None:
+    survey_commands(router)
+    await _grant(runtime, "U-hr", Role.HR)
+    [overview] = await router.dispatch(command("survey", "frobnicate", user="U-hr"))
+    assert overview.fallback == (
+        "Here's what `survey` can do:\n"
+        "- `survey run ID [--days N]` — Run one\n"
+        "- `survey list` — List them"
+    )
+    await _grant(runtime, "U-admin", Role.ADMIN)
+    [overview] = await router.dispatch(command("survey", "'run' 4", user="U-admin"))
+    assert "- `survey purge` — Purge all" in overview.fallback, "a quoted word is no sub-command"
+
+
+async def test_a_sub_command_can_leave_others_to_the_command_itself(
+    runtime: Runtime, router: Router
+) -> None:
+    async def answer(ctx: Context[Any]) -> Reply:
+        return Reply.text(f"question:{ctx.args[QUESTION]}")
+
+    async def reply(ctx: Context[Any]) -> Reply:
+        return Reply.text(f"reply:{ctx.args[SURVEY]}:{ctx.args[ANSWER]}")
+
+    router.command("ask", answer, summary="Ask", args=[QUESTION])
+    router.subcommand(
+        "ask reply",
+        reply,
+        summary="Answer",
+        roles=[Role.HR],
+        args=[SURVEY, ANSWER],
+        refuse_others=False,
+    )
+    asked = await router.dispatch(command("ask", "reply to my manager about pto"))
+    assert texts(asked) == "question:reply to my manager about pto"
+    assert not await runtime.services.audit.recent(action="access.denied")
+    await _grant(runtime, "U-hr", Role.HR)
+    answered = await router.dispatch(command("ask", "reply #3 Your manager can't, HR can", "U-hr"))
+    assert texts(answered) == "reply:3:Your manager can't, HR can"
+
+
+def test_sub_command_declaration_mistakes_fail_at_start_up(router: Router) -> None:
+    with pytest.raises(ValueError, match="register its command first"):
+        router.subcommand("nowhere run", echo, summary="x")
+    router.command("demo", summary="demo")
+    router.subcommand("demo run", echo, summary="x", default=True)
+    with pytest.raises(ValueError, match="twice"):
+        router.subcommand("demo RUN", echo, summary="again")
+    with pytest.raises(ValueError, match="second default"):
+        router.subcommand("demo stop", echo, summary="x", default=True)
+    with pytest.raises(ValueError, match="need a handler"):
+        router.command("bare", summary="x", args=[SURVEY])
+
+
 async def test_skill_error_becomes_a_kind_private_reply(router: Router) -> None:
     async def refuse(ctx: Context[Any]) -> Reply:
         raise SkillError("That idea is too long: please keep it under 2,000 characters.")
@@ -223,3 +347,8 @@ def _profile(user: str) -> Any:
     from tests.helpers import TENANT
 
     return Profile(platform="console", tenant=TENANT, user_id=user, display_name=user)
+
+
+async def _grant(runtime: Runtime, user: str, role: Role) -> None:
+    person = await runtime.services.people.resolve(_profile(user))
+    await runtime.services.people.grant(person.id, role.value, granted_by="test")

@@ -23,7 +23,7 @@ from bot.replies import (
 )
 from bot.router import Router
 from skills.ideas import messages as ideas_say
-from skills.ideas.skill import NEW as NEW_IDEA
+from skills.ideas.actions import NEW as NEW_IDEA
 from skills.knowledge.skill import ASK_FORM
 from skills.pulse.skill import OPEN as OPEN_SURVEY
 from storage.ideas import Idea

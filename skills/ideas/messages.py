@@ -89,8 +89,3 @@ EXPORT_NOT_SENT = (
     "I couldn't send you the export in a direct message. Send me a direct message "
     "(`help` will do) so I can reach you there, then ask again."
 )
-USAGE = (
-    "Usage: `ideas summary [--days N] [--unit U] [--category C]`, `ideas list [--status S]`, "
-    "`ideas show ID`, `ideas status ID STATUS [reason]`, `ideas comment ID text`, "
-    "`ideas export [--days N]`"
-)

@@ -49,7 +49,3 @@ HR_ANSWER_DELIVERY_FAILED = (
 EMPLOYEE_ANSWER = "**HR answered your question** (ticket #{id}):\n> {question}\n\n{answer}"
 NO_SUCH_TICKET = "There is no ticket #{id}."
 NO_OPEN_TICKETS = "No open questions for HR. Nice work!"
-ASK_USAGE = (
-    "Usage: `ask <question>`; for HR also `ask stats [--days N]`, `ask tickets`, "
-    "`ask reply <ticket> <answer>`"
-)

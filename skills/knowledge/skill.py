@@ -7,6 +7,7 @@ import logging
 from datetime import timedelta
 from typing import Any
 
+from bot.arguments import Arg, Identifier, Integer, Option, Rest
 from bot.context import Context
 from bot.errors import SkillError
 from bot.events import Action, Command, Message
@@ -45,6 +46,11 @@ HR_REPLY = "knowledge.hr_reply"
 ASK_FORM = "knowledge.ask_form"
 ASK_SUBMIT = "knowledge.ask_submit"
 
+QUESTION = Rest("<question>", missing=say.EMPTY_QUESTION)
+STATS_DAYS = Option("--days", Integer("days", 1, 365), default=30)
+TICKET = Arg(Identifier("ticket", metavar="TICKET"))
+ANSWER = Rest("ANSWER", label="answer for the employee")
+
 
 class KnowledgeSkill:
     def __init__(self, router: Router, library: KnowledgeLibrary) -> None:
@@ -59,15 +65,30 @@ class KnowledgeSkill:
             "ask",
             self.on_ask,
             summary="Ask about benefits, pay, leave and programs",
-            usage="ask <question>",
+            args=[QUESTION],
         )
-        r.describe(
-            "ask stats [--days N]",
-            "What the knowledge base failed to answer, grouped by topic",
+        r.subcommand(
+            "ask stats",
+            self.stats,
+            summary="What the knowledge base failed to answer, grouped by topic",
+            roles=[Role.HR],
+            options=[STATS_DAYS],
+        )
+        r.subcommand(
+            "ask tickets",
+            self.tickets,
+            summary="Questions handed to HR that are still open",
             roles=[Role.HR],
         )
-        r.describe("ask tickets", "Questions handed to HR that are still open", roles=[Role.HR])
-        r.describe("ask reply <ticket> <answer>", "Answer a ticket by DM", roles=[Role.HR])
+        # For anyone else `ask reply to my manager about PTO` is a question, not a refusal.
+        r.subcommand(
+            "ask reply",
+            self.reply_command,
+            summary="Answer a ticket by DM",
+            roles=[Role.HR],
+            args=[TICKET, ANSWER],
+            refuse_others=False,
+        )
         r.action(ASK_FORM, self.on_ask_form)
         r.action(ASK_SUBMIT, self.on_ask_submit)
         r.action(HELPFUL, self.on_feedback)
@@ -82,18 +103,8 @@ class KnowledgeSkill:
     async def on_question(self, ctx: Context[Message]) -> Reply:
         return await self.answer(ctx, ctx.event.text)
 
-    async def on_ask(self, ctx: Context[Command]) -> Reply | list[Reply]:
-        text = ctx.event.text.strip()
-        verb, _, rest = text.partition(" ")
-        if verb.lower() == "stats":
-            return await self.stats(ctx, rest)
-        if verb.lower() == "tickets":
-            return await self.tickets(ctx)
-        if verb.lower() == "reply" and ctx.has(Role.HR):
-            return await self.reply_command(ctx, rest)
-        if not text:
-            return Reply.text(say.EMPTY_QUESTION, ephemeral=True)
-        return await self.answer(ctx, text)
+    async def on_ask(self, ctx: Context[Command]) -> Reply:
+        return await self.answer(ctx, ctx.args[QUESTION])
 
     async def answer(self, ctx: Context[Any], question: str) -> Reply:
         question = question.strip()
@@ -225,7 +236,7 @@ class KnowledgeSkill:
         )
 
     async def on_hr_answer(self, ctx: Context[Action]) -> Reply:
-        ticket = await self._ticket(ctx.event.value)
+        ticket = await self._ticket(parse_id(ctx.event.value))
         form = Form(
             title=f"Answer ticket #{ticket.id}",
             inputs=(
@@ -245,20 +256,19 @@ class KnowledgeSkill:
         return Reply(fallback=form.title, blocks=(Text(f"> {ticket.text}"), form), ephemeral=True)
 
     async def on_hr_reply(self, ctx: Context[Action]) -> Reply:
-        return await self._deliver_answer(ctx, ctx.event.value, ctx.event.values.get("answer", ""))
+        answer = ctx.event.values.get("answer", "")
+        return await self._deliver_answer(ctx, parse_id(ctx.event.value), answer)
 
-    async def reply_command(self, ctx: Context[Command], rest: str) -> Reply:
-        ticket_ref, _, answer = rest.strip().partition(" ")
-        return await self._deliver_answer(ctx, ticket_ref.lstrip("#"), answer)
+    async def reply_command(self, ctx: Context[Command]) -> Reply:
+        return await self._deliver_answer(ctx, ctx.args[TICKET], ctx.args[ANSWER])
 
-    async def _deliver_answer(self, ctx: Context[Any], ticket_ref: str, answer: str) -> Reply:
-        ctx.require(Role.HR)
+    async def _deliver_answer(self, ctx: Context[Any], ticket_id: int | None, answer: str) -> Reply:
         answer = answer.strip()
         if not answer:
             raise SkillError("Please write an answer for the employee.")
         if len(answer) > say.MAX_ANSWER_CHARS:
             raise SkillError(f"Please keep the answer under {say.MAX_ANSWER_CHARS:,} characters.")
-        ticket = await self._ticket(ticket_ref)
+        ticket = await self._ticket(ticket_id)
         answered = await self.services.tickets.answer(ticket.id, answer, ctx.person.id)
         assert answered is not None
         await ctx.audit("ticket.answer", f"ticket:{ticket.id}")
@@ -275,17 +285,15 @@ class KnowledgeSkill:
             )
         return Reply.text(say.HR_ANSWER_SENT.format(id=ticket.id, name=name), ephemeral=True)
 
-    async def _ticket(self, ref: str) -> Ticket:
-        ticket_id = parse_id(ref)
+    async def _ticket(self, ticket_id: int | None) -> Ticket:
         ticket = await self.services.tickets.get(ticket_id) if ticket_id else None
         if ticket is None:
-            raise SkillError(say.NO_SUCH_TICKET.format(id=ref or "?"))
+            raise SkillError(say.NO_SUCH_TICKET.format(id=ticket_id or "?"))
         return ticket
 
     # -- for HR ---------------------------------------------------------------------------
 
     async def tickets(self, ctx: Context[Command]) -> Reply:
-        ctx.require(Role.HR)
         open_tickets = await self.services.tickets.open_tickets()
         if not open_tickets:
             return Reply.text(say.NO_OPEN_TICKETS, ephemeral=True)
@@ -300,9 +308,8 @@ class KnowledgeSkill:
             blocks.append(Buttons(tuple(buttons[:5])))
         return Reply(fallback=plain_text(text), blocks=tuple(blocks), ephemeral=True)
 
-    async def stats(self, ctx: Context[Command], args: str) -> Reply:
-        ctx.require(Role.HR)
-        days = _days(args)
+    async def stats(self, ctx: Context[Command]) -> Reply:
+        days = ctx.args[STATS_DAYS]
         since = self.services.clock() - timedelta(days=days)
         total = await self.services.questions.count_since(since)
         failed = await self.services.questions.needing_content(since)
@@ -370,11 +377,3 @@ def _ask_hr_button(question_id: int) -> Button:
 def _tag_list(types: frozenset[str]) -> str:
     return ", ".join(sorted(t.lower() for t in types))
 
-
-def _days(args: str) -> int:
-    words = args.split()
-    if not words:
-        return 30
-    if len(words) == 2 and words[0] == "--days" and words[1].isdigit() and 0 < int(words[1]) <= 365:
-        return int(words[1])
-    raise SkillError("Usage: `ask stats [--days N]` with N from 1 to 365.")

@@ -22,17 +22,10 @@ ROUND_CLOSED = (
 NOT_INVITED = "This survey wasn't sent to you, so I can't record an answer for it."
 REMINDER = "**Reminder:** there's still time to answer, it takes under a minute."
 MAX_COMMENT = 1000
-USAGE = """\
-**Pulse surveys** (HR):
-- `pulse templates`: the bundled surveys
-- `pulse create TEMPLATE [to everyone|department NAME|unit NAME|channel ID] [SCHEDULE] \
-[--open-days N] [--remind-after N] [--threshold N]`: schedule a survey, e.g. \
-`pulse create weekly-pulse to unit "5 North" every other monday 10:00`
-- `pulse list`: surveys, schedules and response rates
-- `pulse run ID`: start a round now
-- `pulse pause ID` / `pulse resume ID`
-- `pulse close ID`: close the open round now and send the results
-- `pulse results ID [--by department|unit] [--group NAME]`: anonymous results"""
+TEMPLATE_NEEDED = "Please name the survey to send: `pulse templates` lists the bundled ones."
+NO_SURVEYS = (
+    "No surveys yet. `pulse templates` lists the bundled ones, and `pulse create` schedules one."
+)
 QUIET_NOTE = (
     "Invitations go out now, except to people in their quiet hours ({quiet} local), "
     "who get theirs when those end."

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import logging
-import shlex
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from bot.arguments import Arg, Identifier, Integer, OneOf, Option, Phrase, Words
 from bot.context import Context
 from bot.errors import SkillError
 from bot.events import Action, Command, Platform, ScheduledTrigger
@@ -39,6 +39,26 @@ COMMENT_SUBMIT = "pulse.comment_submit"
 TICK_JOB = "pulse.tick"
 TICK_SECONDS = 30
 
+SURVEY = Arg(Identifier("survey"))
+TEMPLATE_AUDIENCE_SCHEDULE = Words(
+    "TEMPLATE [to everyone|department NAME|unit NAME|channel ID] [SCHEDULE]"
+)
+OPEN_DAYS = Option("--open-days", Integer("days open", 1, 30), default=5)
+REMIND_AFTER = Option("--remind-after", Integer("days before the reminder", 1, 30), default=2)
+THRESHOLD = Option(
+    "--threshold",
+    Integer("the anonymity threshold", MIN_THRESHOLD, 50),
+    default=DEFAULT_THRESHOLD,
+)
+# Only the bot's operator may name a file on its machine, so chat users are not shown `--file`.
+FILE = Option("--file", Phrase("file", "PATH"), default=None, in_usage=False)
+BY = Option(
+    "--by",
+    OneOf("breakdown", {"department": "department", "unit": "unit"}, "department|unit"),
+    default=None,
+)
+GROUP = Option("--group", Phrase("group", "NAME"), default=None)
+
 
 class PulseSkill:
     def __init__(self, router: Router) -> None:
@@ -50,10 +70,36 @@ class PulseSkill:
         r = self.router
         r.command(
             "pulse",
-            self.on_pulse,
             summary="Schedule pulse surveys and read their anonymous results",
-            usage="pulse create|list|run|pause|resume|close|results",
             roles=[Role.HR],
+        )
+        r.subcommand("pulse templates", self.templates, summary="The bundled surveys")
+        r.subcommand(
+            "pulse create",
+            self.create,
+            summary="Schedule a survey, e.g. "
+            '`pulse create weekly-pulse to unit "5 North" every other monday 10:00`',
+            args=[TEMPLATE_AUDIENCE_SCHEDULE],
+            options=[OPEN_DAYS, REMIND_AFTER, THRESHOLD, FILE],
+        )
+        r.subcommand(
+            "pulse list", self.list_surveys, summary="Surveys, schedules and response rates"
+        )
+        r.subcommand("pulse run", self.run_now, summary="Start a round now", args=[SURVEY])
+        r.subcommand("pulse pause", self.pause, summary="Stop new rounds for now", args=[SURVEY])
+        r.subcommand("pulse resume", self.resume, summary="Start rounds again", args=[SURVEY])
+        r.subcommand(
+            "pulse close",
+            self.close_now,
+            summary="Close the open round now and send the results",
+            args=[SURVEY],
+        )
+        r.subcommand(
+            "pulse results",
+            self.show_results,
+            summary="Anonymous results, optionally broken down",
+            args=[SURVEY],
+            options=[BY, GROUP],
         )
         r.action(ANSWER, self.on_answer)
         r.action(CHANGE, self.on_change)
@@ -163,28 +209,7 @@ class PulseSkill:
 
     # -- HR commands ----------------------------------------------------------------------
 
-    async def on_pulse(self, ctx: Context[Command]) -> Reply:
-        try:
-            words = shlex.split(ctx.event.text)
-        except ValueError:
-            raise SkillError(say.USAGE) from None
-        verb, args = (words[0].lower(), words[1:]) if words else ("help", [])
-        handlers = {
-            "templates": self.templates,
-            "create": self.create,
-            "list": self.list_surveys,
-            "run": self.run_now,
-            "pause": self.pause,
-            "resume": self.resume,
-            "close": self.close_now,
-            "results": self.show_results,
-        }
-        handler = handlers.get(verb)
-        if handler is None:
-            return Reply.text(say.USAGE, ephemeral=True)
-        return await handler(ctx, args)
-
-    async def templates(self, ctx: Context[Command], args: list[str]) -> Reply:
+    async def templates(self, ctx: Context[Command]) -> Reply:
         lines = ["**Bundled surveys** (use with `pulse create NAME …`):"]
         for name in template_names():
             definition = load_template(name).definition
@@ -194,17 +219,14 @@ class PulseSkill:
         text = "\n".join(lines)
         return Reply(fallback=plain_text(text), blocks=(Text(text),), ephemeral=True)
 
-    async def create(self, ctx: Context[Command], args: list[str]) -> Reply:
-        options, rest = _split_options(
-            args, {"--open-days", "--remind-after", "--threshold", "--file"}
-        )
-        definition = self._definition(ctx, rest, options)
-        if definition is None:
-            raise SkillError(say.USAGE)
-        if "--file" not in options:
-            rest = rest[1:]
-        audience, rest = _audience(rest)
-        schedule_text = " ".join(rest).strip() or "now"
+    async def create(self, ctx: Context[Command]) -> Reply:
+        words = list(ctx.args[TEMPLATE_AUDIENCE_SCHEDULE])
+        path = ctx.args[FILE]
+        if path is None and not words:
+            raise SkillError(f"{say.TEMPLATE_NEEDED}\nUsage: `{ctx.args.usage}`")
+        definition = self._definition(ctx, path, "" if path else words.pop(0))
+        audience, words = _audience(words)
+        schedule_text = " ".join(words).strip() or "now"
         now = self.services.clock()
         tz = self.engine.hospital_tz
         if schedule_text.lower() == "now":
@@ -215,11 +237,8 @@ class PulseSkill:
             try:
                 schedule = parse_schedule(schedule_text, now.astimezone(tz).date())
             except ScheduleError as exc:
-                raise SkillError(f"{exc}\n\n{say.USAGE}") from None
+                raise SkillError(f"{exc}\nUsage: `{ctx.args.usage}`") from None
             first_run = next_run(schedule, now, tz)
-        open_days = _number(options, "--open-days", 5, 1, 30)
-        remind_after = _number(options, "--remind-after", 2, 1, 30)
-        threshold = _number(options, "--threshold", DEFAULT_THRESHOLD, MIN_THRESHOLD, 50)
         survey = await self.services.surveys.create(
             name=definition.title,
             definition=definition.to_json(),
@@ -227,9 +246,9 @@ class PulseSkill:
             audience=audience,
             schedule=schedule.to_json(),
             next_run_at=first_run,
-            open_days=open_days,
-            reminder_after_days=remind_after,
-            threshold=threshold,
+            open_days=ctx.args[OPEN_DAYS],
+            reminder_after_days=ctx.args[REMIND_AFTER],
+            threshold=ctx.args[THRESHOLD],
         )
         await ctx.audit("pulse.create", f"survey:{survey.id}", audience=audience)
         starts_now = first_run is not None and first_run <= now
@@ -248,27 +267,25 @@ class PulseSkill:
         )
 
     def _definition(
-        self, ctx: Context[Command], rest: list[str], options: dict[str, str]
-    ) -> SurveyDefinition | None:
-        if "--file" in options:
-            # A path names a file on the bot's own machine: only its operator, at the terminal
-            # or through the CLI, may use it, never a chat user.
+        self, ctx: Context[Command], path: str | None, template: str
+    ) -> SurveyDefinition:
+        if path is not None:
+            # Only the bot's operator, at the terminal or through the CLI, may name a file on
+            # the bot's own machine, never a chat user.
             if ctx.event.actor.platform != Platform.CONSOLE.value:
                 raise SkillError("`--file` works only from the `breakroom` command line.")
-            checked = check_file(Path(options["--file"]))
-        elif rest:
-            checked = load_template(rest[0])
+            checked = check_file(Path(path))
         else:
-            return None
+            checked = load_template(template)
         if checked.definition is None:
             problems = "\n".join(f"- {p}" for p in checked.problems)
             raise SkillError(f"That survey has problems:\n{problems}")
         return checked.definition
 
-    async def list_surveys(self, ctx: Context[Command], args: list[str]) -> Reply:
+    async def list_surveys(self, ctx: Context[Command]) -> Reply:
         surveys = await self.services.surveys.all()
         if not surveys:
-            return Reply.text("No surveys yet. " + say.USAGE, ephemeral=True)
+            return Reply.text(say.NO_SURVEYS, ephemeral=True)
         lines = ["**Pulse surveys:**"]
         for survey in surveys:
             schedule = Schedule.from_json(survey.schedule).describe()
@@ -287,8 +304,8 @@ class PulseSkill:
         text = "\n".join(lines)
         return Reply(fallback=plain_text(text), blocks=(Text(text),), ephemeral=True)
 
-    async def run_now(self, ctx: Context[Command], args: list[str]) -> Reply:
-        survey = await self._survey(args)
+    async def run_now(self, ctx: Context[Command]) -> Reply:
+        survey = await self._survey(ctx.args[SURVEY])
         now = self.services.clock()
         round_ = await self.engine.open_round(survey, now, run_at=now)
         await ctx.audit("pulse.run", f"survey:{survey.id}")
@@ -296,14 +313,14 @@ class PulseSkill:
             return Reply.text(say.EMPTY_AUDIENCE, ephemeral=True)
         return Reply.text(say.STARTED.format(id=survey.id, count=round_.invited), ephemeral=True)
 
-    async def pause(self, ctx: Context[Command], args: list[str]) -> Reply:
-        survey = await self._survey(args)
+    async def pause(self, ctx: Context[Command]) -> Reply:
+        survey = await self._survey(ctx.args[SURVEY])
         await self.services.surveys.set_status(survey.id, "paused")
         await ctx.audit("pulse.pause", f"survey:{survey.id}")
         return Reply.text(say.PAUSED.format(id=survey.id), ephemeral=True)
 
-    async def resume(self, ctx: Context[Command], args: list[str]) -> Reply:
-        survey = await self._survey(args)
+    async def resume(self, ctx: Context[Command]) -> Reply:
+        survey = await self._survey(ctx.args[SURVEY])
         now = self.services.clock()
         following = next_run(Schedule.from_json(survey.schedule), now, self.engine.hospital_tz)
         await self.services.surveys.set_next_run(survey.id, following)
@@ -313,8 +330,8 @@ class PulseSkill:
             say.RESUMED.format(id=survey.id, next_run=self._when(following)), ephemeral=True
         )
 
-    async def close_now(self, ctx: Context[Command], args: list[str]) -> Reply:
-        survey = await self._survey(args)
+    async def close_now(self, ctx: Context[Command]) -> Reply:
+        survey = await self._survey(ctx.args[SURVEY])
         rounds = await self.services.surveys.open_rounds(survey.id)
         if not rounds:
             raise SkillError(say.NOTHING_OPEN.format(id=survey.id))
@@ -323,21 +340,17 @@ class PulseSkill:
         await ctx.audit("pulse.close", f"survey:{survey.id}")
         return Reply.text(say.CLOSED.format(id=survey.id, sent=say.RESULTS_SENT), ephemeral=True)
 
-    async def show_results(self, ctx: Context[Command], args: list[str]) -> Reply:
-        options, rest = _split_options(args, {"--by", "--group"})
-        survey = await self._survey(rest)
-        group_by = options.get("--by")
-        if group_by not in (None, "department", "unit"):
-            raise SkillError("Break results down `--by department` or `--by unit`.")
+    async def show_results(self, ctx: Context[Command]) -> Reply:
+        survey = await self._survey(ctx.args[SURVEY])
+        group_by = ctx.args[BY]
         await ctx.audit("pulse.results", f"survey:{survey.id}", by=group_by)
-        reply = await self.engine.results(survey, group_by=group_by, group=options.get("--group"))
+        reply = await self.engine.results(survey, group_by=group_by, group=ctx.args[GROUP])
         return Reply(fallback=reply.fallback, blocks=reply.blocks, ephemeral=True)
 
-    async def _survey(self, args: list[str]) -> Survey:
-        survey_id = parse_id(args[0]) if args else None
-        survey = await self.services.surveys.get(survey_id) if survey_id else None
+    async def _survey(self, survey_id: int) -> Survey:
+        survey = await self.services.surveys.get(survey_id)
         if survey is None:
-            raise SkillError(say.NO_SUCH_SURVEY.format(id=args[0] if args else "?"))
+            raise SkillError(say.NO_SUCH_SURVEY.format(id=survey_id))
         return survey
 
     def _when(self, moment: datetime | None) -> str:
@@ -355,35 +368,10 @@ def setup(router: Router) -> PulseSkill:
 
 def _answer_value(value: str) -> tuple[int, str, str]:
     parts = value.split("|")
-    if len(parts) != 3 or not parts[0].isdigit():
+    round_id = parse_id(parts[0]) if len(parts) == 3 else None
+    if round_id is None:
         raise SkillError("That answer doesn't match this survey any more.")
-    return int(parts[0]), parts[1], parts[2]
-
-
-def _split_options(args: list[str], known: set[str]) -> tuple[dict[str, str], list[str]]:
-    options: dict[str, str] = {}
-    rest: list[str] = []
-    words = iter(args)
-    for word in words:
-        if word.startswith("--"):
-            if word not in known:
-                raise SkillError(f"I don't know the option `{word}`.\n\n{say.USAGE}")
-            value = next(words, None)
-            if value is None:
-                raise SkillError(f"`{word}` needs a value.")
-            options[word] = value
-        else:
-            rest.append(word)
-    return options, rest
-
-
-def _number(options: dict[str, str], name: str, default: int, low: int, high: int) -> int:
-    raw = options.get(name)
-    if raw is None:
-        return default
-    if not raw.isdigit() or not low <= int(raw) <= high:
-        raise SkillError(f"`{name}` must be a number from {low} to {high}.")
-    return int(raw)
+    return round_id, parts[1], parts[2]
 
 
 def _audience(words: list[str]) -> tuple[dict[str, Any], list[str]]:

@@ -1,0 +1,84 @@
+"""The ideas export: a CSV file sent to the leader by direct message, never posted where others
+read it. Anonymous ideas say so and nothing more about who sent them, and cells are defused so
+a spreadsheet cannot run an idea's text as a formula."""
+
+from __future__ import annotations
+
+import csv
+import io
+import logging
+from datetime import timedelta
+
+from bot.arguments import Integer, Option
+from bot.context import Context
+from bot.errors import SkillError
+from bot.events import Command
+from bot.messenger import DeliveryError
+from bot.replies import File, Reply, Text
+from skills.ideas import messages as say
+from storage.ideas import Idea, IdeaFilter
+
+log = logging.getLogger(__name__)
+
+EXPORT_DAYS = Option("--days", Integer("days", 1, 730), default=365)
+COLUMNS = (
+    "id",
+    "created",
+    "status",
+    "category",
+    "unit",
+    "votes",
+    "submitter",
+    "title",
+    "description",
+    "reason",
+    "merged_into",
+)
+
+
+async def export(ctx: Context[Command]) -> Reply:
+    days = ctx.args[EXPORT_DAYS]
+    services = ctx.services
+    ideas = await services.ideas.find(IdeaFilter(since=services.clock() - timedelta(days=days)))
+    await ctx.audit("ideas.export", f"days:{days}", count=len(ideas))
+    stamp = f"{services.clock():%Y-%m-%d}"
+    title = f"Ideas, last {days} days"
+    file = File(f"breakroom-ideas-{stamp}.csv", as_csv(ideas), "text/csv", title)
+    try:
+        await services.outbound.to_person(
+            ctx.person.id,
+            Reply(fallback=f"Ideas export, last {days} days", blocks=(Text(file.title), file)),
+        )
+    except DeliveryError as exc:
+        # Typically no direct chat with the bot yet (Teams needs one to send a file).
+        log.warning("event=%s ideas export not delivered: %s", ctx.event.id, type(exc).__name__)
+        raise SkillError(say.EXPORT_NOT_SENT) from None
+    return Reply.text(say.EXPORT_SENT.format(count=len(ideas)), ephemeral=True)
+
+
+def as_csv(ideas: list[Idea]) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(COLUMNS)
+    for idea in ideas:
+        writer.writerow(
+            [
+                idea.id,
+                idea.created_at.date().isoformat(),
+                idea.status,
+                idea.category,
+                idea.unit,
+                idea.votes,
+                "anonymous" if idea.anonymous else (idea.submitter_name or ""),
+                _cell(idea.title),
+                _cell(idea.description),
+                _cell(idea.status_reason),
+                idea.merged_into_id or "",
+            ]
+        )
+    return buffer.getvalue().encode("utf-8")
+
+
+def _cell(text: str) -> str:
+    """Spreadsheet apps run a cell that starts with = + - or @ as a formula: defuse it."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@") else text

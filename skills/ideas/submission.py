@@ -1,0 +1,262 @@
+"""Sharing an idea and voting: the form or a typed line, a preview screened for PHI with similar
+ideas to vote for instead, and the draft's buttons (submit, with or without a name, edit, cancel).
+A draft belongs to the person who made it; nobody else's press can send or change it."""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import replace
+from typing import Any
+
+from bot.arguments import Rest
+from bot.context import Context
+from bot.errors import SkillError
+from bot.events import Action, Command
+from bot.replies import (
+    Button,
+    Buttons,
+    ButtonStyle,
+    Facts,
+    Form,
+    Input,
+    InputKind,
+    Option,
+    Reply,
+    Text,
+    plain_text,
+)
+from bot.services import Services
+from skills.grouping import most_similar
+from skills.ideas import messages as say
+from skills.ideas.actions import CANCEL, CONFIRM, CONFIRM_ANONYMOUS, EDIT, SUBMIT_FORM, UPVOTE
+from skills.ideas.common import find_idea, quote
+from skills.phi import redact
+from skills.references import parse_id
+from storage.ideas import Draft, Idea, IdeaFilter
+
+log = logging.getLogger(__name__)
+
+IDEA_TEXT = Rest("your idea", required=False)
+
+_CATEGORY_CUES = {
+    "food": r"food|meal|tray|menu|diet|snack|coffee|cafeteria|breakfast|lunch|dinner",
+    "wait_times": r"wait|delay|queue|long time|hours? to|slow|backlog|triage",
+    "discharge": r"discharge|transition|follow[- ]?up|going home|transfer|handoff|hand-off",
+    "safety": r"fall|safety|infection|alarm|error|wrong|hazard|slip|isolation|hand hygiene",
+    "comfort": r"noise|noisy|quiet|blanket|cold|warm|light|sleep|clean|pillow|tv|wifi|parking",
+    "communication": r"explain|communicat|interpreter|language|update|whiteboard|call light",
+    "staff_experience": r"staff|shift|break room|burnout|schedule|nurses?|team|huddle",
+}
+
+
+def guess_category(text: str) -> str:
+    """A first guess the submitter can change; the most specific cue wins."""
+    lowered = text.lower()
+    for category, cues in _CATEGORY_CUES.items():
+        if re.search(rf"\b(?:{cues})", lowered):
+            return category
+    return "other"
+
+
+async def on_idea(ctx: Context[Command]) -> Reply:
+    text = ctx.args[IDEA_TEXT]
+    if not text:
+        return idea_form()
+    return await _preview(
+        ctx, title="", description=text, category=guess_category(text), unit="", anonymous=False
+    )
+
+
+async def open_form(ctx: Context[Any]) -> Reply:
+    return idea_form()
+
+
+def idea_form(draft: Draft | None = None) -> Reply:
+    options = tuple(Option(label, key) for key, label in say.CATEGORIES.items())
+    form = Form(
+        title=say.FORM_TITLE,
+        inputs=(
+            Input(
+                "title",
+                "Title (optional)",
+                max_length=say.MAX_TITLE,
+                initial=draft.title if draft else "",
+            ),
+            Input(
+                "description",
+                "What would make care better, and how?",
+                InputKind.MULTILINE,
+                required=True,
+                max_length=say.MAX_DESCRIPTION,
+                placeholder="Please leave out patient names, dates and record numbers.",
+                initial=draft.description if draft else "",
+            ),
+            Input(
+                "category",
+                "Category",
+                InputKind.SELECT,
+                required=True,
+                options=options,
+                initial=draft.category if draft else "",
+            ),
+            Input(
+                "unit",
+                "Unit or department (optional)",
+                max_length=say.MAX_UNIT,
+                initial=draft.unit if draft else "",
+            ),
+            Input(
+                "anonymous",
+                "Submit anonymously",
+                InputKind.TOGGLE,
+                initial="true" if draft and draft.anonymous else "false",
+            ),
+        ),
+        submit_action_id=SUBMIT_FORM,
+        submit_label="Preview",
+        value=str(draft.id) if draft else "",
+    )
+    return Reply(fallback=say.FORM_TITLE, blocks=(form,))
+
+
+async def on_form(ctx: Context[Action]) -> Reply:
+    values = ctx.event.values
+    category = values.get("category", "").strip() or "other"
+    if category not in say.CATEGORIES:
+        raise SkillError(say.BAD_CATEGORY.format(names=", ".join(say.CATEGORIES.values())))
+    previous = parse_id(ctx.event.value)
+    if previous is not None:
+        await ctx.services.ideas.discard_draft(previous, ctx.person.id)
+    return await _preview(
+        ctx,
+        title=values.get("title", ""),
+        description=values.get("description", ""),
+        category=category,
+        unit=values.get("unit", ""),
+        anonymous=values.get("anonymous", "false").lower() == "true",
+    )
+
+
+async def _preview(
+    ctx: Context[Any],
+    *,
+    title: str,
+    description: str,
+    category: str,
+    unit: str,
+    anonymous: bool,
+) -> Reply:
+    title, description, unit = title.strip(), description.strip(), unit.strip()
+    if len(description) < say.MIN_DESCRIPTION:
+        raise SkillError(say.TOO_SHORT)
+    if len(description) > say.MAX_DESCRIPTION:
+        raise SkillError(say.TOO_LONG)
+    if len(title) > say.MAX_TITLE:
+        raise SkillError(say.TITLE_TOO_LONG)
+    if len(unit) > say.MAX_UNIT:
+        raise SkillError(say.UNIT_TOO_LONG)
+    screened_title, screened_text = redact(title), redact(description)
+    draft = await ctx.services.ideas.save_draft(
+        ctx.person.id,
+        title=screened_title.text,
+        description=screened_text.text,
+        category=category,
+        unit=unit,
+        anonymous=anonymous,
+    )
+    found = screened_title.types | screened_text.types
+    log.info("event=%s idea draft=%s phi=%s", ctx.event.id, draft.id, sorted(found))
+    blocks: list[Any] = [Text(say.PREVIEW)]
+    if draft.title:
+        blocks.append(Text(f"**{draft.title}**"))
+    blocks.append(Text(quote(draft.description)))
+    blocks.append(
+        Facts(
+            (
+                ("Category", say.CATEGORIES[category]),
+                ("Unit", unit or "not given"),
+                ("Anonymous", "yes" if anonymous else "no"),
+            )
+        )
+    )
+    if found:
+        tags = ", ".join(f"[{t}]" for t in sorted(found))
+        blocks.append(Text(say.PHI_NOTE.format(tags=tags), subtle=True))
+    similar = await _similar(ctx.services, f"{draft.title} {draft.description}")
+    if similar:
+        blocks.append(Text(say.SIMILAR))
+        for idea in similar:
+            blocks.append(Text(f"#{idea.id} _{idea.headline}_ ({idea.votes} votes)"))
+        blocks.append(
+            Buttons(tuple(Button(f"Vote for #{i.id}", UPVOTE, str(i.id)) for i in similar))
+        )
+    keep, other = (CONFIRM_ANONYMOUS, CONFIRM) if anonymous else (CONFIRM, CONFIRM_ANONYMOUS)
+    blocks.append(
+        Buttons(
+            (
+                Button("Submit", keep, str(draft.id), style=ButtonStyle.PRIMARY),
+                Button(
+                    "Submit with my name" if anonymous else "Submit anonymously",
+                    other,
+                    str(draft.id),
+                ),
+                Button("Edit", EDIT, str(draft.id)),
+                Button("Cancel", CANCEL, str(draft.id), style=ButtonStyle.DANGER),
+            )
+        )
+    )
+    return Reply.of(*blocks, ephemeral=True)
+
+
+async def _similar(services: Services, text: str) -> list[Idea]:
+    candidates = await services.ideas.find(IdeaFilter(statuses_excluded=say.CLOSED), limit=500)
+    ranked = most_similar(text, candidates, lambda idea: f"{idea.title} {idea.description}")
+    return [idea for idea, _ in ranked]
+
+
+async def _own_draft(ctx: Context[Action]) -> Draft:
+    draft_id = parse_id(ctx.event.value)
+    draft = await ctx.services.ideas.draft(draft_id, ctx.person.id) if draft_id else None
+    if draft is None:
+        raise SkillError(say.DRAFT_GONE)
+    return draft
+
+
+async def on_confirm(ctx: Context[Action]) -> Reply:
+    draft = await _own_draft(ctx)
+    anonymous = ctx.event.action_id == CONFIRM_ANONYMOUS
+    draft = replace(draft, anonymous=anonymous)
+    sealed = await ctx.services.sealer.seal(ctx.person.id) if anonymous else None
+    idea = await ctx.services.ideas.submit(draft, sealed_submitter=sealed)
+    log.info("event=%s idea=%s submitted anonymous=%s", ctx.event.id, idea.id, anonymous)
+    text = say.THANKS.format(id=idea.id) + (say.THANKS_ANONYMOUS if anonymous else "")
+    return Reply(
+        fallback=plain_text(text), blocks=(Text(text),), ephemeral=True, replace_original=True
+    )
+
+
+async def on_edit(ctx: Context[Action]) -> Reply:
+    return idea_form(await _own_draft(ctx))
+
+
+async def on_cancel(ctx: Context[Action]) -> Reply:
+    draft = await _own_draft(ctx)
+    await ctx.services.ideas.discard_draft(draft.id, ctx.person.id)
+    return Reply(
+        fallback=say.CANCELLED,
+        blocks=(Text(say.CANCELLED),),
+        ephemeral=True,
+        replace_original=True,
+    )
+
+
+async def on_upvote(ctx: Context[Action]) -> Reply:
+    idea = await find_idea(ctx.services, parse_id(ctx.event.value))
+    if idea.status in say.CLOSED:
+        raise SkillError(
+            say.CANT_VOTE_CLOSED.format(id=idea.id, status=say.STATUSES[idea.status].lower())
+        )
+    if not await ctx.services.ideas.vote(idea.id, ctx.person.id):
+        return Reply.text(say.ALREADY_VOTED.format(id=idea.id), ephemeral=True)
+    return Reply.text(say.VOTED.format(id=idea.id, votes=idea.votes + 1), ephemeral=True)

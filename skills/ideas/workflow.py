@@ -1,0 +1,147 @@
+"""The review workflow: leaders move an idea along its statuses (typed, or with the buttons on
+`ideas show`), each change is audited and told to the submitter, whose sealed name on an
+anonymous idea is opened only for that notice; and the weekly digest for the leaders' channel."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from bot.arguments import Arg, Rest
+from bot.context import Context
+from bot.errors import SkillError
+from bot.events import Action, Command, ScheduledTrigger
+from bot.messenger import DeliveryError
+from bot.replies import Form, Input, InputKind, Reply
+from bot.sealing import SealBroken
+from bot.services import Services
+from skills.ideas import messages as say
+from skills.ideas.actions import DECLINE_FORM
+from skills.ideas.common import IDEA, STATUS, find_idea
+from skills.ideas.summary import Scope, render, summarize
+from skills.phi import redact
+from skills.references import parse_id
+from storage.ideas import Idea
+
+log = logging.getLogger(__name__)
+
+NEW_STATUS = Arg(STATUS)
+REASON = Rest("REASON", required=False)
+DIGEST_CRON = "0 8 * * mon"  # Monday 08:00 in BREAKROOM_TIMEZONE, before the leaders' huddles
+
+
+async def on_status(ctx: Context[Command]) -> Reply:
+    """`ideas status 12 declined We can't staff it`; `merged` takes the other idea's number
+    first: `ideas status 12 merged 9 same request`."""
+    return await change_status(ctx, ctx.args[IDEA], ctx.args[NEW_STATUS], ctx.args[REASON])
+
+
+async def on_set_status(ctx: Context[Action]) -> Reply:
+    ref, _, status = ctx.event.value.partition(":")
+    return await change_status(ctx, parse_id(ref), STATUS.read(status), "")
+
+
+async def on_decline(ctx: Context[Action]) -> Reply:
+    idea = await find_idea(ctx.services, parse_id(ctx.event.value))
+    form = Form(
+        title=f"Decline idea #{idea.id}",
+        inputs=(
+            Input(
+                "reason",
+                "Why? The submitter will read this.",
+                InputKind.MULTILINE,
+                required=True,
+                max_length=say.MAX_REASON,
+            ),
+        ),
+        submit_action_id=DECLINE_FORM,
+        submit_label="Decline",
+        value=str(idea.id),
+    )
+    return Reply(fallback=form.title, blocks=(form,), ephemeral=True)
+
+
+async def on_decline_form(ctx: Context[Action]) -> Reply:
+    reason = ctx.event.values.get("reason", "")
+    return await change_status(ctx, parse_id(ctx.event.value), "declined", reason)
+
+
+async def change_status(
+    ctx: Context[Any], idea_id: int | None, status: str, reason: str
+) -> Reply:
+    services = ctx.services
+    idea = await find_idea(services, idea_id)
+    allowed = say.TRANSITIONS[idea.status]
+    if status not in allowed:
+        current = say.STATUSES[idea.status].lower()
+        if not allowed:
+            raise SkillError(say.FINAL_STATUS.format(id=idea.id, current=current))
+        raise SkillError(
+            say.BAD_TRANSITION.format(
+                id=idea.id, current=current, allowed=", ".join(sorted(allowed))
+            )
+        )
+    target: Idea | None = None
+    if status == "merged":
+        words = reason.split(maxsplit=1)
+        target_id = parse_id(words[0]) if words else None
+        reason = words[1] if len(words) > 1 else ""
+        target = await find_idea(services, target_id) if target_id else None
+        if target is None or target.id == idea.id:
+            raise SkillError(say.MERGE_TARGET_NEEDED.format(id=idea.id))
+    reason = redact(reason.strip()).text
+    if len(reason) > say.MAX_REASON:
+        raise SkillError(f"Please keep the reason under {say.MAX_REASON} characters.")
+    if status == "declined" and not reason:
+        raise SkillError(say.REASON_NEEDED.format(id=idea.id))
+    if target is not None:
+        updated = await services.ideas.merge(idea.id, target.id, reason)
+    else:
+        updated = await services.ideas.set_status(idea.id, status, reason)
+    assert updated is not None
+    await ctx.audit(
+        "idea.status",
+        f"idea:{idea.id}",
+        before=idea.status,
+        after=status,
+        into=target.id if target else None,
+    )
+    lines = [say.NOTICE.format(id=idea.id, headline=idea.headline, status=say.STATUSES[status])]
+    if target is not None:
+        lines.append(say.NOTICE_MERGED.format(target=target.id, target_headline=target.headline))
+    if reason:
+        lines.append(say.NOTICE_REASON.format(reason=reason))
+    delivered = await notify_submitter(services, idea.id, Reply.text("\n".join(lines)))
+    template = say.STATUS_CHANGED if delivered else say.STATUS_CHANGED_UNREACHABLE
+    return Reply.text(
+        template.format(id=idea.id, status=say.STATUSES[status].lower()), ephemeral=True
+    )
+
+
+async def notify_submitter(services: Services, idea_id: int, notice: Reply) -> bool:
+    """Tell the submitter, opening the sealed reference of an anonymous idea only here."""
+    person_id, sealed = await services.ideas.sealed_submitter(idea_id)
+    if person_id is None and sealed is not None:
+        try:
+            person_id = await services.sealer.open(sealed)
+        except SealBroken:
+            log.error("idea=%s sealed submitter cannot be opened with the current key", idea_id)
+            return False
+    if person_id is None:
+        return False
+    try:
+        await services.outbound.to_person(person_id, notice)
+    except DeliveryError as exc:
+        log.warning("idea=%s submitter notice not delivered: %s", idea_id, type(exc).__name__)
+        return False
+    return True
+
+
+async def weekly_digest(trigger: ScheduledTrigger, services: Services) -> None:
+    channel = services.settings.leaders_channel
+    if channel is None:
+        log.info("event=%s weekly ideas digest skipped: no leaders channel", trigger.id)
+        return
+    result = await summarize(services.ideas, Scope(days=7), services.clock())
+    await services.outbound.to_channel(channel, render(result, heading="Weekly ideas digest"))
+    await services.audit.record(None, "ideas.digest", channel, count=len(result.current))

@@ -32,8 +32,9 @@ if str(REPO) not in sys.path:  # run as a script: the fake Slack API lives in te
 from sqlalchemy import insert, text  # noqa: E402
 
 from adapters.slack.messenger import SlackMessenger  # noqa: E402
-from bot.delivery import OutboxSender, RateLimit, RateLimiters  # noqa: E402
+from bot.delivery import OutboxSender  # noqa: E402
 from bot.outbound import Outbound  # noqa: E402
+from bot.pacing import RateLimit, RateLimiters  # noqa: E402
 from bot.progress import ProgressBar  # noqa: E402
 from bot.replies import Reply  # noqa: E402
 from storage.db import Database  # noqa: E402

@@ -16,7 +16,7 @@ import contextlib
 import logging
 import math
 import time
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
@@ -27,6 +27,7 @@ from bot.messenger import (
     RecipientUnreachable,
 )
 from bot.outbound import Outbound
+from bot.pacing import Backoff, RateLimiters
 from bot.replies import Reply
 from storage.db import StorageUnavailable
 from storage.outbox import (
@@ -45,124 +46,14 @@ log = logging.getLogger(__name__)
 Render = Callable[[OutboxItem], Awaitable[Reply | None]]
 Clock = Callable[[], datetime]
 Monotonic = Callable[[], float]
-Sleep = Callable[[float], Awaitable[None]]
 
 # Our clock and the platform's may disagree; a lookup for an earlier send starts this much sooner.
 CLOCK_MARGIN = timedelta(minutes=5)
+DEFAULT_BACKOFF = Backoff()
 
 
 def _utcnow() -> datetime:
     return datetime.now(UTC)
-
-
-@dataclass(frozen=True)
-class RateLimit:
-    rate: float  # sends per second, on average
-    burst: int = 1  # sends allowed at once after a quiet spell
-
-    def __post_init__(self) -> None:
-        if self.rate <= 0 or self.burst < 1:
-            raise ValueError("a rate limit needs rate > 0 and burst >= 1")
-
-
-# Slack: chat.postMessage allows about one message per second per channel, "short bursts >1
-# allowed", under an undocumented workspace-wide limit
-# (https://docs.slack.dev/apis/web-api/rate-limits). Each DM is a channel of its own, so a fan-out
-# meets the workspace limit; we start at the documented figure and 429s tell us the rest.
-# Teams: 50 requests per second per app per tenant for all bot API calls together
-# (https://learn.microsoft.com/microsoftteams/platform/bots/how-to/rate-limit), so leave room.
-DEFAULT_LIMITS: Mapping[str, RateLimit] = {
-    "slack": RateLimit(rate=1.0, burst=3),
-    "teams": RateLimit(rate=40.0, burst=10),
-}
-UNLISTED_LIMIT = RateLimit(rate=100.0, burst=10)
-
-
-class RateLimiter:
-    """A token bucket, kept as GCRA: `rate` sends a second on average and at most `burst` at once.
-
-    Each caller reserves the next free slot and sleeps until it, so waiting callers are served in
-    order. `pause` (a 429's Retry-After) stops everyone: slots reserved before the pause are
-    given up and taken anew after it, without a burst."""
-
-    def __init__(
-        self,
-        limit: RateLimit,
-        *,
-        monotonic: Monotonic = time.monotonic,
-        sleep: Sleep = asyncio.sleep,
-    ) -> None:
-        self.limit = limit
-        self._interval = 1.0 / limit.rate
-        self._tolerance = (limit.burst - 1) * self._interval
-        self._monotonic = monotonic
-        self._sleep = sleep
-        self._tat = -math.inf  # theoretical arrival time of the next send at exactly `rate`
-        self._paused_until = -math.inf
-        self._generation = 0
-
-    async def acquire(self) -> None:
-        while True:
-            now = self._monotonic()
-            slot = max(now, self._paused_until, self._tat - self._tolerance)
-            self._tat = max(self._tat, slot) + self._interval
-            generation = self._generation
-            if slot > now:
-                await self._sleep(slot - now)
-            if generation == self._generation:
-                return
-
-    def pause(self, seconds: float) -> None:
-        until = self._monotonic() + max(0.0, seconds)
-        if until > self._paused_until:
-            self._paused_until = until
-            self._tat = until + self._tolerance
-            self._generation += 1
-
-    @property
-    def paused_for(self) -> float:
-        return max(0.0, self._paused_until - self._monotonic())
-
-
-class RateLimiters:
-    """One limiter per platform, shared by every sender of this process (build it once, in the
-    composition root). Senders in other processes are not counted: the platform's 429s are."""
-
-    def __init__(
-        self,
-        limits: Mapping[str, RateLimit] = DEFAULT_LIMITS,
-        *,
-        unlisted: RateLimit = UNLISTED_LIMIT,
-        monotonic: Monotonic = time.monotonic,
-        sleep: Sleep = asyncio.sleep,
-    ) -> None:
-        self._limits = dict(limits)
-        self._unlisted = unlisted
-        self._monotonic = monotonic
-        self._sleep = sleep
-        self._limiters: dict[str, RateLimiter] = {}
-
-    def for_platform(self, platform: str) -> RateLimiter:
-        limiter = self._limiters.get(platform)
-        if limiter is None:
-            limit = self._limits.get(platform, self._unlisted)
-            limiter = RateLimiter(limit, monotonic=self._monotonic, sleep=self._sleep)
-            self._limiters[platform] = limiter
-        return limiter
-
-
-@dataclass(frozen=True)
-class Backoff:
-    """Waits between failed attempts: first, then doubling, never above cap."""
-
-    first: timedelta = timedelta(seconds=30)
-    cap: timedelta = timedelta(minutes=30)
-
-    def after(self, attempts: int) -> timedelta:
-        if attempts <= 0:
-            return timedelta(0)
-        doubled: timedelta = self.first * (2 ** min(attempts - 1, 30))
-        return min(self.cap, doubled)
 
 
 @dataclass(frozen=True)
@@ -227,7 +118,7 @@ class OutboxSender:
         concurrency: int = 16,
         prefetch: int | None = None,
         max_attempts: int = 5,
-        backoff: Backoff = Backoff(),
+        backoff: Backoff = DEFAULT_BACKOFF,
         lease: timedelta = timedelta(seconds=10),
         flush_interval: float = 0.1,
         idle_poll: float = 0.5,

@@ -12,13 +12,9 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from bot.messenger import Messenger, NoRoute, RecipientUnreachable, SentMessage
+from bot.pacing import PROACTIVE_PATIENCE, Patience, patiently
 from bot.replies import Reply
-from bot.retry import Patience, patiently
 from storage.people import Identity, PeopleRepository
-
-# Skills send from inside a turn, and Teams waits about 15 seconds for a turn's HTTP answer:
-# a refusal asking for more than a few seconds goes back to the caller.
-PROACTIVE_PATIENCE = Patience(attempts=3, first=0.5, longest_wait=3.0)
 
 
 class Outbound:

@@ -1,7 +1,10 @@
-"""Test doubles that sit where a platform would: a messenger that records what it sends."""
+"""Test doubles that sit where a platform or the clock would: a messenger that records what it
+sends, and monotonic time that only moves when told."""
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -68,3 +71,22 @@ class RecordingMessenger:
 
     def direct_to(self, user_id: str) -> list[Reply]:
         return [s.reply for s in self.direct if s.to == user_id]
+
+
+class FakeTime:
+    """Monotonic time and a sleep that only moves it, for rate limiter timing."""
+
+    def __init__(self) -> None:
+        self.now = 100.0
+        self.sleeps: list[float] = []
+        self.on_sleep: Callable[[], None] | None = None
+
+    def monotonic(self) -> float:
+        return self.now
+
+    async def sleep(self, seconds: float) -> None:
+        self.sleeps.append(round(seconds, 6))
+        if self.on_sleep is not None:
+            self.on_sleep()
+        self.now += seconds
+        await asyncio.sleep(0)

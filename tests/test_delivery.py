@@ -4,21 +4,14 @@ delivery across a crash."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
-from bot.delivery import (
-    Backoff,
-    OutboxSender,
-    Progress,
-    RateLimit,
-    RateLimiter,
-    RateLimiters,
-)
+from bot.delivery import OutboxSender, Progress
 from bot.messenger import (
     DeliveryError,
     NoRoute,
@@ -27,13 +20,14 @@ from bot.messenger import (
     SentMessage,
 )
 from bot.outbound import Outbound
+from bot.pacing import Backoff, RateLimit, RateLimiters
 from bot.replies import Reply
 from storage.db import Database
 from storage.migrate import upgrade
 from storage.models import SurveyRoundRow, SurveyRow
 from storage.outbox import OutboxItem, OutboxRepository
 from storage.people import Identity, PeopleRepository, Profile
-from tests.fakes import RecordingMessenger
+from tests.fakes import FakeTime, RecordingMessenger
 
 T0 = datetime(2026, 3, 2, 14, 0, tzinfo=UTC)
 INVITE = Reply.text("**Weekly pulse**: three quick questions.")
@@ -51,25 +45,6 @@ class Clock:
     def advance(self, **delta: float) -> datetime:
         self.now += timedelta(**delta)
         return self.now
-
-
-class FakeTime:
-    """Monotonic time and a sleep that only moves it, for rate limiter timing."""
-
-    def __init__(self) -> None:
-        self.now = 100.0
-        self.sleeps: list[float] = []
-        self.on_sleep: Callable[[], None] | None = None
-
-    def monotonic(self) -> float:
-        return self.now
-
-    async def sleep(self, seconds: float) -> None:
-        self.sleeps.append(round(seconds, 6))
-        if self.on_sleep is not None:
-            self.on_sleep()
-        self.now += seconds
-        await asyncio.sleep(0)
 
 
 @dataclass
@@ -154,92 +129,6 @@ async def sqlite_db(tmp_path: Path) -> AsyncIterator[Database]:
 @pytest.fixture
 def world(sqlite_db: Database) -> World:
     return World(sqlite_db, Clock())
-
-
-# -- the rate limiter -------------------------------------------------------------------------
-
-
-async def test_limiter_allows_a_burst_then_paces_at_the_rate() -> None:
-    time = FakeTime()
-    limiter = RateLimiter(RateLimit(rate=10, burst=3), monotonic=time.monotonic, sleep=time.sleep)
-    started = time.now
-    moments = []
-    for _ in range(6):
-        await limiter.acquire()
-        moments.append(round(time.now - started, 6))
-    assert moments == [0, 0, 0, 0.1, 0.2, 0.3]
-
-
-async def test_limiter_refills_while_idle_but_never_beyond_the_burst() -> None:
-    time = FakeTime()
-    limiter = RateLimiter(RateLimit(rate=10, burst=2), monotonic=time.monotonic, sleep=time.sleep)
-    for _ in range(4):
-        await limiter.acquire()
-    time.now += 60  # a long quiet spell
-    start = time.now
-    for _ in range(4):
-        await limiter.acquire()
-    assert round(time.now - start, 6) == 0.2  # two at once, then one per 0.1s
-
-
-async def test_concurrent_callers_get_consecutive_slots() -> None:
-    time = FakeTime()
-    limiter = RateLimiter(RateLimit(rate=4, burst=1), monotonic=time.monotonic, sleep=time.sleep)
-
-    async def no_advance(seconds: float) -> None:
-        time.sleeps.append(seconds)
-        await asyncio.sleep(0)
-
-    limiter._sleep = no_advance
-    await asyncio.gather(*(limiter.acquire() for _ in range(4)))
-    assert time.sleeps == [0.25, 0.5, 0.75]
-
-
-async def test_pause_stops_everyone_for_retry_after_then_resumes_without_a_burst() -> None:
-    time = FakeTime()
-    limiter = RateLimiter(RateLimit(rate=10, burst=5), monotonic=time.monotonic, sleep=time.sleep)
-    await limiter.acquire()
-    limiter.pause(2.0)
-    assert limiter.paused_for == 2.0
-    start = time.now
-    moments = []
-    for _ in range(3):
-        await limiter.acquire()
-        moments.append(round(time.now - start, 6))
-    assert moments == [2.0, 2.1, 2.2]
-    assert limiter.paused_for == 0.0
-
-
-async def test_a_pause_while_waiting_moves_the_waiter_after_it() -> None:
-    time = FakeTime()
-    limiter = RateLimiter(RateLimit(rate=10, burst=1), monotonic=time.monotonic, sleep=time.sleep)
-    await limiter.acquire()
-    time.on_sleep = lambda: limiter.pause(3.0) if len(time.sleeps) == 1 else None
-    start = time.now
-    await limiter.acquire()  # reserved +0.1s, then a 429 arrives while it waits
-    assert round(time.now - start, 6) == 3.0
-
-
-async def test_a_shorter_pause_does_not_cut_a_longer_one() -> None:
-    time = FakeTime()
-    limiter = RateLimiter(RateLimit(rate=10), monotonic=time.monotonic, sleep=time.sleep)
-    limiter.pause(5)
-    limiter.pause(1)
-    assert limiter.paused_for == 5
-
-
-def test_limiters_are_shared_per_platform_with_a_default_for_others() -> None:
-    limiters = RateLimiters({"slack": RateLimit(rate=2, burst=2)}, unlisted=RateLimit(rate=7))
-    assert limiters.for_platform("slack") is limiters.for_platform("slack")
-    assert limiters.for_platform("slack").limit == RateLimit(rate=2, burst=2)
-    assert limiters.for_platform("teams").limit == RateLimit(rate=7)
-    with pytest.raises(ValueError, match="rate > 0"):
-        RateLimit(rate=0)
-
-
-def test_backoff_doubles_up_to_its_cap() -> None:
-    backoff = Backoff(first=timedelta(seconds=30), cap=timedelta(minutes=3))
-    assert [backoff.after(n).total_seconds() for n in range(6)] == [0, 30, 60, 120, 180, 180]
 
 
 # -- sending ------------------------------------------------------------------------------------

@@ -43,8 +43,8 @@ from adapters.slack.render import (
 )
 from bot.events import Action, ConversationKind, Event, HomeOpened, MemberJoined
 from bot.messenger import DeliveryError, RateLimited, SentMessage
+from bot.pacing import REPLY_PATIENCE, patiently
 from bot.replies import Reply
-from bot.retry import Patience, patiently
 from bot.runtime import Runtime
 from bot.turns import Turns
 
@@ -53,8 +53,6 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 FORM_GONE = "That form is no longer available. Please start again."
-# Replies go out after the acknowledgement, so a refused one may wait out a longer Retry-After.
-REPLY_PATIENCE = Patience(attempts=3, first=1.0, longest_wait=30.0)
 # How long the workspace identity may take at start-up before requests go on without it.
 IDENTITY_WAIT = 1.5
 # How long replies still being worked on get to finish when the server stops.

@@ -23,6 +23,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.web.async_slack_response import AsyncSlackResponse
 
 from bot.events import ScheduledTrigger
+from bot.pacing import DIRECTORY_PATIENCE, DIRECTORY_RETRY_AFTER, retry_after
 from bot.router import Router
 from bot.services import Services
 from storage.people import PeopleRepository, Profile
@@ -32,8 +33,6 @@ log = logging.getLogger(__name__)
 PLATFORM = "slack"
 PAGE_SIZE = 200
 SLACKBOT = "USLACKBOT"  # a member of every workspace, with is_bot false
-MAX_WAITS = 10  # consecutive 429s on one page before giving up until the next run
-DEFAULT_RETRY_AFTER = 30.0  # Tier 2 allows ~20 calls a minute: a 429 without a hint waits this
 SYNC_JOB = "slack.directory_sync"
 SYNC_CRON = "30 3 * * *"  # daily at 03:30 hospital time, before day shift and the morning surveys
 
@@ -128,10 +127,12 @@ async def _page(
         try:
             page = await client.users_list(limit=PAGE_SIZE, cursor=cursor, include_locale=True)
         except SlackApiError as exc:
-            if getattr(exc.response, "status_code", 0) != 429 or waits == MAX_WAITS:
+            last = waits + 1 == DIRECTORY_PATIENCE.attempts
+            if getattr(exc.response, "status_code", 0) != 429 or last:
                 raise DirectorySyncFailed(f"Slack refused users.list: {_error(exc)}") from exc
             waits += 1
-            delay = _retry_after(exc.response)
+            asked = retry_after(getattr(exc.response, "headers", None), DIRECTORY_RETRY_AFTER)
+            delay = DIRECTORY_PATIENCE.wait(waits, asked)
             log.info("slack directory sync: rate limited, waiting %.0fs", delay)
             await sleep(delay)
         except (SlackClientError, aiohttp.ClientError, TimeoutError) as exc:
@@ -158,14 +159,6 @@ def _profile(member: dict[str, Any], team_id: str) -> Profile:
         timezone=member.get("tz") or None,
         locale=member.get("locale") or None,
     )
-
-
-def _retry_after(response: Any) -> float:
-    raw = (getattr(response, "headers", None) or {}).get("Retry-After")
-    try:
-        return max(0.0, float(str(raw)))
-    except ValueError:  # no header ("None"), or not a number
-        return DEFAULT_RETRY_AFTER
 
 
 def _error(exc: SlackApiError) -> str:

@@ -27,6 +27,7 @@ from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from adapters.slack.render import offered_forms, render_blocks
 from bot.messenger import DeliveryError, RateLimited, RecipientUnreachable, SentMessage
+from bot.pacing import retry_after
 from bot.replies import File, Image, Reply
 from bot.settings import DEFAULT_SLACK_API_URL
 from storage.people import Identity
@@ -50,7 +51,6 @@ UNREACHABLE = frozenset(
         "messages_tab_disabled",
     }
 )
-DEFAULT_RETRY_AFTER = 1.0
 HISTORY_PAGE = 200
 HISTORY_PAGES = 10  # beyond 2,000 messages in one DM since the send, say "cannot tell"
 MEMBERS_PAGE = 200  # conversations.members: "no more than 1,000"; 200 is Slack's advice
@@ -182,7 +182,7 @@ class SlackMessenger:
         except (SlackClientError, aiohttp.ClientError, TimeoutError) as exc:
             raise DeliveryError(f"slack: response_url {type(exc).__name__}") from exc
         if answer.status_code == 429:
-            raise RateLimited(_retry_after(answer.headers or {}))
+            raise RateLimited(retry_after(answer.headers))
         if answer.status_code != 200:
             # The body names the problem: expired_url, used_url, invalid_blocks…
             raise DeliveryError(f"slack: response_url {answer.status_code} {answer.body[:60]}")
@@ -338,7 +338,7 @@ def _translate(exc: SlackApiError) -> DeliveryError:
     data: Any = getattr(response, "data", None)
     error = str(data.get("error", "")) if isinstance(data, dict) else ""
     if status == 429 or error == "ratelimited":
-        return RateLimited(_retry_after(getattr(response, "headers", None) or {}))
+        return RateLimited(retry_after(getattr(response, "headers", None)))
     if error in UNREACHABLE:
         return RecipientUnreachable(f"slack: {error}")
     return DeliveryError(f"slack: {error or f'HTTP {status}'}")
@@ -356,13 +356,3 @@ def _uploads(reply: Reply) -> list[Image | File]:
 def _slug(title: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")[:60] or "file"
 
-
-def _retry_after(headers: Any) -> float:
-    for name in ("Retry-After", "retry-after"):
-        raw = headers.get(name)
-        if raw is not None:
-            try:
-                return max(0.0, float(raw))
-            except (TypeError, ValueError):
-                break
-    return DEFAULT_RETRY_AFTER

@@ -40,16 +40,13 @@ from adapters.teams.render import card_response, error_response, files_of, messa
 from adapters.teams.roster import register_sync
 from bot.events import Action, ConversationKind, Event
 from bot.messenger import DeliveryError, RateLimited
+from bot.pacing import IN_TURN_PATIENCE, patiently
 from bot.replies import Reply
-from bot.retry import Patience, patiently
 from bot.runtime import Runtime
 from bot.turns import Turns
 from storage.db import StorageUnavailable
 
 log = logging.getLogger(__name__)
-
-# Inside a turn Teams is waiting for our HTTP answer (about 15 seconds): never wait long.
-IN_TURN = Patience(attempts=3, first=0.5, longest_wait=5.0)
 
 
 class _Config:
@@ -287,4 +284,4 @@ class TeamsBridge(ActivityHandler):  # type: ignore[misc]
 
 async def _in_turn(call: Callable[[], Awaitable[Any]]) -> Any:
     """A connector call inside a turn: its failures in the core's terms, a short 429 waited out."""
-    return await patiently(lambda: connector_call(call()), IN_TURN)
+    return await patiently(lambda: connector_call(call()), IN_TURN_PATIENCE)

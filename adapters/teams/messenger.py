@@ -44,23 +44,20 @@ from adapters.teams.files import FileConsents
 from adapters.teams.inbound import PLATFORM
 from adapters.teams.render import files_of, render_activity
 from bot.messenger import DeliveryError, RateLimited, RecipientUnreachable, SentMessage
+from bot.pacing import ROSTER_PATIENCE, patiently, retry_after
 from bot.replies import Reply
-from bot.retry import Patience, patiently
 from storage.conversations import ConversationStore
 from storage.people import Identity, PeopleRepository, Profile
 
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
-DEFAULT_RETRY_AFTER = 1.0
 # The connector answers 403 when the bot was removed or blocked, 404 when the conversation or
 # user is gone (https://learn.microsoft.com/microsoftteams/platform/bots/build-conversational-capability#status-codes-from-bot-conversational-apis).
 UNREACHABLE = frozenset({403, 404})
 # A roster page holds at most 500 members
 # (https://learn.microsoft.com/microsoftteams/platform/bots/how-to/get-teams-context#fetch-the-roster-or-user-profile).
 ROSTER_PAGE_SIZE = 500
-# A roster read runs in the background: a page refused for its rate may wait a while.
-ROSTER_PATIENCE = Patience(attempts=6, first=1.0, longest_wait=60.0)
 MEMBER_PREFIX = "member:"
 BOT_PREFIX = "28:"  # bots' Teams ids; people's start with "29:"
 TEAMS_CHANNEL = "msteams"
@@ -84,21 +81,10 @@ def translate(exc: HttpOperationError) -> DeliveryError:
     response = getattr(exc, "response", None)
     status = int(getattr(response, "status_code", 0) or 0)
     if status == 429:
-        return RateLimited(retry_after(getattr(response, "headers", None) or {}))
+        return RateLimited(retry_after(getattr(response, "headers", None)))
     if status in UNREACHABLE:
         return RecipientUnreachable(f"teams: HTTP {status}")
     return DeliveryError(f"teams: HTTP {status or 'error'}")
-
-
-def retry_after(headers: Mapping[str, Any]) -> float:
-    for name in ("Retry-After", "retry-after"):
-        raw = headers.get(name)
-        if raw is not None:
-            try:
-                return max(0.0, float(raw))
-            except (TypeError, ValueError):
-                break
-    return DEFAULT_RETRY_AFTER
 
 
 class TeamsMessenger:

@@ -1,0 +1,218 @@
+"""Pacing: the per-platform limiter and the outbox backoff; waiting out rate limits (never sooner
+than Retry-After, spread over a doubling window, giving up when patience runs out or the platform
+asks for too long); and reading Retry-After the same way for every platform."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+
+import pytest
+
+from bot.messenger import DeliveryError, RateLimited
+from bot.pacing import (
+    DEFAULT_RETRY_AFTER,
+    Backoff,
+    Patience,
+    RateLimit,
+    RateLimiter,
+    RateLimiters,
+    patiently,
+    retry_after,
+)
+from tests.fakes import FakeTime
+
+
+class Refusals:
+    """A send refused with the given Retry-After values, then accepted."""
+
+    def __init__(self, *retry_after: float) -> None:
+        self.pending = list(retry_after)
+        self.calls = 0
+
+    async def __call__(self) -> str:
+        self.calls += 1
+        if self.pending:
+            raise RateLimited(self.pending.pop(0))
+        return "sent"
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.waits: list[float] = []
+
+    async def sleep(self, seconds: float) -> None:
+        self.waits.append(seconds)
+
+
+async def test_each_wait_is_the_retry_after_plus_a_share_of_a_doubling_window() -> None:
+    send, clock = Refusals(2.0, 0.0, 1.0), Clock()
+    patience = Patience(attempts=4, first=1.0, longest_wait=10.0)
+    assert await patiently(send, patience, sleep=clock.sleep, draw=lambda: 0.5) == "sent"
+    assert send.calls == 4
+    assert clock.waits == [2.0 + 0.5, 0.0 + 1.0, 1.0 + 2.0]
+
+
+@pytest.mark.parametrize("draw", [0.0, 0.999])
+async def test_jitter_never_waits_less_than_asked_nor_beyond_the_window(draw: float) -> None:
+    send, clock = Refusals(3.0), Clock()
+    await patiently(send, Patience(first=2.0), sleep=clock.sleep, draw=lambda: draw)
+    [wait] = clock.waits
+    assert 3.0 <= wait < 3.0 + 2.0
+
+
+async def test_the_refusal_is_raised_once_the_attempts_are_spent() -> None:
+    send, clock = Refusals(0.0, 0.0, 0.0), Clock()
+    with pytest.raises(RateLimited):
+        await patiently(send, Patience(attempts=3), sleep=clock.sleep)
+    assert send.calls == 3
+    assert len(clock.waits) == 2
+
+
+async def test_a_retry_after_beyond_patience_is_not_waited_for() -> None:
+    send, clock = Refusals(120.0), Clock()
+    with pytest.raises(RateLimited) as refused:
+        await patiently(send, Patience(longest_wait=30.0), sleep=clock.sleep)
+    assert refused.value.retry_after == 120.0
+    assert send.calls == 1
+    assert clock.waits == []
+
+
+async def test_other_failures_are_not_retried() -> None:
+    calls = 0
+
+    async def broken() -> None:
+        nonlocal calls
+        calls += 1
+        raise DeliveryError("teams: HTTP 500")
+
+    with pytest.raises(DeliveryError):
+        await patiently(broken, Patience())
+    assert calls == 1
+
+
+def test_patience_must_be_possible() -> None:
+    with pytest.raises(ValueError, match="attempts"):
+        Patience(attempts=0)
+
+
+# -- the rate limiter -------------------------------------------------------------------------
+
+
+async def test_limiter_allows_a_burst_then_paces_at_the_rate() -> None:
+    time = FakeTime()
+    limiter = RateLimiter(RateLimit(rate=10, burst=3), monotonic=time.monotonic, sleep=time.sleep)
+    started = time.now
+    moments = []
+    for _ in range(6):
+        await limiter.acquire()
+        moments.append(round(time.now - started, 6))
+    assert moments == [0, 0, 0, 0.1, 0.2, 0.3]
+
+
+async def test_limiter_refills_while_idle_but_never_beyond_the_burst() -> None:
+    time = FakeTime()
+    limiter = RateLimiter(RateLimit(rate=10, burst=2), monotonic=time.monotonic, sleep=time.sleep)
+    for _ in range(4):
+        await limiter.acquire()
+    time.now += 60  # a long quiet spell
+    start = time.now
+    for _ in range(4):
+        await limiter.acquire()
+    assert round(time.now - start, 6) == 0.2  # two at once, then one per 0.1s
+
+
+async def test_concurrent_callers_get_consecutive_slots() -> None:
+    time = FakeTime()
+    limiter = RateLimiter(RateLimit(rate=4, burst=1), monotonic=time.monotonic, sleep=time.sleep)
+
+    async def no_advance(seconds: float) -> None:
+        time.sleeps.append(seconds)
+        await asyncio.sleep(0)
+
+    limiter._sleep = no_advance
+    await asyncio.gather(*(limiter.acquire() for _ in range(4)))
+    assert time.sleeps == [0.25, 0.5, 0.75]
+
+
+async def test_pause_stops_everyone_for_retry_after_then_resumes_without_a_burst() -> None:
+    time = FakeTime()
+    limiter = RateLimiter(RateLimit(rate=10, burst=5), monotonic=time.monotonic, sleep=time.sleep)
+    await limiter.acquire()
+    limiter.pause(2.0)
+    assert limiter.paused_for == 2.0
+    start = time.now
+    moments = []
+    for _ in range(3):
+        await limiter.acquire()
+        moments.append(round(time.now - start, 6))
+    assert moments == [2.0, 2.1, 2.2]
+    assert limiter.paused_for == 0.0
+
+
+async def test_a_pause_while_waiting_moves_the_waiter_after_it() -> None:
+    time = FakeTime()
+    limiter = RateLimiter(RateLimit(rate=10, burst=1), monotonic=time.monotonic, sleep=time.sleep)
+    await limiter.acquire()
+    time.on_sleep = lambda: limiter.pause(3.0) if len(time.sleeps) == 1 else None
+    start = time.now
+    await limiter.acquire()  # reserved +0.1s, then a 429 arrives while it waits
+    assert round(time.now - start, 6) == 3.0
+
+
+async def test_a_shorter_pause_does_not_cut_a_longer_one() -> None:
+    time = FakeTime()
+    limiter = RateLimiter(RateLimit(rate=10), monotonic=time.monotonic, sleep=time.sleep)
+    limiter.pause(5)
+    limiter.pause(1)
+    assert limiter.paused_for == 5
+
+
+def test_limiters_are_shared_per_platform_with_a_default_for_others() -> None:
+    limiters = RateLimiters({"slack": RateLimit(rate=2, burst=2)}, unlisted=RateLimit(rate=7))
+    assert limiters.for_platform("slack") is limiters.for_platform("slack")
+    assert limiters.for_platform("slack").limit == RateLimit(rate=2, burst=2)
+    assert limiters.for_platform("teams").limit == RateLimit(rate=7)
+    with pytest.raises(ValueError, match="rate > 0"):
+        RateLimit(rate=0)
+
+
+def test_backoff_doubles_up_to_its_cap() -> None:
+    backoff = Backoff(first=timedelta(seconds=30), cap=timedelta(minutes=3))
+    assert [backoff.after(n).total_seconds() for n in range(6)] == [0, 30, 60, 120, 180, 180]
+
+
+# -- reading a 429 ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("headers", "seconds"),
+    [
+        ({"Retry-After": "7"}, 7.0),
+        ({"retry-after": "2.5"}, 2.5),  # as a client that lower-cases header names hands it over
+        ({"Retry-After": 3}, 3.0),
+        ({"Retry-After": "-4"}, 0.0),
+    ],
+)
+def test_retry_after_reads_the_header_in_seconds(
+    headers: dict[str, object], seconds: float
+) -> None:
+    assert retry_after(headers) == seconds
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        None,
+        {},
+        {"Retry-After": None},
+        {"Retry-After": "Wed, 21 Oct 2026 07:28:00 GMT"},
+        {"Retry-After": "inf"},  # would pause a platform's limiter for good
+        {"Retry-After": "nan"},
+    ],
+)
+def test_retry_after_without_a_usable_header_is_the_default(
+    headers: dict[str, object] | None,
+) -> None:
+    assert retry_after(headers) == DEFAULT_RETRY_AFTER
+    assert retry_after(headers, 30.0) == 30.0

@@ -1,4 +1,4 @@
-"""Fan-out of one survey round to N people through a rate-limited fake Slack Web API.
+"""Fan-out of one message to N people through the outbox and a rate-limited fake Slack Web API.
 
     python bench/fanout.py [--n 10000] [--rate 500] [--database-url URL]
 
@@ -21,8 +21,9 @@ import sys
 import tempfile
 import time
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -36,11 +37,12 @@ from bot.delivery import OutboxSender  # noqa: E402
 from bot.outbound import Outbound  # noqa: E402
 from bot.pacing import RateLimit, RateLimiters  # noqa: E402
 from bot.progress import ProgressBar  # noqa: E402
+from bot.renderers import Renderers  # noqa: E402
 from bot.replies import Reply  # noqa: E402
 from storage.db import Database  # noqa: E402
 from storage.migrate import upgrade  # noqa: E402
-from storage.models import IdentityRow, PersonRow, SurveyRoundRow, SurveyRow  # noqa: E402
-from storage.outbox import OutboxItem, OutboxRepository  # noqa: E402
+from storage.models import IdentityRow, PersonRow  # noqa: E402
+from storage.outbox import OutboxRepository, Recipient  # noqa: E402
 from storage.people import PeopleRepository  # noqa: E402
 from tests.fake_slack import FakeSlack  # noqa: E402
 
@@ -55,6 +57,7 @@ PROXY_VARIABLES = (
 )
 WORKER = [sys.executable, str(Path(__file__).resolve()), "--worker"]
 REPLY = Reply.text("**Weekly pulse**: three quick questions, anonymous.")
+KIND = "bench.invite"
 # The fake allows short bursts, as Slack does; our limiter runs at the same rate with a smaller
 # burst, so it stays under the fake's limit and 429s are rare (and honoured when they come).
 FAKE_BURST_SECONDS = 0.1
@@ -104,11 +107,15 @@ def sender(db: Database, slack_url: str, rate: float) -> tuple[OutboxSender, Sla
     outbound = Outbound(PeopleRepository(db))
     outbound.register(messenger)
 
-    async def render(item: OutboxItem) -> Reply | None:
-        return REPLY
+    async def render(
+        kind: str, payload_key: str, recipients: Sequence[Recipient]
+    ) -> dict[int, Reply | None]:
+        return dict.fromkeys((r.person_id for r in recipients), REPLY)
 
+    renderers = Renderers()
+    renderers.register(KIND, render)
     limiters = RateLimiters({"slack": RateLimit(rate=rate, burst=OUR_BURST)})
-    return OutboxSender(OutboxRepository(db), outbound, render, limiters=limiters), messenger
+    return OutboxSender(OutboxRepository(db), outbound, renderers, limiters=limiters), messenger
 
 
 async def prepare(db: Database, n: int) -> list[str]:
@@ -130,20 +137,13 @@ async def prepare(db: Database, n: int) -> list[str]:
     return users
 
 
-async def open_round(db: Database) -> int:
-    """A survey round with every person invited, due now."""
-    now = _now()
+async def queue_for_everyone(db: Database, run: str) -> str:
+    """One message to every person, due now; returns its payload key."""
     async with db.transaction() as session:
-        survey = SurveyRow(name="bench", definition={}, audience={}, schedule={})
-        session.add(survey)
-        await session.flush()
-        round_ = SurveyRoundRow(survey_id=survey.id, closes_at=now + timedelta(days=5))
-        session.add(round_)
-        await session.flush()
-        round_id = round_.id
         person_ids = (await session.execute(text("SELECT id FROM people"))).scalars().all()
-    await OutboxRepository(db).enqueue(round_id, "invite", dict.fromkeys(person_ids, now))
-    return round_id
+    payload_key = f"bench:{run}"
+    await OutboxRepository(db).enqueue(KIND, payload_key, dict.fromkeys(person_ids, _now()))
+    return payload_key
 
 
 def score(label: str, fake: FakeSlack, users: list[str], rate: float, seconds: float) -> Result:
@@ -161,7 +161,7 @@ def score(label: str, fake: FakeSlack, users: list[str], rate: float, seconds: f
 
 
 async def in_process(db: Database, users: list[str], rate: float) -> Result:
-    round_id = await open_round(db)
+    payload_key = await queue_for_everyone(db, "in-process")
     async with FakeSlack(rate=rate, burst=max(1.0, rate * FAKE_BURST_SECONDS)) as fake:
         outbox_sender, messenger = sender(db, fake.url, rate)
         bar = ProgressBar(label="run 1")
@@ -173,14 +173,14 @@ async def in_process(db: Database, users: list[str], rate: float) -> Result:
             await messenger.close()
         seconds = time.perf_counter() - started
         result = score("in one process", fake, users, rate, seconds)
-    result.recorded_sent = (await OutboxRepository(db).progress(round_id)).sent
+    result.recorded_sent = (await OutboxRepository(db).progress(payload_key)).sent
     return result
 
 
 async def killed_midway(
     db: Database, url: str, schema: str | None, users: list[str], rate: float, kill_at: float
 ) -> Result:
-    round_id = await open_round(db)
+    payload_key = await queue_for_everyone(db, "killed-midway")
     async with FakeSlack(rate=rate, burst=max(1.0, rate * FAKE_BURST_SECONDS)) as fake:
         command = [*WORKER, "--database-url", url, "--slack-url", fake.url, "--rate", str(rate)]
         if schema:
@@ -198,7 +198,7 @@ async def killed_midway(
             raise SystemExit("the restarted worker failed")
         seconds = time.perf_counter() - started
         result = score("killed and restarted", fake, users, rate, seconds)
-    result.recorded_sent = (await OutboxRepository(db).progress(round_id)).sent
+    result.recorded_sent = (await OutboxRepository(db).progress(payload_key)).sent
     result.note = (
         f"SIGKILL after {killed:.2f}s with {posted_before:,} delivered; the restart finished "
         f"{seconds - killed:.2f}s later (the dead worker's claims lapse after {LEASE}s)"

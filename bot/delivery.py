@@ -1,12 +1,14 @@
 """Delivery of outbox rows: paced per platform, batched in the database, exactly once across
 crashes wherever the platform can be asked what it already received.
 
-How a row moves: it is claimed (`sending`, under a lease the sender keeps renewing), rendered by
-the skill, paced by its platform's rate limiter, sent with the dedupe key `outbox:<id>`, and its
-outcome is written with the others of the last tenth of a second. A crash leaves the claimed rows
-in `sending`; once their lease has lapsed, a sender takes them over and asks the platform
-(`find_sent`) whether each message went out: found → `sent`, not found → sent now. A row retried
-after a failure is checked the same way first, since a timeout can hide a delivered message.
+How a row moves: it is claimed with a batch (`sending`, under a lease the sender keeps renewing),
+rendered by the skill that queued it (once per kind and payload in the batch, see
+`bot.renderers`), paced by its platform's rate limiter (`bot.pacing`), sent with the dedupe key
+`outbox:<id>`, and its outcome is written with the others of the last tenth of a second. A crash
+leaves the claimed rows in `sending`; once their lease has lapsed, a sender takes them over and
+asks the platform (`find_sent`) whether each message went out: found → `sent`, not found → sent
+now. A row retried after a failure is checked the same way first, since a timeout can hide a
+delivered message.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ import contextlib
 import logging
 import math
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
@@ -28,7 +30,8 @@ from bot.messenger import (
 )
 from bot.outbound import Outbound
 from bot.pacing import Backoff, RateLimiters
-from bot.replies import Reply
+from bot.progress import Progress, ProgressCallback
+from bot.renderers import BatchReplies, Renderers, RenderFailed
 from storage.db import StorageUnavailable
 from storage.outbox import (
     Delivered,
@@ -43,7 +46,6 @@ from storage.people import Identity
 
 log = logging.getLogger(__name__)
 
-Render = Callable[[OutboxItem], Awaitable[Reply | None]]
 Clock = Callable[[], datetime]
 Monotonic = Callable[[], float]
 
@@ -56,34 +58,11 @@ def _utcnow() -> datetime:
     return datetime.now(UTC)
 
 
-@dataclass(frozen=True)
-class Progress:
-    """What a run has done so far, and what is still due (pending or claimed) in the outbox."""
-
-    sent: int = 0
-    failed: int = 0
-    blocked: int = 0
-    skipped: int = 0
-    retried: int = 0  # put back for a later attempt (failures and rate limits)
-    rate_limited: int = 0
-    remaining: int = 0
-
-    @property
-    def done(self) -> int:
-        return self.sent + self.failed + self.blocked + self.skipped
-
-    @property
-    def total(self) -> int:
-        return self.done + self.remaining
-
-
-ProgressCallback = Callable[[Progress], None]
-
-
 @dataclass
 class _Held:
     item: OutboxItem
-    identities: list[Identity]  # the recipient's, read with the batch
+    identities: tuple[Identity, ...]  # the recipient's, read with the batch
+    replies: BatchReplies  # the batch's messages, rendered once per kind and payload
     claimed: float  # monotonic time of the claim
     check_first: bool  # an earlier attempt may have gone out: ask the platform before sending
     sending: bool = False  # the send has started: if it is interrupted, its outcome is unknown
@@ -112,7 +91,7 @@ class OutboxSender:
         self,
         outbox: OutboxRepository,
         outbound: Outbound,
-        render: Render,
+        renderers: Renderers,
         *,
         limiters: RateLimiters | None = None,
         concurrency: int = 16,
@@ -127,7 +106,7 @@ class OutboxSender:
     ) -> None:
         self._outbox = outbox
         self._outbound = outbound
-        self._render = render
+        self._renderers = renderers
         self._limiters = limiters or RateLimiters(monotonic=monotonic)
         self._concurrency = concurrency
         # Claimed rows waiting for a worker. Few, so that a crash leaves few rows in doubt.
@@ -249,12 +228,15 @@ class OutboxSender:
         due = await self._outbox.claim_due(now, room - len(stale)) if len(stale) < room else []
         if not stale and not due:
             return 0
-        recipients = await self._outbox.recipients(i.person_id for i in [*stale, *due])
         claimed = self._monotonic()
+        batch = [*stale, *due]
+        recipients = await self._outbox.recipients(i.person_id for i in batch)
+        replies = BatchReplies(self._renderers, batch, recipients)
         for item, taken_over in [*((i, True) for i in stale), *((i, False) for i in due)]:
             held = _Held(
                 item,
-                recipients.get(item.person_id, []),
+                recipients[item.person_id].identities,
+                replies,
                 claimed,
                 check_first=taken_over or item.attempts > 0,
             )
@@ -308,7 +290,10 @@ class OutboxSender:
                 return Delivered(
                     item.id, earlier.platform, earlier.message_id, self._clock(), earlier.handle
                 )
-        reply = await self._render(item)
+        try:
+            reply = await held.replies.reply_for(item)
+        except RenderFailed as exc:
+            return self._retry(item, str(exc))
         if reply is None:
             return Settled(item.id, OutboxStatus.SKIPPED, attempted=False)
         limiter = self._limiters.for_platform(identity.platform)

@@ -9,7 +9,7 @@ server ends the session and frees the lock, and a follower's next try wins.
 A leader that loses its connection (database restart, `pg_terminate_backend`, network) notices
 on its next liveness check and stops leading; until then a follower may already lead. That gap
 (at most `check_seconds`) is why work that must happen once is also guarded in the database
-(the survey outbox claims, the scheduler's run ledger).
+(the outbox claims, the scheduler's run ledger).
 
 SQLite means one embedded process, which always leads.
 """

@@ -1,14 +1,38 @@
-"""A progress bar for CLI runs that send: redrawn in place on a terminal, plain periodic lines
-otherwise (a log file or CI would fill up with carriage returns)."""
+"""How far an outbox run has got (`Progress`), and a progress bar for CLI runs that send: redrawn
+in place on a terminal, plain periodic lines otherwise (a log file or CI would fill up with
+carriage returns)."""
 
 from __future__ import annotations
 
 import sys
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TextIO
 
-from bot.delivery import Progress
+
+@dataclass(frozen=True)
+class Progress:
+    """What a run has done so far, and what is still due (pending or claimed) in the outbox."""
+
+    sent: int = 0
+    failed: int = 0
+    blocked: int = 0
+    skipped: int = 0
+    retried: int = 0  # put back for a later attempt (failures and rate limits)
+    rate_limited: int = 0
+    remaining: int = 0
+
+    @property
+    def done(self) -> int:
+        return self.sent + self.failed + self.blocked + self.skipped
+
+    @property
+    def total(self) -> int:
+        return self.done + self.remaining
+
+
+ProgressCallback = Callable[[Progress], None]
 
 
 class ProgressBar:

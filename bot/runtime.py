@@ -43,11 +43,11 @@ async def start_runtime(settings: Settings, *, migrate: bool | None = None) -> R
         log.info("database schema is up to date")
     services = Services.build(settings, database)
     router = Router(services)
-    pulse = catalog.install(router)
+    catalog.install(router)
     delivery = OutboxSender(
         services.outbox,
         services.outbound,
-        render=pulse.engine.render_item,
+        services.renderers,
         clock=lambda: services.clock(),  # late-bound: tests and the CLI may swap the clock
     )
     return Runtime(services=services, router=router, delivery=delivery)

@@ -3,7 +3,7 @@
 The router's jobs fire as `ScheduledTrigger` events through `router.dispatch`, so a job runs
 with the same error handling and logging as any message. They run only in the leader (see
 `bot.leader`): APScheduler is started when this process becomes leader and shut down when it
-stops leading, together with the long-running leader tasks (the survey delivery worker).
+stops leading, together with the long-running leader tasks (the outbox sender).
 
 Jobs are recreated from the router at every start, so APScheduler keeps no state of its own
 (its in-memory job store; our database holds survey schedules). That store cannot know about a
@@ -73,7 +73,7 @@ class Scheduler:
         return self._election.is_leader
 
     def add_leader_task(self, factory: LeaderTask) -> None:
-        """Run `factory(stop_event)` while this process leads (the survey delivery worker's
+        """Run `factory(stop_event)` while this process leads (the outbox sender's
         `run_forever`); it should return soon after the event is set. Add before `start()`."""
         if self._campaign is not None:
             raise RuntimeError("add leader tasks before the scheduler starts")

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from bot.outbound import Outbound
+from bot.renderers import Renderers
 from bot.sealing import Sealer
 from bot.settings import Settings
 from storage.audit import AuditLog
@@ -45,6 +46,8 @@ class Services:
     survey_answers: SurveyAnswers
     outbox: OutboxRepository
     held_files: HeldFiles
+    # What each kind of outbox message reads like: skills register, the outbox sender renders.
+    renderers: Renderers = field(default_factory=Renderers)
     clock: Callable[[], datetime] = field(default=_utcnow)
 
     @classmethod

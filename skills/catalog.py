@@ -12,16 +12,12 @@ from skills import home
 from skills.ideas import skill as ideas_skill
 from skills.knowledge import skill as knowledge_skill
 from skills.pulse import skill as pulse_skill
-from skills.pulse.skill import PulseSkill
 
 
-def install(router: Router) -> PulseSkill:
-    """Register every skill; help goes last so it can list what the others registered.
-
-    Returns the pulse skill, whose outbox the composition root delivers in the background."""
+def install(router: Router) -> None:
+    """Register every skill; help goes last so it can list what the others registered."""
     knowledge_skill.setup(router)
     ideas_skill.setup(router)
-    survey_skill = pulse_skill.setup(router)
+    pulse_skill.setup(router)
     home.setup(router)
     help_skill.setup(router)
-    return survey_skill

@@ -304,22 +304,26 @@ class SurveyRoundRow(Base):
 
 
 class OutboxRow(Base):
-    """One message to one person for one round: the unit of exactly-once delivery.
+    """One message of one kind about one payload to one person: the unit of exactly-once
+    delivery. `kind` names the renderer (`pulse.invite`), `payload_key` what the message is
+    about (`round:12`).
 
-    pending → sending (claimed) → sent | failed | blocked. The unique key makes re-enqueueing
-    after a crash harmless; a claim left in `sending` by a crash is reconciled, not resent blind.
+    pending → sending (claimed) → sent | failed | blocked | skipped. The unique key makes
+    re-enqueueing after a crash harmless; a claim left in `sending` by a crash is reconciled, not
+    resent blind.
     """
 
-    __tablename__ = "survey_outbox"
+    __tablename__ = "outbox"
     __table_args__ = (
-        UniqueConstraint("round_id", "person_id", "kind"),
-        Index("ix_survey_outbox_due", "status", "due_at"),
+        # Led by the payload key, so that a payload's progress is read from this index.
+        UniqueConstraint("payload_key", "kind", "person_id"),
+        Index("ix_outbox_due", "status", "due_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    round_id: Mapped[int] = mapped_column(ForeignKey("survey_rounds.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(64))
+    payload_key: Mapped[str] = mapped_column(String(64))
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
-    kind: Mapped[str] = mapped_column(String(16))
     status: Mapped[str] = mapped_column(String(16), default="pending")
     due_at: Mapped[datetime] = mapped_column()
     attempts: Mapped[int] = mapped_column(default=0)

@@ -1,4 +1,11 @@
-"""The survey outbox: one row per round, person and kind, moved through its states in batches.
+"""The outbox: every message the bot sends on its own to many people (survey invitations and
+reminders, and whatever else a skill queues), one row per kind, payload and person, moved through
+its states in batches.
+
+A row names what it is about, not how it reads: its `kind` (`pulse.invite`) says which skill
+renders it, and its `payload_key` (`round:12`) what the message is about, in the terms of that
+skill. The text is written when the row is sent (see `bot.renderers`), so a message reflects
+the state of things then, and a row whose message is no longer wanted is skipped.
 
 pending → sending (claimed, with `claimed_at` as the claim's lease) → sent | failed | blocked |
 skipped. The unique key makes enqueueing twice harmless. A live sender renews the leases of the
@@ -21,7 +28,7 @@ from sqlalchemy import Select, Table, and_, bindparam, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from storage.db import Database
-from storage.models import IdentityRow, OutboxRow
+from storage.models import IdentityRow, OutboxRow, PersonRow
 from storage.people import Identity
 
 # A multi-row INSERT of this many rows stays under SQLite's and asyncpg's bound-parameter limits.
@@ -45,9 +52,9 @@ FINAL_STATUSES = frozenset(
 @dataclass(frozen=True)
 class OutboxItem:
     id: int
-    round_id: int
-    person_id: int
     kind: str
+    payload_key: str
+    person_id: int
     status: str
     due_at: datetime
     attempts: int = 0
@@ -62,6 +69,17 @@ class OutboxItem:
     def dedupe_key(self) -> str:
         """What the platform keeps with the message, so a restart can ask whether it went out."""
         return f"outbox:{self.id}"
+
+
+@dataclass(frozen=True)
+class Recipient:
+    """A person an outbox message is for: where it can reach them (their identities, for the
+    sender's routing), and what a renderer may vary the message by."""
+
+    person_id: int
+    timezone: str | None = None
+    locale: str | None = None
+    identities: tuple[Identity, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -104,8 +122,10 @@ Outcome = Delivered | Retry | Settled
 
 
 @dataclass(frozen=True)
-class RoundProgress:
-    round_id: int
+class OutboxProgress:
+    """How the messages about one payload (every kind of them) stand."""
+
+    payload_key: str
     pending: int = 0
     sending: int = 0
     sent: int = 0
@@ -126,14 +146,16 @@ class OutboxRepository:
     def __init__(self, db: Database) -> None:
         self._db = db
 
-    async def enqueue(self, round_id: int, kind: str, due_at: Mapping[int, datetime]) -> int:
-        """Queue one `kind` message per person (person id → when it is due); rows that exist
-        already are left alone. Returns how many rows were added."""
+    async def enqueue(
+        self, kind: str, payload_key: str, due_at: Mapping[int, datetime]
+    ) -> int:
+        """Queue one `kind` message about `payload_key` per person (person id → when it is
+        due); rows that exist already are left alone. Returns how many rows were added."""
         rows = [
             {
-                "round_id": round_id,
-                "person_id": person_id,
                 "kind": kind,
+                "payload_key": payload_key,
+                "person_id": person_id,
                 "status": OutboxStatus.PENDING.value,
                 "due_at": due,
                 "attempts": 0,
@@ -147,7 +169,7 @@ class OutboxRepository:
                 statement = (
                     insert(OutboxRow)
                     .values(rows[start : start + _INSERT_CHUNK])
-                    .on_conflict_do_nothing(index_elements=["round_id", "person_id", "kind"])
+                    .on_conflict_do_nothing(index_elements=["payload_key", "kind", "person_id"])
                 )
                 result = await session.execute(statement)
                 added += int(getattr(result, "rowcount", 0))
@@ -270,16 +292,16 @@ class OutboxRepository:
                     ],
                 )
 
-    async def progress(self, round_id: int) -> RoundProgress:
+    async def progress(self, payload_key: str) -> OutboxProgress:
         async with self._db.transaction() as session:
             rows = await session.execute(
                 select(OutboxRow.status, func.count())
-                .where(OutboxRow.round_id == round_id)
+                .where(OutboxRow.payload_key == payload_key)
                 .group_by(OutboxRow.status)
             )
             counts = {status: int(n) for status, n in rows.all()}
-        return RoundProgress(
-            round_id=round_id,
+        return OutboxProgress(
+            payload_key=payload_key,
             **{s.value: counts.get(s.value, 0) for s in OutboxStatus},
         )
 
@@ -292,36 +314,44 @@ class OutboxRepository:
         async with self._db.transaction() as session:
             return int(await session.scalar(select(func.count(OutboxRow.id)).where(condition)) or 0)
 
-    async def recipients(self, person_ids: Iterable[int]) -> dict[int, list[Identity]]:
-        """The platform identities of these people, in one query: a sender routes a whole batch
-        at once instead of reading the identities table once per message."""
+    async def recipients(self, person_ids: Iterable[int]) -> dict[int, Recipient]:
+        """These people with their time zones, locales and platform identities, in one query:
+        a sender routes and renders a whole batch at once instead of reading people once per
+        message. Every id asked for has an entry; someone not found has no identity."""
         wanted = sorted(set(person_ids))
-        found: dict[int, list[Identity]] = {person_id: [] for person_id in wanted}
         if not wanted:
-            return found
+            return {}
+        people: dict[int, tuple[str | None, str | None]] = {}
+        identities: dict[int, list[Identity]] = {person_id: [] for person_id in wanted}
         async with self._db.transaction() as session:
             rows = await session.execute(
                 select(
+                    PersonRow.id,
+                    PersonRow.timezone,
+                    PersonRow.locale,
                     IdentityRow.id,
-                    IdentityRow.person_id,
                     IdentityRow.platform,
                     IdentityRow.tenant,
                     IdentityRow.user_id,
                     IdentityRow.unreachable_at,
                 )
-                .where(IdentityRow.person_id.in_(wanted))
-                .order_by(IdentityRow.id)
+                .outerjoin(IdentityRow, IdentityRow.person_id == PersonRow.id)
+                .where(PersonRow.id.in_(wanted))
+                .order_by(PersonRow.id, IdentityRow.id)
             )
-            for identity_id, person_id, platform, tenant, user_id, unreachable_at in rows:
-                found[person_id].append(
-                    Identity(
-                        identity_id, person_id, platform, tenant, user_id, unreachable_at is None
+            for person_id, timezone, locale, identity_id, platform, tenant, user_id, gone in rows:
+                people[person_id] = (timezone, locale)
+                if identity_id is not None:
+                    identities[person_id].append(
+                        Identity(identity_id, person_id, platform, tenant, user_id, gone is None)
                     )
-                )
-        return found
+        return {
+            person_id: Recipient(person_id, *people.get(person_id, (None, None)), tuple(found))
+            for person_id, found in identities.items()
+        }
 
-    async def items(self, round_id: int, *, kind: str | None = None) -> list[OutboxItem]:
-        query = select(OutboxRow).where(OutboxRow.round_id == round_id)
+    async def items(self, payload_key: str, *, kind: str | None = None) -> list[OutboxItem]:
+        query = select(OutboxRow).where(OutboxRow.payload_key == payload_key)
         if kind is not None:
             query = query.where(OutboxRow.kind == kind)
         async with self._db.transaction() as session:
@@ -358,9 +388,9 @@ def _clip(error: str | None) -> str | None:
 def _item(row: OutboxRow) -> OutboxItem:
     return OutboxItem(
         id=row.id,
-        round_id=row.round_id,
-        person_id=row.person_id,
         kind=row.kind,
+        payload_key=row.payload_key,
+        person_id=row.person_id,
         status=row.status,
         due_at=row.due_at,
         attempts=row.attempts,

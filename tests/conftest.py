@@ -72,11 +72,12 @@ def settings(make_settings: Callable[..., Settings]) -> Settings:
         ),
     ]
 )
-async def database(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Database]:
-    """A migrated, empty database: a SQLite file, or a schema of its own on PostgreSQL."""
+async def empty_database(
+    request: pytest.FixtureRequest, tmp_path: Path
+) -> AsyncIterator[Database]:
+    """A database with no tables yet: a SQLite file, or a schema of its own on PostgreSQL."""
     if request.param == "sqlite":
         db = Database(f"sqlite+aiosqlite:///{tmp_path / 'test.db'}")
-        await upgrade(db)
         yield db
         await db.dispose()
         return
@@ -87,13 +88,19 @@ async def database(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncItera
         await conn.execute(text(f'CREATE SCHEMA "{schema}"'))
     db = Database(POSTGRES_URL, schema=schema)
     try:
-        await upgrade(db)
         yield db
     finally:
         await db.dispose()
         async with admin.engine.begin() as conn:
             await conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
         await admin.dispose()
+
+
+@pytest.fixture
+async def database(empty_database: Database) -> Database:
+    """A migrated, empty database, on SQLite and (when configured) PostgreSQL."""
+    await upgrade(empty_database)
+    return empty_database
 
 
 @pytest.fixture

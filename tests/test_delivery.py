@@ -1,17 +1,18 @@
-"""The outbox sender with a recording messenger: pacing, outcomes, retries, and exactly-once
-delivery across a crash."""
+"""The outbox sender with a recording messenger: pacing, outcomes, retries, exactly-once
+delivery across a crash, and rendering once per batch."""
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+import itertools
+from collections.abc import AsyncIterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
-from bot.delivery import OutboxSender, Progress
+from bot.delivery import OutboxSender
 from bot.messenger import (
     DeliveryError,
     NoRoute,
@@ -21,16 +22,19 @@ from bot.messenger import (
 )
 from bot.outbound import Outbound
 from bot.pacing import Backoff, RateLimit, RateLimiters
+from bot.progress import Progress
+from bot.renderers import Renderers
 from bot.replies import Reply
 from storage.db import Database
 from storage.migrate import upgrade
-from storage.models import SurveyRoundRow, SurveyRow
-from storage.outbox import OutboxItem, OutboxRepository
+from storage.outbox import OutboxItem, OutboxRepository, Recipient
 from storage.people import Identity, PeopleRepository, Profile
 from tests.fakes import FakeTime, RecordingMessenger
 
 T0 = datetime(2026, 3, 2, 14, 0, tzinfo=UTC)
 INVITE = Reply.text("**Weekly pulse**: three quick questions.")
+KIND = "test.notice"
+Replies = Mapping[int, Reply | None]
 
 
 class Clock:
@@ -52,7 +56,8 @@ class World:
     db: Database
     clock: Clock
     messenger: RecordingMessenger = field(default_factory=RecordingMessenger)
-    rendered: list[int] = field(default_factory=list)
+    # Each render: the kind, the payload key and the person ids it was asked for.
+    rendered: list[tuple[str, str, list[int]]] = field(default_factory=list)
     render_result: Reply | None = INVITE
 
     def __post_init__(self) -> None:
@@ -60,6 +65,9 @@ class World:
         self.outbox = OutboxRepository(self.db)
         self.outbound = Outbound(self.people)
         self.outbound.register(self.messenger)
+        self.renderers = Renderers()
+        self.renderers.register(KIND, self.render)
+        self._payloads = itertools.count(1)
         self._sends = asyncio.Condition()
         send = self.messenger.send_direct
 
@@ -78,9 +86,9 @@ class World:
         async with asyncio.timeout(5), self._sends:
             await self._sends.wait_for(lambda: len(self.messenger.direct) >= count)
 
-    async def render(self, item: OutboxItem) -> Reply | None:
-        self.rendered.append(item.id)
-        return self.render_result
+    async def render(self, kind: str, payload_key: str, recipients: Sequence[Recipient]) -> Replies:
+        self.rendered.append((kind, payload_key, [r.person_id for r in recipients]))
+        return {r.person_id: self.render_result for r in recipients}
 
     def sender(self, **options: object) -> OutboxSender:
         settings: dict[str, object] = {
@@ -90,24 +98,19 @@ class World:
             "limiters": RateLimiters({"console": RateLimit(rate=10_000, burst=100)}),
         }
         settings.update(options)
-        return OutboxSender(self.outbox, self.outbound, self.render, **settings)  # type: ignore[arg-type]
+        return OutboxSender(self.outbox, self.outbound, self.renderers, **settings)  # type: ignore[arg-type]
 
-    async def invite(self, *users: str, due: datetime = T0, platform: str = "console") -> int:
-        """A round with these users invited; returns its id."""
-        async with self.db.transaction() as session:
-            survey = SurveyRow(name="pulse", definition={}, audience={}, schedule={})
-            session.add(survey)
-            await session.flush()
-            round_ = SurveyRoundRow(survey_id=survey.id, closes_at=T0 + timedelta(days=5))
-            session.add(round_)
-            await session.flush()
-            round_id = round_.id
+    async def invite(
+        self, *users: str, due: datetime = T0, platform: str = "console", kind: str = KIND
+    ) -> str:
+        """A notice of `kind` queued for these users; returns its payload key."""
+        payload_key = f"notice:{next(self._payloads)}"
         ids = [(await self.people.resolve(Profile(platform, "T1", u))).id for u in users]
-        await self.outbox.enqueue(round_id, "invite", dict.fromkeys(ids, due))
-        return round_id
+        await self.outbox.enqueue(kind, payload_key, dict.fromkeys(ids, due))
+        return payload_key
 
-    async def rows(self, round_id: int) -> dict[str, OutboxItem]:
-        items = await self.outbox.items(round_id)
+    async def rows(self, payload_key: str) -> dict[str, OutboxItem]:
+        items = await self.outbox.items(payload_key)
         users = {}
         for item in items:
             [identity, *_] = await self.people.identities(item.person_id)
@@ -135,14 +138,14 @@ def world(sqlite_db: Database) -> World:
 
 
 async def test_every_due_row_is_sent_once_and_recorded(world: World) -> None:
-    round_id = await world.invite("U1", "U2", "U3")
+    notice = await world.invite("U1", "U2", "U3")
     later = await world.invite("U4", due=T0 + timedelta(hours=1))
     reports: list[Progress] = []
 
     result = await world.sender().run_until_idle(progress=reports.append)
 
     assert [world.received(u) for u in ("U1", "U2", "U3", "U4")] == [1, 1, 1, 0]
-    rows = await world.rows(round_id)
+    rows = await world.rows(notice)
     assert {r.status for r in rows.values()} == {"sent"}
     sent = {s.to: s for s in world.messenger.direct}
     assert rows["U1"].message_id == sent["U1"].message_id
@@ -164,16 +167,16 @@ async def test_run_once_sends_one_batch(world: World) -> None:
 
 
 async def test_a_row_no_longer_needed_is_skipped(world: World) -> None:
-    round_id = await world.invite("U1")
+    notice = await world.invite("U1")
     world.render_result = None
     result = await world.sender().run_until_idle()
     assert result.skipped == 1
     assert world.messenger.direct == []
-    assert (await world.rows(round_id))["U1"].status == "skipped"
+    assert (await world.rows(notice))["U1"].status == "skipped"
 
 
 async def test_someone_who_blocked_the_bot_is_marked_and_never_retried(world: World) -> None:
-    round_id = await world.invite("U1", "U2")
+    notice = await world.invite("U1", "U2")
     world.messenger.blocked.add("U2")
 
     first = await world.sender().run_until_idle()
@@ -181,7 +184,7 @@ async def test_someone_who_blocked_the_bot_is_marked_and_never_retried(world: Wo
     again = await world.sender().run_until_idle()
 
     assert (first.sent, first.blocked, again.done) == (1, 1, 0)
-    row = (await world.rows(round_id))["U2"]
+    row = (await world.rows(notice))["U2"]
     assert (row.status, row.attempts, row.error) == ("blocked", 1, "U2")
     [identity] = await world.people.identities(row.person_id)
     assert not identity.reachable
@@ -190,8 +193,8 @@ async def test_someone_who_blocked_the_bot_is_marked_and_never_retried(world: Wo
 async def test_a_person_already_marked_unreachable_is_blocked_without_a_send(
     world: World,
 ) -> None:
-    round_id = await world.invite("U1")
-    row = (await world.rows(round_id))["U1"]
+    notice = await world.invite("U1")
+    row = (await world.rows(notice))["U1"]
     [identity] = await world.people.identities(row.person_id)
     await world.people.mark_unreachable(identity.id)
 
@@ -199,11 +202,11 @@ async def test_a_person_already_marked_unreachable_is_blocked_without_a_send(
 
     assert result.blocked == 1
     assert world.rendered == []
-    assert (await world.rows(round_id))["U1"].status == "blocked"
+    assert (await world.rows(notice))["U1"].status == "blocked"
 
 
 async def test_a_failure_is_retried_after_a_backoff_and_checked_first(world: World) -> None:
-    round_id = await world.invite("U1")
+    notice = await world.invite("U1")
     world.messenger.failures["U1"] = [DeliveryError("HTTP 500")]
     checks: list[str] = []
     find_sent = world.messenger.find_sent
@@ -216,7 +219,7 @@ async def test_a_failure_is_retried_after_a_backoff_and_checked_first(world: Wor
     sender = world.sender()
 
     first = await sender.run_until_idle()
-    row = (await world.rows(round_id))["U1"]
+    row = (await world.rows(notice))["U1"]
     assert (first.retried, row.status, row.attempts, row.error) == (1, "pending", 1, "HTTP 500")
     assert row.due_at == T0 + timedelta(seconds=30)
     assert checks == []
@@ -229,7 +232,7 @@ async def test_a_failure_is_retried_after_a_backoff_and_checked_first(world: Wor
 
 
 async def test_repeated_failures_end_as_failed(world: World) -> None:
-    round_id = await world.invite("U1")
+    notice = await world.invite("U1")
     world.messenger.failures["U1"] = [DeliveryError(f"boom {n}") for n in range(3)]
     sender = world.sender(max_attempts=3, backoff=Backoff(first=timedelta(seconds=1)))
     results = []
@@ -238,7 +241,7 @@ async def test_repeated_failures_end_as_failed(world: World) -> None:
         world.clock.advance(minutes=1)
     assert [r.retried for r in results] == [1, 1, 0]
     assert results[-1].failed == 1
-    row = (await world.rows(round_id))["U1"]
+    row = (await world.rows(notice))["U1"]
     assert (row.status, row.attempts, row.error) == ("failed", 3, "boom 2")
     world.clock.advance(days=1)
     assert (await sender.run_until_idle()).done == 0
@@ -246,7 +249,7 @@ async def test_repeated_failures_end_as_failed(world: World) -> None:
 
 async def test_a_lost_answer_does_not_lead_to_a_second_message(world: World) -> None:
     """The platform took the message but the answer never came back: the retry finds it."""
-    round_id = await world.invite("U1")
+    notice = await world.invite("U1")
     world.messenger.lost_replies.add("U1")
     sender = world.sender()
     await sender.run_until_idle()
@@ -257,12 +260,12 @@ async def test_a_lost_answer_does_not_lead_to_a_second_message(world: World) -> 
 
     assert result.sent == 1
     assert world.received("U1") == 1
-    row = (await world.rows(round_id))["U1"]
+    row = (await world.rows(notice))["U1"]
     assert (row.status, row.message_id) == ("sent", world.messenger.direct[0].message_id)
 
 
 async def test_a_check_that_cannot_be_made_counts_as_a_failed_attempt(world: World) -> None:
-    round_id = await world.invite("U1")
+    notice = await world.invite("U1")
     world.messenger.failures["U1"] = [DeliveryError("timeout")]
     sender = world.sender()
     await sender.run_until_idle()
@@ -276,7 +279,7 @@ async def test_a_check_that_cannot_be_made_counts_as_a_failed_attempt(world: Wor
     world.clock.advance(minutes=1)
     await sender.run_until_idle()
 
-    row = (await world.rows(round_id))["U1"]
+    row = (await world.rows(notice))["U1"]
     assert (row.status, row.attempts) == ("pending", 2)
     assert row.error == "cannot check an earlier attempt: missing_scope"
     assert world.messenger.direct == []
@@ -285,14 +288,14 @@ async def test_a_check_that_cannot_be_made_counts_as_a_failed_attempt(world: Wor
 async def test_rate_limited_requeues_without_counting_and_pauses_the_platform(
     world: World,
 ) -> None:
-    round_id = await world.invite("U1")
+    notice = await world.invite("U1")
     world.messenger.failures["U1"] = [RateLimited(2.0)]
     limiters = RateLimiters({"console": RateLimit(rate=10_000, burst=100)})
 
     result = await world.sender(limiters=limiters).run_until_idle()
 
     assert (result.rate_limited, result.retried, result.failed) == (1, 1, 0)
-    row = (await world.rows(round_id))["U1"]
+    row = (await world.rows(notice))["U1"]
     assert (row.status, row.attempts, row.due_at) == ("pending", 0, T0 + timedelta(seconds=2))
     assert limiters.for_platform("console").paused_for > 1.5
     assert world.messenger.direct == []
@@ -301,9 +304,9 @@ async def test_rate_limited_requeues_without_counting_and_pauses_the_platform(
 async def test_someone_reachable_only_elsewhere_is_retried_for_another_process(
     world: World,
 ) -> None:
-    round_id = await world.invite("29:teams-user", platform="teams")
+    notice = await world.invite("29:teams-user", platform="teams")
     result = await world.sender().run_until_idle()
-    row = (await world.rows(round_id))["29:teams-user"]
+    row = (await world.rows(notice))["29:teams-user"]
     assert (result.retried, row.status, row.attempts) == (1, "pending", 1)
     assert "not mounted" in (row.error or "")
 
@@ -311,20 +314,88 @@ async def test_someone_reachable_only_elsewhere_is_retried_for_another_process(
 async def test_an_unexpected_error_while_rendering_is_retried_then_failed(
     world: World,
 ) -> None:
-    round_id = await world.invite("U1")
+    notice = await world.invite("U1")
 
-    async def broken(item: OutboxItem) -> Reply | None:
+    async def broken(kind: str, payload_key: str, recipients: Sequence[Recipient]) -> Replies:
         raise KeyError("survey")
 
+    renderers = Renderers()
+    renderers.register(KIND, broken)
     sender = OutboxSender(
-        world.outbox, world.outbound, broken, clock=world.clock, max_attempts=2, idle_poll=0.01
+        world.outbox, world.outbound, renderers, clock=world.clock, max_attempts=2, idle_poll=0.01
     )
     await sender.run_until_idle()
     world.clock.advance(minutes=5)
     await sender.run_until_idle()
 
-    row = (await world.rows(round_id))["U1"]
+    row = (await world.rows(notice))["U1"]
     assert (row.status, row.attempts, row.error) == ("failed", 2, "KeyError")
+
+
+# -- rendering once per batch ---------------------------------------------------------------------
+
+
+async def test_each_kind_and_payload_is_rendered_once_per_batch_for_all_its_recipients(
+    world: World,
+) -> None:
+    world.renderers.register("test.reminder", world.render)
+    first = await world.invite("U1", "U2", "U3")
+    second = await world.invite("U4", "U5")
+    reminder = await world.invite("U1", "U6", kind="test.reminder")
+
+    result = await world.sender().run_until_idle()
+
+    assert result.sent == 7
+    calls = {(kind, key): sorted(ids) for kind, key, ids in world.rendered}
+    assert len(world.rendered) == len(calls) == 3, "one render per kind and payload"
+    for kind, key in [(KIND, first), (KIND, second), ("test.reminder", reminder)]:
+        recipients = sorted(row.person_id for row in (await world.rows(key)).values())
+        assert calls[(kind, key)] == recipients
+
+
+async def test_a_renderer_can_give_each_person_their_own_reply(world: World) -> None:
+    """One render for the batch, one reply per person: here by time zone, and nothing at all
+    for someone the renderer leaves out."""
+    for user, zone in [("U1", "America/New_York"), ("U2", "Europe/London"), ("U3", None)]:
+        await world.people.resolve(Profile("console", "T1", user, timezone=zone))
+    built: list[str] = []
+
+    async def by_zone(kind: str, payload_key: str, recipients: Sequence[Recipient]) -> Replies:
+        zoned = {r.person_id: r.timezone for r in recipients if r.timezone is not None}
+        replies: dict[str, Reply] = {}
+        for zone in set(zoned.values()):
+            built.append(zone)
+            replies[zone] = Reply.text(f"Closes Friday 5 pm ({zone})")
+        return {person_id: replies[zone] for person_id, zone in zoned.items()}
+
+    world.renderers.register("test.dated", by_zone)
+    notice = await world.invite("U1", "U2", "U3", kind="test.dated")
+
+    result = await world.sender().run_until_idle()
+
+    assert (result.sent, result.skipped) == (2, 1)
+    assert sorted(built) == ["America/New_York", "Europe/London"]
+    assert [r.fallback for r in world.messenger.direct_to("U1")] == [
+        "Closes Friday 5 pm (America/New_York)"
+    ]
+    assert [r.fallback for r in world.messenger.direct_to("U2")] == [
+        "Closes Friday 5 pm (Europe/London)"
+    ]
+    assert (await world.rows(notice))["U3"].status == "skipped"
+
+
+async def test_a_kind_nobody_renders_here_is_left_for_another_process(world: World) -> None:
+    notice = await world.invite("U1", kind="test.from_a_newer_release")
+    result = await world.sender().run_until_idle()
+    row = (await world.rows(notice))["U1"]
+    assert (result.retried, row.status, row.attempts) == (1, "pending", 1)
+    assert row.error == "no renderer for test.from_a_newer_release"
+    assert world.messenger.direct == []
+
+
+def test_a_kind_has_one_renderer(world: World) -> None:
+    with pytest.raises(ValueError, match="has a renderer already"):
+        world.renderers.register(KIND, world.render)
 
 
 # -- crashes, leases and reconciliation ----------------------------------------------------------
@@ -350,9 +421,9 @@ async def test_a_crash_between_send_and_record_is_reconciled_without_resending(
 ) -> None:
     world = World(database, Clock())
     users = [f"U{n}" for n in range(12)]
-    round_id = await world.invite(*users)
+    notice = await world.invite(*users)
     await crash_after_sending(world, 12)
-    assert {r.status for r in (await world.rows(round_id)).values()} == {"sending"}
+    assert {r.status for r in (await world.rows(notice)).values()} == {"sending"}
     assert len(world.messenger.direct) == 12
 
     world.clock.advance(seconds=11)  # past the 10 second lease: the claims have lapsed
@@ -360,7 +431,7 @@ async def test_a_crash_between_send_and_record_is_reconciled_without_resending(
 
     assert result.sent == 12
     assert [world.received(u) for u in users] == [1] * 12
-    rows = await world.rows(round_id)
+    rows = await world.rows(notice)
     sent = {s.to: s.message_id for s in world.messenger.direct}
     assert {u: r.message_id for u, r in rows.items()} == sent
     assert {r.status for r in rows.values()} == {"sent"}
@@ -372,9 +443,9 @@ async def test_claims_left_by_a_crash_before_sending_are_sent_after_their_lease(
     """Claimed, some sent and some not, then the process died: everyone gets exactly one."""
     world = World(database, Clock())
     users = [f"U{n}" for n in range(6)]
-    round_id = await world.invite(*users)
+    notice = await world.invite(*users)
     claimed = await world.outbox.claim_due(T0, 10)
-    rows = await world.rows(round_id)
+    rows = await world.rows(notice)
     for user in users[:3]:  # these went out just before the crash
         identity = (await world.people.identities(rows[user].person_id))[0]
         await world.messenger.send_direct(identity, INVITE, dedupe_key=rows[user].dedupe_key)
@@ -387,7 +458,7 @@ async def test_claims_left_by_a_crash_before_sending_are_sent_after_their_lease(
 
     assert late.sent == 6
     assert [world.received(u) for u in users] == [1] * 6
-    assert {r.status for r in (await world.rows(round_id)).values()} == {"sent"}
+    assert {r.status for r in (await world.rows(notice)).values()} == {"sent"}
 
 
 async def test_two_senders_at_once_send_each_message_once(database: Database) -> None:
@@ -405,17 +476,21 @@ async def test_two_senders_at_once_send_each_message_once(database: Database) ->
 async def test_a_claim_that_could_not_be_renewed_in_time_is_not_sent(world: World) -> None:
     """If the lease may have lapsed before the send (the database was unreachable to renew it),
     another sender may own the row: sending could duplicate, leaving it cannot."""
-    round_id = await world.invite("U1")
+    notice = await world.invite("U1")
     ticks = FakeTime()
 
-    async def slow_render(item: OutboxItem) -> Reply | None:
+    async def slow_render(
+        kind: str, payload_key: str, recipients: Sequence[Recipient]
+    ) -> Replies:
         ticks.now += 6  # more than half the 10 second lease passes before the send
-        return INVITE
+        return {r.person_id: INVITE for r in recipients}
 
+    renderers = Renderers()
+    renderers.register(KIND, slow_render)
     sender = OutboxSender(
         world.outbox,
         world.outbound,
-        slow_render,
+        renderers,
         clock=world.clock,
         monotonic=ticks.monotonic,
         limiters=RateLimiters(monotonic=ticks.monotonic),
@@ -425,13 +500,13 @@ async def test_a_claim_that_could_not_be_renewed_in_time_is_not_sent(world: Worl
 
     assert result.done == 0
     assert world.messenger.direct == []
-    assert (await world.rows(round_id))["U1"].status == "sending"  # to be reconciled
+    assert (await world.rows(notice))["U1"].status == "sending"  # to be reconciled
 
 
 async def test_the_server_loop_stops_promptly_and_gives_back_what_it_did_not_try(
     world: World,
 ) -> None:
-    round_id = await world.invite("U1", "U2")
+    notice = await world.invite("U1", "U2")
     limiters = RateLimiters({"console": RateLimit(rate=0.2)})  # the second waits 5 seconds
     stop = asyncio.Event()
     task = asyncio.create_task(world.sender(limiters=limiters).run_forever(stop))
@@ -440,7 +515,7 @@ async def test_the_server_loop_stops_promptly_and_gives_back_what_it_did_not_try
     stop.set()
     await asyncio.wait_for(task, 2)
 
-    rows = await world.rows(round_id)
+    rows = await world.rows(notice)
     [sent] = [r for r in rows.values() if r.status == "sent"]
     [back] = [r for r in rows.values() if r.status != "sent"]
     assert (back.status, back.attempts, back.claimed_at) == ("pending", 0, None)

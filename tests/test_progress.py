@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import io
 
-from bot.delivery import Progress
-from bot.progress import ProgressBar
+from bot.progress import Progress, ProgressBar
 
 
 class Terminal(io.StringIO):

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import event, text
 
 from bot.events import SYSTEM_ACTOR, SYSTEM_CONVERSATION, ScheduledTrigger
 from bot.replies import Buttons, Choice, Form, Image, Reply
@@ -277,6 +277,43 @@ async def test_one_reminder_reaches_only_non_responders(
     reminders = fake.direct_to(pending)
     assert len(reminders) == 2
     assert "Reminder" in reminders[1].fallback
+
+
+class Statements(list[str]):
+    """The SQL the runtime's database runs while it is installed, as the driver gets it."""
+
+    def __init__(self, rt: Runtime) -> None:
+        super().__init__()
+        self._engine = rt.services.database.engine.sync_engine
+
+    def __enter__(self) -> Statements:
+        event.listen(self._engine, "before_cursor_execute", self._record)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        event.remove(self._engine, "before_cursor_execute", self._record)
+
+    def _record(self, conn: object, cursor: object, statement: str, *rest: object) -> None:
+        self.append(" ".join(statement.split()))
+
+    def reading(self, table: str) -> list[str]:
+        return [s for s in self if s.startswith("SELECT") and f" FROM {table} " in f"{s} "]
+
+
+async def test_a_batch_of_invitations_reads_the_round_and_survey_once(
+    rt: Runtime, fake: RecordingMessenger
+) -> None:
+    """Not once per person: the message is the same for everyone in the batch."""
+    await hr(rt)
+    users = await staff(rt, 12)
+    await pulse(rt, "create weekly-pulse to unit '5 North' now")
+
+    with Statements(rt) as statements:
+        result = await rt.delivery.run_once()
+
+    assert result.sent == len(users) == len(fake.direct)
+    assert len(statements.reading("survey_rounds")) == 1
+    assert len(statements.reading("surveys")) == 1
 
 
 async def test_rounds_close_on_time_and_a_missed_run_runs_once(

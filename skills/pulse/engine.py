@@ -1,10 +1,14 @@
 """The life of a survey round: open it for an audience, invite through the outbox, remind the
 people who have not answered once, close it (erasing the link between people and answers), and
-send the results to the HR person who owns the survey."""
+send the results to the HR person who owns the survey.
+
+Invitations and reminders are outbox rows of kinds `pulse.invite` and `pulse.reminder` about
+`round:<id>`; `PulseEngine.render` writes them when they are sent."""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -18,14 +22,20 @@ from skills.pulse.definitions import Question, QuestionKind, SurveyDefinition
 from skills.pulse.report import render_refusal, render_results
 from skills.pulse.results import Refusal, ResponseData, RoundData, compute, effective_threshold
 from skills.pulse.schedule import Schedule, next_run, within_window
-from storage.outbox import OutboxItem
+from storage.outbox import Recipient
 from storage.surveys import Round, Survey
 
 log = logging.getLogger(__name__)
 
 ANSWER = "pulse.answer"
-INVITE = "invite"
-REMINDER = "reminder"
+INVITE = "pulse.invite"
+REMINDER = "pulse.reminder"
+ROUND_KEY = "round:"
+
+
+def round_key(round_id: int) -> str:
+    """The outbox payload key of a round's invitations and reminders."""
+    return f"{ROUND_KEY}{round_id}"
 
 
 class PulseEngine:
@@ -83,7 +93,7 @@ class PulseEngine:
             r.person_id: delivery_time(run_at, _zone(r.timezone), self.hospital_tz, quiet, now)
             for r in recipients
         }
-        await self.services.outbox.enqueue(round_.id, INVITE, due)
+        await self.services.outbox.enqueue(INVITE, round_key(round_.id), due)
         log.info("survey=%s round=%s opened for %d people", survey.id, round_.id, len(due))
         return round_
 
@@ -107,7 +117,7 @@ class PulseEngine:
             quiet = self.services.settings.quiet_hours
             recipients = await self.services.people.timezones(people)
             due = {p: delivery_time(now, _zone(recipients.get(p)), tz, quiet, now) for p in people}
-            await self.services.outbox.enqueue(round_.id, REMINDER, due)
+            await self.services.outbox.enqueue(REMINDER, round_key(round_.id), due)
         log.info("round=%s reminder for %d people", round_.id, len(people))
 
     async def close(self, round_: Round, now: datetime) -> bool:
@@ -173,19 +183,26 @@ class PulseEngine:
 
     # -- messages -----------------------------------------------------------------------
 
-    async def render_item(self, item: OutboxItem) -> Reply | None:
-        """The invitation or reminder for one outbox row; None when the round has closed."""
-        round_ = await self.services.surveys.get_round(item.round_id)
+    async def render(
+        self, kind: str, payload_key: str, recipients: Sequence[Recipient]
+    ) -> dict[int, Reply]:
+        """The invitation or reminder for a batch of a round's recipients: the round and the
+        survey are read once, and the message, the same for everyone, built once. Nobody gets
+        one when the round has closed."""
+        prefix, _, number = payload_key.partition(":")
+        if f"{prefix}:" != ROUND_KEY or not number.isdigit():
+            raise ValueError(f"{kind} is about a round, not {payload_key!r}")
+        round_ = await self.services.surveys.get_round(int(number))
         if round_ is None or round_.status != "open":
-            return None
+            return {}
         survey = await self.services.surveys.get(round_.survey_id)
         if survey is None:
-            return None
+            return {}
         reply = survey_message(SurveyDefinition.from_json(survey.definition), round_, survey, {})
-        if item.kind == REMINDER:
+        if kind == REMINDER:
             blocks = (Text(say.REMINDER), *reply.blocks)
-            return Reply(fallback=f"{plain_text(say.REMINDER)}\n{reply.fallback}", blocks=blocks)
-        return reply
+            reply = Reply(fallback=f"{plain_text(say.REMINDER)}\n{reply.fallback}", blocks=blocks)
+        return {recipient.person_id: reply for recipient in recipients}
 
 
 def survey_message(

@@ -23,7 +23,7 @@ from skills.pulse.definitions import (
     load_template,
     template_names,
 )
-from skills.pulse.engine import ANSWER, PulseEngine, survey_message
+from skills.pulse.engine import ANSWER, INVITE, REMINDER, PulseEngine, survey_message
 from skills.pulse.results import DEFAULT_THRESHOLD, MIN_THRESHOLD
 from skills.pulse.schedule import Schedule, ScheduleError, next_run
 from skills.pulse.schedule_parser import parse_schedule
@@ -107,6 +107,8 @@ class PulseSkill:
         r.action(COMMENT, self.on_comment)
         r.action(COMMENT_SUBMIT, self.on_comment_submit)
         r.job(TICK_JOB, self.tick, every_seconds=TICK_SECONDS)
+        for kind in (INVITE, REMINDER):
+            self.services.renderers.register(kind, self.engine.render)
 
     async def tick(self, trigger: ScheduledTrigger, services: Services) -> None:
         await self.engine.tick(services.clock())

@@ -15,6 +15,7 @@ from storage.conversations import ConversationStore
 from storage.db import Database
 from storage.held_files import HeldFiles
 from storage.ideas import IdeaRepository
+from storage.offered_forms import OfferedForms
 from storage.outbox import OutboxRepository
 from storage.people import PeopleRepository
 from storage.processed import ProcessedEvents
@@ -46,6 +47,7 @@ class Services:
     survey_answers: SurveyAnswers
     outbox: OutboxRepository
     held_files: HeldFiles
+    forms: OfferedForms
     # What each kind of outbox message reads like: skills register, the outbox sender renders.
     renderers: Renderers = field(default_factory=Renderers)
     clock: Callable[[], datetime] = field(default=_utcnow)
@@ -70,4 +72,5 @@ class Services:
             survey_answers=SurveyAnswers(db),
             outbox=OutboxRepository(db),
             held_files=HeldFiles(db),
+            forms=OfferedForms(db),
         )

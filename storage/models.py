@@ -162,6 +162,21 @@ class HeldFileRow(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+class OfferedFormRow(Base):
+    """A form offered behind a button, rendered for its platform (a Slack modal view), until
+    someone presses the button or it expires: a modal must open within moments of a click, so
+    a form that could not open at once waits here."""
+
+    __tablename__ = "offered_forms"
+    __table_args__ = (Index("ix_offered_forms_expires_at", "expires_at"),)
+
+    platform: Mapped[str] = mapped_column(String(16), primary_key=True)
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    view: Mapped[dict[str, Any]] = mapped_column()
+    expires_at: Mapped[datetime] = mapped_column()
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 class QuestionRow(Base):
     """A question asked of the knowledge base, PHI-screened, with no link to who asked."""
 

@@ -1,7 +1,7 @@
 """one outbox for every kind of message: rows name a kind and a payload key, not a survey round
 
 Revision ID: 0007
-Revises: 0005
+Revises: 0006
 Create Date: 2026-11-26 10:05:12.402117
 
 `survey_outbox` rows become `outbox` rows: kind `invite` → `pulse.invite`, `reminder` →
@@ -21,7 +21,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0007"
-down_revision = "0005"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 

@@ -101,9 +101,11 @@ class Action(Event):
 
 @dataclass(frozen=True, kw_only=True)
 class MemberJoined(Event):
-    """Someone joined a channel or team the bot is in, or installed the bot personally."""
+    """Someone joined a channel or team the bot is in, or installed the bot (`installed`): a
+    newcomer to a shared conversation is welcomed privately, an installation for all to see."""
 
     channel_id: str | None = None
+    installed: bool = False
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
+from bot.answering import register_pruning
 from bot.delivery import OutboxSender
 from bot.router import Router
 from bot.services import Services
@@ -44,6 +45,7 @@ async def start_runtime(settings: Settings, *, migrate: bool | None = None) -> R
     services = Services.build(settings, database)
     router = Router(services)
     catalog.install(router)
+    register_pruning(router)
     delivery = OutboxSender(
         services.outbox,
         services.outbound,

@@ -5,11 +5,10 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 
-import aiohttp
 import pytest
-from slack_sdk.web.async_client import AsyncWebClient
 
-from adapters.slack.home import MAX_BLOCKS, home_view, publish_home
+from adapters.slack.home import MAX_BLOCKS, home_view
+from adapters.slack.messenger import SlackMessenger
 from adapters.slack.render import render_blocks
 from bot.events import Actor, ConversationKind, ConversationRef, HomeOpened
 from bot.replies import Button, Buttons, Reply, Text
@@ -33,9 +32,10 @@ async def slack() -> AsyncIterator[FakeSlack]:
 
 
 @pytest.fixture
-async def client(slack: FakeSlack) -> AsyncIterator[AsyncWebClient]:
-    async with aiohttp.ClientSession() as session:
-        yield AsyncWebClient(token="xoxb-test", base_url=slack.url, session=session)
+async def client(slack: FakeSlack) -> AsyncIterator[SlackMessenger]:
+    messenger = SlackMessenger("xoxb-test", base_url=slack.url)
+    yield messenger
+    await messenger.close()
 
 
 def test_the_home_view_is_the_rendered_reply() -> None:
@@ -56,22 +56,22 @@ def test_a_home_view_stays_within_slacks_block_limit() -> None:
 
 
 async def test_publish_sends_the_view_for_that_user(
-    slack: FakeSlack, client: AsyncWebClient
+    slack: FakeSlack, client: SlackMessenger
 ) -> None:
-    await publish_home(client, "U0NURSE", HOME)
+    await client.publish_home("U0NURSE", home_view(HOME))
     [call] = await slack.wait_for_call("views.publish")
     assert call.args["user_id"] == "U0NURSE"
     assert slack.home_views["U0NURSE"] == home_view(HOME)
 
 
 async def test_the_home_skill_renders_into_a_published_tab(
-    slack: FakeSlack, client: AsyncWebClient, runtime: Runtime
+    slack: FakeSlack, client: SlackMessenger, runtime: Runtime
 ) -> None:
-    """What the app_home_opened listener does: dispatch HomeOpened, publish the reply."""
+    """What answering app_home_opened does: dispatch HomeOpened, publish the reply."""
     actor = Actor(platform="slack", tenant=TEAM_ID, user_id="U0NURSE")
     event = HomeOpened(actor=actor, conversation=ConversationRef("slack", ConversationKind.DIRECT))
     [reply] = await runtime.router.dispatch(event)
-    await publish_home(client, "U0NURSE", reply)
+    await client.publish_home("U0NURSE", home_view(reply))
 
     view = slack.home_views["U0NURSE"]
     assert view["type"] == "home"

@@ -16,7 +16,6 @@ from adapters.teams.files import (
     DECLINED,
     GONE,
     NOT_YOURS,
-    PERSONAL_ONLY,
     UPLOAD_FAILED,
     FileConsents,
 )
@@ -27,6 +26,7 @@ from adapters.teams.render import (
     FILE_INFO_TYPE,
     MESSAGE_RESPONSE_TYPE,
 )
+from bot.answering import FILES_NEED_DIRECT
 from bot.context import Context
 from bot.events import Action
 from bot.replies import File, Reply, Text
@@ -236,7 +236,7 @@ async def test_a_file_for_a_channel_without_a_personal_chat_is_only_announced(
     await with_file_action(teams)
     await teams.activity(teams.in_channel("", "m-click", value={"verb": "test.file"}, by=LEADER))
     assert not [c for c in teams.fake.calls if has_consent(c)]
-    assert texts(teams, 0) == [PERSONAL_ONLY]
+    assert texts(teams, 0) == [FILES_NEED_DIRECT]
     assert await nothing_held(teams)
 
 

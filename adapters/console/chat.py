@@ -1,7 +1,8 @@
 """`breakroom chat`: talk to the bot in a terminal as a local user, on the embedded default.
 
-Lines become neutral messages; a number picks one of the last reply's buttons; a form is asked
-input by input. Proactive messages (an HR answer, a survey) are printed as they are sent.
+Lines become neutral messages, answered through the core's answering path like any platform's
+events (see `adapters.console.surface`); a number picks one of the last reply's buttons; a form
+is asked input by input. Proactive messages (an HR answer, a survey) are printed as they are sent.
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime
 
 from adapters.console.render import Pick, render
+from adapters.console.surface import CONSOLE, ConsoleSurface
+from bot.answering import Answerer
 from bot.events import (
     SYSTEM_ACTOR,
     SYSTEM_CONVERSATION,
@@ -108,6 +111,7 @@ class ConsoleChat:
             platform=Platform.CONSOLE.value, kind=ConversationKind.DIRECT
         )
         self._picks: list[Pick] = []
+        self._answering = Answerer(runtime.router, CONSOLE)
         runtime.services.outbound.register(ConsoleMessenger(user, write))
 
     async def grant(self, role: Role) -> None:
@@ -183,17 +187,13 @@ class ConsoleChat:
         return Message(actor=self.actor, conversation=self._conversation, text=text)
 
     async def _handle(self, event: Message | Action) -> None:
-        replies = await self._runtime.router.dispatch(event)
-        for reply in replies:
-            await self._show(reply)
-
-    async def _show(self, reply: Reply) -> None:
-        rendered = render(reply)
-        prefix = "(updated) " if reply.replace_original else ""
-        self._write(f"bot> {prefix}{rendered.text}")
-        if rendered.picks:
-            self._picks = rendered.picks
-        for form in rendered.forms:
+        """Answer through the core's answering path, then ask the forms the answer showed,
+        each submission answered in turn."""
+        surface = ConsoleSurface(event, self._write)
+        await self._answering.answer(event, surface)
+        if surface.picks:
+            self._picks = surface.picks
+        for form in surface.forms:
             values = await self._fill(form)
             if values is None:
                 self._write("bot> Cancelled; nothing was sent.")

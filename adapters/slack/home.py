@@ -1,15 +1,12 @@
-"""The App Home tab: the neutral home reply as a `home` view, published with views.publish
-(https://docs.slack.dev/reference/methods/views.publish; it needs no scope beyond the bot token).
-
-The `app_home_opened` listener dispatches a `HomeOpened` event and hands the reply here. A home
-view is replaced whole on every publish, so there is nothing to update in place.
+"""The App Home tab: the neutral home reply as a `home` view, which the adapter publishes with
+views.publish (https://docs.slack.dev/reference/methods/views.publish) when the core places a
+`HomeOpened` event's reply on the home surface. A home view is replaced whole on every publish,
+so there is nothing to update in place.
 """
 
 from __future__ import annotations
 
 from typing import Any
-
-from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.render import render_blocks
 from bot.replies import Reply
@@ -21,7 +18,3 @@ MAX_BLOCKS = 100
 
 def home_view(reply: Reply) -> dict[str, Any]:
     return {"type": "home", "blocks": render_blocks(reply)[:MAX_BLOCKS]}
-
-
-async def publish_home(client: AsyncWebClient, user_id: str, reply: Reply) -> None:
-    await client.views_publish(user_id=user_id, view=home_view(reply))

@@ -1,5 +1,5 @@
 """Sends, updates, uploads and look-ups on the Slack Web API: the core's `Messenger`, and the
-calls the adapter answers events with (ephemeral posts, `response_url`, modals).
+calls the adapter answers events with (ephemeral posts, `response_url`, modals, the Home tab).
 
 slack_sdk's retry handlers are switched off: a 429 must reach the outbox sender, which pauses
 every send of the process for its Retry-After, and a connection error retried blindly by the SDK
@@ -192,6 +192,10 @@ class SlackMessenger:
         """Open a modal. A trigger id works once, within 3 seconds of the click or command
         (https://docs.slack.dev/surfaces/modals): a late one fails with expired_trigger_id."""
         await self._call(self._web().views_open(trigger_id=trigger_id, view=dict(view)))
+
+    async def publish_home(self, user_id: str, view: Mapping[str, Any]) -> None:
+        """Replace a person's App Home tab with `view` (views.publish needs no extra scope)."""
+        await self._call(self._web().views_publish(user_id=user_id, view=dict(view)))
 
     async def dm_channel(self, user_id: str) -> str:
         """The id of the app's DM with a person (uploads need a channel id, not a user id)."""

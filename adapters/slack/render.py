@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from bot.answering.forms import OPEN_OFFERED_FORM
 from bot.replies import (
     Button,
     Buttons,
@@ -45,8 +46,9 @@ ELEMENTS_PER_ACTIONS = 25
 _REPEAT = "#"
 
 # A form in a reply to something without a `trigger_id` (a typed DM) cannot open a modal: it is
-# shown as a button with this action id, whose click brings a trigger id to open it with.
-OPEN_FORM_ACTION = "form.open"
+# shown as a button with the core's action id for offered forms, whose click brings a trigger id
+# to open it with (see `bot.answering.forms`).
+OPEN_FORM_ACTION = OPEN_OFFERED_FORM
 # Slack sends a click even for a link button (it opens the URL in the browser meanwhile); this
 # id marks those clicks as needing no answer.
 LINK_ACTION = "link.open"

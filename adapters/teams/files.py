@@ -43,10 +43,6 @@ UPLOAD_FAILED = (
     "The file could not be saved to your OneDrive, and nothing was kept. Please ask for it again."
 )
 UNREADABLE = "That answer to a file could not be read. Please ask for the file again."
-PERSONAL_ONLY = (
-    "Teams sends files only in a personal chat, and I have none with you yet: "
-    "send me a direct message, then ask again."
-)
 
 
 @dataclass(frozen=True)

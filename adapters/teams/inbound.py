@@ -164,6 +164,7 @@ def _members_added(activity: Json) -> Event | None:
         return None
     return MemberJoined(
         **_common(activity),
+        installed=True,
         channel_id=None
         if conversation_kind(activity) is ConversationKind.DIRECT
         else (activity.get("conversation") or {}).get("id"),

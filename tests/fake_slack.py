@@ -212,6 +212,15 @@ class FakeSlack:
             await self._changed.wait_for(lambda: len(self.calls[method]) >= count)
         return list(self.calls[method])
 
+    async def wait_until(
+        self,
+        done: Callable[[], bool],
+        timeout: float = 5.0,  # noqa: ASYNC109 - a bounded wait is the point of this helper
+    ) -> None:
+        """Wait until `done()` holds, checked after each call this fake answers."""
+        async with asyncio.timeout(timeout), self._changed:
+            await self._changed.wait_for(done)
+
     # -- the API ------------------------------------------------------------------------------
 
     async def _handle(self, request: web.Request) -> web.Response:

@@ -8,101 +8,36 @@ import json
 import logging
 import time
 from collections.abc import AsyncIterator, Callable
-from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import aiohttp
 import pytest
-from aiohttp import web
 
-from adapters.slack.app import SlackBridge
-from adapters.slack.http import SLACK_KEY
 from adapters.slack.render import OPEN_FORM_ACTION
-from bot.app import RUNTIME_KEY, create_app
+from bot.answering import FORM_GONE, FORM_LIFETIME
+from bot.app import create_app
 from bot.context import Context
 from bot.replies import Reply
-from bot.runtime import Runtime
 from bot.settings import Settings
 from storage.people import Profile
 from tests.fake_slack import TEAM_ID, Call, FakeSlack
 from tests.http import serve
-from tests.kb_fixture import write_kb
+from tests.slack_harness import HR, LEADER, NURSE, Json, Slack, serve_slack, slack_env
 from tests.slack_payloads import (
     FORM,
-    SIGNING_SECRET,
     block_actions,
     dm_event,
     event_callback,
-    interaction,
     signed,
-    slash_command,
     view_submission,
 )
 
-Json = dict[str, Any]
-NURSE = "U0NURSE"
-LEADER = "U0LEADER"
-HR = "U0HR"
 PHI_IDEA = (
     "Patient John Smith MRN 12345678 waited 3 hours for discharge meds; "
     "a discharge pharmacist on 5 North would help"
 )
-
-
-@dataclass
-class Slack:
-    """The app under test, the fake Slack it talks to, and a client to sign requests with."""
-
-    base: str
-    http: aiohttp.ClientSession
-    app: web.Application
-    fake: FakeSlack
-
-    @property
-    def runtime(self) -> Runtime:
-        return self.app[RUNTIME_KEY]
-
-    @property
-    def bridge(self) -> SlackBridge:
-        return self.app[SLACK_KEY]
-
-    async def post(
-        self, body: str, headers: dict[str, str] | None = None, *, content_type: str = FORM
-    ) -> tuple[int, str]:
-        async with self.http.post(
-            f"{self.base}/slack/events",
-            data=body.encode("utf-8"),
-            headers=headers if headers is not None else signed(body, content_type=content_type),
-        ) as response:
-            return response.status, await response.text()
-
-    async def event(self, body: Json, **headers: str) -> int:
-        raw = json.dumps(body)
-        status, _ = await self.post(raw, {**signed(raw), **headers})
-        return status
-
-    async def command(self, command: str, text: str, user: str, key: str) -> int:
-        body = slash_command(command, text, user, response_url=self.fake.response_url(key))
-        status, _ = await self.post(body)
-        return status
-
-    async def click(self, payload: Json) -> int:
-        status, _ = await self.post(interaction(payload))
-        return status
-
-    async def responses(self, key: str, count: int = 1) -> list[Json]:
-        """What was sent to the response_url `key`, waiting for `count` of them."""
-
-        def matching() -> list[Json]:
-            return [c.args for c in self.fake.calls["response_url"] if c.args["key"] == key]
-
-        async with asyncio.timeout(5):
-            while len(matching()) < count:
-                await self.fake.wait_for_call(
-                    "response_url", len(self.fake.calls["response_url"]) + 1
-                )
-        return matching()
 
 
 @pytest.fixture
@@ -116,15 +51,7 @@ def slack_settings(
     make_settings: Callable[..., Settings], fake: FakeSlack, tmp_path: Path
 ) -> Callable[..., Settings]:
     def make(**env: str) -> Settings:
-        values = {
-            "SLACK_BOT_TOKEN": "xoxb-test",
-            "SLACK_SIGNING_SECRET": SIGNING_SECRET,
-            "SLACK_API_URL": fake.url,
-            "BREAKROOM_KB_DIR": str(write_kb(tmp_path / "kb")),
-            "BREAKROOM_LEADER_USERS": LEADER,
-            "BREAKROOM_HR_USERS": HR,
-            "BREAKROOM_QUIET_HOURS": "00:00-00:00",  # surveys must not wait for the morning
-        }
+        values = slack_env(fake, tmp_path / "kb")
         values.update(env)
         return make_settings(**values)
 
@@ -133,9 +60,8 @@ def slack_settings(
 
 @pytest.fixture
 async def slack(slack_settings: Callable[..., Settings], fake: FakeSlack) -> AsyncIterator[Slack]:
-    app = create_app(slack_settings())
-    async with serve(app) as base, aiohttp.ClientSession() as http:
-        yield Slack(base, http, app, fake)
+    async with serve_slack(slack_settings(), fake) as served:
+        yield served
 
 
 def elements(blocks: list[Json]) -> list[Json]:
@@ -470,6 +396,28 @@ async def test_a_button_for_a_form_no_longer_stored_says_so(slack: Slack) -> Non
     await slack.click(click)
     [answer] = await slack.responses("gone")
     assert "no longer available" in answer["text"]
+
+
+async def test_a_form_button_older_than_a_day_says_the_form_is_gone(slack: Slack) -> None:
+    await slack.event(dm_event("I have an idea", NURSE, "EvOldForm"))
+    [offer] = await slack.fake.wait_for_call("chat.postMessage")
+    open_form = button(offer.args["blocks"], OPEN_FORM_ACTION)
+    services = slack.runtime.services
+    a_day_later = services.clock() + FORM_LIFETIME + timedelta(minutes=1)
+    services.clock = lambda: a_day_later
+
+    click = block_actions(
+        OPEN_FORM_ACTION,
+        open_form["value"],
+        NURSE,
+        channel=f"D{NURSE}",
+        message_ts=slack.fake.messages[f"D{NURSE}"][0]["ts"],
+        response_url=slack.fake.response_url("old"),
+    )
+    await slack.click(click)
+    [answer] = await slack.responses("old")
+    assert (answer["text"], answer["response_type"]) == (FORM_GONE, "ephemeral")
+    assert slack.fake.calls["views.open"] == []
 
 
 # -- pulse: a survey DM answered with a button ----------------------------------------------------

@@ -12,12 +12,14 @@ import asyncio
 import json
 import logging
 from collections.abc import AsyncIterator, Callable
+from typing import Any
 
 import pytest
 
 from bot.messenger import RateLimited, RecipientUnreachable
 from bot.replies import Reply
 from bot.settings import Settings
+from storage.db import StorageUnavailable
 from storage.people import Profile
 from tests.teams_harness import (
     BOT,
@@ -409,3 +411,39 @@ async def test_a_question_handed_to_hr_is_answered_from_the_hr_channel(teams: Te
     assert "Only service animals" in text_of(answer)
     [done] = [c for c in calls if c.conversation_id == HR.personal]
     assert "Nora Nurse" in text_of(done)
+
+
+# -- a failure while delivering: Teams still gets its 200, the person still gets the answer ------
+
+
+async def test_a_storage_outage_while_delivering_a_private_reply_is_a_200_and_it_arrives(
+    teams: Teams, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A 500 here would bring a redelivery the router drops as a duplicate: the answer lost."""
+    caplog.set_level(logging.INFO)
+    await known(teams, NURSE)
+
+    async def unavailable(platform: str, address: str) -> dict[str, Any] | None:
+        raise StorageUnavailable("OperationalError")
+
+    # The personal chat's reference cannot be read while the preview is delivered.
+    monkeypatch.setattr(teams.runtime.services.conversations, "load", unavailable)
+    mention = teams.message(
+        f"<at>Breakroom</at> idea {PHI_IDEA}",
+        "m-outage",
+        conversation={"id": CHANNEL, "conversationType": "channel", "tenantId": TENANT},
+        entities=[{"type": "mention", "text": "<at>Breakroom</at>", "mentioned": {"id": BOT}}],
+    )
+    before = len(teams.fake.calls)
+    assert await teams.activity(mention) in (200, 201)
+    [preview] = teams.fake.calls[before:]
+    assert (preview.kind, preview.conversation_id) == ("reply", CHANNEL)  # the next place
+    assert "[NAME]" in text_of(preview)
+    assert "event=m-outage teams: direct failed (OperationalError)" in caplog.text
+
+
+async def test_a_reply_that_no_place_takes_is_still_a_200(teams: Teams) -> None:
+    await known(teams, NURSE)
+    teams.fake.fail_next(500, times=2)  # the reply in the chat, then the personal chat
+    assert await teams.activity(teams.in_channel("How much PTO do I get?", "m-lost")) in (200, 201)
+    assert [c.status for c in teams.fake.calls[-2:]] == [500, 500]

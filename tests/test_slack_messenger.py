@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -376,7 +376,7 @@ async def test_channel_members_are_read_page_by_page(
 async def test_a_form_sent_proactively_is_kept_for_its_button(slack: FakeSlack) -> None:
     kept: dict[str, Any] = {}
 
-    async def keep(views: dict[str, Any]) -> None:
+    async def keep(views: Mapping[str, Any]) -> None:
         kept.update(views)
 
     client = SlackMessenger("xoxb-test", base_url=slack.url, keep_forms=keep)

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Mapping
 from datetime import datetime
 from typing import Any
 
@@ -26,6 +26,7 @@ from slack_sdk.web.async_slack_response import AsyncSlackResponse
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from adapters.slack.render import offered_forms, render_blocks
+from bot.answering import KeepForms
 from bot.messenger import DeliveryError, RateLimited, RecipientUnreachable, SentMessage
 from bot.pacing import retry_after
 from bot.replies import File, Image, Reply
@@ -56,8 +57,6 @@ HISTORY_PAGES = 10  # beyond 2,000 messages in one DM since the send, say "canno
 MEMBERS_PAGE = 200  # conversations.members: "no more than 1,000"; 200 is Slack's advice
 ALT_TEXT = 1000  # files.getUploadURLExternal alt_txt limit
 
-# Keeps the modals behind a message's "Open form" buttons, by key, until someone clicks one.
-KeepForms = Callable[[dict[str, dict[str, Any]]], Awaitable[None]]
 
 
 class SlackMessenger:
@@ -71,7 +70,9 @@ class SlackMessenger:
         timeout: int = 30,
         keep_forms: KeepForms | None = None,
     ) -> None:
-        """Without `keep_forms`, a form is sent as a button that cannot open it."""
+        """`keep_forms` keeps the modals behind a message's "Open form" buttons, by the key each
+        button carries (see `bot.answering.forms`); without it, such a button cannot open its
+        form."""
         self._token = token
         self._base_url = base_url
         self._timeout = timeout

@@ -13,7 +13,7 @@ surface, answer in the HTTP response) and hands both to its `Answerer`, built wi
 - `turns`: one person's events one at a time.
 """
 
-from bot.answering.answerer import DRAIN_SECONDS, Answerer
+from bot.answering.answerer import Answerer
 from bot.answering.forms import (
     FORM_GONE,
     FORM_LIFETIME,
@@ -34,7 +34,6 @@ from bot.answering.placement import (
 from bot.answering.surface import Surface
 
 __all__ = [
-    "DRAIN_SECONDS",
     "FILES_NEED_DIRECT",
     "FORM_GONE",
     "FORM_LIFETIME",

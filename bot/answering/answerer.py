@@ -35,15 +35,13 @@ DRAIN_SECONDS = 10.0
 
 
 class Answerer:
+    """One adapter's answering: its capabilities, its people's turns, its background work."""
+
     def __init__(self, router: Router, capabilities: Capabilities) -> None:
         self._router = router
         self._can = capabilities
         self._turns = Turns()
         self._work: set[asyncio.Task[Any]] = set()
-
-    @property
-    def capabilities(self) -> Capabilities:
-        return self._can
 
     def turn(self, actor: Actor) -> AbstractAsyncContextManager[None]:
         """One person's events one at a time, in the order they came: answers arrive in the
@@ -80,13 +78,13 @@ class Answerer:
         """Answer in the background, e.g. once the platform has been acknowledged."""
         self.in_background(self.answer(event, surface), f"answer {event.id}")
 
-    async def place(self, event: Event, reply: Reply, surface: Surface) -> bool:
-        """Put one reply in the first place of its chain that takes it; False if none did."""
+    async def place(self, event: Event, reply: Reply, surface: Surface) -> None:
+        """Put one reply in the first place of its chain that takes it."""
         steps = placements(event, reply, self._can, surface.openings())
         platform = self._can.platform
         if not steps:
             log.info("event=%s %s: a reply had nowhere to go", event.id, platform)
-            return False
+            return
         for step in steps:
             try:
                 await patiently(functools.partial(self._put, step, surface), self._can.patience)
@@ -95,7 +93,7 @@ class Answerer:
                 log.warning(
                     "event=%s %s: reply not delivered (%s): %s", event.id, platform, step.place, exc
                 )
-                return False
+                return
             except (DeliveryError, StorageUnavailable) as exc:
                 log.info("event=%s %s: %s failed (%s)", event.id, platform, step.place, exc)
             except Exception:
@@ -103,14 +101,13 @@ class Answerer:
             else:
                 if step is not steps[0]:
                     log.info("event=%s %s: reply placed by %s", event.id, platform, step.place)
-                return True
+                return
         log.warning(
             "event=%s %s: reply not delivered: %s all failed",
             event.id,
             platform,
             ", ".join(step.place for step in steps),
         )
-        return False
 
     async def _put(self, step: Step, surface: Surface) -> None:
         primitives: dict[Place, Callable[[Reply], Awaitable[None]]] = {

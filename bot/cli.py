@@ -229,7 +229,8 @@ def _manifest_teams(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _slack_sync(args: argparse.Namespace, settings: Settings) -> int:
-    from adapters.slack.directory import DirectorySyncFailed, sync_workspace
+    from adapters.slack.directory import sync_workspace
+    from bot.directory import DirectoryUnavailable
     from bot.runtime import start_runtime
 
     token = settings.slack_bot_token
@@ -240,16 +241,16 @@ def _slack_sync(args: argparse.Namespace, settings: Settings) -> int:
         runtime = await start_runtime(settings)
         try:
             report = await sync_workspace(
-                token, runtime.services.people, base_url=settings.slack_api_url
+                token, runtime.services.directories, base_url=settings.slack_api_url
             )
-        except DirectorySyncFailed as exc:
+        except DirectoryUnavailable as exc:
             raise CommandFailed(f"directory sync failed: {exc}") from None
         finally:
             await runtime.close()
         print(
-            f"synced {report.people} people from Slack workspace {report.team_id} "
-            f"({report.skipped} bots and deactivated accounts skipped, "
-            f"{report.deactivated} newly marked unreachable)"
+            f"synced {report.people} people from Slack workspace {', '.join(report.tenants)} "
+            f"({report.skipped} guests, bots and deactivated accounts skipped, "
+            f"{report.deactivated} newly marked unreachable, {report.left} marked as left)"
         )
         return 0
 

@@ -62,7 +62,8 @@ class Messenger(Protocol):
     async def update(self, sent: SentMessage, reply: Reply) -> None: ...
 
     async def channel_members(self, channel_id: str) -> list[str]:
-        """User ids of a channel's (Slack) or team's (Teams) members, for survey audiences."""
+        """User ids of a channel's (Slack) or team's (Teams) members, for survey audiences. Only
+        reads: people are stored by the directory sync (`bot.directory`)."""
         ...
 
 

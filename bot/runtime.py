@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from bot.answering import register_pruning
 from bot.delivery import OutboxSender
+from bot.directory import register_sync
 from bot.router import Router
 from bot.services import Services
 from bot.settings import Settings
@@ -46,6 +47,7 @@ async def start_runtime(settings: Settings, *, migrate: bool | None = None) -> R
     router = Router(services)
     catalog.install(router)
     register_pruning(router)
+    register_sync(router)
     delivery = OutboxSender(
         services.outbox,
         services.outbound,

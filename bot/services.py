@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from bot.directory import Directories
 from bot.outbound import Outbound
 from bot.renderers import Renderers
 from bot.sealing import Sealer
@@ -20,6 +21,7 @@ from storage.outbox import OutboxRepository
 from storage.people import PeopleRepository
 from storage.processed import ProcessedEvents
 from storage.questions import QuestionLog
+from storage.roster_hints import RosterHints
 from storage.secrets import SecretStore
 from storage.survey_answers import SurveyAnswers
 from storage.surveys import SurveyRepository
@@ -48,6 +50,8 @@ class Services:
     outbox: OutboxRepository
     held_files: HeldFiles
     forms: OfferedForms
+    roster_hints: RosterHints
+    directories: Directories
     # What each kind of outbox message reads like: skills register, the outbox sender renders.
     renderers: Renderers = field(default_factory=Renderers)
     clock: Callable[[], datetime] = field(default=_utcnow)
@@ -56,6 +60,7 @@ class Services:
     def build(cls, settings: Settings, database: Database | None = None) -> Services:
         db = database or Database(settings.database_url)
         people = PeopleRepository(db)
+        roster_hints = RosterHints(db)
         return cls(
             settings=settings,
             database=db,
@@ -73,4 +78,6 @@ class Services:
             outbox=OutboxRepository(db),
             held_files=HeldFiles(db),
             forms=OfferedForms(db),
+            roster_hints=roster_hints,
+            directories=Directories(people, roster_hints),
         )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
 from sqlalchemy import select
@@ -16,26 +15,16 @@ class ConversationStore:
         self._db = db
 
     async def save(self, platform: str, address: str, data: dict[str, Any]) -> None:
-        await self.save_many(platform, {address: data})
-
-    async def save_many(self, platform: str, records: Mapping[str, dict[str, Any]]) -> None:
-        """Store several references in one transaction: a team roster is thousands of people."""
-        if not records:
-            return
         async with self._db.transaction() as session:
-            rows = await session.scalars(
+            row = await session.scalar(
                 select(ConversationRefRow).where(
-                    ConversationRefRow.platform == platform,
-                    ConversationRefRow.address.in_(list(records)),
+                    ConversationRefRow.platform == platform, ConversationRefRow.address == address
                 )
             )
-            existing = {row.address: row for row in rows}
-            for address, data in records.items():
-                row = existing.get(address)
-                if row is None:
-                    session.add(ConversationRefRow(platform=platform, address=address, data=data))
-                elif row.data != data:
-                    row.data = data
+            if row is None:
+                session.add(ConversationRefRow(platform=platform, address=address, data=data))
+            elif row.data != data:
+                row.data = data
 
     async def load(self, platform: str, address: str) -> dict[str, Any] | None:
         async with self._db.transaction() as session:

@@ -89,6 +89,12 @@ class IdentityRow(Base):
     user_id: Mapped[str] = mapped_column(String(128))
     # Set when the platform says the person blocked or removed the bot; cleared when they write.
     unreachable_at: Mapped[datetime | None] = mapped_column()
+    # When a platform's directory last listed this identity; None for someone known only from
+    # their own messages, whom no directory can say has left.
+    listed_at: Mapped[datetime | None] = mapped_column()
+    # Set when a complete directory read no longer lists them: they leave "everyone",
+    # department and unit audiences. Cleared when a directory lists them again or they write.
+    left_at: Mapped[datetime | None] = mapped_column()
 
     person: Mapped[PersonRow] = relationship(back_populates="identities")
 
@@ -143,6 +149,22 @@ class ConversationRefRow(Base):
     address: Mapped[str] = mapped_column(String(200))
     data: Mapped[dict[str, Any]] = mapped_column(default=dict)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class RosterHintRow(Base):
+    """Where to open a chat with someone known only from a team roster (Teams: their Teams id,
+    the service URL, the tenant and the bot), refreshed by each directory sync. Opaque JSON
+    owned by the adapter; expired hints are deleted, as a roster we no longer read is no
+    reason to keep someone's details."""
+
+    __tablename__ = "roster_hints"
+    __table_args__ = (Index("ix_roster_hints_expires_at", "expires_at"),)
+
+    platform: Mapped[str] = mapped_column(String(16), primary_key=True)
+    user_id: Mapped[str] = mapped_column(String(128), primary_key=True)
+    data: Mapped[dict[str, Any]] = mapped_column()
+    expires_at: Mapped[datetime] = mapped_column()
+    refreshed_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
 
 class HeldFileRow(Base):

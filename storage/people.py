@@ -22,6 +22,7 @@ class Identity:
     tenant: str
     user_id: str
     reachable: bool = True
+    left: bool = False  # a directory listed them once and no longer does
 
 
 @dataclass(frozen=True)
@@ -60,6 +61,8 @@ class PeopleRepository:
 
         Profile details refresh the stored ones, and `seed_roles` (from configuration) are
         granted if missing, so a configured HR user has the role from their first message.
+        Hearing from someone makes them reachable again; someone a directory said had left is
+        back, and known from their own messages until a directory lists them again.
         """
         async with self._db.transaction() as session:
             identity = await session.scalar(
@@ -85,6 +88,8 @@ class PeopleRepository:
                 assert loaded is not None
                 person = loaded
                 identity.unreachable_at = None
+                if identity.left_at is not None:
+                    identity.left_at = identity.listed_at = None
             _apply_profile(person, profile)
             await session.flush()
             roles = await _roles(session, person.id)
@@ -93,34 +98,42 @@ class PeopleRepository:
                 roles.add(role)
             return _person(person, roles)
 
-    async def refresh(self, profiles: Iterable[Profile]) -> int:
+    async def refresh(
+        self, profiles: Iterable[Profile], *, listed_at: datetime | None = None
+    ) -> int:
         """Store what a directory says about people, creating those not met yet, in one
-        transaction of a few statements. A directory is not contact: unreachable identities
-        stay unreachable until the person is heard from."""
+        transaction of a few statements, and record that a directory listed them at
+        `listed_at` (now by default): someone marked as left is back. A directory is not
+        contact: unreachable identities stay unreachable until the person is heard from."""
         wanted = {(p.platform, p.tenant, p.user_id): p for p in profiles}
         if not wanted:
             return 0
+        listed = listed_at or datetime.now(UTC)
         try:
-            await self._refresh(dict(wanted))
+            await self._refresh(dict(wanted), listed)
         except StorageUnavailable as exc:
             if not isinstance(exc.__cause__, IntegrityError):
                 raise
             # Someone's first message created them between our read and our write: once more,
             # and they are among the known.
-            await self._refresh(dict(wanted))
+            await self._refresh(dict(wanted), listed)
         return len(wanted)
 
-    async def _refresh(self, wanted: dict[tuple[str, str, str], Profile]) -> None:
+    async def _refresh(
+        self, wanted: dict[tuple[str, str, str], Profile], listed_at: datetime
+    ) -> None:
         async with self._db.transaction() as session:
             known = await session.execute(
-                select(IdentityRow.platform, IdentityRow.tenant, IdentityRow.user_id, PersonRow)
+                select(IdentityRow, PersonRow)
                 .join(PersonRow, PersonRow.id == IdentityRow.person_id)
                 .where(IdentityRow.user_id.in_([user_id for _, _, user_id in wanted]))
             )
-            for platform, tenant, user_id, person in known:
-                profile = wanted.pop((platform, tenant, user_id), None)
+            for identity, person in known:
+                key = (identity.platform, identity.tenant, identity.user_id)
+                profile = wanted.pop(key, None)
                 if profile is not None:
                     _apply_profile(person, profile)
+                    identity.listed_at, identity.left_at = listed_at, None
             newcomers = [(PersonRow(display_name=p.user_id), p) for p in wanted.values()]
             for person, profile in newcomers:
                 _apply_profile(person, profile)
@@ -133,8 +146,27 @@ class PeopleRepository:
                         platform=profile.platform,
                         tenant=profile.tenant,
                         user_id=profile.user_id,
+                        listed_at=listed_at,
                     )
                 )
+
+    async def mark_left(self, platform: str, tenant: str, *, listed_before: datetime) -> int:
+        """After a complete read of a tenant's directory that began at `listed_before`: the
+        identities it listed once and not this time have left, and leave "everyone",
+        department and unit audiences. Returns how many were marked now; someone no directory
+        ever listed is never marked."""
+        async with self._db.transaction() as session:
+            result = await session.execute(
+                update(IdentityRow)
+                .where(
+                    IdentityRow.platform == platform,
+                    IdentityRow.tenant == tenant,
+                    IdentityRow.listed_at < listed_before,
+                    IdentityRow.left_at.is_(None),
+                )
+                .values(left_at=datetime.now(UTC))
+            )
+            return int(getattr(result, "rowcount", 0))
 
     async def mark_deactivated(self, platform: str, tenant: str, user_ids: Iterable[str]) -> int:
         """Identities whose accounts the platform deactivated become unreachable, so survey
@@ -250,4 +282,5 @@ def _identity(row: IdentityRow) -> Identity:
         tenant=row.tenant,
         user_id=row.user_id,
         reachable=row.unreachable_at is None,
+        left=row.left_at is not None,
     )

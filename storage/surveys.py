@@ -169,7 +169,9 @@ class SurveyRepository:
         platforms: Iterable[str] = (),
     ) -> list[Recipient]:
         """People to invite: everyone reachable on a mounted platform, optionally narrowed to a
-        department, a unit, or a set of (platform, user id) pairs (a channel's members)."""
+        department, a unit, or a set of (platform, user id) pairs (a channel's members).
+        Identities a directory says have left count only when a channel lists them: its
+        roster was read just now, the directory last night."""
         query = (
             select(PersonRow.id, PersonRow.timezone)
             .join(IdentityRow, IdentityRow.person_id == PersonRow.id)
@@ -177,6 +179,8 @@ class SurveyRepository:
             .distinct()
             .order_by(PersonRow.id)
         )
+        if user_ids is None:
+            query = query.where(IdentityRow.left_at.is_(None))
         if department is not None:
             query = query.where(func.lower(PersonRow.department) == department.lower())
         if unit is not None:

@@ -344,25 +344,14 @@ async def test_conversation_reference_is_overwritten(database: Database) -> None
     assert await store.load("teams", "29:other") == {"serviceUrl": "https://other.example/"}
 
 
-async def test_many_references_are_stored_together(database: Database) -> None:
-    store = ConversationStore(database)
-    await store.save("teams", "member:a", {"teams_id": "29:a-old"})
-    await store.save_many(
-        "teams", {"member:a": {"teams_id": "29:a"}, "member:b": {"teams_id": "29:b"}}
-    )
-    await store.save_many("teams", {})
-    assert await store.load("teams", "member:a") == {"teams_id": "29:a"}
-    assert await store.load("teams", "member:b") == {"teams_id": "29:b"}
-
-
 async def test_addresses_by_platform_and_prefix(database: Database) -> None:
     store = ConversationStore(database)
-    for address in ("19:team@thread.tacv2", "aad-nurse", "member:aad-nurse", "19:chat@thread.v2"):
+    for address in ("19:team@thread.tacv2", "aad-nurse", "a:personal-1", "19:chat@thread.v2"):
         await store.save("teams", address, {})
     await store.save("slack", "19:not-teams", {})
     await store.save("teams", "1_:odd", {})
     assert await store.addresses("teams", "19:") == ["19:chat@thread.v2", "19:team@thread.tacv2"]
-    assert await store.addresses("teams", "member:") == ["member:aad-nurse"]
+    assert await store.addresses("teams", "a:") == ["a:personal-1"]
     assert await store.addresses("teams", "1_:") == ["1_:odd"]  # "_" is no LIKE wildcard here
     assert len(await store.addresses("teams")) == 5
     assert await store.addresses("console") == []

@@ -26,7 +26,7 @@ from slack_bolt.response import BoltResponse
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack import inbound
-from adapters.slack.directory import register_sync
+from adapters.slack.directory import SlackDirectory
 from adapters.slack.identity import WorkspaceIdentity, quiet_token_notice
 from adapters.slack.messenger import PLATFORM, SlackMessenger
 from adapters.slack.render import FORM_CALLBACK
@@ -87,7 +87,7 @@ class SlackBridge:
         bridge = cls(runtime, messenger, bolt, identity)
         bridge._listen()
         runtime.services.outbound.register(messenger)
-        register_sync(runtime.router, messenger.web)
+        runtime.services.directories.register(SlackDirectory(messenger.web))
         if socket_mode:
             assert settings.slack_app_token is not None
             bridge._socket = AsyncSocketModeHandler(bolt, settings.slack_app_token)

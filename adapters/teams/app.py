@@ -35,11 +35,11 @@ from adapters.teams.files import FileConsents
 from adapters.teams.inbound import PLATFORM
 from adapters.teams.messenger import TeamsMessenger, connector_call
 from adapters.teams.render import error_response, message_response
-from adapters.teams.roster import register_sync
+from adapters.teams.roster import TeamsDirectory
 from adapters.teams.surface import TEAMS, TeamsSurface, invoke_response
 from bot.answering import Answerer
+from bot.directory import DirectoryUnavailable
 from bot.events import Action, ConversationKind, Event
-from bot.messenger import DeliveryError
 from bot.pacing import patiently
 from bot.runtime import Runtime
 
@@ -65,9 +65,10 @@ class TeamsBridge(ActivityHandler):  # type: ignore[misc]
         services = runtime.services
         self.files = FileConsents(services.held_files, lambda: services.clock())
         self.messenger = TeamsMessenger(
-            adapter, app_id, services.conversations, services.people, self.files
+            adapter, app_id, services.conversations, services.roster_hints, self.files
         )
         self.answering = Answerer(runtime.router, TEAMS)
+        self.directory = TeamsDirectory(self.messenger, services.conversations)
 
     @classmethod
     def start(cls, runtime: Runtime) -> TeamsBridge:
@@ -90,7 +91,7 @@ class TeamsBridge(ActivityHandler):  # type: ignore[misc]
         )
         bridge = cls(runtime, CloudAdapter(auth), app_id)
         runtime.services.outbound.register(bridge.messenger)
-        register_sync(runtime.router, bridge.messenger)
+        runtime.services.directories.register(bridge.directory)
         return bridge
 
     async def settle(self) -> None:
@@ -206,7 +207,9 @@ class TeamsBridge(ActivityHandler):  # type: ignore[misc]
         return address
 
     async def _read_roster(self, address: str) -> None:
+        directories = self.runtime.services.directories
         try:
-            await self.messenger.channel_members(address)
-        except DeliveryError as exc:
-            log.warning("teams roster: conversation=%s not read: %s", address, exc)
+            await directories.store(PLATFORM, self.directory.conversation(address))
+        except DirectoryUnavailable as exc:
+            log.warning("teams roster: %s", exc)
+

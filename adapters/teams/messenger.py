@@ -7,11 +7,12 @@ adapter stores one for every inbound activity (see `TeamsBridge`): a person's pe
 their user id, a channel or group chat under its conversation id.
 
 People who never wrote to the bot are known from the rosters of the teams and group chats it is
-in (`channel_members`): each member is stored as a person, and their Teams id under
-"member:<user id>", an address no conversation id can take. The first DM to such a person opens
-a 1:1 chat with the connector's create-conversation call and keeps its reference as their
-personal one. With neither there is nobody to send to: that is `RecipientUnreachable`, the core
-marks the person, and their next message to the bot clears the mark and stores the reference.
+in (`roster`, read by the directory sync in `adapters.teams.roster`): the sync stores each member
+as a person, and a roster hint with their Teams id and where to reach them. The first DM to such
+a person opens a 1:1 chat with the connector's create-conversation call and keeps its reference
+as their personal one. With neither there is nobody to send to: that is `RecipientUnreachable`,
+the core marks the person, and their next message to the bot clears the mark and stores the
+reference.
 
 Files go as file consent cards (see `adapters.teams.files`), offered to the person a message is
 for: in `send_direct` the recipient; in `send` whoever the caller names as `owner`. Without an
@@ -26,6 +27,7 @@ from __future__ import annotations
 import contextlib
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypeVar
 
@@ -47,7 +49,8 @@ from bot.messenger import DeliveryError, RateLimited, RecipientUnreachable, Sent
 from bot.pacing import ROSTER_PATIENCE, patiently, retry_after
 from bot.replies import Reply
 from storage.conversations import ConversationStore
-from storage.people import Identity, PeopleRepository, Profile
+from storage.people import Identity, Profile
+from storage.roster_hints import RosterHints
 
 log = logging.getLogger(__name__)
 
@@ -58,9 +61,17 @@ UNREACHABLE = frozenset({403, 404})
 # A roster page holds at most 500 members
 # (https://learn.microsoft.com/microsoftteams/platform/bots/how-to/get-teams-context#fetch-the-roster-or-user-profile).
 ROSTER_PAGE_SIZE = 500
-MEMBER_PREFIX = "member:"
 BOT_PREFIX = "28:"  # bots' Teams ids; people's start with "29:"
 TEAMS_CHANNEL = "msteams"
+
+
+@dataclass(frozen=True)
+class RosterPage:
+    """One page of a roster: each person, with the hint that lets `send_direct` open a 1:1
+    chat with them, and how many bots it listed."""
+
+    members: list[tuple[Profile, dict[str, Any]]]
+    bots: int
 
 
 def activity_of(reply: Reply) -> Activity:
@@ -95,13 +106,13 @@ class TeamsMessenger:
         adapter: CloudAdapterBase,
         app_id: str,
         conversations: ConversationStore,
-        people: PeopleRepository,
+        hints: RosterHints,
         files: FileConsents,
     ) -> None:
         self._adapter = adapter
         self._app_id = app_id
         self._conversations = conversations
-        self._people = people
+        self._hints = hints
         self._files = files
 
     @contextlib.asynccontextmanager
@@ -122,7 +133,7 @@ class TeamsMessenger:
         # `dedupe_key` cannot travel with a Teams message in a way we could search for later.
         reference = await self._conversations.load(PLATFORM, identity.user_id)
         if reference is None:
-            member = await self._conversations.load(PLATFORM, MEMBER_PREFIX + identity.user_id)
+            member = await self._hints.load(PLATFORM, identity.user_id)
             if member is None:
                 raise RecipientUnreachable("teams: no personal conversation with this person yet")
             reference = await self._open_personal_chat(identity.user_id, member)
@@ -149,24 +160,24 @@ class TeamsMessenger:
         await self._continue(sent.handle["reference"], edit)
 
     async def channel_members(self, channel_id: str) -> list[str]:
-        """The user ids of a team's (by any of its channels) or group chat's members.
+        """The user ids of a team's (by any of its channels) or group chat's members. Reads
+        only: storing people is the directory sync's job."""
+        return [
+            profile.user_id for page in await self.roster(channel_id) for profile, _ in page.members
+        ]
 
-        Reading the roster also stores each member as a person, with where to open a 1:1 chat
-        with them, so surveys reach people who never wrote to the bot."""
+    async def roster(self, channel_id: str) -> list[RosterPage]:
+        """The roster of a team (by any of its channels) or group chat, page by page."""
         reference = await self._conversations.load(PLATFORM, channel_id)
         if reference is None:
             raise DeliveryError("teams: the bot has not been added to that channel or chat")
-        members: list[str] = []
-        pages = skipped = 0
+        pages: list[RosterPage] = []
 
         async def read(turn: TurnContext) -> None:
-            nonlocal pages, skipped
             token: str | None = None
             while True:
                 page = await self._roster_page(turn, channel_id, token)
-                stored, bots = await self._store_members(page.members or [], reference)
-                members.extend(stored)
-                pages, skipped = pages + 1, skipped + bots
+                pages.append(_page_of(page.members or [], reference))
                 token = page.continuation_token or None
                 if token is None:
                     return
@@ -175,11 +186,11 @@ class TeamsMessenger:
         log.info(
             "teams roster: conversation=%s members=%d bots=%d pages=%d",
             channel_id,
-            len(members),
-            skipped,
-            pages,
+            sum(len(page.members) for page in pages),
+            sum(page.bots for page in pages),
+            len(pages),
         )
-        return members
+        return pages
 
     async def send(
         self, reference: Mapping[str, Any], reply: Reply, *, owner: str | None = None
@@ -214,44 +225,6 @@ class TeamsMessenger:
             ),
             ROSTER_PATIENCE,
         )
-
-    async def _store_members(
-        self, accounts: Iterable[TeamsChannelAccount], reference: Mapping[str, Any]
-    ) -> tuple[list[str], int]:
-        """Store one page of members as people, and where to open a chat with each, in a
-        transaction for each. A roster is not contact: an unreachable mark stays (as the Slack
-        directory sync does), until the person writes to the bot."""
-        conversation = reference.get("conversation") or {}
-        profiles: list[Profile] = []
-        records: dict[str, dict[str, Any]] = {}
-        bots = 0
-        for account in accounts:
-            teams_id = str(account.id or "")
-            if not teams_id or teams_id.startswith(BOT_PREFIX):
-                bots += 1
-                continue
-            # As `inbound.actor` has it: the Entra object id, else the Teams id; and the
-            # conversation's tenant, which is the one activities from this person carry.
-            user_id = str(account.aad_object_id or teams_id)
-            tenant = str(conversation.get("tenantId") or account.tenant_id or "")
-            profiles.append(
-                Profile(
-                    platform=PLATFORM,
-                    tenant=tenant,
-                    user_id=user_id,
-                    display_name=str(account.name or ""),
-                    email=account.email or account.user_principal_name or None,
-                )
-            )
-            records[MEMBER_PREFIX + user_id] = {
-                "teams_id": teams_id,
-                "service_url": reference.get("serviceUrl"),
-                "tenant": tenant,
-                "bot": dict(reference.get("bot") or {}),
-            }
-        await self._people.refresh(profiles)
-        await self._conversations.save_many(PLATFORM, records)
-        return [p.user_id for p in profiles], bots
 
     async def _open_personal_chat(self, user_id: str, member: Mapping[str, Any]) -> dict[str, Any]:
         """Create the 1:1 chat with someone known from a roster and keep its reference where
@@ -295,3 +268,33 @@ class TeamsMessenger:
         conversation = ConversationReference().deserialize(dict(reference))
         # With no on_turn_error set, the adapter re-raises what `logic` raised.
         await connector_call(self._adapter.continue_conversation(conversation, logic, self._app_id))
+
+
+def _page_of(accounts: Iterable[TeamsChannelAccount], reference: Mapping[str, Any]) -> RosterPage:
+    conversation = reference.get("conversation") or {}
+    members: list[tuple[Profile, dict[str, Any]]] = []
+    bots = 0
+    for account in accounts:
+        teams_id = str(account.id or "")
+        if not teams_id or teams_id.startswith(BOT_PREFIX):
+            bots += 1
+            continue
+        # As `inbound.actor` has it: the Entra object id, else the Teams id; and the
+        # conversation's tenant, which is the one activities from this person carry.
+        user_id = str(account.aad_object_id or teams_id)
+        tenant = str(conversation.get("tenantId") or account.tenant_id or "")
+        profile = Profile(
+            platform=PLATFORM,
+            tenant=tenant,
+            user_id=user_id,
+            display_name=str(account.name or ""),
+            email=account.email or account.user_principal_name or None,
+        )
+        hint = {
+            "teams_id": teams_id,
+            "service_url": reference.get("serviceUrl"),
+            "tenant": tenant,
+            "bot": dict(reference.get("bot") or {}),
+        }
+        members.append((profile, hint))
+    return RosterPage(members, bots)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from bot.answering import register_pruning
 from bot.delivery import OutboxSender
 from bot.directory import register_sync
+from bot.housekeeping import register_housekeeping
 from bot.router import Router
 from bot.services import Services
 from bot.settings import Settings
@@ -48,6 +49,7 @@ async def start_runtime(settings: Settings, *, migrate: bool | None = None) -> R
     catalog.install(router)
     register_pruning(router)
     register_sync(router)
+    register_housekeeping(router)
     delivery = OutboxSender(
         services.outbox,
         services.outbound,

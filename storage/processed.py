@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import delete
@@ -26,11 +27,28 @@ class ProcessedEvents:
             raise
         return True
 
-    async def forget_older_than(self, age: timedelta) -> int:
-        """Drop ids older than any platform retries (Slack retries for minutes, not days)."""
-        cutoff = datetime.now(UTC) - age
+    async def forget_older_than(
+        self, age: timedelta, *, keep: Mapping[str, timedelta] | None = None
+    ) -> int:
+        """Drop ids older than any platform redelivers; the ids recorded under a name in
+        `keep` (a ledger such as the scheduler's cron runs) are dropped only once older than
+        the age given for it. Returns how many were dropped."""
+        kept = dict(keep or {})
+        now = datetime.now(UTC)
         async with self._db.transaction() as session:
-            result = await session.execute(
-                delete(ProcessedEventRow).where(ProcessedEventRow.seen_at < cutoff)
+            dropped = await session.execute(
+                delete(ProcessedEventRow).where(
+                    ProcessedEventRow.seen_at < now - age,
+                    ProcessedEventRow.platform.not_in(list(kept)),
+                )
             )
-            return int(getattr(result, "rowcount", 0))
+            count = int(getattr(dropped, "rowcount", 0))
+            for platform, platform_age in kept.items():
+                dropped = await session.execute(
+                    delete(ProcessedEventRow).where(
+                        ProcessedEventRow.platform == platform,
+                        ProcessedEventRow.seen_at < now - platform_age,
+                    )
+                )
+                count += int(getattr(dropped, "rowcount", 0))
+            return count

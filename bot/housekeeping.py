@@ -1,0 +1,49 @@
+"""Nightly pruning of what is kept only for a while, on the leader.
+
+Processed event ids exist so that a platform's redelivery has its effect once: Slack retries an
+event three times within minutes (https://docs.slack.dev/apis/events-api#retries), and Teams
+redelivers an activity it got no answer to within about as long, so a day is generous. The
+scheduler's cron-run markers share that table (under `LEDGER`) and are what keeps a cron run
+from happening twice; a marker is only ever looked up for a run within `MISFIRE_GRACE` of now,
+and they are a few rows a night, so they are kept a week: far past the grace, and long enough
+to tell when each nightly job last ran.
+
+Roster hints that no directory sync renewed expire (see `bot.directory`) and are deleted here.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+from typing import TYPE_CHECKING
+
+from bot.events import ScheduledTrigger
+from bot.scheduler import LEDGER
+
+if TYPE_CHECKING:
+    from bot.router import Router
+    from bot.services import Services
+
+log = logging.getLogger(__name__)
+
+PRUNE_JOB = "housekeeping.prune"
+PRUNE_CRON = "15 4 * * *"  # daily at 04:15 hospital time, after the directory sync
+EVENT_MEMORY = timedelta(days=1)
+CRON_RUN_MEMORY = timedelta(days=7)
+
+
+async def prune(services: Services) -> None:
+    events = await services.processed.forget_older_than(
+        EVENT_MEMORY, keep={LEDGER: CRON_RUN_MEMORY}
+    )
+    hints = await services.roster_hints.forget_expired()
+    log.info("pruned %d processed event ids and %d expired roster hints", events, hints)
+
+
+def register_housekeeping(router: Router) -> None:
+    """Prune nightly, on the leader only (where the router's jobs run)."""
+
+    async def run(trigger: ScheduledTrigger, services: Services) -> None:
+        await prune(services)
+
+    router.job(PRUNE_JOB, run, cron=PRUNE_CRON)

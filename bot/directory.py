@@ -110,9 +110,7 @@ class Directories:
         report = await self._store(directory.platform, directory.read(), started)
         left = 0
         for tenant in report.tenants:
-            left += await self._people.mark_left(
-                directory.platform, tenant, listed_before=started
-            )
+            left += await self._people.mark_left(directory.platform, tenant, listed_before=started)
         report = replace(report, left=left)
         log.info("%s directory sync: %s", directory.platform, report)
         return report

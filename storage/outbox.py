@@ -146,9 +146,7 @@ class OutboxRepository:
     def __init__(self, db: Database) -> None:
         self._db = db
 
-    async def enqueue(
-        self, kind: str, payload_key: str, due_at: Mapping[int, datetime]
-    ) -> int:
+    async def enqueue(self, kind: str, payload_key: str, due_at: Mapping[int, datetime]) -> int:
         """Queue one `kind` message about `payload_key` per person (person id → when it is
         due); rows that exist already are left alone. Returns how many rows were added."""
         rows = [

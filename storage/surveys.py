@@ -324,6 +324,7 @@ class SurveyRepository:
             )
             return True
 
+
 async def _responded(session: AsyncSession, round_id: int) -> int:
     count = await session.scalar(
         select(func.count())

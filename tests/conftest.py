@@ -72,9 +72,7 @@ def settings(make_settings: Callable[..., Settings]) -> Settings:
         ),
     ]
 )
-async def empty_database(
-    request: pytest.FixtureRequest, tmp_path: Path
-) -> AsyncIterator[Database]:
+async def empty_database(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Database]:
     """A database with no tables yet: a SQLite file, or a schema of its own on PostgreSQL."""
     if request.param == "sqlite":
         db = Database(f"sqlite+aiosqlite:///{tmp_path / 'test.db'}")

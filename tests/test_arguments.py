@@ -128,9 +128,7 @@ def test_positional_arguments_and_free_text() -> None:
     ],
 )
 def test_a_bad_argument_says_what_it_expects(line: str, expected: str) -> None:
-    assert refusal(STATUS_CHANGE, line) == (
-        f"{expected}\nUsage: `ideas demo ID STATUS [REASON]`"
-    )
+    assert refusal(STATUS_CHANGE, line) == (f"{expected}\nUsage: `ideas demo ID STATUS [REASON]`")
 
 
 def test_the_largest_database_id_is_accepted() -> None:

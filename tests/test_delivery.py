@@ -479,9 +479,7 @@ async def test_a_claim_that_could_not_be_renewed_in_time_is_not_sent(world: Worl
     notice = await world.invite("U1")
     ticks = FakeTime()
 
-    async def slow_render(
-        kind: str, payload_key: str, recipients: Sequence[Recipient]
-    ) -> Replies:
+    async def slow_render(kind: str, payload_key: str, recipients: Sequence[Recipient]) -> Replies:
         ticks.now += 6  # more than half the 10 second lease passes before the send
         return {r.person_id: INVITE for r in recipients}
 

@@ -8,6 +8,7 @@ import io
 import logging
 from collections.abc import AsyncIterator, Callable
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from sqlalchemy import text
@@ -88,7 +89,7 @@ async def test_phi_is_screened_shown_and_only_the_screened_text_is_stored(
     thanks = await press(rt, preview, "Submit")
     assert thanks.replace_original
     async with rt.services.database.engine.connect() as conn:
-        rows = []
+        rows: list[Any] = []
         for table in ("ideas", "idea_drafts", "questions", "audit_log"):
             rows += (await conn.execute(text(f"SELECT * FROM {table}"))).all()
     stored = " ".join(str(row) for row in rows)

@@ -10,6 +10,7 @@ import time
 from collections.abc import AsyncIterator, Callable
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import TypedDict
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -24,7 +25,14 @@ from bot.settings import Settings
 from storage.db import Database
 from tests.conftest import POSTGRES_URL
 
-FAST = {"retry_seconds": 0.1, "check_seconds": 0.1, "timeout_seconds": 2.0}
+
+class Timing(TypedDict):
+    retry_seconds: float
+    check_seconds: float
+    timeout_seconds: float
+
+
+FAST: Timing = {"retry_seconds": 0.1, "check_seconds": 0.1, "timeout_seconds": 2.0}
 
 needs_postgres = pytest.mark.skipif(
     POSTGRES_URL is None,
@@ -121,7 +129,8 @@ async def test_a_follower_takes_over_when_the_leaders_session_dies(
     key = lock_key()
     admin = postgres()
     # The old leader retries slowly, so that the take-over by `b` is what the test sees.
-    a = Campaign(LeaderElection(postgres(), key=key, **{**FAST, "retry_seconds": 2.0}))
+    slow_retry: Timing = {**FAST, "retry_seconds": 2.0}
+    a = Campaign(LeaderElection(postgres(), key=key, **slow_retry))
     await eventually(lambda: a.election.is_leader)
     b = Campaign(LeaderElection(postgres(), key=key, **FAST))
     try:

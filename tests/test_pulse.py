@@ -400,12 +400,14 @@ def test_pulse_from_the_command_line(tmp_path: Path) -> None:
         "id: huddle\ntitle: Huddle check\nquestions:\n  - id: q1\n    type: enps\n"
         "    text: Would you recommend this unit?\n"
     )
-    no_quiet = {"BREAKROOM_QUIET_HOURS": "00:00-00:00"}  # the test must not depend on the hour
+    no_quiet = "00:00-00:00"  # the test must not depend on the hour
     from_file = run(
-        ["pulse", "create", "--file", str(survey), "to", "everyone", "now"], tmp_path, **no_quiet
+        ["pulse", "create", "--file", str(survey), "to", "everyone", "now"],
+        tmp_path,
+        BREAKROOM_QUIET_HOURS=no_quiet,
     )
     assert "Huddle check" in from_file.stdout, from_file.stderr
-    sent = run(["pulse", "send"], cwd=tmp_path, **no_quiet)
+    sent = run(["pulse", "send"], cwd=tmp_path, BREAKROOM_QUIET_HOURS=no_quiet)
     assert sent.returncode == 0, sent.stderr
     assert "Would you recommend this unit?" in sent.stdout
     assert "sent 1, failed 0" in sent.stdout

@@ -49,7 +49,7 @@ DESIGN_MD = REPO.parent / "shared" / "DESIGN.md"
 SEAL_KEY = Fernet.generate_key().decode()
 
 
-def load(env_file: Path | None = None, **env: str) -> Settings:
+def load(env_file: Path | None = None, /, **env: str) -> Settings:
     return load_settings(env, env_file=env_file)
 
 

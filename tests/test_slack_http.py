@@ -524,7 +524,7 @@ async def test_socket_mode_receives_events_without_a_public_endpoint(
             "payload": dm_event("How many vacation days do I have?", NURSE, "EvSocket"),
         }
         await fake.send_envelope(envelope)
-        ack = await fake.wait_for_ack(envelope["envelope_id"])
+        ack = await fake.wait_for_ack(str(envelope["envelope_id"]))
         assert ack == {"envelope_id": envelope["envelope_id"]}
         [answer] = await fake.wait_for_call("chat.postMessage")
         assert "Paid time off (PTO)" in text_of(answer.args["blocks"])

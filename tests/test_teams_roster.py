@@ -142,9 +142,9 @@ async def test_a_survey_to_a_team_reaches_a_member_who_never_wrote(teams: Teams)
     command = teams.message(
         f"pulse create weekly-pulse to channel {TEAM} now",
         "m-pulse",
-        **{"from": {"id": HR_TEAMS, "aadObjectId": HR_AAD, "name": "Hana HR"}},
         conversation={"id": "a:personal-hr", "conversationType": "personal", "tenantId": TENANT},
     )
+    command["from"] = {"id": HR_TEAMS, "aadObjectId": HR_AAD, "name": "Hana HR"}
     assert await teams.activity(command) in (200, 201)
     await teams.runtime.delivery.run_until_idle()
 

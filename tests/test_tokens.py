@@ -54,16 +54,14 @@ def test_straight_and_curly_quotes_group_words(line: str) -> None:
         ('a 12" screen', ["a", '12"', "screen"]),
     ],
 )
-def test_apostrophes_and_quotes_inside_words_stay_as_typed(
-    line: str, expected: list[str]
-) -> None:
+def test_apostrophes_and_quotes_inside_words_stay_as_typed(line: str, expected: list[str]) -> None:
     assert words(line) == expected
 
 
 @pytest.mark.parametrize(
     "line",
     [
-        'declined "We can\'t staff it',
+        "declined \"We can't staff it",
         "declined 'We can't staff it  ",
         f"declined {LEFT_DOUBLE}We can't staff it",
     ],

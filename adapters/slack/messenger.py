@@ -58,7 +58,6 @@ MEMBERS_PAGE = 200  # conversations.members: "no more than 1,000"; 200 is Slack'
 ALT_TEXT = 1000  # files.getUploadURLExternal alt_txt limit
 
 
-
 class SlackMessenger:
     platform = PLATFORM
 
@@ -360,4 +359,3 @@ def _uploads(reply: Reply) -> list[Image | File]:
 
 def _slug(title: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")[:60] or "file"
-

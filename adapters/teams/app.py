@@ -212,4 +212,3 @@ class TeamsBridge(ActivityHandler):  # type: ignore[misc]
             await directories.store(PLATFORM, self.directory.conversation(address))
         except DirectoryUnavailable as exc:
             log.warning("teams roster: %s", exc)
-

@@ -98,9 +98,7 @@ def placements(event: Event, reply: Reply, can: Capabilities, here: Openings) ->
     if reply.replace_original and isinstance(event, Action) and not files_bound:
         if can.invoke_responses and here.awaits_response:
             steps.append(Place.RESPOND)
-        elif here.source is Source.SHARED or (
-            here.source is Source.PRIVATE and can.update_private
-        ):
+        elif here.source is Source.SHARED or (here.source is Source.PRIVATE and can.update_private):
             steps.append(Place.UPDATE)
     if files_bound and shared:
         note = Reply.text(FILES_NEED_DIRECT)

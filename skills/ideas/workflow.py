@@ -66,9 +66,7 @@ async def on_decline_form(ctx: Context[Action]) -> Reply:
     return await change_status(ctx, parse_id(ctx.event.value), "declined", reason)
 
 
-async def change_status(
-    ctx: Context[Any], idea_id: int | None, status: str, reason: str
-) -> Reply:
+async def change_status(ctx: Context[Any], idea_id: int | None, status: str, reason: str) -> Reply:
     services = ctx.services
     idea = await find_idea(services, idea_id)
     allowed = say.TRANSITIONS[idea.status]

@@ -376,4 +376,3 @@ def _ask_hr_button(question_id: int) -> Button:
 
 def _tag_list(types: frozenset[str]) -> str:
     return ", ".join(sorted(t.lower() for t in types))
-

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import cache
 from importlib.resources import files
 from typing import Any
 
@@ -20,10 +21,24 @@ def alembic_config(url: str) -> Config:
     return config
 
 
+@cache
+def newest_revisions() -> frozenset[str]:
+    """The heads of the migration scripts, read once: they cannot change while the process runs."""
+    script = ScriptDirectory(str(files("storage") / "migrations"))
+    return frozenset(script.get_heads())
+
+
+def _current_revisions(connection: Any) -> frozenset[str]:
+    return frozenset(MigrationContext.configure(connection).get_current_heads())
+
+
 async def upgrade(db: Database, revision: str = "head") -> None:
+    """Migrate to `revision`; a database already at the newest one costs a single query."""
     config = alembic_config(db.url)
 
     def run(connection: Any) -> None:
+        if revision == "head" and _current_revisions(connection) == newest_revisions():
+            return
         config.attributes["connection"] = connection
         command.upgrade(config, revision)
 
@@ -33,10 +48,5 @@ async def upgrade(db: Database, revision: str = "head") -> None:
 
 async def is_current(db: Database) -> bool:
     """True when the database is at the newest revision (readiness needs the schema too)."""
-    heads = set(ScriptDirectory.from_config(alembic_config(db.url)).get_heads())
-
-    def current(connection: Any) -> set[str]:
-        return set(MigrationContext.configure(connection).get_current_heads())
-
     async with db.engine.connect() as conn:
-        return await conn.run_sync(current) == heads
+        return await conn.run_sync(_current_revisions) == newest_revisions()

@@ -10,6 +10,7 @@ from typing import Any, Generic, TypeVar
 
 from bot.arguments import Invocation
 from bot.events import Event
+from bot.ownership import seal_value
 from bot.replies import Reply
 from bot.roles import Role
 from bot.services import Services
@@ -28,6 +29,12 @@ class Context(Generic[E]):
 
     async def audit(self, action: str, subject: str = "", **detail: Any) -> None:
         await self.services.audit.record(self.person.id, action, subject, **detail)
+
+    async def seal(self, action_id: str, payload: object) -> str:
+        """`payload` as the value of an `action_id` button only this person can press: for
+        actions the router opens as sealed (see `bot.ownership`)."""
+        key = await self.services.sealer.button_key()
+        return seal_value(key, action_id, self.person.id, str(payload))
 
 
 HandlerResult = Reply | Sequence[Reply] | None

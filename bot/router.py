@@ -1,9 +1,10 @@
 """The router: one place that turns a neutral event into a handler call and its replies.
 
 It also owns what every handler would otherwise repeat: de-duplicating redelivered events,
-resolving the person behind the actor, checking roles, reading a command's sub-command, options
-and arguments from what was typed, and catching errors once, so that a failure becomes a kind
-reply and a log line with the event id, never a stack trace in chat.
+resolving the person behind the actor, checking roles, opening sealed button values (so a
+record a button names is the presser's; see `bot.ownership`), reading a command's sub-command,
+options and arguments from what was typed, and catching errors once, so that a failure becomes
+a kind reply and a log line with the event id, never a stack trace in chat.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from bot.events import (
     Message,
     ScheduledTrigger,
 )
+from bot.ownership import NotYours, open_value
 from bot.replies import Reply
 from bot.roles import Role, allows, describe, parse_roles
 from bot.services import Services
@@ -53,6 +55,8 @@ class _Route:
     # For a command: what was declared for the words typed, and the tokens left to parse.
     declared: Declaration | None = None
     tokens: Sequence[Token] = ()
+    # For an action: its value names the presser's record, sealed for them (`Context.seal`).
+    sealed: bool = False
 
 
 class Router:
@@ -115,10 +119,20 @@ class Router:
             refuse_others=refuse_others,
         )
 
-    def action(self, action_id: str, handler: Handler, *, roles: Iterable[Role] = ()) -> None:
+    def action(
+        self,
+        action_id: str,
+        handler: Handler,
+        *,
+        roles: Iterable[Role] = (),
+        sealed: bool = False,
+    ) -> None:
+        """A button, choice or form submit. With `sealed`, its value names a record of the
+        person it was drawn for and was sealed with `Context.seal`: the handler gets the value
+        opened, and a value sealed for someone else (or not at all) never reaches it."""
         if action_id in self._actions:
             raise ValueError(f"action {action_id!r} is registered twice")
-        self._actions[action_id] = _Route(handler, frozenset(roles), action_id)
+        self._actions[action_id] = _Route(handler, frozenset(roles), action_id, sealed=sealed)
 
     def text_trigger(self, pattern: str, handler: Handler, *, name: str) -> None:
         """Free text matching `pattern` (case-insensitive, whole message) goes to `handler`."""
@@ -227,7 +241,7 @@ class Router:
             if declared is not None and declared.syntax and isinstance(event, Command):
                 args = declared.syntax.parse(event.text, route.tokens, declared.usage)
                 ctx = replace(ctx, args=args)
-            return _as_list(await route.handler(ctx))
+            return await self._run(route, ctx)
         except SkillError as exc:
             log.info("event=%s route=%s refused: %s", event.id, route_name, type(exc).__name__)
             return [Reply.text(exc.message, ephemeral=True)]
@@ -244,6 +258,27 @@ class Router:
                     ephemeral=True,
                 )
             ]
+
+    async def _run(self, route: _Route, ctx: Context[Any]) -> list[Reply]:
+        """The handler's replies; a record the event names that is not the person's is
+        refused here, with one audit line naming the action, the person and the record."""
+        try:
+            event = ctx.event
+            if route.sealed and isinstance(event, Action) and event.value:
+                key = await self.services.sealer.button_key()
+                opened = open_value(key, event.action_id, ctx.person.id, event.value)
+                ctx = replace(ctx, event=replace(event, value=opened))
+            return _as_list(await route.handler(ctx))
+        except NotYours as exc:
+            log.info(
+                "event=%s route=%s refused: %s, record %r",
+                ctx.event.id,
+                route.name,
+                exc.reason,
+                exc.record,
+            )
+            await ctx.audit("access.refused", exc.record, route=route.name, reason=exc.reason)
+            return [Reply.text(exc.message, ephemeral=True)]
 
     async def _run_job(self, trigger: ScheduledTrigger) -> None:
         handler = self._jobs.get(trigger.job)

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.ownership import named_record
 from bot.replies import Buttons, Form, Reply
 from bot.roles import Role
 from bot.runtime import Runtime, start_runtime
@@ -78,7 +79,7 @@ async def test_a_question_gets_an_excerpt_its_source_and_feedback_buttons(
     assert "Not helpful" in labels
     assert sum(1 for label in labels if label.startswith("Related:")) <= 2
 
-    question_id = int(button(reply, "knowledge.helpful"))
+    question_id = int(named_record(button(reply, "knowledge.helpful")))
     logged = await kb_runtime.services.questions.get(question_id)
     assert logged is not None
     assert (logged.article_id, logged.answered, logged.helpful) == ("pto-basics", True, None)
@@ -86,11 +87,15 @@ async def test_a_question_gets_an_excerpt_its_source_and_feedback_buttons(
 
 async def test_feedback_is_stored_and_not_helpful_offers_hr(kb_runtime: Runtime) -> None:
     reply = await ask(kb_runtime, "does the hospital pay for my bsn")
-    question_id = button(reply, "knowledge.helpful")
-    [thanks] = await kb_runtime.router.dispatch(action("knowledge.helpful", question_id))
+    question_id = named_record(button(reply, "knowledge.helpful"))
+    [thanks] = await kb_runtime.router.dispatch(
+        action("knowledge.helpful", button(reply, "knowledge.helpful"))
+    )
     assert "glad" in thanks.fallback
-    [sorry] = await kb_runtime.router.dispatch(action("knowledge.not_helpful", question_id))
-    assert button(sorry, "knowledge.ask_hr") == question_id
+    [sorry] = await kb_runtime.router.dispatch(
+        action("knowledge.not_helpful", button(reply, "knowledge.not_helpful"))
+    )
+    assert named_record(button(sorry, "knowledge.ask_hr")) == question_id
     logged = await kb_runtime.services.questions.get(int(question_id))
     assert logged is not None
     assert logged.helpful is False
@@ -187,7 +192,7 @@ async def test_phi_in_a_question_is_screened_before_it_is_stored(kb_runtime: Run
         kb_runtime, "can I use PTO to visit my patient John Smith, MRN 00482913, after discharge"
     )
     question_id = next(v for _, aid, v in buttons(reply) if aid.startswith("knowledge."))
-    logged = await kb_runtime.services.questions.get(int(question_id.split("|")[-1]))
+    logged = await kb_runtime.services.questions.get(int(named_record(question_id).split("|")[-1]))
     assert logged is not None
     assert "John" not in logged.text
     assert "00482913" not in logged.text

@@ -19,6 +19,7 @@ from adapters.slack.render import OPEN_FORM_ACTION
 from bot.answering import FORM_GONE, FORM_LIFETIME
 from bot.app import create_app
 from bot.context import Context
+from bot.ownership import named_record
 from bot.replies import Reply
 from bot.settings import Settings
 from storage.people import Profile
@@ -144,7 +145,7 @@ async def test_a_dm_question_is_answered_and_the_feedback_click_stored(slack: Sl
     assert await slack.click(click) == 200
     [thanks] = await slack.responses("fb")
     assert thanks["response_type"] == "ephemeral"
-    logged = await slack.runtime.services.questions.get(int(helpful["value"]))
+    logged = await slack.runtime.services.questions.get(int(named_record(helpful["value"])))
     assert logged is not None
     assert logged.helpful is True
 

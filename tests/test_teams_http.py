@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 
 from bot.messenger import RateLimited, RecipientUnreachable
+from bot.ownership import named_record
 from bot.replies import Reply
 from bot.settings import Settings
 from storage.db import StorageUnavailable
@@ -74,7 +75,8 @@ async def test_a_question_is_answered_with_a_card_and_the_feedback_stored(
     click = teams.message("", "m2", value=titles["Helpful"], replyToId="act-card-1")
     assert await teams.activity(click) in (200, 201)
     await teams.fake.wait_for("send", "reply", "update", count=2)
-    logged = await teams.runtime.services.questions.get(int(titles["Helpful"]["value"]))
+    question_id = int(named_record(titles["Helpful"]["value"]))
+    logged = await teams.runtime.services.questions.get(question_id)
     assert logged is not None
     assert logged.helpful is True
     assert "How much PTO" not in caplog.text  # message text stays out of logs above DEBUG

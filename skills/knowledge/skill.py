@@ -29,7 +29,7 @@ from skills.knowledge import messages as say
 from skills.knowledge.clinical import looks_clinical
 from skills.knowledge.excerpt import excerpt
 from skills.knowledge.library import KnowledgeLibrary, bundled_kb
-from skills.knowledge.search import Answer
+from skills.knowledge.search import Answer, Hit
 from skills.knowledge.stats import content_gaps
 from skills.phi import redact
 from skills.references import parse_id
@@ -91,10 +91,12 @@ class KnowledgeSkill:
         )
         r.action(ASK_FORM, self.on_ask_form)
         r.action(ASK_SUBMIT, self.on_ask_submit)
-        r.action(HELPFUL, self.on_feedback)
-        r.action(NOT_HELPFUL, self.on_feedback)
-        r.action(SHOW, self.on_show)
-        r.action(ASK_HR, self.on_ask_hr)
+        # The question log keeps no person, by design: what proves a question is the
+        # presser's is the seal on the value, drawn for the asker alone.
+        r.action(HELPFUL, self.on_feedback, sealed=True)
+        r.action(NOT_HELPFUL, self.on_feedback, sealed=True)
+        r.action(SHOW, self.on_show, sealed=True)
+        r.action(ASK_HR, self.on_ask_hr, sealed=True)
         r.action(HR_ANSWER, self.on_hr_answer, roles=[Role.HR])
         r.action(HR_REPLY, self.on_hr_reply, roles=[Role.HR])
 
@@ -134,8 +136,8 @@ class KnowledgeSkill:
         if screened.found:
             notes.append(Text(say.PHI_REMOVED.format(types=_tag_list(screened.types)), subtle=True))
         if result.answered and best is not None:
-            return _answer_reply(result, question, question_id, clinical, notes)
-        return _not_sure_reply(result, question_id, clinical, notes)
+            return await _answer_reply(ctx, result, question, question_id, clinical, notes)
+        return await _not_sure_reply(ctx, result, question_id, clinical, notes)
 
     async def on_ask_form(self, ctx: Context[Action]) -> Reply:
         """A form for the question, for surfaces where typing is not the obvious next step
@@ -175,7 +177,7 @@ class KnowledgeSkill:
             fallback=say.SORRY_NOT_HELPFUL,
             blocks=(
                 Text(say.SORRY_NOT_HELPFUL),
-                Buttons((_ask_hr_button(question_id),)),
+                Buttons((await _ask_hr_button(ctx, question_id),)),
             ),
             ephemeral=True,
         )
@@ -193,7 +195,7 @@ class KnowledgeSkill:
         if article.link:
             blocks.append(Text(f"Source: [{article.title}]({article.link})", subtle=True))
         if question_id is not None:
-            blocks.append(Buttons(_feedback_buttons(question_id)))
+            blocks.append(Buttons(await _feedback_buttons(ctx, question_id)))
         return Reply.of(*blocks)
 
     async def on_ask_hr(self, ctx: Context[Action]) -> Reply:
@@ -324,8 +326,13 @@ def setup(router: Router) -> None:
     KnowledgeSkill(router, library).register()
 
 
-def _answer_reply(
-    result: Answer, question: str, question_id: int, clinical: bool, notes: list[Text]
+async def _answer_reply(
+    ctx: Context[Any],
+    result: Answer,
+    question: str,
+    question_id: int,
+    clinical: bool,
+    notes: list[Text],
 ) -> Reply:
     best = result.best
     assert best is not None
@@ -337,21 +344,23 @@ def _answer_reply(
         blocks.append(Text(say.NOT_MEDICAL_ADVICE, subtle=True))
     blocks.extend(notes)
     related = [
-        Button(f"Related: {hit.article.title}", SHOW, f"{hit.article.id}|{question_id}")
+        Button(f"Related: {hit.article.title}", SHOW, await _show_value(ctx, hit, question_id))
         for hit in result.hits[1:3]
     ]
     if related:
         blocks.append(Buttons(tuple(related)))
-    blocks.append(Buttons(_feedback_buttons(question_id)))
+    blocks.append(Buttons(await _feedback_buttons(ctx, question_id)))
     return Reply.of(*blocks)
 
 
-def _not_sure_reply(result: Answer, question_id: int, clinical: bool, notes: list[Text]) -> Reply:
+async def _not_sure_reply(
+    ctx: Context[Any], result: Answer, question_id: int, clinical: bool, notes: list[Text]
+) -> Reply:
     if clinical:
         blocks: list[Any] = [Text(say.CLINICAL_DECLINE), *notes]
         return Reply.of(*blocks)
     closest = [
-        Button(hit.article.title, SHOW, f"{hit.article.id}|{question_id}")
+        Button(hit.article.title, SHOW, await _show_value(ctx, hit, question_id))
         for hit in result.hits[:3]
     ]
     blocks = [Text(say.NOT_SURE)]
@@ -359,19 +368,24 @@ def _not_sure_reply(result: Answer, question_id: int, clinical: bool, notes: lis
         blocks += [Text(say.CLOSEST), Buttons(tuple(closest))]
     else:
         blocks.append(Text(say.NOTHING_CLOSE))
-    blocks += [*notes, Text(say.OFFER_HR), Buttons((_ask_hr_button(question_id),))]
+    blocks += [*notes, Text(say.OFFER_HR), Buttons((await _ask_hr_button(ctx, question_id),))]
     return Reply.of(*blocks)
 
 
-def _feedback_buttons(question_id: int) -> tuple[Button, ...]:
+async def _show_value(ctx: Context[Any], hit: Hit, question_id: int) -> str:
+    return await ctx.seal(SHOW, f"{hit.article.id}|{question_id}")
+
+
+async def _feedback_buttons(ctx: Context[Any], question_id: int) -> tuple[Button, ...]:
     return (
-        Button("Helpful", HELPFUL, str(question_id)),
-        Button("Not helpful", NOT_HELPFUL, str(question_id)),
+        Button("Helpful", HELPFUL, await ctx.seal(HELPFUL, question_id)),
+        Button("Not helpful", NOT_HELPFUL, await ctx.seal(NOT_HELPFUL, question_id)),
     )
 
 
-def _ask_hr_button(question_id: int) -> Button:
-    return Button("Ask HR", ASK_HR, str(question_id), style=ButtonStyle.PRIMARY)
+async def _ask_hr_button(ctx: Context[Any], question_id: int) -> Button:
+    value = await ctx.seal(ASK_HR, question_id)
+    return Button("Ask HR", ASK_HR, value, style=ButtonStyle.PRIMARY)
 
 
 def _tag_list(types: frozenset[str]) -> str:

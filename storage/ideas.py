@@ -107,8 +107,12 @@ class IdeaRepository:
     async def draft(self, draft_id: int, person_id: int) -> Draft | None:
         """A person's own draft; someone else's draft id finds nothing."""
         async with self._db.transaction() as session:
-            row = await session.get(IdeaDraftRow, draft_id)
-            return _draft(row) if row is not None and row.person_id == person_id else None
+            row = await session.scalar(
+                select(IdeaDraftRow).where(
+                    IdeaDraftRow.id == draft_id, IdeaDraftRow.person_id == person_id
+                )
+            )
+            return None if row is None else _draft(row)
 
     async def discard_draft(self, draft_id: int, person_id: int) -> None:
         async with self._db.transaction() as session:

@@ -5,6 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from bot.events import Action, Actor, Command, ConversationKind, ConversationRef, Message
+from bot.ownership import seal_value
+from bot.services import Services
+from storage.people import Profile
 
 TENANT = "T-test"
 
@@ -27,3 +30,11 @@ def command(name: str, text: str = "", user: str = "U-nurse", **kw: Any) -> Comm
 
 def action(action_id: str, value: str = "", user: str = "U-nurse", **kw: Any) -> Action:
     return Action(actor=actor(user), conversation=dm(), action_id=action_id, value=value, **kw)
+
+
+async def sealed_for(services: Services, user: str, action_id: str, payload: object) -> str:
+    """The value a button drawn for `user` would carry, for set-ups that skip the message it
+    sat on (votes cast by many people, say)."""
+    person = await services.people.resolve(Profile("console", TENANT, user, user))
+    key = await services.sealer.button_key()
+    return seal_value(key, action_id, person.id, str(payload))

@@ -21,7 +21,7 @@ from bot.runtime import Runtime, start_runtime
 from bot.settings import Settings
 from storage.people import Profile
 from tests.fakes import RecordingMessenger
-from tests.helpers import TENANT, action, command, message
+from tests.helpers import TENANT, action, command, message, sealed_for
 
 LEADERS = "C-leaders"
 PHI_IDEA = (
@@ -71,6 +71,12 @@ async def submit(rt: Runtime, idea: str, user: str = "U-nurse", *, anonymous: bo
     thanks = await press(rt, preview, label, user)
     assert "Thank you" in thanks.fallback, thanks.fallback
     return int(thanks.fallback.split("#")[1].split(" ")[0])
+
+
+async def vote(rt: Runtime, idea_id: int, user: str) -> list[Reply]:
+    """A press of "Vote for #N" as drawn for `user` on a preview listing that idea."""
+    value = await sealed_for(rt.services, user, "ideas.upvote", idea_id)
+    return await rt.router.dispatch(action("ideas.upvote", value, user=user))
 
 
 async def test_phi_is_screened_shown_and_only_the_screened_text_is_stored(
@@ -159,7 +165,8 @@ async def test_editing_and_cancelling_a_draft(rt: Runtime) -> None:
 async def test_someone_elses_draft_cannot_be_submitted(rt: Runtime) -> None:
     [preview] = await rt.router.dispatch(command("idea", "Offer earplugs to patients at night"))
     stolen = await press(rt, preview, "Submit", user="U-other")
-    assert "expired" in stolen.fallback
+    assert "meant for someone else" in stolen.fallback
+    assert await rt.services.ideas.find() == []
 
 
 async def test_similar_ideas_are_offered_and_votes_are_one_per_person(rt: Runtime) -> None:
@@ -304,7 +311,7 @@ async def test_merging_carries_votes_over_once_per_person(
     keep = await submit(rt, "Add a quiet room for families in the ICU waiting area")
     dupe = await submit(rt, "ICU families need a quiet room to rest", user="U-tech")
     for voter, idea_id in (("U-a", keep), ("U-a", dupe), ("U-b", dupe)):
-        await rt.router.dispatch(action("ideas.upvote", str(idea_id), user=voter))
+        await vote(rt, idea_id, voter)
     [merged] = await rt.router.dispatch(
         command("ideas", f"status {dupe} merged {keep}", user="U-lead")
     )
@@ -318,7 +325,7 @@ async def test_merging_carries_votes_over_once_per_person(
     assert old.merged_into_id == keep
     [notice] = fake.direct_to("U-tech")
     assert f"merged into idea #{keep}" in notice.fallback
-    [closed] = await rt.router.dispatch(action("ideas.upvote", str(dupe), user="U-c"))
+    [closed] = await vote(rt, dupe, "U-c")
     assert "can't take votes" in closed.fallback
 
 
@@ -352,7 +359,7 @@ async def test_summary_compares_periods_and_shows_top_ideas_and_themes(rt: Runti
         await submit(rt, "Menu with pictures for patients who don't read English", user="U-4"),
     ]
     for voter in ("U-5", "U-6"):
-        await rt.router.dispatch(action("ideas.upvote", str(ids[3]), user=voter))
+        await vote(rt, ids[3], voter)
     [summary] = await rt.router.dispatch(command("ideas", "summary --days 7", user="U-lead"))
     out = summary.fallback
     assert "4 new idea(s), +4 against the 7 days before" in out

@@ -1,6 +1,8 @@
 """Sharing an idea and voting: the form or a typed line, a preview screened for PHI with similar
 ideas to vote for instead, and the draft's buttons (submit, with or without a name, edit, cancel).
-A draft belongs to the person who made it; nobody else's press can send or change it."""
+A draft belongs to the person who made it; nobody else's press can send or change it: its
+buttons, and the votes a preview offers, are sealed for that person (`bot.ownership`), and
+storage finds a draft only together with its owner."""
 
 from __future__ import annotations
 
@@ -72,7 +74,9 @@ async def open_form(ctx: Context[Any]) -> Reply:
     return idea_form()
 
 
-def idea_form(draft: Draft | None = None) -> Reply:
+def idea_form(draft: Draft | None = None, sealed_draft: str = "") -> Reply:
+    """The idea form, filled from `draft` when editing one; `sealed_draft` is the draft's id
+    sealed for SUBMIT_FORM, so the preview replaces that draft."""
     options = tuple(Option(label, key) for key, label in say.CATEGORIES.items())
     form = Form(
         title=say.FORM_TITLE,
@@ -115,7 +119,7 @@ def idea_form(draft: Draft | None = None) -> Reply:
         ),
         submit_action_id=SUBMIT_FORM,
         submit_label="Preview",
-        value=str(draft.id) if draft else "",
+        value=sealed_draft,
     )
     return Reply(fallback=say.FORM_TITLE, blocks=(form,))
 
@@ -188,21 +192,22 @@ async def _preview(
         blocks.append(Text(say.SIMILAR))
         for idea in similar:
             blocks.append(Text(f"#{idea.id} _{idea.headline}_ ({idea.votes} votes)"))
-        blocks.append(
-            Buttons(tuple(Button(f"Vote for #{i.id}", UPVOTE, str(i.id)) for i in similar))
-        )
+        votes = [Button(f"Vote for #{i.id}", UPVOTE, await ctx.seal(UPVOTE, i.id)) for i in similar]
+        blocks.append(Buttons(tuple(votes)))
     keep, other = (CONFIRM_ANONYMOUS, CONFIRM) if anonymous else (CONFIRM, CONFIRM_ANONYMOUS)
     blocks.append(
         Buttons(
             (
-                Button("Submit", keep, str(draft.id), style=ButtonStyle.PRIMARY),
+                Button("Submit", keep, await ctx.seal(keep, draft.id), style=ButtonStyle.PRIMARY),
                 Button(
                     "Submit with my name" if anonymous else "Submit anonymously",
                     other,
-                    str(draft.id),
+                    await ctx.seal(other, draft.id),
                 ),
-                Button("Edit", EDIT, str(draft.id)),
-                Button("Cancel", CANCEL, str(draft.id), style=ButtonStyle.DANGER),
+                Button("Edit", EDIT, await ctx.seal(EDIT, draft.id)),
+                Button(
+                    "Cancel", CANCEL, await ctx.seal(CANCEL, draft.id), style=ButtonStyle.DANGER
+                ),
             )
         )
     )
@@ -237,7 +242,8 @@ async def on_confirm(ctx: Context[Action]) -> Reply:
 
 
 async def on_edit(ctx: Context[Action]) -> Reply:
-    return idea_form(await _own_draft(ctx))
+    draft = await _own_draft(ctx)
+    return idea_form(draft, await ctx.seal(SUBMIT_FORM, draft.id))
 
 
 async def on_cancel(ctx: Context[Action]) -> Reply:

@@ -232,6 +232,19 @@ class SurveyRepository:
                 return None
             return _round(row, await _responded(session, round_id))
 
+    async def invited_round(self, round_id: int, person_id: int) -> Round | None:
+        """The round, if `person_id` was invited to it: a survey's buttons name a round, and
+        only its invitees may answer, comment on or even read it."""
+        async with self._db.transaction() as session:
+            row = await session.scalar(
+                select(SurveyRoundRow)
+                .join(ParticipationRow, ParticipationRow.round_id == SurveyRoundRow.id)
+                .where(SurveyRoundRow.id == round_id, ParticipationRow.person_id == person_id)
+            )
+            if row is None:
+                return None
+            return _round(row, await _responded(session, round_id))
+
     async def rounds(self, survey_id: int, limit: int = 6) -> list[Round]:
         """The survey's most recent rounds, newest first."""
         return await self._rounds(

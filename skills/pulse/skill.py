@@ -11,6 +11,7 @@ from bot.arguments import Arg, Identifier, Integer, OneOf, Option, Phrase, Words
 from bot.context import Context
 from bot.errors import SkillError
 from bot.events import Action, Command, Platform, ScheduledTrigger
+from bot.ownership import NotYours
 from bot.replies import Button, Buttons, Form, Input, InputKind, Reply, Text, plain_text
 from bot.roles import Role
 from bot.router import Router
@@ -117,7 +118,7 @@ class PulseSkill:
 
     async def on_answer(self, ctx: Context[Action]) -> Reply:
         round_id, question_id, value = _answer_value(ctx.event.value)
-        round_, survey, definition = await self._open(round_id)
+        round_, survey, definition = await self._open(ctx, round_id)
         question = definition.question(question_id)
         if question is None or value not in question.values:
             raise SkillError("That answer doesn't match this survey any more.")
@@ -149,7 +150,7 @@ class PulseSkill:
     async def on_change(self, ctx: Context[Action]) -> Reply:
         """The survey with what the person picked so far. "Change my answers" redraws the
         thank-you in place; "Answer now" on the home surface has no message to replace."""
-        round_, survey, definition = await self._open(parse_id(ctx.event.value))
+        round_, survey, definition = await self._open(ctx, parse_id(ctx.event.value))
         answers = await self.services.survey_answers.own_answers(round_.id, ctx.person.id)
         reply = survey_message(definition, round_, survey, answers)
         return Reply(
@@ -159,7 +160,7 @@ class PulseSkill:
         )
 
     async def on_comment(self, ctx: Context[Action]) -> Reply:
-        round_, _, definition = await self._open(parse_id(ctx.event.value))
+        round_, _, definition = await self._open(ctx, parse_id(ctx.event.value))
         form = Form(
             title=say.COMMENT_PROMPT_TITLE,
             inputs=(
@@ -179,7 +180,7 @@ class PulseSkill:
         return Reply(fallback=form.title, blocks=(form,), ephemeral=True)
 
     async def on_comment_submit(self, ctx: Context[Action]) -> Reply:
-        round_, _, _ = await self._open(parse_id(ctx.event.value))
+        round_, _, _ = await self._open(ctx, parse_id(ctx.event.value))
         comment = ctx.event.values.get("comment", "").strip()
         if not comment or len(comment) > say.MAX_COMMENT:
             raise SkillError(f"Please write a comment of up to {say.MAX_COMMENT:,} characters.")
@@ -199,9 +200,17 @@ class PulseSkill:
             lines.append(say.COMMENT_PHI.format(tags=", ".join(sorted(screened.types))))
         return Reply.text("\n".join(lines), ephemeral=True)
 
-    async def _open(self, round_id: int | None) -> tuple[Any, Survey, SurveyDefinition]:
-        round_ = await self.services.surveys.get_round(round_id) if round_id else None
+    async def _open(
+        self, ctx: Context[Action], round_id: int | None
+    ) -> tuple[Any, Survey, SurveyDefinition]:
+        """The open round a survey button names, if the presser was invited to it. Invitations
+        are how storage knows whose a round is: any other round is refused (and audited), and
+        nothing is read from it for them."""
+        surveys = self.services.surveys
+        round_ = await surveys.invited_round(round_id, ctx.person.id) if round_id else None
         if round_ is None:
+            if round_id and await surveys.get_round(round_id) is not None:
+                raise NotYours(f"round:{round_id}", say.NOT_INVITED)
             raise SkillError("I can't find that survey any more.")
         if round_.status != "open":
             raise SkillError(say.ROUND_CLOSED)

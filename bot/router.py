@@ -30,7 +30,7 @@ from bot.events import (
     Message,
     ScheduledTrigger,
 )
-from bot.ownership import NotYours, open_value
+from bot.ownership import MAX_RECORD_CHARS, NotYours, named_record, open_value
 from bot.replies import Reply
 from bot.roles import Role, allows, describe, parse_roles
 from bot.services import Services
@@ -231,7 +231,7 @@ class Router:
             if isinstance(event, Message):
                 log.debug("event=%s text=%r", event.id, event.text)
             if not allows(ctx.roles, route.roles):
-                await ctx.audit("access.denied", route_name)
+                await ctx.audit("access.denied", route_name, **_record_named(event))
                 return [
                     Reply.text(
                         f"Sorry, that is only open to {describe(route.roles)}.", ephemeral=True
@@ -390,6 +390,14 @@ def _command_route(spec: CommandSpec, event: Command, roles: frozenset[Role]) ->
         return group
     declared, rest = chosen
     return _Route(declared.handler, declared.roles, f"command:{declared.path}", declared, rest)
+
+
+def _record_named(event: Event) -> dict[str, str]:
+    """The record a refused button named, for its audit line; a typed command's words are
+    left out, as they may be more than an id."""
+    if isinstance(event, Action) and event.value:
+        return {"record": named_record(event.value)[:MAX_RECORD_CHARS]}
+    return {}
 
 
 def _as_list(result: HandlerResult) -> list[Reply]:

@@ -119,7 +119,7 @@ async def question(rt: Runtime, text: str, action_id: str) -> tuple[str, int]:
     return value, int(named_record(value).split("|")[-1])
 
 
-async def helpful_is(rt: Runtime, question_id: int, wanted: bool) -> bool:
+async def helpful_is(rt: Runtime, question_id: int, wanted: bool | None) -> bool:
     logged = await rt.services.questions.get(question_id)
     return logged is not None and logged.helpful is wanted
 
@@ -328,7 +328,7 @@ async def forgeries(rt: Runtime, stage: Stage) -> list[Forgery]:
     """Every value someone else can send: the rightful person's own (seen in a channel, or
     bare ids of a survey), the bare id, and a seal of their own with the record swapped in."""
     record = named_record(stage.value)
-    names = frozenset({stage.action_id, named_record(stage.record)})
+    names = frozenset({stage.action_id, stage.record})
 
     def forged(name: str, value: str, words: str) -> Forgery:
         return Forgery(name, stage.pressed(value, OTHER), words, names, stage.secrets)
@@ -446,6 +446,21 @@ async def test_a_seal_opens_for_its_person_and_action_on_any_replica_and_nothing
         assert (bare.value.reason, bare.value.record) == ("unsealed", "12")
     finally:
         await db.dispose()
+
+
+async def test_a_button_from_before_seals_fails_kindly_even_for_its_owner(rt: Runtime) -> None:
+    """Nothing tells whose a bare id was, so the owner of an old message is told to start
+    again, like anyone else."""
+    _, question_id = await question(rt, ANSWERED, "knowledge.helpful")
+    [old] = await rt.router.dispatch(action("knowledge.helpful", str(question_id), user=OWNER))
+    assert OLD_BUTTON_WORDS in old.fallback
+    assert old.ephemeral
+    assert await helpful_is(rt, question_id, None)
+    [audited] = await rt.services.audit.recent(action="access.refused")
+    assert (audited.subject, audited.detail) == (
+        str(question_id),
+        {"route": "knowledge.helpful", "reason": "unsealed"},
+    )
 
 
 @pytest.mark.parametrize("action_id", sorted(STAGES))

@@ -15,7 +15,7 @@ from typing import Any
 from bot.logs import configure_logging
 from bot.roles import Role
 from bot.settings import Settings, SettingsError, load_settings
-from storage.db import StorageUnavailable
+from storage.db import Conflict, StorageUnavailable
 
 log = logging.getLogger("breakroom")
 
@@ -37,7 +37,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SettingsError as exc:
         print(f"breakroom: configuration error: {exc}", file=sys.stderr)
         return 2
-    except (CommandFailed, StorageUnavailable) as exc:
+    except (CommandFailed, StorageUnavailable, Conflict) as exc:
         print(f"breakroom: {_describe(exc)}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
@@ -47,6 +47,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _describe(exc: Exception) -> str:
     if isinstance(exc, StorageUnavailable):
         return f"the database is unreachable or refused the request ({exc})"
+    if isinstance(exc, Conflict):
+        return f"that was being changed elsewhere at the same moment; please run it again ({exc})"
     return str(exc)
 
 

@@ -32,7 +32,7 @@ from bot.outbound import Outbound
 from bot.pacing import Backoff, RateLimiters
 from bot.progress import Progress, ProgressCallback
 from bot.renderers import BatchReplies, Renderers, RenderFailed
-from storage.db import StorageUnavailable
+from storage.db import Conflict, StorageUnavailable
 from storage.outbox import (
     Delivered,
     OutboxItem,
@@ -136,7 +136,7 @@ class OutboxSender:
         while not stop.is_set():
             try:
                 await self._run(now=None, stop=stop, until_idle=False)
-            except StorageUnavailable as exc:
+            except (StorageUnavailable, Conflict) as exc:
                 log.warning("outbox: database unavailable (%s); retrying shortly", exc)
                 await _wait(stop, self._idle_poll * 5)
 
@@ -366,14 +366,14 @@ class OutboxSender:
     async def _flush_quietly(self, run: _Run) -> None:
         try:
             await self._flush(run)
-        except StorageUnavailable as exc:
+        except (StorageUnavailable, Conflict) as exc:
             log.warning("outbox: %d outcome(s) not recorded yet: %s", len(run.outcomes), exc)
 
     async def _renew(self, run: _Run) -> None:
         started = self._monotonic()
         try:
             await self._outbox.renew(list(run.held), self._clock())
-        except StorageUnavailable as exc:
+        except (StorageUnavailable, Conflict) as exc:
             log.warning("outbox: claims not renewed: %s", exc)
             return
         run.renewed = started

@@ -35,7 +35,7 @@ from bot.replies import Reply
 from bot.roles import Role, allows, describe, parse_roles
 from bot.services import Services
 from bot.tokens import Token, tokenize
-from storage.db import StorageUnavailable
+from storage.db import Conflict, StorageUnavailable
 from storage.people import Person, Profile
 
 log = logging.getLogger(__name__)
@@ -44,6 +44,10 @@ JobHandler = Callable[[ScheduledTrigger, Services], Awaitable[None]]
 
 STORAGE_APOLOGY = (
     "I couldn't reach my database just now, so nothing was saved. Please try again in a minute."
+)
+CONFLICT_APOLOGY = (
+    "That was being changed somewhere else at the same moment, so I left it as it is. "
+    "Please try again."
 )
 
 
@@ -245,6 +249,11 @@ class Router:
         except SkillError as exc:
             log.info("event=%s route=%s refused: %s", event.id, route_name, type(exc).__name__)
             return [Reply.text(exc.message, ephemeral=True)]
+        except Conflict as exc:
+            # Two writes met (another replica, a double click) and this one gave way: the
+            # database is fine, and nothing of this event was half-saved.
+            log.info("event=%s route=%s conflict: %s", event.id, route_name, exc)
+            return [Reply.text(CONFLICT_APOLOGY, ephemeral=True)]
         except StorageUnavailable as exc:
             log.warning("event=%s route=%s storage unavailable: %s", event.id, route_name, exc)
             return [Reply.text(STORAGE_APOLOGY, ephemeral=True)]

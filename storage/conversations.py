@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import select
 
 from storage.db import Database
-from storage.models import ConversationRefRow
+from storage.models import ConversationRefRow, utcnow
 
 
 class ConversationStore:
@@ -15,16 +15,27 @@ class ConversationStore:
         self._db = db
 
     async def save(self, platform: str, address: str, data: dict[str, Any]) -> None:
+        """Keep the newest reference; a reference first seen by two replicas at once is
+        stored once, whichever writes last."""
         async with self._db.transaction() as session:
             row = await session.scalar(
                 select(ConversationRefRow).where(
                     ConversationRefRow.platform == platform, ConversationRefRow.address == address
                 )
             )
-            if row is None:
-                session.add(ConversationRefRow(platform=platform, address=address, data=data))
-            elif row.data != data:
-                row.data = data
+            if row is not None:
+                if row.data != data:
+                    row.data = data
+                return
+            insert = self._db.insert(ConversationRefRow).values(
+                platform=platform, address=address, data=data
+            )
+            await session.execute(
+                insert.on_conflict_do_update(
+                    index_elements=["platform", "address"],
+                    set_={"data": insert.excluded.data, "updated_at": utcnow()},
+                )
+            )
 
     async def load(self, platform: str, address: str) -> dict[str, Any] | None:
         async with self._db.transaction() as session:

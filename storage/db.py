@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import event, text
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import DBAPIError, IntegrityError, SQLAlchemyError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -15,9 +16,31 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+T = TypeVar("T")
+
+# PostgreSQL's "serialization failure" and "deadlock detected": two writers met, nothing is wrong.
+_CONFLICT_STATES = frozenset({"40001", "40P01"})
+
 
 class StorageUnavailable(Exception):
     """The database could not be reached or refused the write; the user should retry later."""
+
+
+class Conflict(Exception):
+    """The write met another one made at the same moment (a unique key taken, a row gone, two
+    writers deadlocked): the database is fine, and the work can be read again or retried."""
+
+
+async def retry_on_conflict(work: Callable[[], Awaitable[T]], attempts: int = 3) -> T:
+    """`work()`, run again when it met another writer: the second run reads what the other
+    one wrote (a get-or-create finds the row another replica made)."""
+    for attempt in range(1, attempts + 1):
+        try:
+            return await work()
+        except Conflict:
+            if attempt == attempts:
+                raise
+    raise AssertionError("unreachable: the last attempt returns or raises")
 
 
 class Database:
@@ -44,14 +67,24 @@ class Database:
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[AsyncSession]:
         """One unit of work: commits on success, rolls back on error, and reports an unreachable
-        or failing database as `StorageUnavailable` so callers can tell the user to retry."""
+        or failing database as `StorageUnavailable` so callers can tell the user to retry, and a
+        write that met another writer as `Conflict`."""
         try:
             async with self._sessions() as session, session.begin():
                 yield session
         except SQLAlchemyError as exc:
+            if _is_conflict(exc):
+                raise Conflict(type(exc).__name__) from exc
             raise StorageUnavailable(type(exc).__name__) from exc
         except OSError as exc:
             raise StorageUnavailable(type(exc).__name__) from exc
+
+    def insert(self, table: Any) -> postgresql.Insert | sqlite.Insert:
+        """An INSERT that can say ON CONFLICT (DO NOTHING, DO UPDATE): both backends speak it,
+        each through its own dialect's construct."""
+        if self.is_sqlite:
+            return sqlite.insert(table)
+        return postgresql.insert(table)
 
     async def ping(self) -> bool:
         try:
@@ -63,6 +96,12 @@ class Database:
 
     async def dispose(self) -> None:
         await self.engine.dispose()
+
+
+def _is_conflict(exc: SQLAlchemyError) -> bool:
+    if isinstance(exc, IntegrityError):
+        return True
+    return isinstance(exc, DBAPIError) and getattr(exc.orig, "sqlstate", None) in _CONFLICT_STATES
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

@@ -7,10 +7,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from sqlalchemy import delete, select, update
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.db import Database, StorageUnavailable
+from storage.db import Database, retry_on_conflict
 from storage.models import IdentityRow, PersonRow, RoleGrantRow
 
 
@@ -63,7 +62,13 @@ class PeopleRepository:
         granted if missing, so a configured HR user has the role from their first message.
         Hearing from someone makes them reachable again; someone a directory said had left is
         back, and known from their own messages until a directory lists them again.
+
+        Two replicas meeting a newcomer at once both try to create them; the one that loses
+        the race reads again and returns the person the other one made.
         """
+        return await retry_on_conflict(lambda: self._resolve(profile, set(seed_roles)))
+
+    async def _resolve(self, profile: Profile, seed_roles: set[str]) -> Person:
         async with self._db.transaction() as session:
             identity = await session.scalar(
                 select(IdentityRow).where(
@@ -93,8 +98,8 @@ class PeopleRepository:
             _apply_profile(person, profile)
             await session.flush()
             roles = await _roles(session, person.id)
-            for role in set(seed_roles) - roles:
-                session.add(RoleGrantRow(person_id=person.id, role=role, granted_by="config"))
+            for role in seed_roles - roles:
+                await self._grant(session, person.id, role, granted_by="config")
                 roles.add(role)
             return _person(person, roles)
 
@@ -109,14 +114,9 @@ class PeopleRepository:
         if not wanted:
             return 0
         listed = listed_at or datetime.now(UTC)
-        try:
-            await self._refresh(dict(wanted), listed)
-        except StorageUnavailable as exc:
-            if not isinstance(exc.__cause__, IntegrityError):
-                raise
-            # Someone's first message created them between our read and our write: once more,
-            # and they are among the known.
-            await self._refresh(dict(wanted), listed)
+        # Someone's first message may create them between our read and our write: once more,
+        # and they are among the known.
+        await retry_on_conflict(lambda: self._refresh(dict(wanted), listed), attempts=2)
         return len(wanted)
 
     async def _refresh(
@@ -228,12 +228,20 @@ class PeopleRepository:
             )
 
     async def grant(self, person_id: int, role: str, *, granted_by: str) -> bool:
-        """Grant a role; False when the person already had it."""
+        """Grant a role; False when the person already had it (granted just now elsewhere
+        included)."""
         async with self._db.transaction() as session:
-            if await session.get(RoleGrantRow, (person_id, role)) is not None:
-                return False
-            session.add(RoleGrantRow(person_id=person_id, role=role, granted_by=granted_by))
-            return True
+            return await self._grant(session, person_id, role, granted_by=granted_by)
+
+    async def _grant(
+        self, session: AsyncSession, person_id: int, role: str, *, granted_by: str
+    ) -> bool:
+        added = await session.execute(
+            self._db.insert(RoleGrantRow)
+            .values(person_id=person_id, role=role, granted_by=granted_by)
+            .on_conflict_do_nothing(index_elements=["person_id", "role"])
+        )
+        return bool(getattr(added, "rowcount", 0))
 
     async def revoke(self, person_id: int, role: str) -> bool:
         async with self._db.transaction() as session:

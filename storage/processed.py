@@ -6,9 +6,8 @@ from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import delete
-from sqlalchemy.exc import IntegrityError
 
-from storage.db import Database, StorageUnavailable
+from storage.db import Conflict, Database
 from storage.models import ProcessedEventRow
 
 
@@ -21,10 +20,8 @@ class ProcessedEvents:
         try:
             async with self._db.transaction() as session:
                 session.add(ProcessedEventRow(platform=platform, event_id=event_id))
-        except StorageUnavailable as exc:
-            if isinstance(exc.__cause__, IntegrityError):
-                return False
-            raise
+        except Conflict:
+            return False
         return True
 
     async def forget_older_than(

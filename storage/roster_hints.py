@@ -9,9 +9,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import delete, select
-from sqlalchemy.exc import IntegrityError
 
-from storage.db import Database, StorageUnavailable
+from storage.db import Conflict, Database
 from storage.models import RosterHintRow
 
 
@@ -27,9 +26,7 @@ class RosterHints:
             return
         try:
             await self._save(platform, hints, expires_at)
-        except StorageUnavailable as exc:
-            if not isinstance(exc.__cause__, IntegrityError):
-                raise
+        except Conflict:
             # Another replica stored one of them between our read and our write (a roster read
             # after an install, during the nightly sync): once more, and they are all known.
             await self._save(platform, hints, expires_at)

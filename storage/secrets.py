@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 
-from sqlalchemy.exc import IntegrityError
-
-from storage.db import Database, StorageUnavailable
+from storage.db import Conflict, Database
 from storage.models import SecretRow
 
 
@@ -21,14 +20,11 @@ class SecretStore:
             row = await session.get(SecretRow, name)
             if row is not None:
                 return row.value
-        try:
+        with contextlib.suppress(Conflict):  # another replica stored one first: theirs counts
             async with self._db.transaction() as session:
                 value = make()
                 session.add(SecretRow(name=name, value=value))
                 return value
-        except StorageUnavailable as exc:
-            if not isinstance(exc.__cause__, IntegrityError):
-                raise
         async with self._db.transaction() as session:
             row = await session.get(SecretRow, name)
             assert row is not None

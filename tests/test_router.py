@@ -13,11 +13,11 @@ from bot.errors import SkillError
 from bot.events import Command, MemberJoined, Message, ScheduledTrigger
 from bot.replies import Reply
 from bot.roles import Role
-from bot.router import STORAGE_APOLOGY, Router
+from bot.router import CONFLICT_APOLOGY, STORAGE_APOLOGY, Router
 from bot.runtime import Runtime
 from bot.services import Services
 from skills import help as help_skill
-from storage.db import StorageUnavailable
+from storage.db import Conflict, StorageUnavailable
 from tests.helpers import action, actor, command, dm, message
 
 
@@ -284,6 +284,16 @@ async def test_storage_outage_tells_the_user_to_retry(router: Router) -> None:
     router.command("idea", save, summary="idea")
     [reply] = await router.dispatch(command("idea", "more blankets"))
     assert reply.fallback == STORAGE_APOLOGY
+
+
+async def test_a_conflict_is_not_told_as_an_outage(router: Router) -> None:
+    async def save(ctx: Context[Any]) -> Reply:
+        raise Conflict("IntegrityError")
+
+    router.command("idea", save, summary="idea")
+    [reply] = await router.dispatch(command("idea", "more blankets"))
+    assert reply.fallback == CONFLICT_APOLOGY
+    assert "database" not in reply.fallback
 
 
 async def test_redelivered_event_has_its_effect_once(router: Router) -> None:

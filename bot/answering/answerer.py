@@ -44,8 +44,8 @@ class Answerer:
         self._work: set[asyncio.Task[Any]] = set()
 
     def turn(self, actor: Actor) -> AbstractAsyncContextManager[None]:
-        """One person's events one at a time, in the order they came: answers arrive in the
-        order things were asked, and a newcomer's first two events cannot both create them."""
+        """One person's events one at a time, in the order they came, in this process: answers
+        arrive in the order things were asked (effects are once-only by the database)."""
         return self._turns.of(f"{actor.tenant}:{actor.user_id}")
 
     @contextlib.asynccontextmanager

@@ -1,4 +1,11 @@
-"""One person's events handled one at a time, in the order they came, whatever the platform."""
+"""One person's events handled one at a time, in the order they came, whatever the platform.
+
+Only within this process: it keeps answers in the order things were asked. Nothing that must
+happen once depends on it, as several replicas each have their own: every effect of an event
+(a person met for the first time, an idea, a vote, a survey answer, a ticket) is a conditional
+write in the database, which tells the second of two attempts, here or on another replica, that
+the first one got there.
+"""
 
 from __future__ import annotations
 
@@ -10,8 +17,7 @@ from collections.abc import AsyncIterator
 
 class Turns:
     """A lock per person, kept only while someone waits on it: answers arrive in the order things
-    were asked, and a newcomer's first two events (a question and the welcome that installing
-    the app brings, say) cannot both try to create the person."""
+    were asked."""
 
     def __init__(self) -> None:
         self._locks: dict[str, asyncio.Lock] = {}

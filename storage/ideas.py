@@ -7,11 +7,11 @@ the notification path alone calls.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import Update, delete, exists, func, literal, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.db import Database
@@ -53,6 +53,16 @@ class Idea:
             return self.title
         text = " ".join(self.description.split())
         return text if len(text) <= 80 else text[:77].rsplit(" ", 1)[0] + "…"
+
+
+@dataclass(frozen=True)
+class Vote:
+    """What a vote did: `counted` is False when the person had voted already (or the idea was
+    closed to votes, see `status`); `votes` is the idea's count with it."""
+
+    counted: bool
+    votes: int
+    status: str
 
 
 @dataclass(frozen=True)
@@ -129,12 +139,22 @@ class IdeaRepository:
             )
             return int(getattr(result, "rowcount", 0))
 
-    async def submit(self, draft: Draft, *, sealed_submitter: str | None) -> Idea:
-        """Turn a confirmed draft into an idea, in one transaction with removing the draft.
+    async def submit(self, draft: Draft, *, sealed_submitter: str | None) -> Idea | None:
+        """Turn a confirmed draft into an idea, consuming the draft in the same transaction;
+        None when it was consumed already (a second press of "Submit", on any replica).
 
-        An anonymous idea stores no submitter, only `sealed_submitter`.
+        The delete of the draft is the gate: of two submissions of one draft at once, one
+        deletes it and the other finds it gone. An anonymous idea stores no submitter, only
+        `sealed_submitter`.
         """
         async with self._db.transaction() as session:
+            consumed = await session.execute(
+                delete(IdeaDraftRow)
+                .where(IdeaDraftRow.id == draft.id, IdeaDraftRow.person_id == draft.person_id)
+                .returning(IdeaDraftRow.id)
+            )
+            if consumed.first() is None:
+                return None
             row = IdeaRow(
                 title=draft.title,
                 description=draft.description,
@@ -142,11 +162,17 @@ class IdeaRepository:
                 unit=draft.unit,
                 submitter_person_id=None if draft.anonymous else draft.person_id,
                 sealed_submitter=sealed_submitter if draft.anonymous else None,
+                draft_id=draft.id,
             )
             session.add(row)
-            await session.execute(delete(IdeaDraftRow).where(IdeaDraftRow.id == draft.id))
             await session.flush()
             return await _idea(session, row)
+
+    async def submitted_from(self, draft_id: int) -> bool:
+        """Whether an idea was made from this draft (its "Submit" was pressed already)."""
+        async with self._db.transaction() as session:
+            found = await session.scalar(select(IdeaRow.id).where(IdeaRow.draft_id == draft_id))
+            return found is not None
 
     # -- ideas --------------------------------------------------------------------------
 
@@ -188,49 +214,91 @@ class IdeaRepository:
             )
             return await _ideas(session, rows)
 
-    async def set_status(self, idea_id: int, status: str, reason: str = "") -> Idea | None:
+    async def set_status(
+        self, idea_id: int, status: str, reason: str = "", *, from_status: str | None = None
+    ) -> Idea | None:
+        """Move an idea to `status`; with `from_status`, only if it still is in that one. None
+        when there is no such idea or it had moved on: of two leaders pressing at once, one
+        moves it and the other is told."""
         async with self._db.transaction() as session:
-            row = await session.get(IdeaRow, idea_id)
-            if row is None:
+            changed = await session.execute(
+                _moving(idea_id, from_status)
+                .values(status=status, status_reason=reason)
+                .returning(IdeaRow.id)
+            )
+            if changed.first() is None:
                 return None
-            row.status = status
-            row.status_reason = reason
-            await session.flush()
+            row = await session.get(IdeaRow, idea_id, populate_existing=True)
+            assert row is not None
             return await _idea(session, row)
 
-    async def merge(self, idea_id: int, into_id: int, reason: str = "") -> Idea | None:
-        """Mark `idea_id` merged into `into_id` and carry its votes over (once per person)."""
+    async def merge(
+        self, idea_id: int, into_id: int, reason: str = "", *, from_status: str | None = None
+    ) -> Idea | None:
+        """Mark `idea_id` merged into `into_id` and carry its votes over (once per person);
+        None when either is missing, or `idea_id` is no longer in `from_status`."""
         async with self._db.transaction() as session:
-            row = await session.get(IdeaRow, idea_id)
-            target = await session.get(IdeaRow, into_id)
-            if row is None or target is None:
+            if await session.get(IdeaRow, into_id) is None:
                 return None
-            voters = set(
-                await session.scalars(
-                    select(IdeaVoteRow.person_id).where(IdeaVoteRow.idea_id == idea_id)
-                )
+            # The status changes first: a vote waits for it (see `vote`), so none is left
+            # behind on the merged idea.
+            changed = await session.execute(
+                _moving(idea_id, from_status)
+                .values(status="merged", merged_into_id=into_id, status_reason=reason)
+                .returning(IdeaRow.id)
             )
-            already = set(
-                await session.scalars(
-                    select(IdeaVoteRow.person_id).where(IdeaVoteRow.idea_id == into_id)
-                )
+            if changed.first() is None:
+                return None
+            carried = select(literal(into_id), IdeaVoteRow.person_id, IdeaVoteRow.voted_at).where(
+                IdeaVoteRow.idea_id == idea_id
             )
-            for person_id in sorted(voters - already):
-                session.add(IdeaVoteRow(idea_id=into_id, person_id=person_id))
+            await session.execute(
+                self._db.insert(IdeaVoteRow)
+                .from_select(["idea_id", "person_id", "voted_at"], carried)
+                .on_conflict_do_nothing(index_elements=["idea_id", "person_id"])
+            )
             await session.execute(delete(IdeaVoteRow).where(IdeaVoteRow.idea_id == idea_id))
-            row.status = "merged"
-            row.merged_into_id = into_id
-            row.status_reason = reason
-            await session.flush()
+            row = await session.get(IdeaRow, idea_id, populate_existing=True)
+            assert row is not None
             return await _idea(session, row)
 
-    async def vote(self, idea_id: int, person_id: int) -> bool:
-        """One vote per person; False when they had already voted."""
+    async def vote(
+        self, idea_id: int, person_id: int, *, closed: Iterable[str] = ()
+    ) -> Vote | None:
+        """One vote per person, not counted while the idea is in a `closed` status; None when
+        there is no such idea. The vote is a conditional insert, so two presses at once (on
+        two replicas) count once and the other press learns it was counted already."""
+        votable = exists().where(IdeaRow.id == idea_id, IdeaRow.status.not_in(list(closed)))
         async with self._db.transaction() as session:
-            if await session.get(IdeaVoteRow, (idea_id, person_id)) is not None:
-                return False
-            session.add(IdeaVoteRow(idea_id=idea_id, person_id=person_id))
-            return True
+            # FOR SHARE (PostgreSQL): a status change or merge under way finishes first, and one
+            # starting now waits for this vote, so no vote lands on a closed or merged idea.
+            await session.execute(
+                select(IdeaRow.id).where(IdeaRow.id == idea_id).with_for_update(read=True)
+            )
+            added = await session.execute(
+                self._db.insert(IdeaVoteRow)
+                .from_select(
+                    ["idea_id", "person_id"],
+                    select(literal(idea_id), literal(person_id)).where(votable),
+                )
+                .on_conflict_do_nothing(index_elements=["idea_id", "person_id"])
+                .returning(IdeaVoteRow.person_id)
+            )
+            counted = added.first() is not None
+            found = (
+                await session.execute(
+                    select(
+                        IdeaRow.status,
+                        select(func.count())
+                        .where(IdeaVoteRow.idea_id == idea_id)
+                        .scalar_subquery(),
+                    ).where(IdeaRow.id == idea_id)
+                )
+            ).first()
+            if found is None:
+                return None
+            status, votes = found
+            return Vote(counted, int(votes), status)
 
     async def add_comment(self, idea_id: int, author_person_id: int, text: str) -> Comment:
         async with self._db.transaction() as session:
@@ -257,6 +325,14 @@ class IdeaRepository:
             if row is None:
                 return None, None
             return row.submitter_person_id, row.sealed_submitter
+
+
+def _moving(idea_id: int, from_status: str | None) -> Update:
+    """UPDATE of one idea, conditional on the status it is expected to be in."""
+    statement = update(IdeaRow).where(IdeaRow.id == idea_id)
+    if from_status is not None:
+        statement = statement.where(IdeaRow.status == from_status)
+    return statement
 
 
 async def _ideas(session: AsyncSession, rows: Sequence[IdeaRow]) -> list[Idea]:

@@ -15,6 +15,7 @@ from sqlalchemy import (
     MetaData,
     String,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
@@ -216,9 +217,22 @@ class QuestionRow(Base):
 
 
 class TicketRow(Base):
-    """A question handed to HR. It keeps the asker so the answer can reach them by DM."""
+    """A question handed to HR. It keeps the asker so the answer can reach them by DM.
+
+    One open ticket per person and question: pressing "Ask HR" twice, on two replicas at once
+    included, opens one."""
 
     __tablename__ = "hr_tickets"
+    __table_args__ = (
+        Index(
+            "uq_hr_tickets_open_question",
+            "question_id",
+            "person_id",
+            unique=True,
+            sqlite_where=text("status = 'open'"),
+            postgresql_where=text("status = 'open'"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     question_id: Mapped[int | None] = mapped_column(ForeignKey("questions.id", ondelete="SET NULL"))
@@ -233,7 +247,10 @@ class TicketRow(Base):
 
 class IdeaRow(Base):
     """A patient-experience idea. The text is PHI-screened before it gets here, and an anonymous
-    idea keeps no submitter: only a sealed reference that the notification path can open."""
+    idea keeps no submitter: only a sealed reference that the notification path can open.
+
+    `draft_id` names the draft it was made from (deleted by then, so it leads to nobody): one
+    idea per draft, however often and wherever "Submit" is pressed."""
 
     __tablename__ = "ideas"
     __table_args__ = (Index("ix_ideas_created_at", "created_at"),)
@@ -250,6 +267,7 @@ class IdeaRow(Base):
         ForeignKey("people.id", ondelete="SET NULL")
     )
     sealed_submitter: Mapped[str | None] = mapped_column(String(400))
+    draft_id: Mapped[int | None] = mapped_column(unique=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
@@ -280,9 +298,11 @@ class IdeaCommentRow(Base):
 
 class IdeaDraftRow(Base):
     """A screened idea waiting for its author to confirm. Raw text is never stored, drafts
-    included; unconfirmed drafts are dropped after a day."""
+    included; unconfirmed drafts are dropped after a day. Ids are never used twice (SQLite
+    would reuse the highest id once its row is gone), so a draft id names one draft for good."""
 
     __tablename__ = "idea_drafts"
+    __table_args__ = ({"sqlite_autoincrement": True},)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)

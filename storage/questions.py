@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from enum import StrEnum
 
 from sqlalchemy import or_, select, update
 
@@ -23,6 +24,14 @@ class LoggedQuestion:
     confidence: float
     answered: bool
     helpful: bool | None
+
+
+class Feedback(StrEnum):
+    """What a Helpful / Not helpful press did."""
+
+    RECORDED = "recorded"  # stored now (a first press, or a change of mind)
+    ALREADY = "already"  # the same as stored already (a second press, a double click)
+    UNKNOWN = "unknown"  # no such question
 
 
 class QuestionLog:
@@ -45,13 +54,22 @@ class QuestionLog:
             row = await session.get(QuestionRow, question_id)
             return None if row is None else _logged(row)
 
-    async def set_feedback(self, question_id: int, helpful: bool) -> bool:
-        """Record Helpful / Not helpful; a second click changes the answer. False if unknown."""
+    async def set_feedback(self, question_id: int, helpful: bool) -> Feedback:
+        """Record Helpful / Not helpful; pressing the other one changes it. The write happens
+        only when it changes something, so a repeated press is told apart."""
         async with self._db.transaction() as session:
             result = await session.execute(
-                update(QuestionRow).where(QuestionRow.id == question_id).values(helpful=helpful)
+                update(QuestionRow)
+                .where(
+                    QuestionRow.id == question_id,
+                    QuestionRow.helpful.is_distinct_from(helpful),
+                )
+                .values(helpful=helpful)
             )
-            return bool(getattr(result, "rowcount", 0))
+            if getattr(result, "rowcount", 0):
+                return Feedback.RECORDED
+            known = await session.get(QuestionRow, question_id)
+            return Feedback.UNKNOWN if known is None else Feedback.ALREADY
 
     async def needing_content(self, since: datetime) -> list[LoggedQuestion]:
         """Questions the knowledge base failed: not answered, or answered but not helpful."""

@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import select
+from sqlalchemy import select, update
+from sqlalchemy import text as sql
 
 from storage.db import Database
 from storage.models import TicketRow
@@ -30,23 +31,32 @@ class TicketRepository:
     def __init__(self, db: Database) -> None:
         self._db = db
 
-    async def open(self, person_id: int, text: str, question_id: int | None) -> Ticket:
-        """Open a ticket; asking twice about the same question returns the open one."""
+    async def open(self, person_id: int, text: str, question_id: int | None) -> tuple[Ticket, bool]:
+        """Open a ticket; True with it when it is new. Asking again about the same question
+        while its ticket is open returns that ticket and False: a unique key over open tickets
+        decides, so two presses at once (on two replicas) open one."""
         async with self._db.transaction() as session:
-            if question_id is not None:
-                existing = await session.scalar(
+            opened = await session.execute(
+                self._db.insert(TicketRow)
+                .values(person_id=person_id, text=text[:2000], question_id=question_id)
+                .on_conflict_do_nothing(
+                    index_elements=["question_id", "person_id"], index_where=_OPEN_QUESTION
+                )
+                .returning(TicketRow.id)
+            )
+            new_id = opened.scalar()
+            if new_id is not None:
+                row = await session.get(TicketRow, new_id)
+            else:
+                row = await session.scalar(
                     select(TicketRow).where(
                         TicketRow.question_id == question_id,
                         TicketRow.person_id == person_id,
                         TicketRow.status == OPEN,
                     )
                 )
-                if existing is not None:
-                    return _ticket(existing)
-            row = TicketRow(person_id=person_id, text=text[:2000], question_id=question_id)
-            session.add(row)
-            await session.flush()
-            return _ticket(row)
+            assert row is not None
+            return _ticket(row), new_id is not None
 
     async def get(self, ticket_id: int) -> Ticket | None:
         async with self._db.transaction() as session:
@@ -54,15 +64,25 @@ class TicketRepository:
             return None if row is None else _ticket(row)
 
     async def answer(self, ticket_id: int, answer: str, answered_by: int) -> Ticket | None:
-        """Store HR's answer; None if there is no such ticket. Answering again overwrites."""
+        """Store HR's answer to an open ticket; None when there is no such ticket or it was
+        answered already. The status decides in one conditional write, so of two answers sent
+        at once (two people in HR, or a double click) one is stored and delivered."""
         async with self._db.transaction() as session:
-            row = await session.get(TicketRow, ticket_id)
-            if row is None:
+            answered = await session.execute(
+                update(TicketRow)
+                .where(TicketRow.id == ticket_id, TicketRow.status == OPEN)
+                .values(
+                    answer=answer[:4000],
+                    answered_by=answered_by,
+                    answered_at=datetime.now(UTC),
+                    status=ANSWERED,
+                )
+                .returning(TicketRow.id)
+            )
+            if answered.first() is None:
                 return None
-            row.answer = answer[:4000]
-            row.answered_by = answered_by
-            row.answered_at = datetime.now(UTC)
-            row.status = ANSWERED
+            row = await session.get(TicketRow, ticket_id, populate_existing=True)
+            assert row is not None
             return _ticket(row)
 
     async def open_tickets(self, limit: int = 20) -> list[Ticket]:
@@ -74,6 +94,10 @@ class TicketRepository:
                 .limit(limit)
             )
             return [_ticket(row) for row in rows]
+
+
+# The open tickets the unique index covers (see `TicketRow`).
+_OPEN_QUESTION = sql("status = 'open'")
 
 
 def _ticket(row: TicketRow) -> Ticket:

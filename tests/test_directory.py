@@ -201,7 +201,7 @@ async def test_the_migration_moves_roster_hints_out_of_the_references(database: 
     references, hints = ConversationStore(database), RosterHints(database)
     tomorrow = datetime.now(UTC) + timedelta(days=1)
     await hints.save("teams", {"aad-porter": HINT}, expires_at=tomorrow)
-    await _downgrade(database, "-1")  # to the revision before the directory's
+    await _downgrade(database, "0007")  # to the revision before the directory's
     assert await references.load("teams", "member:aad-porter") == HINT
 
     await references.save("teams", "member:aad-nurse", {**HINT, "teams_id": "29:nurse"})

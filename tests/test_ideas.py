@@ -19,6 +19,7 @@ from bot.replies import Buttons, File, Form, Reply
 from bot.roles import Role
 from bot.runtime import Runtime, start_runtime
 from bot.settings import Settings
+from skills.ideas import messages as say
 from storage.people import Profile
 from tests.fakes import RecordingMessenger
 from tests.helpers import TENANT, action, command, message, sealed_for
@@ -167,6 +168,32 @@ async def test_someone_elses_draft_cannot_be_submitted(rt: Runtime) -> None:
     stolen = await press(rt, preview, "Submit", user="U-other")
     assert "meant for someone else" in stolen.fallback
     assert await rt.services.ideas.find() == []
+
+
+async def test_submit_pressed_twice_makes_one_idea_and_says_so_once(rt: Runtime) -> None:
+    [preview] = await rt.router.dispatch(command("idea", "Night-shift parking closer to the ED"))
+    thanks = await press(rt, preview, "Submit")
+    again = await press(rt, preview, "Submit")
+    anonymously = await press(rt, preview, "Submit anonymously")
+    assert thanks.replace_original
+    assert thanks.fallback.startswith("Thank you! Your idea")
+    assert again.fallback == anonymously.fallback == say.ALREADY_SENT
+    assert not again.replace_original, "the thank-you stays where it is"
+    assert len(await rt.services.ideas.find()) == 1
+
+
+async def test_a_status_button_pressed_twice_notifies_and_audits_once(
+    rt: Runtime, fake: RecordingMessenger
+) -> None:
+    await grant(rt, "U-lead", Role.LEADER)
+    idea_id = await submit(rt, "Quiet carts for the night medication round")
+    [shown] = await rt.router.dispatch(command("ideas", f"show {idea_id}", user="U-lead"))
+    accepted = await press(rt, shown, "Accepted", user="U-lead")
+    again = await press(rt, shown, "Accepted", user="U-lead")
+    assert "is now accepted" in accepted.fallback
+    assert again.fallback == f"Idea #{idea_id} is already accepted, so nothing changed."
+    assert len(fake.direct_to("U-nurse")) == 1
+    assert len(await rt.services.audit.recent(action="idea.status")) == 1
 
 
 async def test_similar_ideas_are_offered_and_votes_are_one_per_person(rt: Runtime) -> None:

@@ -16,6 +16,7 @@ from bot.replies import Buttons, Form, Reply
 from bot.roles import Role
 from bot.runtime import Runtime, start_runtime
 from bot.settings import Settings
+from skills.knowledge import messages as say
 from skills.knowledge.library import KnowledgeLibrary
 from storage.people import Profile
 from tests.fakes import RecordingMessenger
@@ -139,6 +140,49 @@ async def test_unsure_answer_hands_off_to_hr_and_the_answer_comes_back_by_dm(
     assert ticket.status == "answered"
     audit = await kb_runtime.services.audit.recent(action="ticket.answer")
     assert [entry.subject for entry in audit] == [f"ticket:{ticket_id}"]
+
+
+async def test_ask_hr_pressed_twice_reaches_hr_once(
+    kb_runtime: Runtime, fake: RecordingMessenger
+) -> None:
+    reply = await ask(kb_runtime, "can I bring my dog to the night shift potluck")
+    click = action("knowledge.ask_hr", button(reply, "knowledge.ask_hr"))
+    [sent] = await kb_runtime.router.dispatch(click)
+    [again] = await kb_runtime.router.dispatch(click)
+    assert "ticket #1" in sent.fallback
+    assert again.fallback == say.ALREADY_WITH_HR.format(id=1)
+    assert len([post for post in fake.channel if post.to == HR_CHANNEL]) == 1
+
+
+async def test_a_ticket_answered_twice_reaches_the_employee_once(
+    kb_runtime: Runtime, fake: RecordingMessenger
+) -> None:
+    await make_hr(kb_runtime)
+    await make_hr(kb_runtime, "U-hr2")
+    reply = await ask(kb_runtime, "can I bring my dog to the night shift potluck")
+    await kb_runtime.router.dispatch(action("knowledge.ask_hr", button(reply, "knowledge.ask_hr")))
+    [done] = await kb_runtime.router.dispatch(
+        command("ask", "reply 1 Only service animals.", user="U-hr")
+    )
+    [late] = await kb_runtime.router.dispatch(
+        command("ask", "reply 1 Dogs are welcome!", user="U-hr2")
+    )
+    assert "answered" in done.fallback
+    assert late.fallback == say.ALREADY_ANSWERED.format(id=1)
+    [answer] = fake.direct_to("U-nurse")
+    assert "Only service animals." in answer.fallback
+    ticket = await kb_runtime.services.tickets.get(1)
+    assert ticket is not None
+    assert ticket.answer == "Only service animals."
+
+
+async def test_helpful_pressed_twice_is_counted_once(kb_runtime: Runtime) -> None:
+    reply = await ask(kb_runtime, "does the hospital pay for my bsn")
+    click = action("knowledge.helpful", button(reply, "knowledge.helpful"))
+    [thanks] = await kb_runtime.router.dispatch(click)
+    [again] = await kb_runtime.router.dispatch(click)
+    assert thanks.fallback == say.THANKS_HELPFUL
+    assert again.fallback == say.FEEDBACK_ALREADY
 
 
 async def test_hr_can_answer_by_typed_command_and_list_open_tickets(

@@ -6,6 +6,7 @@ race runs its writers side by side on connections of their own."""
 from __future__ import annotations
 
 import asyncio
+from collections import Counter
 from collections.abc import Awaitable
 from typing import Any, TypeVar
 
@@ -14,15 +15,21 @@ from sqlalchemy import func, select
 
 from storage.conversations import ConversationStore
 from storage.db import Conflict, Database, retry_on_conflict
+from storage.ideas import Draft, IdeaRepository
 from storage.models import (
     ConversationRefRow,
+    IdeaRow,
+    IdeaVoteRow,
     IdentityRow,
     PersonRow,
 )
 from storage.people import PeopleRepository, Profile
+from storage.questions import Feedback, QuestionLog
+from storage.tickets import TicketRepository
 
 T = TypeVar("T")
 AT_ONCE = 6
+CLOSED = ("declined", "merged", "archived")
 
 
 async def at_once(*work: Awaitable[T]) -> list[T]:
@@ -39,6 +46,25 @@ async def people(database: Database, count: int, prefix: str = "U") -> list[int]
     return [
         (await repository.resolve(Profile("slack", "T1", f"{prefix}{n}"))).id for n in range(count)
     ]
+
+
+async def a_draft(database: Database, person_id: int) -> Draft:
+    return await IdeaRepository(database).save_draft(
+        person_id,
+        title="",
+        description="Warm blankets in the ED waiting room",
+        category="comfort",
+        unit="",
+        anonymous=False,
+    )
+
+
+async def an_idea(database: Database, person_id: int) -> int:
+    idea = await IdeaRepository(database).submit(
+        await a_draft(database, person_id), sealed_submitter=None
+    )
+    assert idea is not None
+    return idea.id
 
 
 # -- first contact -------------------------------------------------------------------------------
@@ -84,3 +110,127 @@ async def test_get_or_create_gives_up_after_repeated_conflicts() -> None:
     with pytest.raises(Conflict):
         await retry_on_conflict(always_taken)
     assert len(tries) == 3
+
+
+# -- ideas ---------------------------------------------------------------------------------------
+
+
+async def test_a_draft_submitted_several_times_at_once_makes_one_idea(database: Database) -> None:
+    [author] = await people(database, 1)
+    draft = await a_draft(database, author)
+    ideas = IdeaRepository(database)
+    submitted = await at_once(*(ideas.submit(draft, sealed_submitter=None) for _ in range(AT_ONCE)))
+    made = [idea for idea in submitted if idea is not None]
+    assert len(made) == 1
+    assert await count(database, select(func.count()).select_from(IdeaRow)) == 1
+    assert await ideas.submitted_from(draft.id)
+    assert await ideas.draft(draft.id, author) is None
+
+
+async def test_someone_elses_draft_is_not_submitted(database: Database) -> None:
+    author, other = await people(database, 2)
+    draft = await a_draft(database, author)
+    forged = Draft(**{**draft.__dict__, "person_id": other})
+    assert await IdeaRepository(database).submit(forged, sealed_submitter=None) is None
+    assert await count(database, select(func.count()).select_from(IdeaRow)) == 0
+
+
+async def test_draft_ids_are_never_used_twice(database: Database) -> None:
+    """An idea names its draft: a new draft must not take the id of one already submitted."""
+    [author] = await people(database, 1)
+    first = await a_draft(database, author)
+    assert await IdeaRepository(database).submit(first, sealed_submitter=None) is not None
+    second = await a_draft(database, author)
+    assert second.id != first.id
+    assert not await IdeaRepository(database).submitted_from(second.id)
+
+
+async def test_a_vote_pressed_several_times_at_once_counts_once(database: Database) -> None:
+    author, voter = await people(database, 2)
+    idea_id = await an_idea(database, author)
+    ideas = IdeaRepository(database)
+    votes = await at_once(*(ideas.vote(idea_id, voter, closed=CLOSED) for _ in range(AT_ONCE)))
+    assert [v is not None and v.votes for v in votes] == [1] * AT_ONCE
+    assert [v is not None and v.counted for v in votes].count(True) == 1
+    assert await count(database, select(func.count()).select_from(IdeaVoteRow)) == 1
+
+
+async def test_votes_of_many_people_at_once_are_all_counted(database: Database) -> None:
+    author, *voters = await people(database, AT_ONCE + 1)
+    idea_id = await an_idea(database, author)
+    ideas = IdeaRepository(database)
+    votes = await at_once(*(ideas.vote(idea_id, voter, closed=CLOSED) for voter in voters))
+    # Each is told the count with their own vote in it, as far as the others had landed.
+    assert all(v is not None and v.counted and 1 <= v.votes <= AT_ONCE for v in votes)
+    idea = await ideas.get(idea_id)
+    assert idea is not None
+    assert idea.votes == AT_ONCE
+
+
+async def test_no_vote_is_left_behind_on_an_idea_merged_meanwhile(database: Database) -> None:
+    author, *voters = await people(database, AT_ONCE + 1)
+    merged, kept = await an_idea(database, author), await an_idea(database, author)
+    ideas = IdeaRepository(database)
+    _, votes = await asyncio.gather(
+        ideas.merge(merged, kept, "same", from_status="new"),
+        at_once(*(ideas.vote(merged, voter, closed=CLOSED) for voter in voters)),
+    )
+    left_behind = select(func.count()).where(IdeaVoteRow.idea_id == merged)
+    carried = select(func.count()).where(IdeaVoteRow.idea_id == kept)
+    assert await count(database, left_behind) == 0
+    counted = sum(1 for v in votes if v is not None and v.counted)
+    assert await count(database, carried) == counted
+    assert all(v is not None and (v.counted or v.status == "merged") for v in votes)
+
+
+async def test_a_status_change_pressed_twice_at_once_happens_once(database: Database) -> None:
+    [author] = await people(database, 1)
+    idea_id = await an_idea(database, author)
+    ideas = IdeaRepository(database)
+    moved = await at_once(
+        *(ideas.set_status(idea_id, "accepted", from_status="new") for _ in range(AT_ONCE))
+    )
+    assert len([idea for idea in moved if idea is not None]) == 1
+    idea = await ideas.get(idea_id)
+    assert idea is not None
+    assert idea.status == "accepted"
+
+
+# -- questions and tickets -----------------------------------------------------------------------
+
+
+async def test_ask_hr_pressed_several_times_at_once_opens_one_ticket(database: Database) -> None:
+    [asker] = await people(database, 1)
+    question = await QuestionLog(database).record(
+        "Can I carry PTO over?", article_id=None, confidence=0.1, answered=False
+    )
+    tickets = TicketRepository(database)
+    opened = await at_once(*(tickets.open(asker, "Can I carry PTO over?", question) for _ in "123"))
+    assert [new for _, new in opened].count(True) == 1
+    assert len({ticket.id for ticket, _ in opened}) == 1
+    # Once answered, asking again opens a new one.
+    assert await tickets.answer(opened[0][0].id, "Yes, up to 40 hours.", asker) is not None
+    again, new = await tickets.open(asker, "Can I carry PTO over?", question)
+    assert new
+    assert again.id != opened[0][0].id
+
+
+async def test_a_ticket_answered_twice_at_once_is_answered_once(database: Database) -> None:
+    asker, *hr = await people(database, 3)
+    ticket, _ = await TicketRepository(database).open(asker, "Is parking free?", None)
+    tickets = TicketRepository(database)
+    answered = await at_once(
+        *(tickets.answer(ticket.id, f"Answer from {n}", n) for n in hr * (AT_ONCE // 2))
+    )
+    stored = [t for t in answered if t is not None]
+    assert len(stored) == 1
+    assert (await tickets.get(ticket.id)) == stored[0]
+
+
+async def test_feedback_tells_a_repeated_press_apart(database: Database) -> None:
+    log = QuestionLog(database)
+    question = await log.record("PTO?", article_id="pto", confidence=0.9, answered=True)
+    pressed = await at_once(*(log.set_feedback(question, True) for _ in range(AT_ONCE)))
+    assert Counter(pressed) == {Feedback.RECORDED: 1, Feedback.ALREADY: AT_ONCE - 1}
+    assert await log.set_feedback(question, False) is Feedback.RECORDED
+    assert await log.set_feedback(question + 1, False) is Feedback.UNKNOWN

@@ -156,7 +156,7 @@ async def stage_ask_hr(rt: Runtime) -> Stage:
 
 async def stage_hr(rt: Runtime, action_id: str) -> Stage:
     owner = await person_id(rt, OWNER)
-    ticket = await rt.services.tickets.open(owner, "Can I swap my Sunday shift?", None)
+    ticket, _ = await rt.services.tickets.open(owner, "Can I swap my Sunday shift?", None)
 
     async def done(rt: Runtime, reply: Reply) -> bool:
         if action_id == "knowledge.hr_answer":
@@ -229,7 +229,9 @@ async def submitted_idea(rt: Runtime, text: str) -> int:
     saved = await rt.services.ideas.save_draft(
         owner, title="", description=text, category="comfort", unit="", anonymous=False
     )
-    return (await rt.services.ideas.submit(saved, sealed_submitter=None)).id
+    idea = await rt.services.ideas.submit(saved, sealed_submitter=None)
+    assert idea is not None
+    return idea.id
 
 
 async def stage_review(rt: Runtime, action_id: str) -> Stage:

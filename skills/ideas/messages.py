@@ -59,6 +59,7 @@ PHI_NOTE = (
 )
 SIMILAR = "Similar ideas already shared: you can add your vote instead of filing a new one."
 DRAFT_GONE = "That draft has expired or was already sent. Type `idea` to start again."
+ALREADY_SENT = "That idea is in already, so there is nothing more to do. Thank you!"
 CANCELLED = "Okay, I've thrown that draft away. Nothing was saved."
 THANKS = (
     "Thank you! Your idea **#{id}** is in. Leaders review new ideas every week, and I'll "
@@ -72,6 +73,10 @@ CANT_VOTE_CLOSED = "Idea #{id} is {status}, so it can't take votes any more."
 STATUS_CHANGED = "Idea #{id} is now **{status}**. I've let the submitter know."
 STATUS_CHANGED_UNREACHABLE = (
     "Idea #{id} is now **{status}**. I couldn't reach the submitter to tell them."
+)
+STATUS_ALREADY = "Idea #{id} is already **{status}**, so nothing changed."
+STATUS_MOVED_MEANWHILE = (
+    "Idea #{id} was just moved to **{current}** by someone else, so I left it there."
 )
 BAD_TRANSITION = "Idea #{id} is {current}; it can move to: {allowed}."
 FINAL_STATUS = "Idea #{id} is {current}, which is final."

@@ -229,11 +229,23 @@ async def _own_draft(ctx: Context[Action]) -> Draft:
 
 
 async def on_confirm(ctx: Context[Action]) -> Reply:
-    draft = await _own_draft(ctx)
+    """Submit the draft. Pressed twice (a double click, on one replica or two), one press makes
+    the idea and the other is told it is in already; only the first replaces the preview."""
+    try:
+        draft = await _own_draft(ctx)
+    except SkillError:
+        # A draft is consumed in the transaction that makes its idea: gone now, and an idea
+        # from it, means this press came second.
+        draft_id = parse_id(ctx.event.value)
+        if draft_id is not None and await ctx.services.ideas.submitted_from(draft_id):
+            return Reply.text(say.ALREADY_SENT, ephemeral=True)
+        raise
     anonymous = ctx.event.action_id == CONFIRM_ANONYMOUS
     draft = replace(draft, anonymous=anonymous)
     sealed = await ctx.services.sealer.seal(ctx.person.id) if anonymous else None
     idea = await ctx.services.ideas.submit(draft, sealed_submitter=sealed)
+    if idea is None:
+        return Reply.text(say.ALREADY_SENT, ephemeral=True)
     log.info("event=%s idea=%s submitted anonymous=%s", ctx.event.id, idea.id, anonymous)
     text = say.THANKS.format(id=idea.id) + (say.THANKS_ANONYMOUS if anonymous else "")
     return Reply(
@@ -263,6 +275,13 @@ async def on_upvote(ctx: Context[Action]) -> Reply:
         raise SkillError(
             say.CANT_VOTE_CLOSED.format(id=idea.id, status=say.STATUSES[idea.status].lower())
         )
-    if not await ctx.services.ideas.vote(idea.id, ctx.person.id):
+    vote = await ctx.services.ideas.vote(idea.id, ctx.person.id, closed=say.CLOSED)
+    if vote is None:
+        raise SkillError(say.NO_SUCH_IDEA.format(id=idea.id))
+    if vote.status in say.CLOSED:
+        raise SkillError(
+            say.CANT_VOTE_CLOSED.format(id=idea.id, status=say.STATUSES[vote.status].lower())
+        )
+    if not vote.counted:
         return Reply.text(say.ALREADY_VOTED.format(id=idea.id), ephemeral=True)
-    return Reply.text(say.VOTED.format(id=idea.id, votes=idea.votes + 1), ephemeral=True)
+    return Reply.text(say.VOTED.format(id=idea.id, votes=vote.votes), ephemeral=True)

@@ -69,6 +69,8 @@ async def on_decline_form(ctx: Context[Action]) -> Reply:
 async def change_status(ctx: Context[Any], idea_id: int | None, status: str, reason: str) -> Reply:
     services = ctx.services
     idea = await find_idea(services, idea_id)
+    if idea.status == status:
+        return _already(idea, status)
     allowed = say.TRANSITIONS[idea.status]
     if status not in allowed:
         current = say.STATUSES[idea.status].lower()
@@ -92,11 +94,14 @@ async def change_status(ctx: Context[Any], idea_id: int | None, status: str, rea
         raise SkillError(f"Please keep the reason under {say.MAX_REASON} characters.")
     if status == "declined" and not reason:
         raise SkillError(say.REASON_NEEDED.format(id=idea.id))
+    # Conditional on the status read above: of two leaders (or one double click) moving it at
+    # once, one moves it, is audited and notifies; the other is told what happened.
     if target is not None:
-        updated = await services.ideas.merge(idea.id, target.id, reason)
+        updated = await services.ideas.merge(idea.id, target.id, reason, from_status=idea.status)
     else:
-        updated = await services.ideas.set_status(idea.id, status, reason)
-    assert updated is not None
+        updated = await services.ideas.set_status(idea.id, status, reason, from_status=idea.status)
+    if updated is None:
+        return _already(await find_idea(services, idea.id), status)
     await ctx.audit(
         "idea.status",
         f"idea:{idea.id}",
@@ -113,6 +118,16 @@ async def change_status(ctx: Context[Any], idea_id: int | None, status: str, rea
     template = say.STATUS_CHANGED if delivered else say.STATUS_CHANGED_UNREACHABLE
     return Reply.text(
         template.format(id=idea.id, status=say.STATUSES[status].lower()), ephemeral=True
+    )
+
+
+def _already(idea: Idea, wanted: str) -> Reply:
+    """The answer to a status change someone else (or an earlier press) made first."""
+    current = say.STATUSES[idea.status].lower()
+    if idea.status == wanted:
+        return Reply.text(say.STATUS_ALREADY.format(id=idea.id, status=current), ephemeral=True)
+    return Reply.text(
+        say.STATUS_MOVED_MEANWHILE.format(id=idea.id, current=current), ephemeral=True
     )
 
 

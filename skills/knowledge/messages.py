@@ -34,12 +34,14 @@ PHI_REMOVED = (
     "I removed what looked like patient or personal details ({types}) before saving your question."
 )
 THANKS_HELPFUL = "Thanks, glad that helped!"
+FEEDBACK_ALREADY = "Thanks, I have your feedback on that answer already."
 SORRY_NOT_HELPFUL = "Sorry that didn't help. Want me to pass your question to HR?"
 UNKNOWN_QUESTION = "I can't find that question any more; please ask it again."
 SENT_TO_HR = "I've sent your question to HR (ticket #{id}). Their answer will come to you here."
 LOGGED_FOR_HR = (
     "I've logged your question for HR (ticket #{id}). Their answer will come to you here."
 )
+ALREADY_WITH_HR = "HR has this question already (ticket #{id}). Their answer will come to you here."
 HR_NEW_TICKET = "**New question for HR** (ticket #{id}) from {name}:\n> {text}"
 HR_ANSWER_SENT = "Sent to {name}. Ticket #{id} is answered."
 HR_ANSWER_DELIVERY_FAILED = (
@@ -48,4 +50,8 @@ HR_ANSWER_DELIVERY_FAILED = (
 )
 EMPLOYEE_ANSWER = "**HR answered your question** (ticket #{id}):\n> {question}\n\n{answer}"
 NO_SUCH_TICKET = "There is no ticket #{id}."
+ALREADY_ANSWERED = (
+    "Ticket #{id} was already answered, so I didn't send this one. `ask tickets` lists the "
+    "open ones."
+)
 NO_OPEN_TICKETS = "No open questions for HR. Nice work!"

@@ -33,6 +33,7 @@ from skills.knowledge.search import Answer, Hit
 from skills.knowledge.stats import content_gaps
 from skills.phi import redact
 from skills.references import parse_id
+from storage.questions import Feedback
 from storage.tickets import Ticket
 
 log = logging.getLogger(__name__)
@@ -167,10 +168,13 @@ class KnowledgeSkill:
     async def on_feedback(self, ctx: Context[Action]) -> Reply:
         helpful = ctx.event.action_id == HELPFUL
         question_id = parse_id(ctx.event.value)
-        if question_id is None or not await self.services.questions.set_feedback(
-            question_id, helpful
-        ):
+        if question_id is None:
             raise SkillError(say.UNKNOWN_QUESTION)
+        feedback = await self.services.questions.set_feedback(question_id, helpful)
+        if feedback is Feedback.UNKNOWN:
+            raise SkillError(say.UNKNOWN_QUESTION)
+        if feedback is Feedback.ALREADY:
+            return Reply.text(say.FEEDBACK_ALREADY, ephemeral=True)
         if helpful:
             return Reply.text(say.THANKS_HELPFUL, ephemeral=True)
         return Reply(
@@ -203,7 +207,10 @@ class KnowledgeSkill:
         logged = await self.services.questions.get(question_id) if question_id else None
         if logged is None:
             raise SkillError(say.UNKNOWN_QUESTION)
-        ticket = await self.services.tickets.open(ctx.person.id, logged.text, logged.id)
+        ticket, new = await self.services.tickets.open(ctx.person.id, logged.text, logged.id)
+        if not new:
+            # Pressed before (or twice at once): HR has it, and is not asked twice.
+            return Reply.text(say.ALREADY_WITH_HR.format(id=ticket.id), ephemeral=True)
         channel = self.services.settings.hr_channel
         if channel is None:
             return Reply.text(say.LOGGED_FOR_HR.format(id=ticket.id), ephemeral=True)
@@ -272,7 +279,9 @@ class KnowledgeSkill:
             raise SkillError(f"Please keep the answer under {say.MAX_ANSWER_CHARS:,} characters.")
         ticket = await self._ticket(ticket_id)
         answered = await self.services.tickets.answer(ticket.id, answer, ctx.person.id)
-        assert answered is not None
+        if answered is None:
+            # Someone in HR (or an earlier press) answered it first; the employee got that one.
+            raise SkillError(say.ALREADY_ANSWERED.format(id=ticket.id))
         await ctx.audit("ticket.answer", f"ticket:{ticket.id}")
         asker = await self.services.people.get(ticket.person_id)
         name = asker.display_name if asker else "the employee"

@@ -4,6 +4,12 @@ that results are computed from.
 A person's answers are found through the random answer key their participation row shares with
 their response while the round is open (see `surveys`); `responses` returns answer sets with no
 person at all.
+
+Exactly once, across replicas: a person's first answer claims their participation row with a
+conditional write (an answer key put there if there was none, while the round is open), and only
+the write that put it stores the anonymous response, in the same transaction. Two presses at
+once, on two replicas, make one response; the second press adds to it. An answer is stored only
+when it changes what is there, so a repeated press is told apart from a new answer.
 """
 
 from __future__ import annotations
@@ -12,7 +18,7 @@ import secrets
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import exists, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.db import Database
@@ -28,6 +34,16 @@ class StoredResponse:
     unit: str
     answers: Mapping[str, str]
     comment: str | None
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """What one answer did: the person's answers so far, whether the set is complete, and
+    whether this answer changed anything (False: the same answer was in already)."""
+
+    answers: dict[str, str]
+    complete: bool
+    changed: bool
 
 
 class SurveyAnswers:
@@ -48,33 +64,44 @@ class SurveyAnswers:
         department: str,
         unit: str,
         required: Iterable[str],
-    ) -> tuple[dict[str, str], bool]:
-        """Store one answer for an invited person in an open round; returns their answers so far
-        and whether the set is now complete. Raises LookupError when not invited or closed."""
+    ) -> Recorded:
+        """Store one answer for an invited person in an open round. Raises LookupError when
+        not invited or closed."""
         async with self._db.transaction() as session:
-            response = await _own_response(session, round_id, person_id, department, unit)
-            existing = await session.get(AnswerRow, (response.id, question_id))
-            if existing is None:
-                session.add(
-                    AnswerRow(response_id=response.id, question_id=question_id, value=value)
-                )
-            else:
-                existing.value = value
-            await session.flush()
-            answers = await _answers(session, response.id)
+            response_id = await _own_response(session, round_id, person_id, department, unit)
+            insert = self._db.insert(AnswerRow).values(
+                response_id=response_id, question_id=question_id, value=value
+            )
+            stored = await session.execute(
+                insert.on_conflict_do_update(
+                    index_elements=["response_id", "question_id"],
+                    set_={"value": insert.excluded.value},
+                    where=AnswerRow.value != insert.excluded.value,
+                ).returning(AnswerRow.question_id)
+            )
+            changed = stored.first() is not None
+            answers = await _answers(session, response_id)
             complete = set(required) <= set(answers)
             if complete:
-                participation = await session.get(ParticipationRow, (round_id, person_id))
-                assert participation is not None
-                participation.responded = True
-            return answers, complete
+                await session.execute(
+                    update(ParticipationRow)
+                    .where(
+                        ParticipationRow.round_id == round_id,
+                        ParticipationRow.person_id == person_id,
+                        ParticipationRow.responded.is_(False),
+                    )
+                    .values(responded=True)
+                )
+            return Recorded(answers, complete, changed)
 
     async def record_comment(
         self, round_id: int, person_id: int, comment: str, *, department: str, unit: str
     ) -> None:
         async with self._db.transaction() as session:
-            response = await _own_response(session, round_id, person_id, department, unit)
-            response.comment = comment
+            response_id = await _own_response(session, round_id, person_id, department, unit)
+            await session.execute(
+                update(ResponseRow).where(ResponseRow.id == response_id).values(comment=comment)
+            )
 
     async def own_answers(self, round_id: int, person_id: int) -> dict[str, str]:
         """A person's own answers in an open round (to show what they picked)."""
@@ -114,29 +141,44 @@ class SurveyAnswers:
 
 async def _own_response(
     session: AsyncSession, round_id: int, person_id: int, department: str, unit: str
-) -> ResponseRow:
-    round_row = await session.get(SurveyRoundRow, round_id)
-    participation = await session.get(ParticipationRow, (round_id, person_id))
-    if round_row is None or round_row.status != OPEN or participation is None:
-        raise LookupError("not invited to an open round")
-    if participation.answer_key is None:
-        participation.answer_key = secrets.token_hex(16)
-        response = ResponseRow(
-            round_id=round_id,
-            answer_key=participation.answer_key,
-            department=department,
-            unit=unit,
+) -> int:
+    """The id of the person's response in an open round, made by their first answer.
+
+    The round is locked FOR SHARE first (PostgreSQL): closing it, which erases the answer keys,
+    waits for this transaction, and one that closed it first is seen. Then one write claims the
+    person's participation row: it keeps the answer key there or puts a new one, and says
+    which. Every answer of one person takes that row first, so their answers take turns and
+    only the claim that put the key stores the response. The claim repeats the open check,
+    which is what holds on SQLite, where writers take turns anyway."""
+    await session.execute(
+        select(SurveyRoundRow.id).where(SurveyRoundRow.id == round_id).with_for_update(read=True)
+    )
+    new_key = secrets.token_hex(16)
+    claimed = await session.execute(
+        update(ParticipationRow)
+        .where(
+            ParticipationRow.round_id == round_id,
+            ParticipationRow.person_id == person_id,
+            exists().where(SurveyRoundRow.id == round_id, SurveyRoundRow.status == OPEN),
         )
+        .values(answer_key=func.coalesce(ParticipationRow.answer_key, new_key))
+        .returning(ParticipationRow.answer_key)
+    )
+    key = claimed.scalar()
+    if key is None:
+        raise LookupError("not invited to an open round")
+    if key == new_key:
+        response = ResponseRow(round_id=round_id, answer_key=key, department=department, unit=unit)
         session.add(response)
         await session.flush()
-        return response
-    found: ResponseRow | None = await session.scalar(
-        select(ResponseRow).where(
-            ResponseRow.round_id == round_id, ResponseRow.answer_key == participation.answer_key
+        return response.id
+    found = await session.scalar(
+        select(ResponseRow.id).where(
+            ResponseRow.round_id == round_id, ResponseRow.answer_key == key
         )
     )
     assert found is not None
-    return found
+    return int(found)
 
 
 async def _answers(session: AsyncSession, response_id: int) -> dict[str, str]:

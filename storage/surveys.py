@@ -133,11 +133,16 @@ class SurveyRepository:
             )
             return [_survey(row) for row in rows]
 
-    async def set_status(self, survey_id: int, status: str) -> None:
+    async def set_status(self, survey_id: int, status: str) -> bool:
+        """Set the survey's status; False when it had that status already (set just now by
+        another press or replica included), so only one caller reports the change."""
         async with self._db.transaction() as session:
-            await session.execute(
-                update(SurveyRow).where(SurveyRow.id == survey_id).values(status=status)
+            result = await session.execute(
+                update(SurveyRow)
+                .where(SurveyRow.id == survey_id, SurveyRow.status != status)
+                .values(status=status)
             )
+            return bool(getattr(result, "rowcount", 0))
 
     async def set_next_run(self, survey_id: int, next_run_at: datetime | None) -> None:
         async with self._db.transaction() as session:

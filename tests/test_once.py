@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 from collections import Counter
 from collections.abc import Awaitable
+from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
 import pytest
@@ -21,14 +22,19 @@ from storage.models import (
     IdeaRow,
     IdeaVoteRow,
     IdentityRow,
+    ParticipationRow,
     PersonRow,
+    ResponseRow,
 )
 from storage.people import PeopleRepository, Profile
 from storage.questions import Feedback, QuestionLog
+from storage.survey_answers import SurveyAnswers
+from storage.surveys import SurveyRepository
 from storage.tickets import TicketRepository
 
 T = TypeVar("T")
 AT_ONCE = 6
+NOW = datetime(2026, 11, 23, 15, 0, tzinfo=UTC)
 CLOSED = ("declined", "merged", "archived")
 
 
@@ -65,6 +71,29 @@ async def an_idea(database: Database, person_id: int) -> int:
     )
     assert idea is not None
     return idea.id
+
+
+async def an_open_round(database: Database, invited: list[int]) -> int:
+    surveys = SurveyRepository(database)
+    survey = await surveys.create(
+        name="Check-in",
+        definition={"id": "check-in", "title": "Check-in", "questions": []},
+        owner_person_id=invited[0],
+        audience={"kind": "everyone"},
+        schedule={"kind": "once"},
+        next_run_at=None,
+        open_days=5,
+        reminder_after_days=2,
+        threshold=5,
+    )
+    round_ = await surveys.open_round(
+        survey.id,
+        opened_at=NOW,
+        remind_at=None,
+        closes_at=NOW + timedelta(days=5),
+        person_ids=invited,
+    )
+    return round_.id
 
 
 # -- first contact -------------------------------------------------------------------------------
@@ -234,3 +263,113 @@ async def test_feedback_tells_a_repeated_press_apart(database: Database) -> None
     assert Counter(pressed) == {Feedback.RECORDED: 1, Feedback.ALREADY: AT_ONCE - 1}
     assert await log.set_feedback(question, False) is Feedback.RECORDED
     assert await log.set_feedback(question + 1, False) is Feedback.UNKNOWN
+
+
+# -- surveys -------------------------------------------------------------------------------------
+
+
+async def test_one_answer_pressed_several_times_at_once_makes_one_response(
+    database: Database,
+) -> None:
+    [nurse] = await people(database, 1)
+    round_id = await an_open_round(database, [nurse])
+    answers = SurveyAnswers(database)
+    recorded = await at_once(
+        *(
+            answers.record_answer(
+                round_id, nurse, "recommend", "9", department="", unit="", required=["recommend"]
+            )
+            for _ in range(AT_ONCE)
+        )
+    )
+    assert [r.changed for r in recorded].count(True) == 1
+    assert all(r.complete and r.answers == {"recommend": "9"} for r in recorded)
+    assert await count(database, select(func.count()).select_from(ResponseRow)) == 1
+    [stored] = await answers.responses(round_id)
+    assert stored.answers == {"recommend": "9"}
+    round_ = await SurveyRepository(database).get_round(round_id)
+    assert round_ is not None
+    assert round_.responded == 1
+
+
+async def test_two_questions_answered_at_once_share_one_response(database: Database) -> None:
+    [nurse] = await people(database, 1)
+    round_id = await an_open_round(database, [nurse])
+    answers = SurveyAnswers(database)
+    required = ["workload", "support"]
+    await at_once(
+        *(
+            answers.record_answer(
+                round_id, nurse, question, "4", department="", unit="", required=required
+            )
+            for question in required * 3
+        )
+    )
+    [stored] = await answers.responses(round_id)
+    assert stored.answers == {"workload": "4", "support": "4"}
+
+
+async def test_a_changed_answer_is_stored_and_the_same_one_is_not(database: Database) -> None:
+    [nurse] = await people(database, 1)
+    round_id = await an_open_round(database, [nurse])
+    answers = SurveyAnswers(database)
+
+    async def answer(value: str) -> tuple[bool, bool]:
+        recorded = await answers.record_answer(
+            round_id, nurse, "recommend", value, department="", unit="", required=["recommend"]
+        )
+        return recorded.changed, recorded.complete
+
+    assert await answer("9") == (True, True)
+    assert await answer("9") == (False, True)
+    assert await answer("10") == (True, True)
+    [stored] = await answers.responses(round_id)
+    assert stored.answers == {"recommend": "10"}
+
+
+async def test_answers_racing_the_close_leave_no_link_to_anyone(database: Database) -> None:
+    """Whatever lands before the close is counted, what comes after is refused, and the close
+    erases every answer key, those written at the same moment included."""
+    invited = await people(database, AT_ONCE)
+    round_id = await an_open_round(database, invited)
+    answers = SurveyAnswers(database)
+
+    async def answer(person_id: int) -> bool:
+        try:
+            await answers.record_answer(
+                round_id, person_id, "recommend", "7", department="", unit="", required=[]
+            )
+        except LookupError:
+            return False
+        return True
+
+    results = await at_once(
+        *(answer(p) for p in invited[: AT_ONCE // 2]),
+        SurveyRepository(database).close_round(round_id, NOW),
+        *(answer(p) for p in invited[AT_ONCE // 2 :]),
+    )
+    closed = results.pop(AT_ONCE // 2)
+    assert closed is True
+    linked = select(func.count()).where(ResponseRow.answer_key.is_not(None))
+    assert await count(database, linked) == 0
+    keys = select(func.count()).where(ParticipationRow.answer_key.is_not(None))
+    assert await count(database, keys) == 0
+    assert await count(database, select(func.count()).select_from(ResponseRow)) == sum(results)
+
+
+async def test_a_round_closed_twice_at_once_closes_once(database: Database) -> None:
+    invited = await people(database, 2)
+    round_id = await an_open_round(database, invited)
+    surveys = SurveyRepository(database)
+    closed = await at_once(*(surveys.close_round(round_id, NOW) for _ in range(AT_ONCE)))
+    assert closed.count(True) == 1
+
+
+async def test_a_survey_paused_twice_at_once_reports_one_change(database: Database) -> None:
+    invited = await people(database, 1)
+    round_id = await an_open_round(database, invited)
+    surveys = SurveyRepository(database)
+    round_ = await surveys.get_round(round_id)
+    assert round_ is not None
+    changed = await at_once(*(surveys.set_status(round_.survey_id, "paused") for _ in "123"))
+    assert changed.count(True) == 1

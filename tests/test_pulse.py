@@ -3,6 +3,7 @@ anonymous, reminders reach only non-responders, and closing erases the person-an
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -15,6 +16,7 @@ from bot.replies import Buttons, Choice, Form, Image, Reply
 from bot.roles import Role
 from bot.runtime import Runtime, start_runtime
 from bot.settings import Settings
+from skills.pulse import messages as say
 from storage.people import Profile
 from tests.cli import run
 from tests.fakes import RecordingMessenger
@@ -158,6 +160,24 @@ async def test_answering_updates_the_message_then_thanks_and_allows_changes(
     [stored] = await rt.services.survey_answers.responses(1)
     assert stored.answers["workload"] == "5"
     assert len(await rt.services.survey_answers.responses(1)) == 1, "one answer set per person"
+
+
+async def test_the_same_answer_twice_thanks_once_and_keeps_one_response(
+    rt: Runtime, fake: RecordingMessenger
+) -> None:
+    await hr(rt)
+    [user] = await staff(rt, 1)
+    await pulse(rt, "create monthly-enps now")
+    await deliver(rt)
+    [choice] = choices(fake.direct_to(user)[0])
+    click = action(choice.action_id, choice.options[9].value, user=user)
+    [thanks] = await rt.router.dispatch(click)
+    [again] = await rt.router.dispatch(click)
+    assert thanks.replace_original
+    assert "Thank you" in thanks.fallback
+    assert again.fallback == say.ALREADY_ANSWERED
+    assert not again.replace_original, "the thank-you stays where it is"
+    assert len(await rt.services.survey_answers.responses(1)) == 1
 
 
 async def test_comments_are_screened_for_phi(rt: Runtime, fake: RecordingMessenger) -> None:
@@ -350,6 +370,37 @@ async def test_pause_list_and_resume(rt: Runtime, fake: RecordingMessenger) -> N
     assert "#1" in listing.fallback
     assert "paused" in listing.fallback
     assert "active again" in (await pulse(rt, "resume 1")).fallback
+
+
+async def test_pausing_or_resuming_twice_says_it_was_done_already(rt: Runtime) -> None:
+    await hr(rt)
+    await staff(rt, 1)
+    await pulse(rt, "create weekly-pulse every other monday 10:00")
+    assert (await pulse(rt, "pause 1")).fallback == say.PAUSED.format(id=1)
+    assert (await pulse(rt, "pause 1")).fallback == say.ALREADY_PAUSED.format(id=1)
+    assert "active again" in (await pulse(rt, "resume 1")).fallback
+    assert (await pulse(rt, "resume 1")).fallback.startswith("Survey #1 is active already.")
+    audit = await rt.services.audit.recent()
+    assert [e.action for e in audit if e.action in ("pulse.pause", "pulse.resume")] == [
+        "pulse.resume",
+        "pulse.pause",
+    ]
+
+
+async def test_two_closes_at_once_close_once_and_send_the_results_once(
+    rt: Runtime, fake: RecordingMessenger
+) -> None:
+    await hr(rt)
+    await staff(rt, 2)
+    await pulse(rt, "create monthly-enps now")
+    replies = await asyncio.gather(pulse(rt, "close 1"), pulse(rt, "close 1"))
+    closed = say.CLOSED.format(id=1, sent=say.RESULTS_SENT)
+    [other] = [r.fallback for r in replies if r.fallback != closed]
+    # Second to close, or second to look: either way it is told there was nothing to close.
+    assert other in (say.ALREADY_CLOSED.format(id=1), say.NOTHING_OPEN.format(id=1))
+    assert len(fake.direct_to("U-hr")) == 1, "the results, once"
+    audit = await rt.services.audit.recent(action="pulse.close")
+    assert len(audit) == 1
 
 
 async def test_pulse_is_for_hr_only_and_bad_input_is_explained(rt: Runtime) -> None:

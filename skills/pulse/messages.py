@@ -11,6 +11,7 @@ THANKS = (
     "**Thank you!** Your answers to _{title}_ are in, anonymously. You can change them until "
     "{closes}."
 )
+ALREADY_ANSWERED = "That answer is in already, thank you. Nothing more to do."
 COMMENT_PROMPT_TITLE = "Add a comment"
 COMMENT_SAVED = "Thanks, your comment is saved with your anonymous answers."
 COMMENT_PHI = (
@@ -34,7 +35,12 @@ CREATED = "Survey **#{id}** _{title}_ for {audience}: {schedule}. Next round: {n
 NO_SUCH_SURVEY = "There is no survey #{id}."
 NO_ROUND_YET = "Survey #{id} has not run yet, so there are no results."
 NOTHING_OPEN = "Survey #{id} has no open round."
+ALREADY_CLOSED = (
+    "Survey #{id}'s round was closed a moment ago, and its results went to the owner then."
+)
 PAUSED = "Survey #{id} is paused; no new rounds start until you resume it."
+ALREADY_PAUSED = "Survey #{id} is paused already; no new rounds start until you resume it."
+ALREADY_ACTIVE = "Survey #{id} is active already. Next round: {next_run}."
 RESUMED = "Survey #{id} is active again. Next round: {next_run}."
 CLOSED = "Closed survey #{id}'s open round. {sent}"
 RESULTS_SENT = "The results are on their way to the survey's owner."

@@ -123,7 +123,7 @@ class PulseSkill:
         if question is None or value not in question.values:
             raise SkillError("That answer doesn't match this survey any more.")
         try:
-            answers, complete = await self.services.survey_answers.record_answer(
+            recorded = await self.services.survey_answers.record_answer(
                 round_id,
                 ctx.person.id,
                 question_id,
@@ -134,8 +134,12 @@ class PulseSkill:
             )
         except LookupError:
             raise SkillError(say.NOT_INVITED) from None
-        if not complete:
-            reply = survey_message(definition, round_, survey, answers)
+        if recorded.complete and not recorded.changed:
+            # The same answer again (a double click, on one replica or two): the first press
+            # said thank you and replaced the survey; this one leaves it alone.
+            return Reply.text(say.ALREADY_ANSWERED, ephemeral=True)
+        if not recorded.complete:
+            reply = survey_message(definition, round_, survey, recorded.answers)
             return Reply(fallback=reply.fallback, blocks=reply.blocks, replace_original=True)
         text = say.THANKS.format(title=definition.title, closes=f"{round_.closes_at:%A %b %d}")
         buttons = [Button("Change my answers", CHANGE, str(round_id))]
@@ -326,16 +330,27 @@ class PulseSkill:
 
     async def pause(self, ctx: Context[Command]) -> Reply:
         survey = await self._survey(ctx.args[SURVEY])
-        await self.services.surveys.set_status(survey.id, "paused")
+        if not await self.services.surveys.set_status(survey.id, "paused"):
+            return Reply.text(say.ALREADY_PAUSED.format(id=survey.id), ephemeral=True)
         await ctx.audit("pulse.pause", f"survey:{survey.id}")
         return Reply.text(say.PAUSED.format(id=survey.id), ephemeral=True)
 
     async def resume(self, ctx: Context[Command]) -> Reply:
         survey = await self._survey(ctx.args[SURVEY])
+        if survey.status == "active":
+            return Reply.text(
+                say.ALREADY_ACTIVE.format(id=survey.id, next_run=self._when(survey.next_run_at)),
+                ephemeral=True,
+            )
         now = self.services.clock()
         following = next_run(Schedule.from_json(survey.schedule), now, self.engine.hospital_tz)
+        # The next run first: once active, the scheduler may look at once.
         await self.services.surveys.set_next_run(survey.id, following)
-        await self.services.surveys.set_status(survey.id, "active")
+        if not await self.services.surveys.set_status(survey.id, "active"):
+            return Reply.text(
+                say.ALREADY_ACTIVE.format(id=survey.id, next_run=self._when(following)),
+                ephemeral=True,
+            )
         await ctx.audit("pulse.resume", f"survey:{survey.id}")
         return Reply.text(
             say.RESUMED.format(id=survey.id, next_run=self._when(following)), ephemeral=True
@@ -346,8 +361,11 @@ class PulseSkill:
         rounds = await self.services.surveys.open_rounds(survey.id)
         if not rounds:
             raise SkillError(say.NOTHING_OPEN.format(id=survey.id))
-        for round_ in rounds:
-            await self.engine.close(round_, self.services.clock())
+        # Closing is a conditional write: of two closes at once, one closes the round and sends
+        # the results, and the other is told.
+        closed = [r for r in rounds if await self.engine.close(r, self.services.clock())]
+        if not closed:
+            raise SkillError(say.ALREADY_CLOSED.format(id=survey.id))
         await ctx.audit("pulse.close", f"survey:{survey.id}")
         return Reply.text(say.CLOSED.format(id=survey.id, sent=say.RESULTS_SENT), ephemeral=True)
 

@@ -3,12 +3,13 @@ crashes wherever the platform can be asked what it already received.
 
 How a row moves: it is claimed with a batch (`sending`, under a lease the sender keeps renewing),
 rendered by the skill that queued it (once per kind and payload in the batch, see
-`bot.renderers`), paced by its platform's rate limiter (`bot.pacing`), sent with the dedupe key
-`outbox:<id>`, and its outcome is written with the others of the last tenth of a second. A crash
-leaves the claimed rows in `sending`; once their lease has lapsed, a sender takes them over and
-asks the platform (`find_sent`) whether each message went out: found → `sent`, not found → sent
-now. A row retried after a failure is checked the same way first, since a timeout can hide a
-delivered message.
+`bot.renderers`), paced by its platform's rate limiter (`bot.pacing`), asked once more whether
+it is still wanted (an invitation to a round that closed during the wait is not), sent with the
+dedupe key `outbox:<id>`, and its outcome is written with the others of the last tenth of a
+second. A crash leaves the claimed rows in `sending`; once their lease has lapsed, a sender
+takes them over and asks the platform (`find_sent`) whether each message went out: found →
+`sent`, not found → sent now. A row retried after a failure is checked the same way first,
+since a timeout can hide a delivered message.
 """
 
 from __future__ import annotations
@@ -52,6 +53,7 @@ Monotonic = Callable[[], float]
 # Our clock and the platform's may disagree; a lookup for an earlier send starts this much sooner.
 CLOCK_MARGIN = timedelta(minutes=5)
 DEFAULT_BACKOFF = Backoff()
+NO_LONGER_WANTED = "no longer wanted when its turn came"
 
 
 def _utcnow() -> datetime:
@@ -303,6 +305,14 @@ class OutboxSender:
             # sender may own the row now. Sending could duplicate; leaving it cannot.
             log.warning("outbox: row %s not sent: its claim could not be renewed", item.id)
             return None
+        # The wait above can be long, and the message was written before it: whether it is
+        # still wanted is asked now, the last thing before it leaves, for every kind alike.
+        try:
+            wanted = await held.replies.still_wanted(item)
+        except RenderFailed as exc:
+            return self._retry(item, str(exc))
+        if not wanted:
+            return Settled(item.id, OutboxStatus.SKIPPED, NO_LONGER_WANTED, attempted=False)
         held.sending = True
         try:
             sent = await self._outbound.send(identity, reply, dedupe_key=item.dedupe_key)

@@ -173,6 +173,21 @@ class OutboxRepository:
                 added += int(getattr(result, "rowcount", 0))
         return added
 
+    async def withdraw(self, payload_key: str) -> int:
+        """Mark every message about `payload_key` still waiting (pending) as skipped: what it
+        was about is over. Rows a sender holds are left to it; it asks before each send
+        whether the message is still wanted. Returns how many were withdrawn."""
+        async with self._db.transaction() as session:
+            result = await session.execute(
+                update(OutboxRow)
+                .where(
+                    OutboxRow.payload_key == payload_key,
+                    OutboxRow.status == OutboxStatus.PENDING,
+                )
+                .values(status=OutboxStatus.SKIPPED.value, error="withdrawn")
+            )
+            return int(getattr(result, "rowcount", 0))
+
     async def claim_due(self, now: datetime, limit: int) -> list[OutboxItem]:
         """Mark up to `limit` due rows `sending` and return them, oldest due first.
 

@@ -230,6 +230,15 @@ class SurveyRepository:
             session.add_all(ParticipationRow(round_id=row.id, person_id=p) for p in people)
             return _round(row, 0)
 
+    async def round_status(self, round_id: int) -> str | None:
+        """The round's status alone (open or closed), as cheaply as it can be read: asked
+        before each invitation or reminder leaves."""
+        async with self._db.transaction() as session:
+            status: str | None = await session.scalar(
+                select(SurveyRoundRow.status).where(SurveyRoundRow.id == round_id)
+            )
+            return status
+
     async def get_round(self, round_id: int) -> Round | None:
         async with self._db.transaction() as session:
             row = await session.get(SurveyRoundRow, round_id)

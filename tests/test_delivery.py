@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.delivery import OutboxSender
+from bot.delivery import NO_LONGER_WANTED, OutboxSender
 from bot.messenger import (
     DeliveryError,
     NoRoute,
@@ -173,6 +173,50 @@ async def test_a_row_no_longer_needed_is_skipped(world: World) -> None:
     assert result.skipped == 1
     assert world.messenger.direct == []
     assert (await world.rows(notice))["U1"].status == "skipped"
+
+
+async def test_a_message_no_longer_wanted_when_its_turn_comes_is_not_sent(world: World) -> None:
+    """Written when the batch is claimed, then waiting for the rate limit: what it is about
+    ends meanwhile, and the check right before each send keeps the rest from leaving."""
+    kind = "test.current"
+    wanted = True
+    checks: list[str] = []
+    turn = asyncio.Event()  # the rate limit's wait, ended by the test
+
+    async def current(kind: str, payload_key: str) -> bool:
+        checks.append(payload_key)
+        await asyncio.sleep(0)  # a database round trip, during which others ask too
+        return wanted
+
+    async def wait_for_turn(seconds: float) -> None:
+        await turn.wait()
+
+    world.renderers.register(kind, world.render, current=current)
+    notice = await world.invite(*(f"U{n}" for n in range(6)), kind=kind)
+    send = world.messenger.send_direct
+
+    async def send_then_end(
+        identity: Identity, reply: Reply, *, dedupe_key: str | None = None
+    ) -> SentMessage:
+        nonlocal wanted
+        sent = await send(identity, reply, dedupe_key=dedupe_key)
+        wanted = False  # e.g. the survey round closed just after the first invitation left
+        turn.set()
+        return sent
+
+    world.messenger.send_direct = send_then_end  # type: ignore[method-assign]
+    limiters = RateLimiters({"console": RateLimit(rate=1000, burst=1)}, sleep=wait_for_turn)
+
+    result = await world.sender(limiters=limiters).run_until_idle()
+
+    assert (result.sent, result.skipped) == (1, 5)
+    assert len(world.messenger.direct) == 1
+    rows = (await world.rows(notice)).values()
+    assert sorted(r.status for r in rows) == ["sent"] + ["skipped"] * 5
+    assert {r.error for r in rows if r.status == "skipped"} == {NO_LONGER_WANTED}
+    assert len(world.rendered) == 1, "written once, before the wait"
+    # The five waiting at once shared checks begun after they asked, instead of one each.
+    assert 2 <= len(checks) < 6
 
 
 async def test_someone_who_blocked_the_bot_is_marked_and_never_retried(world: World) -> None:

@@ -11,13 +11,16 @@ from pathlib import Path
 import pytest
 from sqlalchemy import event, text
 
+from bot.delivery import OutboxSender
 from bot.events import SYSTEM_ACTOR, SYSTEM_CONVERSATION, ScheduledTrigger
+from bot.messenger import SentMessage
+from bot.pacing import RateLimit, RateLimiters
 from bot.replies import Buttons, Choice, Form, Image, Reply
 from bot.roles import Role
 from bot.runtime import Runtime, start_runtime
 from bot.settings import Settings
 from skills.pulse import messages as say
-from storage.people import Profile
+from storage.people import Identity, Profile
 from tests.cli import run
 from tests.fakes import RecordingMessenger
 from tests.helpers import TENANT, action, command
@@ -332,8 +335,67 @@ async def test_a_batch_of_invitations_reads_the_round_and_survey_once(
         result = await rt.delivery.run_once()
 
     assert result.sent == len(users) == len(fake.direct)
-    assert len(statements.reading("survey_rounds")) == 1
+    rounds = statements.reading("survey_rounds")
+    # Its status alone is read again just before sends leave, by sends waiting at once together.
+    checks = [s for s in rounds if s.startswith("SELECT survey_rounds.status FROM")]
+    assert len(rounds) - len(checks) == 1
+    assert 1 <= len(checks) <= len(users)
     assert len(statements.reading("surveys")) == 1
+
+
+async def test_no_invitation_leaves_after_its_round_closed(
+    rt: Runtime, fake: RecordingMessenger
+) -> None:
+    """Invitations are written when their batch is claimed and then wait for the platform's
+    rate limit: HR closing the round during that wait stops the ones still waiting."""
+    await hr(rt)
+    users = await staff(rt, 6)
+    await pulse(rt, "create monthly-enps to unit '5 North' now")
+    turn = asyncio.Event()  # the rate limit's wait, ended once the round is closed
+    send = fake.send_direct
+
+    async def wait_for_turn(seconds: float) -> None:
+        await turn.wait()
+
+    async def send_then_close(
+        identity: Identity, reply: Reply, *, dedupe_key: str | None = None
+    ) -> SentMessage:
+        sent = await send(identity, reply, dedupe_key=dedupe_key)
+        if identity.user_id in users and not turn.is_set():
+            await pulse(rt, "close 1")
+            turn.set()
+        return sent
+
+    fake.send_direct = send_then_close  # type: ignore[method-assign]
+    sender = OutboxSender(
+        rt.services.outbox,
+        rt.services.outbound,
+        rt.services.renderers,
+        limiters=RateLimiters({"console": RateLimit(rate=1000, burst=1)}, sleep=wait_for_turn),
+        clock=clock(rt),
+        flush_interval=0.01,
+        idle_poll=0.01,
+    )
+    await sender.run_until_idle()
+
+    assert len([sent for sent in fake.direct if sent.to in users]) == 1
+    invitations = await rt.services.outbox.items("round:1", kind="pulse.invite")
+    assert sorted(i.status for i in invitations) == ["sent"] + ["skipped"] * 5
+
+
+async def test_closing_a_round_withdraws_its_invitations_still_waiting(
+    rt: Runtime, fake: RecordingMessenger
+) -> None:
+    await hr(rt)
+    await staff(rt, 3)
+    clock(rt).now = START.replace(hour=3)  # 22:00 in New York: quiet hours, invitations wait
+    await pulse(rt, "create monthly-enps to unit '5 North' now")
+    await pulse(rt, "close 1")
+    progress = await rt.services.outbox.progress("round:1")
+    assert (progress.pending, progress.skipped) == (0, 3)
+    clock(rt).now = START + timedelta(days=1)
+    await deliver(rt)
+    assert [sent.to for sent in fake.direct] == ["U-hr"]  # the results, and no invitation
 
 
 async def test_rounds_close_on_time_and_a_missed_run_runs_once(

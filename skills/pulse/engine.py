@@ -3,7 +3,9 @@ people who have not answered once, close it (erasing the link between people and
 send the results to the HR person who owns the survey.
 
 Invitations and reminders are outbox rows of kinds `pulse.invite` and `pulse.reminder` about
-`round:<id>`; `PulseEngine.render` writes them when they are sent."""
+`round:<id>`; `PulseEngine.render` writes them when their batch is claimed, and
+`PulseEngine.still_open` is asked right before each one leaves: nothing goes out for a round
+that has closed by then. Closing a round also marks its messages still waiting as skipped."""
 
 from __future__ import annotations
 
@@ -123,7 +125,14 @@ class PulseEngine:
     async def close(self, round_: Round, now: datetime) -> bool:
         if not await self.services.surveys.close_round(round_.id, now):
             return False
-        log.info("round=%s closed: %d of %d answered", round_.id, round_.responded, round_.invited)
+        withdrawn = await self.services.outbox.withdraw(round_key(round_.id))
+        log.info(
+            "round=%s closed: %d of %d answered; %d invitation(s) or reminder(s) withdrawn",
+            round_.id,
+            round_.responded,
+            round_.invited,
+            withdrawn,
+        )
         survey = await self.services.surveys.get(round_.survey_id)
         if survey is None or survey.owner_person_id is None:
             return True
@@ -183,16 +192,18 @@ class PulseEngine:
 
     # -- messages -----------------------------------------------------------------------
 
+    async def still_open(self, kind: str, payload_key: str) -> bool:
+        """Whether the round an invitation or reminder is about is still open: asked by the
+        sender at the moment each one leaves, after its wait for the rate limit."""
+        return await self.services.surveys.round_status(_round_id(kind, payload_key)) == "open"
+
     async def render(
         self, kind: str, payload_key: str, recipients: Sequence[Recipient]
     ) -> dict[int, Reply]:
         """The invitation or reminder for a batch of a round's recipients: the round and the
         survey are read once, and the message, the same for everyone, built once. Nobody gets
         one when the round has closed."""
-        prefix, _, number = payload_key.partition(":")
-        if f"{prefix}:" != ROUND_KEY or not number.isdigit():
-            raise ValueError(f"{kind} is about a round, not {payload_key!r}")
-        round_ = await self.services.surveys.get_round(int(number))
+        round_ = await self.services.surveys.get_round(_round_id(kind, payload_key))
         if round_ is None or round_.status != "open":
             return {}
         survey = await self.services.surveys.get(round_.survey_id)
@@ -203,6 +214,13 @@ class PulseEngine:
             blocks = (Text(say.REMINDER), *reply.blocks)
             reply = Reply(fallback=f"{plain_text(say.REMINDER)}\n{reply.fallback}", blocks=blocks)
         return {recipient.person_id: reply for recipient in recipients}
+
+
+def _round_id(kind: str, payload_key: str) -> int:
+    prefix, _, number = payload_key.partition(":")
+    if f"{prefix}:" != ROUND_KEY or not number.isdigit():
+        raise ValueError(f"{kind} is about a round, not {payload_key!r}")
+    return int(number)
 
 
 def survey_message(

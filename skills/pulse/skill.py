@@ -109,7 +109,9 @@ class PulseSkill:
         r.action(COMMENT_SUBMIT, self.on_comment_submit)
         r.job(TICK_JOB, self.tick, every_seconds=TICK_SECONDS)
         for kind in (INVITE, REMINDER):
-            self.services.renderers.register(kind, self.engine.render)
+            self.services.renderers.register(
+                kind, self.engine.render, current=self.engine.still_open
+            )
 
     async def tick(self, trigger: ScheduledTrigger, services: Services) -> None:
         await self.engine.tick(services.clock())

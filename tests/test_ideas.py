@@ -241,6 +241,20 @@ async def test_leaders_never_see_who_sent_an_anonymous_idea_but_the_sender_hears
     assert "Under review" in notice.fallback
 
 
+async def test_logs_above_debug_cannot_tie_an_anonymous_idea_to_its_sender(
+    rt: Runtime, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    await submit(rt, "Warm blankets in the ED waiting room at night", anonymous=True)
+    person = await rt.services.people.find_identity("console", "U-nurse")
+    assert person is not None
+    above_debug = [r.getMessage() for r in caplog.records if r.levelno > logging.DEBUG]
+    assert above_debug, "the submission should leave a trace at INFO"
+    assert not [line for line in above_debug if f"person={person.person_id}" in line]
+    assert not [line for line in above_debug if "U-nurse" in line]
+    assert [r for r in caplog.records if r.levelno == logging.DEBUG and "person=" in r.getMessage()]
+
+
 async def test_status_changes_follow_the_review_path_and_are_audited(
     rt: Runtime, fake: RecordingMessenger
 ) -> None:

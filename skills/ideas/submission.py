@@ -246,7 +246,7 @@ async def on_confirm(ctx: Context[Action]) -> Reply:
     idea = await ctx.services.ideas.submit(draft, sealed_submitter=sealed)
     if idea is None:
         return Reply.text(say.ALREADY_SENT, ephemeral=True)
-    log.info("event=%s idea=%s submitted anonymous=%s", ctx.event.id, idea.id, anonymous)
+    log.info("event=%s idea=%s submitted", ctx.event.id, idea.id)
     text = say.THANKS.format(id=idea.id) + (say.THANKS_ANONYMOUS if anonymous else "")
     return Reply(
         fallback=plain_text(text), blocks=(Text(text),), ephemeral=True, replace_original=True

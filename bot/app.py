@@ -68,10 +68,7 @@ def create_app(settings: Settings, *, socket_mode: bool = False) -> web.Applicat
     if settings.teams_enabled:
         # With an app id every request needs a Bot Framework JWT; without one only the
         # emulator mode (BREAKROOM_TEAMS_EMULATOR=1) gets here.
-        app.router.add_post(
-            TEAMS_MESSAGES_PATH,
-            messages_handler(require_auth=settings.microsoft_app_id is not None),
-        )
+        app.router.add_post(TEAMS_MESSAGES_PATH, messages_handler())
     return app
 
 

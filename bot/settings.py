@@ -23,6 +23,8 @@ from bot.quiet import QuietHours
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///breakroom.db"
 DEFAULT_SLACK_API_URL = "https://slack.com/api/"
+# Where the Bot Connector publishes the keys it signs requests to the bot with.
+BOT_FRAMEWORK_OPENID_URL = "https://login.botframework.com/v1/.well-known/openidconfiguration"
 TEAMS_APP_TYPES = ("MultiTenant", "SingleTenant", "UserAssignedMSI")
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 
@@ -55,6 +57,9 @@ class Settings:
     microsoft_app_type: str = "MultiTenant"
     microsoft_app_tenant_id: str | None = None
     teams_emulator: bool = False
+    # Not read from the environment: the Bot Framework's own, except in tests, which serve
+    # their keys on loopback.
+    teams_openid_url: str = BOT_FRAMEWORK_OPENID_URL
     seal_key: str | None = field(default=None, repr=False)
 
     @property

@@ -2,8 +2,9 @@
 of the app factory's server, and the bot's answers reach a fake Bot Framework connector named
 by the activities' `serviceUrl`.
 
-Emulator mode (no credentials) carries the conversations. With an app id set, only the refusal
-paths run: a genuine-looking token would make botbuilder fetch signing keys from the network.
+Emulator mode (no credentials) carries the conversations. With an app id set, only requests
+refused before any key is looked up run here; tokens signed with keys from a fake key server are
+in `test_teams_auth`.
 """
 
 from __future__ import annotations

@@ -14,25 +14,34 @@ would bring a redelivery that the router drops as a duplicate, and the answer wo
 answer in the HTTP response: the turn puts an `invokeResponse` activity into the turn state
 itself. `ActivityHandler.on_adaptive_card_invoke` is not used: in botbuilder 4.17.1 its body is
 serialized once there and again by the aiohttp CloudAdapter, which fails into a 500.
+
+Who sent an activity is checked before it gets here (`adapters.teams.http`, with
+`adapters.teams.auth`), and botbuilder is handed the outcome: its own check would fetch the
+signing keys inside the event loop.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from functools import partial
 from typing import Any
 
 from aiohttp import web
-from botbuilder.core import ActivityHandler, TurnContext
+from botbuilder.core import ActivityHandler, TurnContext, serializer_helper
 from botbuilder.integration.aiohttp import (
     CloudAdapter,
     ConfigurationBotFrameworkAuthentication,
 )
-from botbuilder.schema import Activity, ActivityTypes
+from botbuilder.schema import Activity, ActivityTypes, CallerIdConstants
+from botframework.connector.auth import AuthenticationConstants, ClaimsIdentity
+from botframework.connector.auth.authenticate_request_result import AuthenticateRequestResult
 
 from adapters.teams import inbound
+from adapters.teams.auth import BotConnectorTokens
 from adapters.teams.files import FileConsents
 from adapters.teams.inbound import PLATFORM
+from adapters.teams.keys import SigningKeys
 from adapters.teams.messenger import TeamsMessenger, connector_call
 from adapters.teams.render import error_response, message_response
 from adapters.teams.roster import TeamsDirectory
@@ -57,11 +66,15 @@ class _Config:
 
 
 class TeamsBridge(ActivityHandler):  # type: ignore[misc]
-    def __init__(self, runtime: Runtime, adapter: CloudAdapter, app_id: str) -> None:
+    def __init__(
+        self, runtime: Runtime, adapter: CloudAdapter, tokens: BotConnectorTokens | None
+    ) -> None:
+        """`tokens` checks who sent each request; None only in emulator mode."""
         super().__init__()
         self.runtime = runtime
         self.adapter = adapter
-        self.app_id = app_id
+        self.tokens = tokens
+        app_id = tokens.app_id if tokens is not None else ""
         services = runtime.services
         self.files = FileConsents(services.held_files, lambda: services.clock())
         self.messenger = TeamsMessenger(
@@ -74,9 +87,12 @@ class TeamsBridge(ActivityHandler):  # type: ignore[misc]
     def start(cls, runtime: Runtime) -> TeamsBridge:
         settings = runtime.settings
         app_id = settings.microsoft_app_id or ""
-        if not app_id:
-            # Emulator mode: botbuilder skips JWT validation when there is no app id, as the Bot
-            # Framework Emulator expects. Only BREAKROOM_TEAMS_EMULATOR=1 gets here.
+        tokens = None
+        if app_id:
+            tokens = BotConnectorTokens(app_id, SigningKeys(settings.teams_openid_url))
+        else:
+            # Emulator mode: no JWT, as the Bot Framework Emulator expects. Only
+            # BREAKROOM_TEAMS_EMULATOR=1 gets here.
             log.warning(
                 "teams: emulator mode, no MICROSOFT_APP_ID: requests to /api/messages are "
                 "NOT authenticated; never expose this server"
@@ -89,7 +105,7 @@ class TeamsBridge(ActivityHandler):  # type: ignore[misc]
                 settings.microsoft_app_tenant_id or "",
             )
         )
-        bridge = cls(runtime, CloudAdapter(auth), app_id)
+        bridge = cls(runtime, CloudAdapter(auth), tokens)
         runtime.services.outbound.register(bridge.messenger)
         runtime.services.directories.register(bridge.directory)
         return bridge
@@ -101,10 +117,26 @@ class TeamsBridge(ActivityHandler):  # type: ignore[misc]
     async def close(self) -> None:
         """Let background work finish, briefly, before the database it writes to closes."""
         await self.answering.drain()
+        if self.tokens is not None:
+            await self.tokens.keys.close()
 
-    async def process(self, request: web.Request) -> web.Response | None:
-        response: web.Response | None = await self.adapter.process(request, self)
-        return response
+    async def process(self, activity: Activity, claims: Mapping[str, Any] | None) -> web.Response:
+        """Run an activity as a turn. `claims` are those of its verified token (None in
+        emulator mode), handed to botbuilder as the outcome of its own check would be."""
+        auth = self.adapter.bot_framework_authentication
+        checked = AuthenticateRequestResult()
+        if claims is None:
+            anonymous = AuthenticationConstants.ANONYMOUS_AUTH_TYPE
+            checked.claims_identity = ClaimsIdentity({}, True, anonymous)
+        else:
+            checked.claims_identity = ClaimsIdentity(dict(claims), True)
+            checked.caller_id = CallerIdConstants.public_azure_channel
+        checked.audience = auth.get_originating_audience()
+        checked.connector_factory = auth.create_connector_factory(checked.claims_identity)
+        invoke = await self.adapter.process_activity(checked, activity, self.on_turn)
+        if invoke is None:
+            return web.Response(status=201)
+        return web.json_response(serializer_helper(invoke.body), status=invoke.status)
 
     async def on_turn(self, turn_context: TurnContext) -> None:
         activity: dict[str, Any] = turn_context.activity.serialize()

@@ -1,22 +1,22 @@
-"""`POST /api/messages`: the Bot Framework endpoint, with the refusals botbuilder gets wrong.
+"""`POST /api/messages`: the Bot Framework endpoint, answering what botbuilder gets wrong.
 
-botbuilder 4.17.1's `CloudAdapter.process` answers 500 to `Authorization: Bearer <not a JWT>`
-(the decode error is not a `PermissionError`), to a body that is not JSON, and to a request
-without a Content-Type (it indexes the header). So, when an app id is set, a missing or
-malformed bearer token is a 401 here, before any key is fetched; a body that is not a JSON
-activity is a 400. Whether a well-formed token is genuine is botbuilder's to check.
+Every request that does not come from the Bot Connector for this bot is a 401, and every body
+that is not an activity a 400, each with one log line that names neither the token nor the text.
+With an app id set, the token is checked first (`adapters.teams.auth`), so that a forger learns
+nothing about bodies; then the body (`adapters.teams.body`); then whether the token speaks for
+that activity (its `serviceUrl`, its channel). Only then does botbuilder run the turn.
 """
 
 from __future__ import annotations
 
-import json
 import logging
 
-import jwt
 from aiohttp import web
 from aiohttp.typedefs import Handler
 
 from adapters.teams.app import TeamsBridge
+from adapters.teams.auth import Unauthenticated, Verified
+from adapters.teams.body import Malformed, read_activity
 
 log = logging.getLogger(__name__)
 
@@ -24,38 +24,33 @@ TEAMS_MESSAGES_PATH = "/api/messages"
 TEAMS_KEY = web.AppKey("teams", TeamsBridge)
 
 
-def messages_handler(*, require_auth: bool) -> Handler:
+def messages_handler() -> Handler:
     async def api_messages(request: web.Request) -> web.StreamResponse:
-        if require_auth and not _bearer_jwt(request.headers.get("Authorization", "")):
-            log.info("teams: request refused: missing or malformed bearer token")
-            return web.json_response({"error": "unauthorized"}, status=401)
+        bridge = request.app[TEAMS_KEY]
+        verified: Verified | None = None
+        if bridge.tokens is not None:
+            try:
+                verified = await bridge.tokens.verify(request.headers.get("Authorization", ""))
+            except Unauthenticated as exc:
+                return _refused(401, "unauthorized", str(exc))
         if request.content_type != "application/json":
-            return web.json_response({"error": "expected application/json"}, status=415)
+            return _refused(415, "expected application/json", "not application/json")
         try:
-            body = json.loads(await request.read())
-        except (ValueError, UnicodeDecodeError):
-            body = None
-        if not isinstance(body, dict) or not isinstance(body.get("type"), str):
-            log.info("teams: request refused: not a JSON activity")
-            return web.json_response({"error": "not a JSON activity"}, status=400)
-        try:
-            response = await request.app[TEAMS_KEY].process(request)
-        except jwt.PyJWTError:
-            # A token that looked like a JWT but is not one botbuilder can read.
-            log.info("teams: request refused: unreadable token")
-            return web.json_response({"error": "unauthorized"}, status=401)
-        return response if response is not None else web.Response(status=201)
+            activity = read_activity(await request.read())
+        except web.HTTPRequestEntityTooLarge:
+            return _refused(400, "not an activity", "the body is too large")
+        except Malformed as exc:
+            return _refused(400, "not an activity", str(exc))
+        if verified is not None:
+            try:
+                verified.check(activity.service_url, activity.channel_id)
+            except Unauthenticated as exc:
+                return _refused(401, "unauthorized", str(exc))
+        return await bridge.process(activity, None if verified is None else verified.claims)
 
     return api_messages
 
 
-def _bearer_jwt(header: str) -> bool:
-    """`Bearer <header>.<payload>.<signature>` whose header is readable: shape only, offline."""
-    scheme, _, token = header.partition(" ")
-    if scheme.lower() != "bearer" or token.count(".") != 2:
-        return False
-    try:
-        jwt.get_unverified_header(token.strip())
-    except jwt.PyJWTError:
-        return False
-    return True
+def _refused(status: int, error: str, reason: str) -> web.Response:
+    log.info("teams: request refused with %d: %s", status, reason)
+    return web.json_response({"error": error}, status=status)

@@ -121,7 +121,7 @@ class SlackBridge:
     def _listen(self) -> None:
         app = self.bolt
         everything = re.compile(".*")
-        for kind in ("message", "app_mention", "app_home_opened", "member_joined_channel"):
+        for kind in inbound.EVENT_TYPES:
             app.event(kind)(self._on_event)  # bolt acknowledges events before listeners run
         app.command(everything)(self._on_interaction)
         app.block_action(everything)(self._on_interaction)

@@ -5,13 +5,12 @@ v0 scheme (https://docs.slack.dev/authentication/verifying-requests-from-slack).
 parse the body before checking the signature, so an unsigned body that is not JSON raised inside
 it, and it logs the whole body at INFO when it refuses a signature. Its own check is therefore
 off (see `SlackBridge.start`); this is the only way into it over HTTP. A request signed but
-unreadable is a 400.
+unreadable, or not shaped like anything Slack sends (`adapters.slack.shape`), is a 400.
 """
 
 from __future__ import annotations
 
 import logging
-from urllib.parse import parse_qsl
 
 from aiohttp import web
 from aiohttp.typedefs import Handler
@@ -20,12 +19,12 @@ from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_sdk.signature import SignatureVerifier
 
 from adapters.slack.app import SlackBridge
+from adapters.slack.shape import Malformed, readable_body
 
 log = logging.getLogger(__name__)
 
 SLACK_EVENTS_PATH = "/slack/events"
 SLACK_KEY = web.AppKey("slack", SlackBridge)
-FORM = "application/x-www-form-urlencoded"
 
 
 def events_handler(signing_secret: str) -> Handler:
@@ -38,16 +37,15 @@ def events_handler(signing_secret: str) -> Handler:
             log.info("slack: request refused: invalid or stale signature")
             return web.json_response({"error": "invalid request"}, status=401)
         try:
-            bolt_request = AsyncBoltRequest(
-                body=_readable_by_bolt(raw.decode("utf-8"), request.content_type),
-                query=request.query_string,
-                headers={name: request.headers.getall(name) for name in request.headers},
-            )
-        except (ValueError, AttributeError):
-            # Not UTF-8, not JSON where JSON belongs, or JSON that is not an object (bolt
-            # 1.30 then fails reading it as one).
-            log.info("slack: request refused: unreadable body")
-            return web.json_response({"error": "unreadable body"}, status=400)
+            body = readable_body(raw, request.content_type)
+        except Malformed as exc:
+            log.info("slack: request refused: malformed body (%s)", exc)
+            return web.json_response({"error": "malformed body"}, status=400)
+        bolt_request = AsyncBoltRequest(
+            body=body,
+            query=request.query_string,
+            headers={name: request.headers.getall(name) for name in request.headers},
+        )
         response = await request.app[SLACK_KEY].dispatch(bolt_request)
         return await to_aiohttp_response(response)
 
@@ -63,16 +61,3 @@ def _signed(verifier: SignatureVerifier, raw: bytes, request: web.Request) -> bo
         )
     except ValueError:  # a timestamp that is not a number
         return False
-
-
-def _readable_by_bolt(body: str, content_type: str) -> str:
-    """Bolt 1.30 takes a form body for an interaction (JSON in a `payload` field) whenever the
-    word "payload" appears anywhere in it, so a slash command whose text says "payload" would
-    arrive empty. In a form without that field the word is percent-encoded: it reads the same."""
-    if (
-        content_type == FORM
-        and "payload" in body
-        and "payload" not in dict(parse_qsl(body, keep_blank_values=True))
-    ):
-        return body.replace("payload", "%70ayload")
-    return body

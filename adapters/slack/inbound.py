@@ -34,6 +34,8 @@ from bot.events import (
 
 Json = Mapping[str, Any]
 PLATFORM = Platform.SLACK.value
+# The Events API event types translated here; the app listens to exactly these.
+EVENT_TYPES = ("message", "app_mention", "app_home_opened", "member_joined_channel")
 
 # <@U123>, <@U123|name>, <#C123|general>, <!here>, <https://x.org|label>, <mailto:a@b.org|a@b.org>
 _MARKUP = re.compile(r"<([^<>|]*)(?:\|([^<>]*))?>")
@@ -236,24 +238,29 @@ def _block_action(body: Json) -> Action | None:
 def _form_submission(body: Json) -> Action | None:
     """A modal's inputs, read by block id (the input's name). The modal's `private_metadata`
     carries the form's submit action and value, and where it was opened from: view_submission
-    payloads name no channel, so replies go back through the opener's `response_url`."""
+    payloads name no channel, so replies go back through the opener's `response_url`.
+    Metadata we did not write (not a JSON object, an unknown conversation kind) is ignored."""
     view = body.get("view") or {}
     try:
         meta = json.loads(view.get("private_metadata") or "{}")
-    except ValueError:
+    except (ValueError, RecursionError):
         return None
     if not isinstance(meta, dict) or not meta.get("submit"):
+        return None
+    channel = str(meta.get("channel") or "")
+    try:
+        kind = ConversationKind(meta.get("kind") or kind_of(channel))
+    except ValueError:
         return None
     values: dict[str, str] = {}
     for block_id, elements in ((view.get("state") or {}).get("values") or {}).items():
         for element in elements.values():
             values[str(block_id)] = _input_value(element)
     user = body.get("user") or {}
-    channel = str(meta.get("channel") or "")
     return Action(
         actor=_actor(_team(body, user), str(user.get("id") or "")),
         conversation=_conversation(
-            ConversationKind(meta.get("kind") or kind_of(channel)),
+            kind,
             channel=channel,
             thread_ts=meta.get("thread_ts"),
             response_url=meta.get("response_url"),

@@ -11,12 +11,14 @@ accepts either).
 
 from __future__ import annotations
 
+import re
 from datetime import tzinfo
 
 from apscheduler.triggers.cron import CronTrigger
 
 # Classic cron order: 0 = Sunday. These are also the names APScheduler accepts.
 WEEKDAY_NAMES = ("sun", "mon", "tue", "wed", "thu", "fri", "sat")
+_LONG_NUMBER = re.compile(r"\d{3}")
 
 
 def crontab_trigger(expr: str, timezone: tzinfo) -> CronTrigger:
@@ -26,6 +28,12 @@ def crontab_trigger(expr: str, timezone: tzinfo) -> CronTrigger:
         raise ValueError(
             "a cron expression has 5 fields (minute hour day month weekday), "
             f"not {len(fields)}: {expr!r}"
+        )
+    if _LONG_NUMBER.search(expr):
+        # No field takes a number past 59; a longer one would be echoed whole in the message.
+        raise ValueError(
+            "a cron number is at most 59 (minutes), 23 (hours), 31 (days), 12 (months) or "
+            "7 (weekdays)"
         )
     minute, hour, day, month, weekday = fields
     try:
@@ -73,6 +81,6 @@ def _weekday(text: str, item: str) -> int:
 
 
 def _number(text: str, item: str) -> int:
-    if not text.isdigit():
+    if not (text.isascii() and text.isdigit()):  # int() fails on "²" and reads "٣" as 3
         raise ValueError(f"not a weekday number or name: {item!r}")
     return int(text)

@@ -17,8 +17,9 @@ from zoneinfo import ZoneInfo
 
 
 def parse_clock(text: str) -> time:
-    """`14:00`, `7:30am`, `9 pm` → a time; ValueError says how to write it."""
-    found = re.fullmatch(r"(\d{1,2})(?::(\d{2}))?\s*(?:([ap])\.?m\.?)?", text.strip().lower())
+    """`14:00`, `7:30am`, `9 pm` → a time; ValueError says how to write it. Digits are ASCII
+    only: `\\d` would also take other scripts' digits."""
+    found = re.fullmatch(r"([0-9]{1,2})(?::([0-9]{2}))?\s*(?:([ap])\.?m\.?)?", text.strip().lower())
     if found is None or (found.group(2) is None and found.group(3) is None):
         raise ValueError(f"{text!r} isn't a time of day; write it like 14:00 or 2pm")
     hour, minute, half = int(found.group(1)), int(found.group(2) or 0), found.group(3)

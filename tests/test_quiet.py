@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.quiet import QuietHours, delivery_time
+from bot.quiet import QuietHours, delivery_time, parse_clock
 from bot.settings import SettingsError, load_settings
 
 NEW_YORK = ZoneInfo("America/New_York")
@@ -147,3 +147,9 @@ def test_quiet_hours_setting() -> None:
     assert str(custom.quiet_hours) == "22:00-06:00"
     with pytest.raises(SettingsError, match=r"^BREAKROOM_QUIET_HOURS: "):
         load_settings({"BREAKROOM_QUIET_HOURS": "late"}, env_file=None)
+
+
+@pytest.mark.parametrize("text", ["\u0661\u0660:\u0663\u0660", "\uff17pm", "7:\u0663\u0660"])
+def test_a_time_of_day_is_written_with_ascii_digits(text: str) -> None:
+    with pytest.raises(ValueError, match="isn't a time of day"):
+        parse_clock(text)

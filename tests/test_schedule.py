@@ -117,6 +117,37 @@ def test_unreadable_schedules_say_what_to_type(text: str, message: str) -> None:
     assert message in str(caught.value)
 
 
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("every \u0662 weeks on monday 10:00", "with the digits 0 to 9"),
+        ("every monday \u0661\u0660:\u0663\u0660", "with the digits 0 to 9"),
+        ("every monday \uff11\uff10:00", "with the digits 0 to 9"),
+        ("once \u0662\u0660\u0662\u0666-\u0661\u0662-\u0660\u0661 10:00", "digits 0 to 9"),
+        ("on the \u0663rd 10:00", "with the digits 0 to 9"),
+        ("cron 0 \u0661\u0660 * * 1", "with the digits 0 to 9"),
+        ("cron 0 10 * * \u00b2", "with the digits 0 to 9"),
+        ("every " + "9" * 5000 + " weeks on monday 10:00", "every 1 to 52 weeks"),
+        ("every 99999999999999999999 weeks on monday 10:00", "every 1 to 52 weeks"),
+        ("once 9999-12-31 10:00", "9999-12-31 is too far ahead; pick a date within two years."),
+        ("once 2028-03-06 10:00", "too far ahead"),
+        ("every monday 10:00 starting 9999-12-31", "too far ahead"),
+        ("every other monday 10:00 starting 2030-01-07", "too far ahead"),
+        ("cron 0 99999999999999999999 * * *", "a cron number is at most 59 (minutes)"),
+        ("cron 0 10 * * 1/" + "9" * 5000, "a cron number is at most 59"),
+    ],
+)
+def test_numbers_in_a_schedule_are_ascii_digits_within_bounds(text: str, message: str) -> None:
+    with pytest.raises(ScheduleError) as caught:
+        parse_schedule(text, TODAY)
+    assert message in str(caught.value)
+    assert len(str(caught.value)) < 200  # a long number is never echoed back
+
+
+def test_a_date_two_years_ahead_is_still_accepted() -> None:
+    assert parse_schedule("once 2028-03-04 10:00", TODAY).on == date(2028, 3, 4)
+
+
 def test_a_single_bare_weekday_asks_which_was_meant() -> None:
     with pytest.raises(ScheduleError) as caught:
         parse_schedule("friday 3pm", TODAY)

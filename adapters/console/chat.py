@@ -16,6 +16,7 @@ from datetime import datetime
 from adapters.console.render import Pick, render
 from adapters.console.surface import CONSOLE, ConsoleSurface
 from bot.answering import Answerer
+from bot.arguments import whole_number
 from bot.events import (
     SYSTEM_ACTOR,
     SYSTEM_CONVERSATION,
@@ -141,6 +142,9 @@ class ConsoleChat:
                     continue
                 if text.lower() in QUIT_WORDS:
                     break
+                if self._picks and text.isdecimal() and not text.isascii():
+                    self._write("bot> Please type the number with the digits 0 to 9, like 1.")
+                    continue
                 await self._handle(self._event_for(text))
         finally:
             stop.set()
@@ -176,8 +180,9 @@ class ConsoleChat:
             )
 
     def _event_for(self, text: str) -> Message | Action:
-        if text.isdigit() and 1 <= int(text) <= len(self._picks):
-            pick = self._picks[int(text) - 1]
+        number = whole_number(text)
+        if number is not None and 1 <= number <= len(self._picks):
+            pick = self._picks[number - 1]
             return Action(
                 actor=self.actor,
                 conversation=self._conversation,
@@ -232,10 +237,11 @@ class ConsoleChat:
                 return None
             answer = line.strip() or field.initial
             if field.kind is InputKind.SELECT and answer:
-                if answer.isdigit() and 1 <= int(answer) <= len(field.options):
-                    answer = field.options[int(answer) - 1].value
+                picked = whole_number(answer)
+                if picked is not None and 1 <= picked <= len(field.options):
+                    answer = field.options[picked - 1].value
                 elif answer not in {o.value for o in field.options}:
-                    self._write("   Please type one of the numbers above.")
+                    self._write("   Please type one of the numbers above, with the digits 0 to 9.")
                     continue
             if field.kind is InputKind.TOGGLE:
                 answer = "true" if answer.lower() in ("y", "yes", "true") else "false"

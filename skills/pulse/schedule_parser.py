@@ -11,8 +11,10 @@ import re
 from collections.abc import Callable
 from datetime import date, time, timedelta
 
+from bot.arguments import whole_number
 from bot.quiet import parse_clock
 from skills.pulse.schedule import (
+    MAX_EVERY_WEEKS,
     ORDINALS,
     WEEKDAYS,
     Schedule,
@@ -25,6 +27,9 @@ EXAMPLES = (
     "mon,wed,fri 7:30am · first monday of the month 10:00 · on the 1st at 09:00 · "
     "once 2026-12-01 10:00 · tomorrow 9:30 · cron 0 10 * * 1"
 )
+# How far ahead a date may be typed ("once …", "starting …"): a survey is planned within
+# the next two years, and later dates would only reach the calendar's end.
+DAYS_AHEAD = 2 * 366
 
 _DAY = r"(?:mon|tue|tues|wed|weds|thu|thur|thurs|fri|sat|sun)(?:[a-z]*)"
 _ORDINAL_WORD = r"first|second|third|fourth|last|1st|2nd|3rd|4th"
@@ -62,10 +67,17 @@ def parse_schedule(text: str, today: date) -> Schedule:
     """
     if not text.strip():
         raise ScheduleError(f"Say when the survey should run, for example: {EXAMPLES}.")
+    if any(char.isdigit() and not char.isascii() for char in text):
+        # Regular expressions and int() would read Arabic-Indic or full-width digits as numbers
+        # that the person then sees written differently; one way of writing them is clearer.
+        raise ScheduleError(
+            "Please write the numbers in a schedule with the digits 0 to 9, "
+            "like 'every monday 10:00'."
+        )
     words = " ".join(text.strip().lower().split())
     if words.startswith("cron "):
         return Schedule.from_cron(words[5:])
-    words, start = _take_start(words)
+    words, start = _take_start(words, today)
     words, at = _take_time(words)
     build = _read_days(words.strip(" ,"), today, start)
     if build is None:
@@ -77,12 +89,12 @@ def parse_schedule(text: str, today: date) -> Schedule:
     return build(at)
 
 
-def _take_start(words: str) -> tuple[str, date | None]:
+def _take_start(words: str, today: date) -> tuple[str, date | None]:
     found = _START.search(words)
     if found is None:
         return words, None
     rest = (words[: found.start()] + words[found.end() :]).strip()
-    return rest, _parse_date(found.group(1))
+    return rest, _parse_date(found.group(1), today)
 
 
 def _take_time(words: str) -> tuple[str, time | None]:
@@ -106,7 +118,7 @@ def _read_days(words: str, today: date, start: date | None) -> Callable[[time], 
     if (once := _ONCE.fullmatch(words)) is not None:
         if start is not None:
             raise ScheduleError("'starting' only goes with a repeating schedule.")
-        on = _parse_date(once.group(1)) if once.group(1) else today
+        on = _parse_date(once.group(1), today) if once.group(1) else today
         if once.group(2) == "tomorrow":
             on = today + timedelta(days=1)
         if on < today:
@@ -135,7 +147,9 @@ def _weekly(
         days = _day_list(found["days"])
     except ValueError:
         return None
-    every_weeks = 2 if found["other"] else int(found["n"] or 1)
+    every_weeks = 2 if found["other"] else whole_number(found["n"] or "1")
+    if every_weeks is None:  # more digits than any database number holds
+        raise ScheduleError(f"Choose every 1 to {MAX_EVERY_WEEKS} weeks.")
     if not found["every"] and len(days) == 1 and every_weeks == 1:
         name, upcoming = WEEKDAYS[days[0]], _upcoming(today, days[0]).isoformat()
 
@@ -168,12 +182,15 @@ def _day_list(text: str) -> tuple[int, ...]:
     return tuple(sorted(days))
 
 
-def _parse_date(text: str) -> date:
+def _parse_date(text: str, today: date) -> date:
     try:
         year, month, day = (int(part) for part in text.split("-"))
-        return date(year, month, day)
+        on = date(year, month, day)
     except ValueError:
         raise ScheduleError(f"{text!r} isn't a date; write it as YYYY-MM-DD.") from None
+    if on > today + timedelta(days=DAYS_AHEAD):
+        raise ScheduleError(f"{on.isoformat()} is too far ahead; pick a date within two years.")
+    return on
 
 
 def _upcoming(today: date, weekday: int) -> date:

@@ -20,8 +20,9 @@ just after it ran, nor by two leaders overlapping while one has not yet noticed 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Coroutine, Iterator
 from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -157,33 +158,52 @@ class Scheduler:
     # -- firing ------------------------------------------------------------------------------
 
     async def _fire_cron(self, job: str, trigger: Any) -> None:
-        scheduled = _latest_fire(trigger, datetime.now(self._timezone))
-        if scheduled is None:
-            log.warning("job=%s fired with no scheduled time in the last %s", job, MISFIRE_GRACE)
-            return
-        key = f"{job}@{scheduled.isoformat()}"
-        try:
-            first = await self._router.services.processed.first_time(LEDGER, key)
-        except StorageUnavailable as exc:
-            log.warning("job=%s at %s skipped: database unavailable (%s)", job, scheduled, exc)
-            return
-        if not first:
-            log.info("job=%s at %s already ran", job, scheduled)
-            return
-        await self._fire(job, {"scheduled_at": scheduled.isoformat()})
+        with self._in_flight() as leading:
+            if not leading:
+                return
+            scheduled = _latest_fire(trigger, datetime.now(self._timezone))
+            if scheduled is None:
+                log.warning(
+                    "job=%s fired with no scheduled time in the last %s", job, MISFIRE_GRACE
+                )
+                return
+            key = f"{job}@{scheduled.isoformat()}"
+            try:
+                first = await self._router.services.processed.first_time(LEDGER, key)
+            except StorageUnavailable as exc:
+                log.warning("job=%s at %s skipped: database unavailable (%s)", job, scheduled, exc)
+                return
+            if not first:
+                log.info("job=%s at %s already ran", job, scheduled)
+                return
+            await self._dispatch(job, {"scheduled_at": scheduled.isoformat()})
 
     async def _fire(self, job: str, payload: dict[str, Any]) -> None:
+        with self._in_flight() as leading:
+            if leading:
+                await self._dispatch(job, payload)
+
+    @contextlib.contextmanager
+    def _in_flight(self) -> Iterator[bool]:
+        """Count the running job among those stopping waits for; False once leadership has
+        ended, as a job APScheduler handed to the loop just before may start after it."""
         task = asyncio.current_task()
         assert task is not None  # APScheduler's asyncio executor runs each job as a task
+        if self._aps is None:
+            yield False
+            return
         self._jobs_in_flight.add(task)
         try:
-            await self._router.dispatch(
-                ScheduledTrigger(
-                    actor=SYSTEM_ACTOR, conversation=SYSTEM_CONVERSATION, job=job, payload=payload
-                )
-            )
+            yield True
         finally:
             self._jobs_in_flight.discard(task)
+
+    async def _dispatch(self, job: str, payload: dict[str, Any]) -> None:
+        await self._router.dispatch(
+            ScheduledTrigger(
+                actor=SYSTEM_ACTOR, conversation=SYSTEM_CONVERSATION, job=job, payload=payload
+            )
+        )
 
 
 def _latest_fire(trigger: Any, now: datetime) -> datetime | None:

@@ -318,6 +318,32 @@ async def test_a_slow_job_is_given_time_then_cancelled_on_stop(
     assert 0.15 < time.monotonic() - began < 2
 
 
+async def test_no_job_starts_once_leading_has_stopped(settings: Settings) -> None:
+    """APScheduler hands a due job to the loop as a task; stopping just then must not let it
+    begin afterwards, when the database may already be closing. On SQLite leading begins and
+    ends without yielding to the loop in between, which makes "just then" certain."""
+    database = Database(settings.database_url)
+    router = Router(Services.build(settings, database))
+    runs: list[ScheduledTrigger] = []
+
+    async def tick(trigger: ScheduledTrigger, services: Services) -> None:
+        runs.append(trigger)
+
+    router.job("tick", tick, every_seconds=60)  # due at once when leading begins
+    election = LeaderElection(database, key=lock_key(), **FAST)
+    scheduler = Scheduler(router, settings, database, election=election)
+    scheduler.start()
+    # Resume at the very turn leading begins: an event or a longer sleep would give the loop
+    # time to start the job first.
+    while not scheduler.is_leader:  # noqa: ASYNC110
+        await asyncio.sleep(0)
+    await scheduler.stop()  # before the loop has run the job APScheduler just handed it
+    for _ in range(50):
+        await asyncio.sleep(0)
+    await database.dispose()
+    assert runs == []
+
+
 # -- cron jobs and runs missed while no process led -----------------------------------------------
 
 

@@ -194,6 +194,8 @@ def _chat(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _db_upgrade(args: argparse.Namespace, settings: Settings) -> int:
+    from sqlalchemy.exc import SQLAlchemyError
+
     from storage.db import Database
     from storage.migrate import upgrade
 
@@ -201,6 +203,10 @@ def _db_upgrade(args: argparse.Namespace, settings: Settings) -> int:
         database = Database(settings.database_url)
         try:
             await upgrade(database)
+        except (SQLAlchemyError, OSError) as exc:
+            # One line (repr keeps it on one), enough to name the cause: refused, timed out,
+            # no permission.
+            raise CommandFailed(f"database upgrade failed: {exc!r:.300}") from None
         finally:
             await database.dispose()
         print("database is up to date")

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import time
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -18,7 +17,7 @@ from storage.audit import AuditLog
 from storage.conversations import ConversationStore
 from storage.db import Database, StorageUnavailable
 from storage.held_files import HeldFiles
-from storage.migrate import is_current, upgrade
+from storage.migrate import Schema, SchemaState, schema, upgrade
 from storage.models import Base, HeldFileRow, PersonRow, ProcessedEventRow, RoleGrantRow
 from storage.people import PeopleRepository, Profile
 from storage.processed import ProcessedEvents
@@ -403,7 +402,7 @@ async def test_expired_files_are_not_given_out_and_are_deleted(database: Databas
 async def test_upgrade_twice_is_a_no_op(database: Database) -> None:
     person = await PeopleRepository(database).resolve(slack(display_name="Ana"))
     await upgrade(database)
-    assert await is_current(database)
+    assert (await schema(database)).state is SchemaState.CURRENT
     assert await PeopleRepository(database).get(person.id) == person
 
 
@@ -418,14 +417,22 @@ async def test_models_match_the_migrations(database: Database) -> None:
         assert await conn.run_sync(diff) == []
 
 
-async def test_fresh_database_is_not_current_until_upgraded(tmp_path: Path) -> None:
-    db = Database(f"sqlite+aiosqlite:///{tmp_path / 'fresh.db'}")
-    try:
-        assert await is_current(db) is False
-        await upgrade(db)
-        assert await is_current(db) is True
-    finally:
-        await db.dispose()
+async def test_a_schema_is_behind_until_upgraded_and_newer_once_a_later_release_ran(
+    empty_database: Database,
+) -> None:
+    never = await schema(empty_database)
+    assert (never.state, never.revisions, never.described) == (
+        SchemaState.BEHIND,
+        frozenset(),
+        "no revision",
+    )
+    await upgrade(empty_database, "0005")
+    assert await schema(empty_database) == Schema(SchemaState.BEHIND, frozenset({"0005"}))
+    await upgrade(empty_database)
+    assert (await schema(empty_database)).state is SchemaState.CURRENT
+    async with empty_database.engine.begin() as conn:
+        await conn.execute(text("UPDATE alembic_version SET version_num = '0099'"))
+    assert await schema(empty_database) == Schema(SchemaState.NEWER, frozenset({"0099"}))
 
 
 async def test_ping(database: Database) -> None:

@@ -3,6 +3,7 @@ the database, the skills and the platform adapters whose credentials are set."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator
 
@@ -12,6 +13,7 @@ from adapters.slack.app import SlackBridge
 from adapters.slack.http import SLACK_EVENTS_PATH, SLACK_KEY, events_handler
 from adapters.teams.app import TeamsBridge
 from adapters.teams.http import TEAMS_KEY, TEAMS_MESSAGES_PATH, messages_handler
+from bot.readiness import Readiness
 from bot.runtime import Runtime, start_runtime
 from bot.scheduler import Scheduler
 from bot.settings import Settings, SettingsError
@@ -19,6 +21,7 @@ from bot.settings import Settings, SettingsError
 log = logging.getLogger(__name__)
 
 RUNTIME_KEY = web.AppKey("runtime", Runtime)
+READINESS_KEY = web.AppKey("readiness", Readiness)
 
 
 def create_app(settings: Settings, *, socket_mode: bool = False) -> web.Application:
@@ -31,6 +34,8 @@ def create_app(settings: Settings, *, socket_mode: bool = False) -> web.Applicat
     async def lifespan(app: web.Application) -> AsyncIterator[None]:
         runtime = await start_runtime(settings)
         app[RUNTIME_KEY] = runtime
+        readiness = Readiness(runtime.services.database)
+        app[READINESS_KEY] = readiness
         slack = None
         teams = None
         try:
@@ -49,14 +54,20 @@ def create_app(settings: Settings, *, socket_mode: bool = False) -> web.Applicat
             scheduler.add_leader_task(runtime.delivery.run_forever)
             if teams is not None:
                 scheduler.add_leader_task(teams.files.sweep_forever)
-            scheduler.start()
+            # Work that reaches out by itself waits for a usable database (see bot.readiness).
+            starts = [scheduler.start] + ([slack.connect] if slack is not None else [])
+            stopping = asyncio.Event()
+            starting = asyncio.create_task(readiness.start_when_ready(stopping, *starts))
             yield
+            stopping.set()
+            await starting
             await scheduler.stop()
         finally:
             if slack is not None:
                 await slack.close()
             if teams is not None:
                 await teams.close()
+            await readiness.close()
             await runtime.close()
 
     app.cleanup_ctx.append(lifespan)
@@ -78,9 +89,7 @@ async def healthz(_request: web.Request) -> web.Response:
 
 
 async def readyz(request: web.Request) -> web.Response:
-    """Ready to take traffic: the database answers. A load balancer stops routing here on 503."""
-    runtime = request.app[RUNTIME_KEY]
-    if await runtime.services.database.ping():
-        return web.json_response({"status": "ok", "database": "ok"})
-    log.warning("readiness check failed: database unreachable")
-    return web.json_response({"status": "unavailable", "database": "unreachable"}, status=503)
+    """Ready to take traffic: the database answers within a second and its schema is one this
+    release runs on (see bot.readiness). A load balancer stops routing here on 503."""
+    verdict = await request.app[READINESS_KEY].check()
+    return web.json_response(verdict.answer, status=200 if verdict.ready else 503)

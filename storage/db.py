@@ -6,7 +6,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from typing import Any, TypeVar
 
-from sqlalchemy import event, text
+from sqlalchemy import event
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError, IntegrityError, SQLAlchemyError
 from sqlalchemy.ext.asyncio import (
@@ -85,14 +85,6 @@ class Database:
         if self.is_sqlite:
             return sqlite.insert(table)
         return postgresql.insert(table)
-
-    async def ping(self) -> bool:
-        try:
-            async with self.engine.connect() as conn:
-                await conn.execute(text("SELECT 1"))
-        except (SQLAlchemyError, OSError, TimeoutError):
-            return False
-        return True
 
     async def dispose(self) -> None:
         await self.engine.dispose()

@@ -435,10 +435,6 @@ async def test_a_schema_is_behind_until_upgraded_and_newer_once_a_later_release_
     assert await schema(empty_database) == Schema(SchemaState.NEWER, frozenset({"0099"}))
 
 
-async def test_ping(database: Database) -> None:
-    assert await database.ping() is True
-
-
 async def test_transaction_rolls_back_on_error(database: Database) -> None:
     async def write_then_fail() -> None:
         async with database.transaction() as session:
@@ -461,11 +457,10 @@ async def test_unreachable_database() -> None:
     db = Database(UNREACHABLE_URL)
     try:
         started = time.monotonic()
-        assert await db.ping() is False
-        assert time.monotonic() - started < 3
         with pytest.raises(StorageUnavailable):
             async with db.transaction() as session:
                 await session.execute(text("SELECT 1"))
+        assert time.monotonic() - started < 3
         with pytest.raises(StorageUnavailable):
             await PeopleRepository(db).resolve(slack())
     finally:

@@ -251,13 +251,15 @@ async def test_a_file_in_a_personal_chat_is_offered_there(teams: Teams) -> None:
 async def test_expired_files_are_swept_away(teams: Teams) -> None:
     services = teams.runtime.services
     now = services.clock()
-    token = await services.held_files.hold("teams", "aad-x", "a.csv", "text/csv", b"1", now)
-    earlier = now - timedelta(seconds=1)  # when the file was still good: `get` sees it stored
-    assert await services.held_files.get(token, earlier) is not None
+    # Good for an hour, so the server's own sweeper (on the real clock) leaves it alone.
+    expires = now + timedelta(hours=1)
+    token = await services.held_files.hold("teams", "aad-x", "a.csv", "text/csv", b"1", expires)
+    assert await services.held_files.get(token, now) is not None
     stop = asyncio.Event()
     stop.set()  # one sweep, then return
-    await FileConsents(services.held_files, services.clock).sweep_forever(stop)
-    assert await services.held_files.get(token, earlier) is None
+    later = expires + timedelta(seconds=1)
+    await FileConsents(services.held_files, lambda: later).sweep_forever(stop)
+    assert await services.held_files.get(token, now) is None
 
 
 async def with_file_action(teams: Teams) -> None:

@@ -56,7 +56,7 @@ class SlackBridge:
     @classmethod
     async def start(cls, runtime: Runtime, *, socket_mode: bool = False) -> SlackBridge:
         """Build the bolt app inside the running loop (its HTTP session belongs to it), make
-        Slack reachable for proactive sends, and connect Socket Mode when asked."""
+        Slack reachable for proactive sends, and prepare Socket Mode when asked (`connect`)."""
         settings = runtime.settings
         assert settings.slack_bot_token is not None
         messenger = SlackMessenger(
@@ -91,12 +91,17 @@ class SlackBridge:
         if socket_mode:
             assert settings.slack_app_token is not None
             bridge._socket = AsyncSocketModeHandler(bolt, settings.slack_app_token)
-            # slack_sdk keeps retrying a connection that fails, logging each failure, so the
-            # server starts (and answers health checks) while it does.
-            bridge._socket_task = asyncio.create_task(
-                bridge._socket.connect_async()  # type: ignore[no-untyped-call]
-            )
         return bridge
+
+    def connect(self) -> None:
+        """Open the Socket Mode connection, if there is one: called once the replica is ready,
+        so that events arrive only when they can be handled. slack_sdk keeps retrying a
+        connection that fails, logging each failure, so the server runs (and answers health
+        checks) while it does."""
+        if self._socket is not None and self._socket_task is None:
+            self._socket_task = asyncio.create_task(
+                self._socket.connect_async()  # type: ignore[no-untyped-call]
+            )
 
     async def dispatch(self, request: AsyncBoltRequest) -> BoltResponse:
         return await self.bolt.async_dispatch(request)

@@ -286,6 +286,8 @@ class OutboxSender:
                 earlier = await self._outbound.find_sent(
                     identity, item.dedupe_key, self._since(item)
                 )
+            except RateLimited as exc:
+                return self._slow_down(run, item, identity.platform, exc)
             except DeliveryError as exc:
                 return self._retry(item, f"cannot check an earlier attempt: {exc}")
             if earlier is not None:
@@ -317,15 +319,20 @@ class OutboxSender:
         try:
             sent = await self._outbound.send(identity, reply, dedupe_key=item.dedupe_key)
         except RateLimited as exc:
-            limiter.pause(exc.retry_after)
-            run.count("rate_limited")
-            due = self._clock() + timedelta(seconds=exc.retry_after)
-            return Retry(item.id, due, "rate limited", attempted=False)
+            return self._slow_down(run, item, identity.platform, exc)
         except RecipientUnreachable as exc:
             return Settled(item.id, OutboxStatus.BLOCKED, str(exc))
         except DeliveryError as exc:
             return self._retry(item, str(exc))
         return Delivered(item.id, sent.platform, sent.message_id, self._clock(), sent.handle)
+
+    def _slow_down(self, run: _Run, item: OutboxItem, platform: str, exc: RateLimited) -> Outcome:
+        """A 429 on any call, a look-up as much as a send, pauses the platform for its
+        Retry-After and puts the row back for then: being asked to wait is never a failure."""
+        self._limiters.for_platform(platform).pause(exc.retry_after)
+        run.count("rate_limited")
+        due = self._clock() + timedelta(seconds=exc.retry_after)
+        return Retry(item.id, due, "rate limited", attempted=False)
 
     def _retry(self, item: OutboxItem, error: str) -> Outcome:
         attempts = item.attempts + 1

@@ -329,6 +329,30 @@ async def test_a_check_that_cannot_be_made_counts_as_a_failed_attempt(world: Wor
     assert world.messenger.direct == []
 
 
+async def test_a_rate_limited_check_waits_its_retry_after_and_is_not_a_failed_attempt(
+    world: World,
+) -> None:
+    notice = await world.invite("U1")
+    world.messenger.failures["U1"] = [DeliveryError("timeout")]
+    limiters = RateLimiters({"console": RateLimit(rate=10_000, burst=100)})
+    sender = world.sender(limiters=limiters)
+    await sender.run_until_idle()
+
+    async def slow_down(identity: Identity, dedupe_key: str, since: datetime) -> SentMessage | None:
+        raise RateLimited(30.0)
+
+    world.messenger.find_sent = slow_down  # type: ignore[method-assign]
+    world.clock.advance(minutes=1)
+    result = await sender.run_until_idle()
+
+    assert (result.rate_limited, result.failed) == (1, 0)
+    row = (await world.rows(notice))["U1"]
+    assert (row.status, row.attempts) == ("pending", 1)
+    assert row.due_at == T0 + timedelta(minutes=1, seconds=30)
+    assert limiters.for_platform("console").paused_for > 25
+    assert world.messenger.direct == []
+
+
 async def test_rate_limited_requeues_without_counting_and_pauses_the_platform(
     world: World,
 ) -> None:

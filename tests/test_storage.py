@@ -465,3 +465,15 @@ async def test_unreachable_database() -> None:
             await PeopleRepository(db).resolve(slack())
     finally:
         await db.dispose()
+
+
+async def test_sqlite_writes_ahead_and_syncs_at_checkpoints(tmp_path: Any) -> None:
+    db = Database(f"sqlite+aiosqlite:///{tmp_path / 'pragmas.db'}")
+    try:
+        async with db.engine.connect() as conn:
+            journal = (await conn.execute(text("PRAGMA journal_mode"))).scalar_one()
+            synchronous = (await conn.execute(text("PRAGMA synchronous"))).scalar_one()
+            foreign_keys = (await conn.execute(text("PRAGMA foreign_keys"))).scalar_one()
+    finally:
+        await db.dispose()
+    assert (journal, synchronous, foreign_keys) == ("wal", 1, 1)  # 1 is NORMAL

@@ -371,7 +371,8 @@ async def test_no_invitation_leaves_after_its_round_closed(
         rt.services.outbox,
         rt.services.outbound,
         rt.services.renderers,
-        limiters=RateLimiters({"console": RateLimit(rate=1000, burst=1)}, sleep=wait_for_turn),
+        # One message at once, and every later one waits for its turn, however slow the machine.
+        limiters=RateLimiters({"console": RateLimit(rate=0.001, burst=1)}, sleep=wait_for_turn),
         clock=clock(rt),
         flush_interval=0.01,
         idle_poll=0.01,

@@ -357,7 +357,9 @@ async def test_no_forged_or_malformed_request_is_a_5xx_nor_stalls_the_server(
     assert server_errors == []
     assert statuses[-5:] == [201] * 5  # the genuine ones, once the keys came
     assert key_server.count() == 1  # one fetch for all, however many waited
-    assert elapsed < key_server.delay + 2  # the waits overlap: they do not add up
+    # The waits overlap: two in a row would take twice the key server's delay (and one per
+    # request, minutes); the rest is the corpus's own work, slower on a busy machine.
+    assert elapsed < 2 * key_server.delay
     assert len(probes.waiting) > 50
     assert max(probes.waiting) < 0.1
     assert not [r for r in caplog.records if r.exc_info]

@@ -10,12 +10,15 @@ import logging
 import sys
 from collections.abc import Callable, Coroutine, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bot.logs import configure_logging
 from bot.roles import Role
 from bot.settings import Settings, SettingsError, load_settings
 from storage.db import Conflict, StorageUnavailable
+
+if TYPE_CHECKING:  # the runtime pulls in every skill: imported only by the commands that run it
+    from bot.runtime import Runtime
 
 log = logging.getLogger("breakroom")
 
@@ -151,6 +154,24 @@ def _run(factory: Callable[[], Coroutine[Any, Any, int]]) -> int:
     return asyncio.run(factory())
 
 
+async def _runtime_for_a_command(settings: Settings) -> Runtime:
+    """The runtime, on a schema this release can use. The server may wait for `db upgrade`
+    (it stays not ready); a command run by hand says at once what to do instead of failing
+    at its first query as if the database were unreachable."""
+    from bot.runtime import start_runtime
+    from storage.migrate import SchemaState, schema
+
+    runtime = await start_runtime(settings)
+    found = await schema(runtime.services.database)
+    if found.state is SchemaState.BEHIND:
+        await runtime.close()
+        raise CommandFailed(
+            f"the database schema is behind this release ({found.described}): "
+            "run `breakroom db upgrade` first"
+        )
+    return runtime
+
+
 def _serve(args: argparse.Namespace, settings: Settings) -> int:
     from aiohttp import web
 
@@ -178,10 +199,9 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
 
 def _chat(args: argparse.Namespace, settings: Settings) -> int:
     from adapters.console.chat import ConsoleChat, read_stdin, write_stdout
-    from bot.runtime import start_runtime
 
     async def chat() -> int:
-        runtime = await start_runtime(settings)
+        runtime = await _runtime_for_a_command(settings)
         try:
             console = ConsoleChat(runtime, args.user, read_stdin, write_stdout)
             await console.grant(Role(args.role))
@@ -239,14 +259,13 @@ def _manifest_teams(args: argparse.Namespace, settings: Settings) -> int:
 def _slack_sync(args: argparse.Namespace, settings: Settings) -> int:
     from adapters.slack.directory import sync_workspace
     from bot.directory import DirectoryUnavailable
-    from bot.runtime import start_runtime
 
     token = settings.slack_bot_token
     if token is None:
         raise CommandFailed("SLACK_BOT_TOKEN is not set (see Slack set-up in the README)")
 
     async def run() -> int:
-        runtime = await start_runtime(settings)
+        runtime = await _runtime_for_a_command(settings)
         try:
             report = await sync_workspace(
                 token, runtime.services.directories, base_url=settings.slack_api_url
@@ -337,11 +356,10 @@ def _survey_validate(args: argparse.Namespace, settings: Settings) -> int:
 
 def _pulse(args: argparse.Namespace, settings: Settings) -> int:
     from adapters.console.chat import ConsoleChat, write_stdout
-    from bot.runtime import start_runtime
     from bot.tokens import quote
 
     async def run() -> int:
-        runtime = await start_runtime(settings)
+        runtime = await _runtime_for_a_command(settings)
         try:
             console = ConsoleChat(runtime, args.as_user, _no_input, write_stdout)
             await console.grant(Role.HR)

@@ -224,3 +224,16 @@ async def test_a_replica_stopping_while_it_waits_starts_nothing(empty_database: 
     stop.set()
     await asyncio.wait_for(waiting, timeout=1)  # at once, not after the next recheck
     assert started == []
+
+
+@needs_postgres
+@pytest.mark.postgres
+def test_a_command_on_an_unmigrated_postgresql_says_to_upgrade_first(
+    fresh_postgres: str, tmp_path: Path
+) -> None:
+    result = run(["chat"], tmp_path, stdin="help\n", DATABASE_URL=fresh_postgres)
+    assert result.returncode == 1
+    assert result.stderr.strip().count("\n") == 0
+    assert "schema is behind this release (no revision)" in result.stderr
+    assert UPGRADE_HINT in result.stderr
+    assert "unreachable" not in result.stderr

@@ -9,6 +9,8 @@ and they are a few rows a night, so they are kept a week: far past the grace, an
 to tell when each nightly job last ran.
 
 Roster hints that no directory sync renewed expire (see `bot.directory`) and are deleted here.
+So are idea drafts nobody confirmed within a day: a screened draft is still someone's words, kept
+only for them to press Submit.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ PRUNE_JOB = "housekeeping.prune"
 PRUNE_CRON = "15 4 * * *"  # daily at 04:15 hospital time, after the directory sync
 EVENT_MEMORY = timedelta(days=1)
 CRON_RUN_MEMORY = timedelta(days=7)
+DRAFT_LIFETIME = timedelta(days=1)
 
 
 async def prune(services: Services) -> None:
@@ -37,7 +40,13 @@ async def prune(services: Services) -> None:
         EVENT_MEMORY, keep={LEDGER: CRON_RUN_MEMORY}
     )
     hints = await services.roster_hints.forget_expired()
-    log.info("pruned %d processed event ids and %d expired roster hints", events, hints)
+    drafts = await services.ideas.drop_drafts_before(services.clock() - DRAFT_LIFETIME)
+    log.info(
+        "pruned %d processed event ids, %d expired roster hints and %d unconfirmed idea drafts",
+        events,
+        hints,
+        drafts,
+    )
 
 
 def register_housekeeping(router: Router) -> None:

@@ -12,6 +12,7 @@ from bot.directory import SYNC_CRON, SYNC_JOB
 from bot.events import SYSTEM_ACTOR, SYSTEM_CONVERSATION, ScheduledTrigger
 from bot.housekeeping import (
     CRON_RUN_MEMORY,
+    DRAFT_LIFETIME,
     EVENT_MEMORY,
     PRUNE_CRON,
     PRUNE_JOB,
@@ -23,7 +24,8 @@ from bot.scheduler import LEDGER, MISFIRE_GRACE
 from bot.services import Services
 from bot.settings import Settings
 from storage.db import Database
-from storage.models import ProcessedEventRow
+from storage.models import IdeaDraftRow, ProcessedEventRow
+from storage.people import Profile
 from storage.processed import ProcessedEvents
 
 MINUTE = timedelta(minutes=1)
@@ -79,3 +81,32 @@ async def test_old_event_ids_go_and_recent_cron_runs_stay(
     assert await services.roster_hints.load("teams", "here") == {}
     assert await services.roster_hints.forget_expired() == 0, "the expired one went already"
     assert await ProcessedEvents(database).first_time("slack", "Ev-redeliverable") is False
+
+
+async def test_idea_drafts_nobody_confirmed_within_a_day_go(
+    database: Database, settings: Settings
+) -> None:
+    services = Services.build(settings, database)
+    person = await services.people.resolve(Profile("console", "T-test", "U-nurse"))
+
+    async def draft(age: timedelta) -> int:
+        saved = await services.ideas.save_draft(
+            person.id, title="Warm blankets", description="", category="", unit="", anonymous=False
+        )
+        async with database.transaction() as session:
+            await session.execute(
+                update(IdeaDraftRow)
+                .where(IdeaDraftRow.id == saved.id)
+                .values(created_at=datetime.now(UTC) - age)
+            )
+        return saved.id
+
+    stale = await draft(DRAFT_LIFETIME + MINUTE)
+    fresh = await draft(DRAFT_LIFETIME - MINUTE)
+    router = Router(services)
+    register_housekeeping(router)
+    trigger = ScheduledTrigger(actor=SYSTEM_ACTOR, conversation=SYSTEM_CONVERSATION, job=PRUNE_JOB)
+    assert await router.dispatch(trigger) == []
+
+    assert await services.ideas.draft(stale, person.id) is None
+    assert await services.ideas.draft(fresh, person.id) is not None

@@ -50,10 +50,6 @@ class SurveyAnswers:
     def __init__(self, db: Database) -> None:
         self._db = db
 
-    async def is_invited(self, round_id: int, person_id: int) -> bool:
-        async with self._db.transaction() as session:
-            return await session.get(ParticipationRow, (round_id, person_id)) is not None
-
     async def record_answer(
         self,
         round_id: int,

@@ -324,6 +324,7 @@ class OutboxSender:
             return Settled(item.id, OutboxStatus.BLOCKED, str(exc))
         except DeliveryError as exc:
             return self._retry(item, str(exc))
+        limiter.went_through()
         return Delivered(item.id, sent.platform, sent.message_id, self._clock(), sent.handle)
 
     def _slow_down(self, run: _Run, item: OutboxItem, platform: str, exc: RateLimited) -> Outcome:

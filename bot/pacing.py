@@ -60,25 +60,44 @@ def retry_after(headers: Mapping[str, Any] | None, default: float = DEFAULT_RETR
 
 # -- bulk sends: a limiter per platform -------------------------------------------------------
 
+SLACK_MAX_RATE = 10.0  # sends a second: "several hundred a minute", with room for replies
+# Probing: each send that goes through raises the pace by this factor, up to the ceiling (from
+# one a second, ten in about 25 sends); a 429 halves it and sets the ceiling just under the pace
+# that met it, so the limiter settles below the platform's limit instead of meeting it again.
+PROBE_GROWTH = 1.1
+BACK_OFF_FACTOR = 0.5
+SETTLE_BELOW = 0.9
+
 
 @dataclass(frozen=True)
 class RateLimit:
-    rate: float  # sends per second, on average
+    rate: float  # sends per second, on average, to start with and never below
     burst: int = 1  # sends allowed at once after a quiet spell
+    ceiling: float | None = None  # the most per second to probe up to; None: stay at `rate`
 
     def __post_init__(self) -> None:
         if self.rate <= 0 or self.burst < 1:
             raise ValueError("a rate limit needs rate > 0 and burst >= 1")
+        if self.ceiling is not None and self.ceiling < self.rate:
+            raise ValueError("a rate limit's ceiling cannot be below its rate")
+
+
+def slack_limit(max_rate: float = SLACK_MAX_RATE) -> RateLimit:
+    """Slack's pace for bulk DMs: the documented one message a second to start, probing upward
+    to `max_rate` (BREAKROOM_SLACK_MAX_RATE) until a 429 says where the workspace's limit is."""
+    start = min(1.0, max_rate)
+    return RateLimit(rate=start, burst=3, ceiling=max_rate)
 
 
 # Slack: chat.postMessage allows about one message per second per channel, "short bursts >1
-# allowed", under an undocumented workspace-wide limit
+# allowed", under a workspace-wide limit of "several hundred messages per minute"
 # (https://docs.slack.dev/apis/web-api/rate-limits). Each DM is a channel of its own, so a fan-out
-# meets the workspace limit; we start at the documented figure and 429s tell us the rest.
+# meets the workspace limit: we start at the documented per-channel figure and probe upward, and
+# 429s tell us where to stop.
 # Teams: 50 requests per second per app per tenant for all bot API calls together
 # (https://learn.microsoft.com/microsoftteams/platform/bots/how-to/rate-limit), so leave room.
 DEFAULT_LIMITS: Mapping[str, RateLimit] = {
-    "slack": RateLimit(rate=1.0, burst=3),
+    "slack": slack_limit(),
     "teams": RateLimit(rate=40.0, burst=10),
 }
 UNLISTED_LIMIT = RateLimit(rate=100.0, burst=10)
@@ -99,8 +118,8 @@ class RateLimiter:
         sleep: Sleep = asyncio.sleep,
     ) -> None:
         self.limit = limit
-        self._interval = 1.0 / limit.rate
-        self._tolerance = (limit.burst - 1) * self._interval
+        self._ceiling = limit.ceiling or limit.rate
+        self._set_rate(limit.rate)
         self._monotonic = monotonic
         self._sleep = sleep
         self._tat = -math.inf  # theoretical arrival time of the next send at exactly `rate`
@@ -118,12 +137,32 @@ class RateLimiter:
             if generation == self._generation:
                 return
 
+    @property
+    def rate(self) -> float:
+        """The pace now: between the limit's rate and its ceiling, found by probing."""
+        return self._rate
+
+    def went_through(self) -> None:
+        """A send was accepted: probe a little faster, up to the ceiling."""
+        if self._rate < self._ceiling:
+            self._set_rate(min(self._ceiling, self._rate * PROBE_GROWTH))
+
     def pause(self, seconds: float) -> None:
-        until = self._monotonic() + max(0.0, seconds)
+        """The platform answered 429: nobody sends for `seconds`, and the pace drops."""
+        now = self._monotonic()
+        until = now + max(0.0, seconds)
+        if self._paused_until <= now:  # sends in flight meet one 429 episode: slow down once
+            self._ceiling = max(self.limit.rate, self._rate * SETTLE_BELOW)
+            self._set_rate(max(self.limit.rate, self._rate * BACK_OFF_FACTOR))
         if until > self._paused_until:
             self._paused_until = until
             self._tat = until + self._tolerance
             self._generation += 1
+
+    def _set_rate(self, rate: float) -> None:
+        self._rate = rate
+        self._interval = 1.0 / rate
+        self._tolerance = (self.limit.burst - 1) * self._interval
 
     @property
     def paused_for(self) -> float:

@@ -13,6 +13,7 @@ from bot.answering import register_pruning
 from bot.delivery import OutboxSender
 from bot.directory import register_sync
 from bot.housekeeping import register_housekeeping
+from bot.pacing import DEFAULT_LIMITS, RateLimiters, slack_limit
 from bot.router import Router
 from bot.services import Services
 from bot.settings import Settings
@@ -54,6 +55,7 @@ async def start_runtime(settings: Settings, *, migrate: bool | None = None) -> R
         services.outbox,
         services.outbound,
         services.renderers,
+        limiters=RateLimiters({**DEFAULT_LIMITS, "slack": slack_limit(settings.slack_max_rate)}),
         clock=lambda: services.clock(),  # late-bound: tests and the CLI may swap the clock
     )
     return Runtime(services=services, router=router, delivery=delivery)

@@ -19,10 +19,12 @@ from dotenv import dotenv_values
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
 
+from bot.pacing import SLACK_MAX_RATE
 from bot.quiet import QuietHours
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///breakroom.db"
 DEFAULT_SLACK_API_URL = "https://slack.com/api/"
+MAX_SENDS_PER_SECOND = 1000.0  # far past any platform's limit: a typo, not a choice
 # Where the Bot Connector publishes the keys it signs requests to the bot with.
 BOT_FRAMEWORK_OPENID_URL = "https://login.botframework.com/v1/.well-known/openidconfiguration"
 TEAMS_APP_TYPES = ("MultiTenant", "SingleTenant", "UserAssignedMSI")
@@ -52,6 +54,7 @@ class Settings:
     slack_signing_secret: str | None = None
     slack_app_token: str | None = None
     slack_api_url: str = DEFAULT_SLACK_API_URL
+    slack_max_rate: float = SLACK_MAX_RATE
     microsoft_app_id: str | None = None
     microsoft_app_password: str | None = field(default=None, repr=False)
     microsoft_app_type: str = "MultiTenant"
@@ -104,6 +107,7 @@ def load_settings(
         slack_signing_secret=reader.optional("SLACK_SIGNING_SECRET", _non_empty),
         slack_app_token=reader.optional("SLACK_APP_TOKEN", _prefixed("xapp-")),
         slack_api_url=reader.get("SLACK_API_URL", _api_url, DEFAULT_SLACK_API_URL),
+        slack_max_rate=reader.get("BREAKROOM_SLACK_MAX_RATE", _sends_per_second, SLACK_MAX_RATE),
         microsoft_app_id=reader.optional("MICROSOFT_APP_ID", _non_empty),
         microsoft_app_password=reader.optional("MICROSOFT_APP_PASSWORD", _non_empty),
         microsoft_app_type=reader.get("MICROSOFT_APP_TYPE", _app_type, "MultiTenant"),
@@ -246,6 +250,15 @@ def _app_type(raw: str) -> str:
         if raw.lower() == known.lower():
             return known
     raise ValueError(f"{raw!r} is not one of {', '.join(TEAMS_APP_TYPES)}")
+
+
+def _sends_per_second(raw: str) -> float:
+    if not raw.isascii() or not raw.replace(".", "", 1).isdigit():
+        raise ValueError(f"{raw!r} is not a number of messages a second, like 10 or 2.5")
+    rate = float(raw)
+    if not 0 < rate <= MAX_SENDS_PER_SECOND:
+        raise ValueError(f"{raw!r} is not between 0 and {MAX_SENDS_PER_SECOND:g} a second")
+    return rate
 
 
 def _boolean(raw: str) -> bool:

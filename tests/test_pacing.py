@@ -12,6 +12,7 @@ import pytest
 from bot.messenger import DeliveryError, RateLimited
 from bot.pacing import (
     DEFAULT_RETRY_AFTER,
+    SLACK_MAX_RATE,
     Backoff,
     Patience,
     RateLimit,
@@ -19,6 +20,7 @@ from bot.pacing import (
     RateLimiters,
     patiently,
     retry_after,
+    slack_limit,
 )
 from tests.fakes import FakeTime
 
@@ -166,6 +168,60 @@ async def test_a_shorter_pause_does_not_cut_a_longer_one() -> None:
     limiter.pause(5)
     limiter.pause(1)
     assert limiter.paused_for == 5
+
+
+async def test_a_limiter_with_a_ceiling_probes_upward_as_sends_go_through() -> None:
+    time = FakeTime()
+    limiter = RateLimiter(
+        RateLimit(rate=1, burst=1, ceiling=10), monotonic=time.monotonic, sleep=time.sleep
+    )
+    for _ in range(20):
+        await limiter.acquire()
+        limiter.went_through()
+    assert 5 < limiter.rate < 10
+    for _ in range(20):
+        await limiter.acquire()
+        limiter.went_through()
+    assert limiter.rate == 10, "never past the ceiling"
+    start = time.now
+    for _ in range(10):
+        await limiter.acquire()
+    assert round(time.now - start, 6) == 1.0, "then paced at the ceiling"
+
+
+async def test_a_429_halves_the_pace_and_it_settles_just_under_where_it_was_met() -> None:
+    time = FakeTime()
+    limiter = RateLimiter(
+        RateLimit(rate=1, burst=1, ceiling=40), monotonic=time.monotonic, sleep=time.sleep
+    )
+    while limiter.rate < 20:
+        await limiter.acquire()
+        limiter.went_through()
+    met_at = limiter.rate
+    limiter.pause(1.0)
+    limiter.pause(1.0)  # another send in flight meets the same 429: one slow-down, not two
+    assert limiter.rate == pytest.approx(met_at / 2)
+    for _ in range(50):
+        await limiter.acquire()
+        limiter.went_through()
+    assert limiter.rate == pytest.approx(met_at * 0.9)
+
+
+async def test_a_limiter_without_a_ceiling_keeps_its_rate() -> None:
+    time = FakeTime()
+    limiter = RateLimiter(RateLimit(rate=4, burst=1), monotonic=time.monotonic, sleep=time.sleep)
+    for _ in range(10):
+        await limiter.acquire()
+        limiter.went_through()
+    limiter.pause(1.0)
+    assert limiter.rate == 4, "never below the rate it starts at"
+
+
+def test_slack_starts_at_one_a_second_and_may_probe_up_to_its_setting() -> None:
+    assert slack_limit() == RateLimit(rate=1.0, burst=3, ceiling=SLACK_MAX_RATE)
+    assert slack_limit(0.5) == RateLimit(rate=0.5, burst=3, ceiling=0.5)
+    with pytest.raises(ValueError, match="ceiling"):
+        RateLimit(rate=2, ceiling=1)
 
 
 def test_limiters_are_shared_per_platform_with_a_default_for_others() -> None:

@@ -372,3 +372,12 @@ def test_cli_reads_dotenv_in_the_working_directory(tmp_path: Path) -> None:
     result = run_cli(tmp_path, "db", "upgrade")
     assert result.returncode == 2, result.stderr
     assert result.stderr.startswith("breakroom: configuration error: DATABASE_URL: ")
+
+
+def test_the_slack_pace_may_be_capped_in_messages_a_second() -> None:
+    assert load().slack_max_rate == 10.0
+    assert load(BREAKROOM_SLACK_MAX_RATE="25").slack_max_rate == 25.0
+    assert load(BREAKROOM_SLACK_MAX_RATE="0.5").slack_max_rate == 0.5
+    for wrong in ("0", "fast", "-3", "\u0661\u0660", "1e9", "5000"):
+        with pytest.raises(SettingsError, match=r"^BREAKROOM_SLACK_MAX_RATE: "):
+            load(BREAKROOM_SLACK_MAX_RATE=wrong)

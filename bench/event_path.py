@@ -371,6 +371,10 @@ def report(label: str, rounds: list[Round], postgres: bool) -> bool:
         f"{'C':>3} {'app':<10} {'events/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'ack p50':>8} "
         f"{'CPU ms/ev':>9} {'harness CPU':>11} {'failed':>6}"
     )
+    print(
+        "    (harness CPU: this process's share of a core, fake Slack and senders; near 100% it is"
+    )
+    print("    the harness, not the app, that limits the figures)")
     ok = True
     for concurrency in sorted({r.concurrency for r in rounds}):
         mine = [r for r in rounds if r.concurrency == concurrency]

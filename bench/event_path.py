@@ -240,7 +240,7 @@ class Loop:
         await self.fake.wait_until(lambda: len(self.fake.messages[channel]) > before, timeout=30)
         return time.perf_counter() - start, acked - start
 
-    async def run(self, server: Server, concurrency: int, seconds: float, tag: str) -> Round:
+    async def run(self, server: Server, concurrency: int, seconds: float) -> Round:
         latencies: list[float] = []
         acks: list[float] = []
         failures = 0
@@ -260,7 +260,9 @@ class Loop:
 
         cpu_before, harness_before = server.cpu_seconds(), time.process_time()
         start = time.perf_counter()
-        users = [f"U{server.name[:2].upper()}{tag}{i:03d}" for i in range(concurrency)]
+        # The same people every round, met in the warm-up: first contact is a one-off, not
+        # the steady path.
+        users = [f"U{server.name[:2].upper()}{i:03d}" for i in range(concurrency)]
         await asyncio.gather(*(sender(user) for user in users))
         elapsed = time.perf_counter() - start
         return Round(
@@ -305,14 +307,13 @@ async def compare(database_url: str, label: str, work: Path, settings: Settings)
         ):
             loop = Loop(fake, http)
             for server in (breakroom, bare):  # first requests: imports, pools, caches
-                await loop.run(server, max(settings.concurrency), settings.warmup, "W")
+                await loop.run(server, max(settings.concurrency), settings.warmup)
             rounds: list[Round] = []
             for concurrency in settings.concurrency:
                 for index in range(settings.rounds):
                     order = (breakroom, bare) if index % 2 == 0 else (bare, breakroom)
                     for server in order:
-                        tag = f"{concurrency}R{index}"
-                        rounds.append(await loop.run(server, concurrency, settings.seconds, tag))
+                        rounds.append(await loop.run(server, concurrency, settings.seconds))
                     print(f"  {label}: C={concurrency} round {index + 1}/{settings.rounds} done")
         await check_answers(fake, loop.completed["breakroom"])
     return rounds

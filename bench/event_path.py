@@ -369,13 +369,13 @@ def report(label: str, rounds: list[Round], postgres: bool) -> bool:
     """Print absolute figures and ratios per concurrency; True when every goal is met."""
     print(f"\n{label}")
     print(
-        f"{'C':>3} {'app':<10} {'events/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'ack p50':>8} "
-        f"{'CPU ms/ev':>9} {'harness CPU':>11} {'failed':>6}"
-    )
-    print(
         "    (harness CPU: this process's share of a core, fake Slack and senders; near 100% it is"
     )
     print("    the harness, not the app, that limits the figures)")
+    print(
+        f"{'C':>3} {'app':<10} {'events/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'ack p50':>8} "
+        f"{'CPU ms/ev':>9} {'harness CPU':>11} {'failed':>6}"
+    )
     ok = True
     for concurrency in sorted({r.concurrency for r in rounds}):
         mine = [r for r in rounds if r.concurrency == concurrency]
@@ -463,7 +463,7 @@ def main() -> int:
     postgres_url = args.database_url or os.environ.get("BREAKROOM_TEST_DATABASE_URL")
     print(
         f"event path, closed loop: C={settings.concurrency}, {settings.rounds} rounds of "
-        f"{settings.seconds:g}s per app, alternating; PostgreSQL "
+        f"{settings.seconds:g}s per app, alternating; {os.cpu_count()} CPUs; PostgreSQL "
         f"{'on' if postgres_url else 'off (give --database-url)'}"
     )
     ok = asyncio.run(bench(settings, postgres_url))

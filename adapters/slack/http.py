@@ -39,7 +39,9 @@ def events_handler(signing_secret: str) -> Handler:
         try:
             body = readable_body(raw, request.content_type)
         except Malformed as exc:
-            log.info("slack: request refused: malformed body (%s)", exc)
+            log.info(
+                "slack: request refused: malformed body (%s: expected %s)", exc.where, exc.expected
+            )
             return web.json_response({"error": "malformed body"}, status=400)
         bolt_request = AsyncBoltRequest(
             body=body,

@@ -44,10 +44,13 @@ _NESTED_CONTEXT = ("event", "message", "previous_message", "item", "assistant_th
 
 
 class Malformed(ValueError):
-    """A body that is not what Slack sends: `where` is a path of our own naming."""
+    """A body that is not what Slack sends. `where` is a path of our own naming and `expected`
+    our own words: neither ever holds anything from the body, so both may be logged."""
 
     def __init__(self, where: str, expected: str) -> None:
         super().__init__(f"{where}: expected {expected}")
+        self.where = where
+        self.expected = expected
 
 
 def readable_body(raw: bytes, content_type: str) -> str:

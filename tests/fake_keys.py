@@ -27,6 +27,8 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from jwt.algorithms import RSAAlgorithm
 
+from tests.http import serve
+
 Json = dict[str, Any]
 ISSUER = "https://api.botframework.com"
 METADATA_PATH = "/v1/.well-known/openidconfiguration"
@@ -104,7 +106,7 @@ class FakeKeyServer:
         self.metadata: bytes | None = None
         self.key_set: bytes | None = None
         self.fetches: list[str] = []  # the paths asked for, in order
-        self._runner: web.AppRunner | None = None
+        self._serving = contextlib.AsyncExitStack()
         self._closing = asyncio.Event()  # a late answer is cut short when the test ends
         self.base = ""
 
@@ -122,12 +124,7 @@ class FakeKeyServer:
         app = web.Application()
         app.router.add_get(METADATA_PATH, self._metadata)
         app.router.add_get(KEYS_PATH, self._keys)
-        self._runner = web.AppRunner(app, access_log=None)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        host, port = self._runner.addresses[0][:2]
-        self.base = f"http://{host}:{port}"
+        self.base = await self._serving.enter_async_context(serve(app))
         return self
 
     async def __aexit__(
@@ -136,9 +133,8 @@ class FakeKeyServer:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        assert self._runner is not None
         self._closing.set()
-        await self._runner.cleanup()
+        await self._serving.aclose()
 
     async def _metadata(self, request: web.Request) -> web.Response:
         self.fetches.append(request.path)

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from typing import Any
 
 from bot.events import Action, Actor, Command, ConversationKind, ConversationRef, Message
 from bot.ownership import seal_value
 from bot.services import Services
+from skills.pulse.definitions import load_template
 from storage.people import Profile
+from storage.surveys import SurveyRepository
 
 TENANT = "T-test"
 
@@ -38,3 +41,35 @@ async def sealed_for(services: Services, user: str, action_id: str, payload: obj
     person = await services.people.resolve(Profile("console", TENANT, user, user))
     key = await services.sealer.button_key()
     return seal_value(key, action_id, person.id, str(payload))
+
+
+async def open_survey_round(
+    surveys: SurveyRepository,
+    owner: int,
+    people: list[int],
+    *,
+    opened_at: datetime,
+    days: int = 5,
+) -> int:
+    """A one-off weekly pulse, its round open since `opened_at` with `people` invited."""
+    definition = load_template("weekly-pulse").definition
+    assert definition is not None
+    survey = await surveys.create(
+        name=definition.title,
+        definition=definition.to_json(),
+        owner_person_id=owner,
+        audience={"kind": "everyone"},
+        schedule={"kind": "once"},
+        next_run_at=None,
+        open_days=days,
+        reminder_after_days=2,
+        threshold=5,
+    )
+    round_ = await surveys.open_round(
+        survey.id,
+        opened_at=opened_at,
+        remind_at=None,
+        closes_at=opened_at + timedelta(days=days),
+        person_ids=people,
+    )
+    return round_.id

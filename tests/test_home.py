@@ -4,7 +4,7 @@ ideas with statuses, and quick actions that lead somewhere real."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 import pytest
 
@@ -17,7 +17,7 @@ from bot.settings import Settings
 from skills.pulse.definitions import load_template
 from storage.people import Person, Profile
 from storage.surveys import SurveyRepository
-from tests.helpers import TENANT, action, command, dm
+from tests.helpers import TENANT, action, command, dm, open_survey_round
 
 NOW = datetime(2026, 11, 23, 15, 0, tzinfo=UTC)  # Monday 10:00 in New York
 
@@ -42,27 +42,7 @@ async def person(rt: Runtime, user: str = "U-nurse", **profile: str) -> Person:
 async def survey_round(
     surveys: SurveyRepository, owner: int, people: list[int], *, days: int = 5
 ) -> int:
-    definition = load_template("weekly-pulse").definition
-    assert definition is not None
-    survey = await surveys.create(
-        name=definition.title,
-        definition=definition.to_json(),
-        owner_person_id=owner,
-        audience={"kind": "everyone"},
-        schedule={"kind": "once"},
-        next_run_at=None,
-        open_days=days,
-        reminder_after_days=2,
-        threshold=5,
-    )
-    round_ = await surveys.open_round(
-        survey.id,
-        opened_at=NOW,
-        remind_at=None,
-        closes_at=NOW + timedelta(days=days),
-        person_ids=people,
-    )
-    return round_.id
+    return await open_survey_round(surveys, owner, people, opened_at=NOW, days=days)
 
 
 def buttons(reply: Reply) -> list[Button]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import asyncio
 from collections import Counter
 from collections.abc import Awaitable
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 import pytest
@@ -31,6 +31,7 @@ from storage.questions import Feedback, QuestionLog
 from storage.survey_answers import SurveyAnswers
 from storage.surveys import SurveyRepository
 from storage.tickets import TicketRepository
+from tests.helpers import open_survey_round
 
 T = TypeVar("T")
 AT_ONCE = 6
@@ -74,26 +75,7 @@ async def an_idea(database: Database, person_id: int) -> int:
 
 
 async def an_open_round(database: Database, invited: list[int]) -> int:
-    surveys = SurveyRepository(database)
-    survey = await surveys.create(
-        name="Check-in",
-        definition={"id": "check-in", "title": "Check-in", "questions": []},
-        owner_person_id=invited[0],
-        audience={"kind": "everyone"},
-        schedule={"kind": "once"},
-        next_run_at=None,
-        open_days=5,
-        reminder_after_days=2,
-        threshold=5,
-    )
-    round_ = await surveys.open_round(
-        survey.id,
-        opened_at=NOW,
-        remind_at=None,
-        closes_at=NOW + timedelta(days=5),
-        person_ids=invited,
-    )
-    return round_.id
+    return await open_survey_round(SurveyRepository(database), invited[0], invited, opened_at=NOW)
 
 
 # -- first contact -------------------------------------------------------------------------------

@@ -34,13 +34,12 @@ class Conflict(Exception):
 async def retry_on_conflict(work: Callable[[], Awaitable[T]], attempts: int = 3) -> T:
     """`work()`, run again when it met another writer: the second run reads what the other
     one wrote (a get-or-create finds the row another replica made)."""
-    for attempt in range(1, attempts + 1):
+    for _ in range(attempts - 1):
         try:
             return await work()
         except Conflict:
-            if attempt == attempts:
-                raise
-    raise AssertionError("unreachable: the last attempt returns or raises")
+            continue
+    return await work()
 
 
 class Database:

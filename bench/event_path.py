@@ -25,7 +25,6 @@ import asyncio
 import json
 import os
 import signal
-import socket
 import statistics
 import sys
 import tempfile
@@ -44,20 +43,11 @@ if str(REPO) not in sys.path:  # run as a script: the fake Slack API lives in te
 import aiohttp  # noqa: E402
 
 from skills.knowledge.messages import NOT_SURE, NOTHING_CLOSE  # noqa: E402
+from tests.cli import BREAKROOM, PROXY_VARIABLES, free_port, loopback_env  # noqa: E402
 from tests.fake_slack import FakeSlack  # noqa: E402
 from tests.slack_payloads import SIGNING_SECRET, dm_event, signed  # noqa: E402
 
 TOKEN = "xoxb-bench"
-BREAKROOM = str(Path(sys.executable).with_name("breakroom"))
-PROXY_VARIABLES = (
-    "HTTP_PROXY",
-    "HTTPS_PROXY",
-    "http_proxy",
-    "https_proxy",
-    "ALL_PROXY",
-    "all_proxy",
-)
-_OWN_VARIABLES = ("DATABASE_URL", "HOST", "PORT", "SLACK_", "MICROSOFT_", "BREAKROOM_")
 # Questions the bundled sample knowledge base answers.
 QUESTIONS = (
     "How much PTO do I get?",
@@ -116,25 +106,12 @@ class Server:
         return (int(fields[11]) + int(fields[12])) / TICK
 
 
-def _env(**extra: str) -> dict[str, str]:
-    skip = (*_OWN_VARIABLES, *PROXY_VARIABLES)
-    env = {k: v for k, v in os.environ.items() if not k.startswith(skip)}
-    env.update(extra)
-    return env
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @asynccontextmanager
 async def started(
     name: str, command: list[str], env: dict[str, str], ready: str, log: Path
 ) -> AsyncIterator[Server]:
     """A server process on a free loopback port, ready when this yields; SIGINT to stop."""
-    port = _free_port()
+    port = free_port()
     with log.open("wb") as sink:
         process = await asyncio.create_subprocess_exec(
             *command, "--port", str(port), env=env, stdout=sink, stderr=sink, cwd=log.parent
@@ -291,7 +268,7 @@ class Settings:
 
 async def compare(database_url: str, label: str, work: Path, settings: Settings) -> list[Round]:
     async with FakeSlack() as fake, aiohttp.ClientSession() as http:
-        breakroom_env = _env(
+        breakroom_env = loopback_env(
             SLACK_BOT_TOKEN=TOKEN,
             SLACK_SIGNING_SECRET=SIGNING_SECRET,
             SLACK_API_URL=fake.url,
@@ -303,7 +280,13 @@ async def compare(database_url: str, label: str, work: Path, settings: Settings)
             started(
                 "breakroom", [BREAKROOM, "serve"], breakroom_env, "/readyz", work / "breakroom.log"
             ) as breakroom,
-            started("bare", bare_command, _env(), "/slack/events", work / "bare.log") as bare,
+            started(
+                "bare",
+                bare_command,
+                loopback_env(),
+                "/slack/events",
+                work / "bare.log",
+            ) as bare,
         ):
             loop = Loop(fake, http)
             for server in (breakroom, bare):  # first requests: imports, pools, caches

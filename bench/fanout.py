@@ -44,17 +44,10 @@ from storage.migrate import upgrade  # noqa: E402
 from storage.models import IdentityRow, PersonRow  # noqa: E402
 from storage.outbox import OutboxRepository, Recipient  # noqa: E402
 from storage.people import PeopleRepository  # noqa: E402
+from tests.cli import PROXY_VARIABLES  # noqa: E402
 from tests.fake_slack import FakeSlack  # noqa: E402
 
 TOKEN = "xoxb-bench"
-PROXY_VARIABLES = (
-    "HTTP_PROXY",
-    "HTTPS_PROXY",
-    "http_proxy",
-    "https_proxy",
-    "ALL_PROXY",
-    "all_proxy",
-)
 WORKER = [sys.executable, str(Path(__file__).resolve()), "--worker"]
 REPLY = Reply.text("**Weekly pulse**: three quick questions, anonymous.")
 KIND = "bench.invite"

@@ -18,12 +18,26 @@ import aiohttp
 
 BREAKROOM = str(Path(sys.executable).with_name("breakroom"))
 _OWN_VARIABLES = ("DATABASE_URL", "HOST", "PORT", "SLACK_", "MICROSOFT_", "BREAKROOM_")
+# slack_sdk reads HTTP(S)_PROXY and ignores NO_PROXY: loopback fakes work only without them.
+PROXY_VARIABLES = (
+    "HTTP_PROXY",
+    "HTTPS_PROXY",
+    "http_proxy",
+    "https_proxy",
+    "ALL_PROXY",
+    "all_proxy",
+)
 
 
 def clean_env(**extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(_OWN_VARIABLES)}
     env.update(extra)
     return env
+
+
+def loopback_env(**extra: str) -> dict[str, str]:
+    """`clean_env` without proxy settings, for a process that talks to loopback fakes."""
+    return {k: v for k, v in clean_env(**extra).items() if k not in PROXY_VARIABLES}
 
 
 def run(

@@ -20,6 +20,7 @@ from bot.settings import Settings, load_settings
 from storage.db import Database
 from storage.migrate import upgrade
 from storage.models import Base
+from tests.cli import PROXY_VARIABLES
 from tests.fakes import RecordingMessenger
 from tests.kb_fixture import write_kb
 from tests.teams_harness import SETTINGS as TEAMS_SETTINGS
@@ -33,14 +34,7 @@ SHARED_EVAL = REPO.parent / "shared" / "eval"
 @pytest.fixture(autouse=True)
 def _no_proxies(monkeypatch: pytest.MonkeyPatch) -> None:
     """slack_sdk reads HTTP(S)_PROXY and ignores NO_PROXY; clear them so loopback fakes work."""
-    for name in (
-        "HTTP_PROXY",
-        "HTTPS_PROXY",
-        "http_proxy",
-        "https_proxy",
-        "ALL_PROXY",
-        "all_proxy",
-    ):
+    for name in PROXY_VARIABLES:
         monkeypatch.delenv(name, raising=False)
 
 

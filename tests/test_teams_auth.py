@@ -361,7 +361,11 @@ async def test_no_forged_or_malformed_request_is_a_5xx_nor_stalls_the_server(
     # request, minutes); the rest is the corpus's own work, slower on a busy machine.
     assert elapsed < 2 * key_server.delay
     assert len(probes.waiting) > 50
-    assert max(probes.waiting) < 0.1
+    # A probe that waited for the keys would take the key server's 4 s. The loop it shares with
+    # the corpus's client may pause for a moment on a busy machine, so the bound on any one
+    # probe stays far below the delay, and the typical probe must be quick.
+    assert max(probes.waiting) < key_server.delay / 4
+    assert statistics.median(probes.waiting) < 0.05
     assert not [r for r in caplog.records if r.exc_info]
 
 

@@ -7,8 +7,8 @@ first use (about 0.15 s).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from functools import lru_cache
+from collections.abc import Callable, Iterable
+from functools import lru_cache, partial
 
 from spellchecker import SpellChecker
 
@@ -83,29 +83,54 @@ class Speller:
 
     def __init__(self, vocabulary: Iterable[str]) -> None:
         self.vocabulary = frozenset(w for w in vocabulary if w.isalpha())
-        self._by_deletion: dict[str, list[str]] = {}
+        by_deletion: dict[str, list[str]] = {}
         for word in self.vocabulary:
             if len(word) >= 3:
                 for key in _deletions(word, 2 if len(word) >= 7 else 1):
-                    self._by_deletion.setdefault(key, []).append(word)
-        self.nearest = lru_cache(maxsize=4096)(self._nearest)
+                    by_deletion.setdefault(key, []).append(word)
+        self.by_deletion = {key: tuple(found) for key, found in by_deletion.items()}
+        """Deletion -> known words it comes from: the whole index, as plain data so a saved
+        index reads back without redoing this. Tuples of text, unlike lists, are soon left out
+        of the garbage collector's scans: a large knowledge base has hundreds of thousands."""
+        self.nearest = _cached_lookup(self.by_deletion)
 
-    def _nearest(self, word: str) -> tuple[str, ...]:
-        """Known words at the smallest distance within `allowed_typos`, or () if none."""
-        limit = allowed_typos(word)
-        if limit == 0 or not word.isalpha():
-            return ()
-        best: list[str] = []
-        best_distance = limit + 1
-        seen: set[str] = set()
-        for key in _deletions(word, limit):
-            for candidate in self._by_deletion.get(key, ()):
-                if candidate in seen or candidate == word:
-                    continue
-                seen.add(candidate)
-                distance = edit_distance(word, candidate, limit)
-                if distance < best_distance:
-                    best, best_distance = [candidate], distance
-                elif distance == best_distance:
-                    best.append(candidate)
-        return tuple(sorted(best))
+    @classmethod
+    def restore(
+        cls, vocabulary: frozenset[str], by_deletion: dict[str, tuple[str, ...]]
+    ) -> Speller:
+        """A speller from the `vocabulary` and `by_deletion` of one built earlier."""
+        speller = cls.__new__(cls)
+        speller.vocabulary = vocabulary
+        speller.by_deletion = by_deletion
+        speller.nearest = _cached_lookup(by_deletion)
+        return speller
+
+
+def _cached_lookup(
+    by_deletion: dict[str, tuple[str, ...]],
+) -> Callable[[str], tuple[str, ...]]:
+    """`_nearest` over one index, with the answers cached. The cache holds the index, not the
+    speller: no reference cycle, so a speller replaced by a newer one is freed at once, even
+    when the garbage collector has been told to leave it alone (see `KnowledgeLibrary`)."""
+    return lru_cache(maxsize=4096)(partial(_nearest, by_deletion))
+
+
+def _nearest(by_deletion: dict[str, tuple[str, ...]], word: str) -> tuple[str, ...]:
+    """Known words at the smallest distance within `allowed_typos`, or () if none."""
+    limit = allowed_typos(word)
+    if limit == 0 or not word.isalpha():
+        return ()
+    best: list[str] = []
+    best_distance = limit + 1
+    seen: set[str] = set()
+    for key in _deletions(word, limit):
+        for candidate in by_deletion.get(key, ()):
+            if candidate in seen or candidate == word:
+                continue
+            seen.add(candidate)
+            distance = edit_distance(word, candidate, limit)
+            if distance < best_distance:
+                best, best_distance = [candidate], distance
+            elif distance == best_distance:
+                best.append(candidate)
+    return tuple(sorted(best))

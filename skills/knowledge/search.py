@@ -17,9 +17,10 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import astuple, dataclass
 from itertools import pairwise
+from typing import Any
 
 from skills.knowledge.articles import Article
 from skills.knowledge.clinical import looks_clinical
@@ -190,6 +191,40 @@ class Retriever:
         self._speller = Speller((surface | table_words()) - STOP_WORDS)
         self._known_stems = frozenset(stem(w) for w in self._speller.vocabulary | STOP_WORDS)
         load_english()
+
+    def state(self) -> dict[str, Any]:
+        """The built index as plain data (text, numbers, tuples, lists, sets and dicts), which
+        `from_state` turns back into a retriever without redoing the work of building it."""
+        return {
+            "articles": [astuple(article) for article in self.articles],
+            "cutoff": self.cutoff,
+            "postings": self._postings,
+            "head": self._head,
+            "idf": self._idf,
+            "unseen_idf": self._unseen_idf,
+            "generic": self._generic,
+            "surface": self._surface,
+            "vocabulary": self._speller.vocabulary,
+            "by_deletion": self._speller.by_deletion,
+            "known_stems": self._known_stems,
+        }
+
+    @classmethod
+    def from_state(cls, state: Mapping[str, Any]) -> Retriever:
+        """The retriever whose `state()` this is."""
+        retriever = cls.__new__(cls)
+        retriever.articles = tuple(Article(*fields) for fields in state["articles"])
+        retriever.cutoff = state["cutoff"]
+        retriever._postings = state["postings"]
+        retriever._head = state["head"]
+        retriever._idf = state["idf"]
+        retriever._unseen_idf = state["unseen_idf"]
+        retriever._generic = state["generic"]
+        retriever._surface = state["surface"]
+        retriever._speller = Speller.restore(state["vocabulary"], state["by_deletion"])
+        retriever._known_stems = state["known_stems"]
+        load_english()
+        return retriever
 
     # -- query analysis ------------------------------------------------------------------------
 

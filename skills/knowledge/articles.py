@@ -62,8 +62,7 @@ def load(source: Path) -> Loaded:
     if not source.is_dir():
         loaded.problems.append(Problem(str(source), 0, "no such folder or file"))
         return loaded
-    files = sorted(p for p in source.rglob("*") if p.suffix.lower() in (".md", ".csv"))
-    for path in files:
+    for path in knowledge_files(source):
         if path.name.lower() == "readme.md":
             continue
         if path.suffix.lower() == ".csv":
@@ -72,6 +71,15 @@ def load(source: Path) -> Loaded:
             _load_markdown(path, loaded)
     _check_links(loaded)
     return _check_duplicates(loaded)
+
+
+def knowledge_files(source: Path) -> list[Path]:
+    """The files a load of `source` reads, in the order it reads them."""
+    if source.is_file():
+        return [source]
+    if not source.is_dir():
+        return []
+    return sorted(p for p in source.rglob("*") if p.suffix.lower() in (".md", ".csv"))
 
 
 def _load_markdown(path: Path, loaded: Loaded) -> None:

@@ -4,6 +4,7 @@ the database, the skills and the platform adapters whose credentials are set."""
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 from collections.abc import AsyncIterator
 
@@ -24,9 +25,18 @@ RUNTIME_KEY = web.AppKey("runtime", Runtime)
 READINESS_KEY = web.AppKey("readiness", Readiness)
 
 
-def create_app(settings: Settings, *, socket_mode: bool = False) -> web.Application:
+def create_app(
+    settings: Settings, *, socket_mode: bool = False, whole_process: bool = False
+) -> web.Application:
     """`socket_mode` receives Slack's events over a WebSocket (SLACK_APP_TOKEN) instead of, or
-    besides, `POST /slack/events`, which is mounted whenever the signing secret is set."""
+    besides, `POST /slack/events`, which is mounted whenever the signing secret is set.
+
+    `whole_process` says the app is what this process is for (`breakroom serve`): once it has
+    started, what is alive (modules, the app, the runtime) lives as long as the process, and
+    is left out of the garbage collector's full passes (`gc.freeze`), which would otherwise scan
+    all of it, for 100 ms and more, whenever loading a large knowledge base sets one off; so is
+    each knowledge-base edition put in service. Not for tests: a process running many apps one
+    after another would keep every one of them."""
     if socket_mode and not (settings.slack_enabled and settings.slack_app_token):
         raise SettingsError("Socket Mode needs SLACK_BOT_TOKEN and SLACK_APP_TOKEN (xapp-…)")
     app = web.Application()
@@ -34,6 +44,10 @@ def create_app(settings: Settings, *, socket_mode: bool = False) -> web.Applicat
     async def lifespan(app: web.Application) -> AsyncIterator[None]:
         runtime = await start_runtime(settings)
         app[RUNTIME_KEY] = runtime
+        if whole_process:
+            gc.freeze()
+        # In the background: a large knowledge base takes a while.
+        runtime.knowledge.start(freeze_editions=whole_process)
         readiness = Readiness(runtime.services.database)
         app[READINESS_KEY] = readiness
         slack = None

@@ -184,7 +184,7 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
     log.info("starting on http://%s:%s", settings.host, settings.port)
     try:
         web.run_app(
-            create_app(settings, socket_mode=args.socket_mode),
+            create_app(settings, socket_mode=args.socket_mode, whole_process=True),
             host=settings.host,
             port=settings.port,
             print=None,
@@ -290,7 +290,7 @@ def _ask(args: argparse.Namespace, settings: Settings) -> int:
     from skills.knowledge.library import KnowledgeLibrary, bundled_kb
 
     source = args.kb or settings.kb_dir or bundled_kb()
-    library = KnowledgeLibrary(source)
+    library = KnowledgeLibrary(source, cache_dir=settings.kb_cache_dir)
     retriever = asyncio.run(library.retriever())
     if not library.article_count:
         raise CommandFailed(f"no usable articles in {source} (try `breakroom kb check {source}`)")

@@ -18,6 +18,7 @@ from bot.router import Router
 from bot.services import Services
 from bot.settings import Settings
 from skills import catalog
+from skills.knowledge.library import KnowledgeLibrary
 from storage.db import Database
 from storage.migrate import upgrade
 
@@ -29,12 +30,14 @@ class Runtime:
     services: Services
     router: Router
     delivery: OutboxSender
+    knowledge: KnowledgeLibrary
 
     @property
     def settings(self) -> Settings:
         return self.services.settings
 
     async def close(self) -> None:
+        await self.knowledge.close()
         await self.services.database.dispose()
 
 
@@ -47,7 +50,7 @@ async def start_runtime(settings: Settings, *, migrate: bool | None = None) -> R
         log.info("database schema is up to date")
     services = Services.build(settings, database)
     router = Router(services)
-    catalog.install(router)
+    knowledge = catalog.install(router)
     register_pruning(router)
     register_sync(router)
     register_housekeeping(router)
@@ -58,4 +61,4 @@ async def start_runtime(settings: Settings, *, migrate: bool | None = None) -> R
         limiters=RateLimiters({**DEFAULT_LIMITS, "slack": slack_limit(settings.slack_max_rate)}),
         clock=lambda: services.clock(),  # late-bound: tests and the CLI may swap the clock
     )
-    return Runtime(services=services, router=router, delivery=delivery)
+    return Runtime(services=services, router=router, delivery=delivery, knowledge=knowledge)

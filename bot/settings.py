@@ -46,6 +46,7 @@ class Settings:
     timezone: str = "America/New_York"
     quiet_hours: QuietHours = field(default_factory=QuietHours)
     kb_dir: Path | None = None
+    kb_cache_dir: Path | None = None  # None: the user's cache folder (XDG_CACHE_HOME)
     hr_channel: str | None = None
     leaders_channel: str | None = None
     hr_users: tuple[str, ...] = ()
@@ -99,6 +100,7 @@ def load_settings(
         timezone=reader.get("BREAKROOM_TIMEZONE", _timezone, "America/New_York"),
         quiet_hours=reader.get("BREAKROOM_QUIET_HOURS", QuietHours.parse, QuietHours()),
         kb_dir=reader.optional("BREAKROOM_KB_DIR", _directory),
+        kb_cache_dir=reader.optional("BREAKROOM_KB_CACHE_DIR", _folder_to_create),
         hr_channel=reader.optional("BREAKROOM_HR_CHANNEL", _non_empty),
         leaders_channel=reader.optional("BREAKROOM_LEADERS_CHANNEL", _non_empty),
         hr_users=reader.get("BREAKROOM_HR_USERS", _id_list, ()),
@@ -231,6 +233,14 @@ def _directory(raw: str) -> Path:
     path = Path(raw).expanduser()
     if not path.is_dir():
         raise ValueError(f"{raw!r} is not a directory")
+    return path
+
+
+def _folder_to_create(raw: str) -> Path:
+    """A folder the bot writes to, created when first needed; a file there is a mistake."""
+    path = Path(raw).expanduser()
+    if path.exists() and not path.is_dir():
+        raise ValueError(f"{raw!r} is a file, not a folder")
     return path
 
 

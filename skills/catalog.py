@@ -11,13 +11,16 @@ from skills import help as help_skill
 from skills import home
 from skills.ideas import skill as ideas_skill
 from skills.knowledge import skill as knowledge_skill
+from skills.knowledge.library import KnowledgeLibrary
 from skills.pulse import skill as pulse_skill
 
 
-def install(router: Router) -> None:
-    """Register every skill; help goes last so it can list what the others registered."""
-    knowledge_skill.setup(router)
+def install(router: Router) -> KnowledgeLibrary:
+    """Register every skill; help goes last so it can list what the others registered. The
+    knowledge library is returned for the server to start and stop."""
+    knowledge = knowledge_skill.setup(router)
     ideas_skill.setup(router)
     pulse_skill.setup(router)
     home.setup(router)
     help_skill.setup(router)
+    return knowledge

@@ -238,6 +238,14 @@ def test_kb_dir_must_be_a_directory_not_a_file(tmp_path: Path) -> None:
         load(BREAKROOM_KB_DIR=str(article))
 
 
+def test_kb_cache_dir_may_be_created_later_but_is_not_a_file(tmp_path: Path) -> None:
+    assert load().kb_cache_dir is None
+    assert load(BREAKROOM_KB_CACHE_DIR=str(tmp_path / "new")).kb_cache_dir == tmp_path / "new"
+    (tmp_path / "a-file").write_text("", encoding="utf-8")
+    with pytest.raises(SettingsError, match=r"^BREAKROOM_KB_CACHE_DIR: "):
+        load(BREAKROOM_KB_CACHE_DIR=str(tmp_path / "a-file"))
+
+
 @pytest.mark.parametrize(
     ("env", "missing"),
     [

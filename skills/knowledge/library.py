@@ -1,34 +1,64 @@
-"""The knowledge base in use: read and indexed on first use, and reloaded when its folder changes
-so HR can edit articles without restarting the bot.
+"""The knowledge base in use: read and indexed in the background, and reloaded when its folder
+changes so HR can edit articles without restarting the bot.
 
-Reading the files and building the index take a noticeable moment of CPU, so both run in a
-worker thread, never on the event loop, and only when someone first needs the index. Later, at
-most every few seconds, a look at the folder runs in the background; when it finds a change the
-new index is built beside the old one, which keeps answering until the new one is swapped in.
+Nothing here runs long on the event loop, which also answers Slack within its 3 seconds and
+keeps the scheduler's lease. At most every few seconds (and only when someone asks), a worker
+thread lists the folder and compares each file's size, modification time and inode with the
+last reading: no file is read unless one changed. A change starts a new edition beside the old
+one, which keeps answering until the new one is swapped in:
+
+- a small knowledge base (under `PROCESS_FROM_FILES` files) is read and indexed in a worker
+  thread: a fraction of a second, less than starting a process would take;
+- a large one is indexed by `skills.knowledge.indexer` in a process of its own, which saves the
+  index under the name of the folder's content (see `shelf`); the server then reads it back a
+  frame at a time. A restart, or another replica, on unchanged content finds the index saved
+  and skips the build.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import gc
+import json
 import logging
+import os
+import sys
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from importlib.resources import files
 from pathlib import Path
 
-from skills.knowledge.articles import Article, Problem, load
+from skills.knowledge import shelf
+from skills.knowledge.articles import Article, Problem, by_id, load
 from skills.knowledge.search import Retriever
 
 log = logging.getLogger(__name__)
 
-Fingerprint = tuple[tuple[str, int, int], ...]
-"""Path, modification time and size of every file a load would read."""
+PROCESS_FROM_FILES = 100
+"""From this many files on, the index is built in a process of its own: a thread would hold the
+interpreter lock for seconds and stall the server (600 articles: 3 s of indexing, with pauses of
+over 100 ms between requests)."""
+
+Fingerprint = tuple[tuple[str, int, int, int], ...]
+"""Path, modification time, size and inode of every file a load would read."""
 
 
 def bundled_kb() -> Path:
     """The sample knowledge base shipped with the package, used on the embedded default."""
     return Path(str(files("skills.knowledge") / "sample_kb"))
+
+
+def default_cache_dir() -> Path:
+    """Where saved indexes go unless BREAKROOM_KB_CACHE_DIR says otherwise: the user's cache
+    folder, as the XDG base directories define it."""
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "breakroom" / "knowledge"
+
+
+class IndexerFailed(RuntimeError):
+    """The indexing process did not produce an index."""
 
 
 @dataclass(frozen=True)
@@ -46,15 +76,36 @@ class KnowledgeLibrary:
         self,
         source: Path,
         *,
+        cache_dir: Path | None = None,
         check_every: float = 2.0,
         clock: Callable[[], float] = time.monotonic,
+        process_from_files: int = PROCESS_FROM_FILES,
     ) -> None:
         self.source = source
+        self.cache_dir = cache_dir or default_cache_dir()
         self._check_every = check_every
         self._clock = clock
+        self._process_from_files = process_from_files
         self._checked_at = float("-inf")
         self._edition: _Edition | None = None
         self._reload: asyncio.Task[None] | None = None
+        self._freeze_editions = False
+
+    def start(self, *, freeze_editions: bool = False) -> None:
+        """Begin the first reading now, in the background, so the first question does not wait
+        for it (the server calls this as it starts). With `freeze_editions`, each edition put
+        in service is left out of the garbage collector's full passes (see
+        `_keep_out_of_collections`): for a process that is only the server."""
+        self._freeze_editions = freeze_editions
+        if self._edition is None:
+            self._start_reload(due_only=False)
+
+    async def close(self) -> None:
+        """Stop a reading under way, and the indexing process with it."""
+        if self._reload is not None and not self._reload.done():
+            self._reload.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await self._reload
 
     async def retriever(self) -> Retriever:
         return (await self._in_service()).retriever
@@ -99,12 +150,13 @@ class KnowledgeLibrary:
             return None
         self._checked_at = now
         self._reload = asyncio.create_task(self._reload_now(), name="knowledge base reload")
+        self._reload.add_done_callback(_retrieve_failure)
         return self._reload
 
     async def _reload_now(self) -> None:
         previous = self._edition
         try:
-            edition = await asyncio.to_thread(_read, self.source, previous)
+            edition = await self._read(previous)
         except Exception:
             if previous is None:
                 raise  # whoever waits for the first reading hears of it, and the next call retries
@@ -112,48 +164,142 @@ class KnowledgeLibrary:
             return
         if edition is not None:
             self._edition = edition
+            if self._freeze_editions:
+                _keep_out_of_collections()
+
+    async def _read(self, previous: _Edition | None) -> _Edition | None:
+        """A new edition when the folder changed since `previous`, else None.
+
+        A reading that finds no valid article keeps the previous articles: a folder caught
+        halfway through a copy should not leave staff with no answers at all.
+        """
+        fingerprint = await asyncio.to_thread(_scan, self.source)
+        if previous is not None and fingerprint == previous.fingerprint:
+            return None
+        if len(fingerprint) < self._process_from_files:
+            edition = await asyncio.to_thread(_read_here, self.source, fingerprint)
+        else:
+            edition = await self._read_built_elsewhere(fingerprint)
+        for problem in edition.problems:
+            log.warning("knowledge base: %s", problem)
+        if not edition.articles and previous is not None and previous.articles:
+            log.error("knowledge base reload found no valid article; keeping the previous set")
+            return replace(previous, fingerprint=fingerprint, problems=edition.problems)
+        return edition
+
+    async def _read_built_elsewhere(self, fingerprint: Fingerprint) -> _Edition:
+        """The edition indexed by the indexing process (or saved before), read back in frames.
+        A saved index that cannot be used is removed and built again, once: a second failure
+        is the reading's failure."""
+        log.info(
+            "knowledge base: %d files to read; indexing them in a process of its own, unless "
+            "their index is saved",
+            len(fingerprint),
+        )
+        path, built, seconds = await self._run_indexer()
+        try:
+            retriever, problems, read_seconds = await _read_saved(path)
+        except shelf.UnusableIndex as exc:
+            log.warning("knowledge base: the saved index %s %s; building it again", path, exc)
+            with contextlib.suppress(OSError):
+                path.unlink()
+            path, built, seconds = await self._run_indexer()
+            retriever, problems, read_seconds = await _read_saved(path)
+        log.info(
+            "knowledge base loaded: %d articles from %s (%s, read back in %.1f s)",
+            len(retriever.articles),
+            self.source,
+            f"indexed in {seconds:.1f} s" if built else "saved index",
+            read_seconds,
+        )
+        return _Edition(fingerprint, by_id(retriever.articles), retriever, problems)
+
+    async def _run_indexer(self) -> tuple[Path, bool, float]:
+        """Run `skills.knowledge.indexer`: the saved index's path, whether it was built (not
+        found saved), and how long that took. The process is killed if this is cancelled."""
+        process = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "skills.knowledge.indexer",
+            str(self.source),
+            str(self.cache_dir),
+            stdin=asyncio.subprocess.DEVNULL,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+        )
+        try:
+            out, err = await process.communicate()
+        finally:
+            if process.returncode is None:
+                process.kill()
+                await process.wait()
+        if process.returncode != 0:
+            last = (err.decode(errors="replace").strip().splitlines() or ["no message"])[-1]
+            raise IndexerFailed(f"the indexing process exited with {process.returncode}: {last}")
+        result = json.loads(out.decode().strip().splitlines()[-1])
+        return Path(result["path"]), bool(result["built"]), float(result["seconds"])
 
 
-def _read(source: Path, previous: _Edition | None) -> _Edition | None:
-    """A new edition when the folder changed since `previous`, else None. Runs in a worker
-    thread: it touches only the folder and its arguments.
+async def _read_saved(path: Path) -> tuple[Retriever, list[Problem], float]:
+    """A saved index read back, and the seconds that took."""
+    started = time.monotonic()
+    retriever, problems = await shelf.read(path, key=path.stem)
+    return retriever, problems, time.monotonic() - started
 
-    A reading that finds no valid article keeps the previous articles: a folder caught halfway
-    through a copy should not leave staff with no answers at all.
+
+def _keep_out_of_collections() -> None:
+    """Leave the edition just put in service out of the garbage collector's full passes.
+
+    A large index is hundreds of thousands of objects that live until the next reload. A full
+    pass scans every object the process keeps (well over 100 ms in the server), and loading an
+    index is just the kind of allocation that sets one off. So once an edition is in service,
+    recent garbage is collected (a short pass over young objects only) and whatever is alive
+    is frozen (`gc.freeze`): later full passes look only at what came after. The edition this
+    one replaced is still freed, by reference counting, as nothing in it refers back to itself.
     """
-    fingerprint = _scan(source)
-    if previous is not None and fingerprint == previous.fingerprint:
-        return None
-    if previous is None and not fingerprint:
+    gc.collect(1)
+    gc.freeze()
+
+
+def _retrieve_failure(task: asyncio.Task[None]) -> None:
+    """Mark a failed first reading as seen: a reading started by `start` may have no caller
+    waiting for it yet, and the next call retries it anyway."""
+    if not task.cancelled() and task.exception() is not None:
+        log.error("knowledge base could not be read: %s", task.exception())
+
+
+def _read_here(source: Path, fingerprint: Fingerprint) -> _Edition:
+    """Read and index in this process. Runs in a worker thread: it touches only the folder."""
+    if not fingerprint:
         return _Edition(fingerprint, {}, Retriever([]))  # nothing there to read
     loaded = load(source)
-    for problem in loaded.problems:
-        log.warning("knowledge base: %s", problem)
-    if not loaded.articles and previous is not None and previous.articles:
-        log.error("knowledge base reload found no valid article; keeping the previous set")
-        return replace(previous, fingerprint=fingerprint, problems=loaded.problems)
     edition = _Edition(
-        fingerprint,
-        {article.id: article for article in loaded.articles},
-        Retriever(loaded.articles),
-        loaded.problems,
+        fingerprint, by_id(loaded.articles), Retriever(loaded.articles), loaded.problems
     )
     log.info("knowledge base loaded: %d articles from %s", len(loaded.articles), source)
     return edition
 
 
 def _scan(source: Path) -> Fingerprint:
+    """Size, modification time and inode of every file a load would read: only a listing of
+    the folder and a `stat` per file, no file's content."""
     if source.is_file():
-        paths = [source]
-    elif source.is_dir():
-        paths = sorted(p for p in source.rglob("*") if p.suffix.lower() in (".md", ".csv"))
-    else:
-        return ()
-    stamps = []
-    for path in paths:
+        stat = source.stat()
+        return ((source.name, stat.st_mtime_ns, stat.st_size, stat.st_ino),)
+    stamps: list[tuple[str, int, int, int]] = []
+    folders = [str(source)]
+    while folders:
         try:
-            stat = path.stat()
+            entries = list(os.scandir(folders.pop()))
         except OSError:
             continue
-        stamps.append((str(path), stat.st_mtime_ns, stat.st_size))
-    return tuple(stamps)
+        for entry in entries:
+            try:
+                if entry.is_dir():
+                    folders.append(entry.path)
+                elif entry.name.lower().endswith((".md", ".csv")):
+                    stat = entry.stat()
+                    stamps.append((entry.path, stat.st_mtime_ns, stat.st_size, stat.st_ino))
+            except OSError:
+                continue  # removed since the listing
+    return tuple(sorted(stamps))

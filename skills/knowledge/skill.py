@@ -329,10 +329,13 @@ class KnowledgeSkill:
         return Reply(fallback=plain_text(text), blocks=(Text(text),), ephemeral=True)
 
 
-def setup(router: Router) -> None:
+def setup(router: Router) -> KnowledgeLibrary:
+    """Register the skill; the library it answers from is returned for the server to start
+    and stop."""
     settings = router.services.settings
-    library = KnowledgeLibrary(settings.kb_dir or bundled_kb())
+    library = KnowledgeLibrary(settings.kb_dir or bundled_kb(), cache_dir=settings.kb_cache_dir)
     KnowledgeSkill(router, library).register()
+    return library
 
 
 async def _answer_reply(

@@ -31,12 +31,14 @@ def create_app(
     """`socket_mode` receives Slack's events over a WebSocket (SLACK_APP_TOKEN) instead of, or
     besides, `POST /slack/events`, which is mounted whenever the signing secret is set.
 
-    `whole_process` says the app is what this process is for (`breakroom serve`): once it has
-    started, what is alive (modules, the app, the runtime) lives as long as the process, and
-    is left out of the garbage collector's full passes (`gc.freeze`), which would otherwise scan
-    all of it, for 100 ms and more, whenever loading a large knowledge base sets one off; so is
-    each knowledge-base edition put in service. Not for tests: a process running many apps one
-    after another would keep every one of them."""
+    `whole_process` says the app is what this process is for (`breakroom serve`). The
+    knowledge base is read at start-up, in the background, rather than at the first question
+    (a large one takes a while). And what is alive once the app has started (modules, the app,
+    the runtime) lives as long as the process: it is left out of the garbage collector's full
+    passes (`gc.freeze`), which would otherwise scan all of it, for 100 ms and more, whenever
+    loading a large knowledge base sets one off; so is each knowledge-base edition put in
+    service. Not for tests: a process running many apps one after another would keep every
+    one of them, and read every knowledge base."""
     if socket_mode and not (settings.slack_enabled and settings.slack_app_token):
         raise SettingsError("Socket Mode needs SLACK_BOT_TOKEN and SLACK_APP_TOKEN (xapp-…)")
     app = web.Application()
@@ -46,8 +48,7 @@ def create_app(
         app[RUNTIME_KEY] = runtime
         if whole_process:
             gc.freeze()
-        # In the background: a large knowledge base takes a while.
-        runtime.knowledge.start(freeze_editions=whole_process)
+            runtime.knowledge.start(freeze_editions=True)
         readiness = Readiness(runtime.services.database)
         app[READINESS_KEY] = readiness
         slack = None

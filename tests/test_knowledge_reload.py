@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import gc
 import logging
+import signal
 import weakref
 from collections.abc import Callable
 from pathlib import Path
@@ -17,8 +18,9 @@ import pytest
 
 from skills.knowledge import shelf
 from skills.knowledge.articles import load
-from skills.knowledge.library import KnowledgeLibrary
+from skills.knowledge.library import PROCESS_FROM_FILES, KnowledgeLibrary
 from skills.knowledge.search import Retriever
+from tests.cli import BREAKROOM, clean_env, free_port
 from tests.kb_fixture import write_article, write_kb
 
 UNIFORMS = "Do we get money for scrubs?"
@@ -46,26 +48,16 @@ def loaded_lines(caplog: pytest.LogCaptureFixture) -> list[str]:
     ]
 
 
-async def test_a_large_knowledge_base_is_indexed_elsewhere_and_answers_as_if_built_here(
-    tmp_path: Path, caplog: pytest.LogCaptureFixture
-) -> None:
-    kb = write_kb(tmp_path / "kb")
-    library = large_path_library(kb, tmp_path / "cache", [0.0])
-    with caplog.at_level(logging.INFO, logger=LOGGER):
-        retriever = await library.retriever()
-    [line] = loaded_lines(caplog)
-    assert "indexed in" in line
-    assert len(list((tmp_path / "cache").glob("*.index"))) == 1
-    here = Retriever(load(kb).articles)
-    for question in ("How much PTO do I get?", "flu shott", "Is there free counselling?"):
-        assert retriever.answer(question) == here.answer(question)
-
-
 async def test_a_restart_on_unchanged_content_reads_the_saved_index_and_a_change_does_not(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     kb = write_kb(tmp_path / "kb")
-    await large_path_library(kb, tmp_path / "cache", [0.0]).retriever()
+    with caplog.at_level(logging.INFO, logger=LOGGER):
+        retriever = await large_path_library(kb, tmp_path / "cache", [0.0]).retriever()
+    assert "indexed in" in loaded_lines(caplog)[-1]
+    here = Retriever(load(kb).articles)
+    for question in ("How much PTO do I get?", "flu shott", "Is there free counselling?"):
+        assert retriever.answer(question) == here.answer(question), "the same as built here"
     caplog.clear()
     with caplog.at_level(logging.INFO, logger=LOGGER):
         restarted = large_path_library(kb, tmp_path / "cache", [0.0])
@@ -81,7 +73,6 @@ async def test_a_restart_on_unchanged_content_reads_the_saved_index_and_a_change
     "damage",
     [
         pytest.param(lambda data: data[: len(data) // 2], id="cut short"),
-        pytest.param(lambda data: b"not an index at all", id="not an index"),
         pytest.param(
             lambda data: data.replace(b"format", b"formar", 1), id="another format version"
         ),
@@ -214,3 +205,35 @@ async def test_a_replaced_index_is_freed_without_the_garbage_collector(tmp_path:
         assert [part for part in parts if part() is not None] == []
     finally:
         gc.enable()
+
+
+async def test_serve_stops_at_sigterm_while_a_large_knowledge_base_is_indexed(
+    tmp_path: Path,
+) -> None:
+    """`breakroom serve` reads the knowledge base as it starts; a SIGTERM in the middle stops
+    the server and the indexing process with it, instead of waiting for the index."""
+    kb = tmp_path / "kb"
+    kb.mkdir()
+    for number in range(PROCESS_FROM_FILES):
+        write_article(kb, f"note-{number}", f"Note {number}", ["Where?"], ["note"], "Here.")
+    cache = tmp_path / "cache-of-serve"
+    process = await asyncio.create_subprocess_exec(
+        BREAKROOM,
+        "serve",
+        "--port",
+        str(free_port()),
+        cwd=tmp_path,
+        env=clean_env(BREAKROOM_KB_DIR=str(kb), BREAKROOM_KB_CACHE_DIR=str(cache)),
+        stderr=asyncio.subprocess.PIPE,
+    )
+    assert process.stderr is not None
+    async with asyncio.timeout(30):
+        while b"indexing them in a process of its own" not in await process.stderr.readline():
+            pass
+    assert await asyncio.to_thread(running_with, str(cache))
+    process.send_signal(signal.SIGTERM)
+    async with asyncio.timeout(10):
+        await process.communicate()
+    assert process.returncode == 0
+    assert not await asyncio.to_thread(running_with, str(cache))
+    assert not list(cache.glob("*.index")), "stopped before the index was saved"

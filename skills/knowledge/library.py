@@ -33,6 +33,7 @@ from pathlib import Path
 from skills.knowledge import shelf
 from skills.knowledge.articles import Article, Problem, by_id, load
 from skills.knowledge.search import Retriever
+from skills.textkit.spelling import load_english
 
 log = logging.getLogger(__name__)
 
@@ -95,7 +96,12 @@ class KnowledgeLibrary:
         """Begin the first reading now, in the background, so the first question does not wait
         for it (the server calls this as it starts). With `freeze_editions`, each edition put
         in service is left out of the garbage collector's full passes (see
-        `_keep_out_of_collections`): for a process that is only the server."""
+        `_keep_out_of_collections`): for a process that is only the server.
+
+        The English word list that spelling help needs is read here, at once: it is one call
+        that holds the interpreter for over 100 ms wherever it runs, harmless while the server
+        is starting and takes no requests yet, a stall of every request later."""
+        load_english()
         self._freeze_editions = freeze_editions
         if self._edition is None:
             self._start_reload(due_only=False)

@@ -100,6 +100,25 @@ async def test_a_damaged_or_foreign_saved_index_is_ignored_then_built_again(
     assert best.article.id == "pto-basics"
 
 
+async def test_a_cache_folder_that_cannot_be_written_still_gives_answers(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    kb = write_kb(tmp_path / "kb")
+    not_a_folder = tmp_path / "cache"
+    not_a_folder.write_text("a file where the cache folder should be", encoding="utf-8")
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    monkeypatch.setenv("TMPDIR", str(temporary))
+    with caplog.at_level(logging.INFO, logger=LOGGER):
+        retriever = await large_path_library(kb, not_a_folder, [0.0]).retriever()
+    best = retriever.answer("How much PTO do I get?").best
+    assert best is not None
+    assert best.article.id == "pto-basics"
+    [warning] = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert warning.startswith(f"knowledge base: cannot save its index in {not_a_folder} (")
+    assert list(temporary.iterdir()) == [], "the index kept nowhere else is removed once read"
+
+
 async def test_the_old_index_answers_until_the_new_one_is_in_service(tmp_path: Path) -> None:
     now = [0.0]
     kb = write_kb(tmp_path / "kb")
@@ -215,7 +234,9 @@ async def test_serve_stops_at_sigterm_while_a_large_knowledge_base_is_indexed(
     kb = tmp_path / "kb"
     kb.mkdir()
     for number in range(PROCESS_FROM_FILES):
-        write_article(kb, f"note-{number}", f"Note {number}", ["Where?"], ["note"], "Here.")
+        # Made-up words, so that indexing takes long enough to be interrupted.
+        body = " ".join(letters(number * 200 + k) for k in range(200))
+        write_article(kb, f"note-{number}", f"Note {number}", ["Where?"], ["note"], body)
     cache = tmp_path / "cache-of-serve"
     process = await asyncio.create_subprocess_exec(
         BREAKROOM,
@@ -230,10 +251,20 @@ async def test_serve_stops_at_sigterm_while_a_large_knowledge_base_is_indexed(
     async with asyncio.timeout(30):
         while b"indexing them in a process of its own" not in await process.stderr.readline():
             pass
-    assert await asyncio.to_thread(running_with, str(cache))
+        while not await asyncio.to_thread(running_with, str(cache)):  # noqa: ASYNC110
+            await asyncio.sleep(0.01)
     process.send_signal(signal.SIGTERM)
     async with asyncio.timeout(10):
         await process.communicate()
     assert process.returncode == 0
     assert not await asyncio.to_thread(running_with, str(cache))
     assert not list(cache.glob("*.index")), "stopped before the index was saved"
+
+
+def letters(number: int) -> str:
+    """A made-up word for a number: 0 -> "aaaa", 1 -> "baaa"."""
+    word = ""
+    for _ in range(4):
+        number, digit = divmod(number, 26)
+        word += chr(ord("a") + digit)
+    return word

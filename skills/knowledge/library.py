@@ -23,6 +23,7 @@ import gc
 import json
 import logging
 import os
+import shutil
 import sys
 import time
 from collections.abc import Callable, Mapping
@@ -195,40 +196,40 @@ class KnowledgeLibrary:
 
     async def _read_built_elsewhere(self, fingerprint: Fingerprint) -> _Edition:
         """The edition indexed by the indexing process (or saved before), read back in frames.
-        A saved index that cannot be used is removed and built again, once: a second failure
-        is the reading's failure."""
+        A saved index that cannot be used is built again and replaces it, once: a second
+        failure is the reading's failure."""
         log.info(
             "knowledge base: %d files to read; indexing them in a process of its own, unless "
             "their index is saved",
             len(fingerprint),
         )
-        path, built, seconds = await self._run_indexer()
+        indexed = await self._run_indexer()
         try:
-            retriever, problems, read_seconds = await _read_saved(path)
+            retriever, problems, read_seconds = await _read_saved(indexed)
         except shelf.UnusableIndex as exc:
-            log.warning("knowledge base: the saved index %s %s; building it again", path, exc)
-            with contextlib.suppress(OSError):
-                path.unlink()
-            path, built, seconds = await self._run_indexer()
-            retriever, problems, read_seconds = await _read_saved(path)
+            log.warning(
+                "knowledge base: the saved index %s %s; building it again", indexed.path, exc
+            )
+            indexed = await self._run_indexer(rebuild=True)
+            retriever, problems, read_seconds = await _read_saved(indexed)
         log.info(
             "knowledge base loaded: %d articles from %s (%s, read back in %.1f s)",
             len(retriever.articles),
             self.source,
-            f"indexed in {seconds:.1f} s" if built else "saved index",
+            f"indexed in {indexed.seconds:.1f} s" if indexed.built else "saved index",
             read_seconds,
         )
         return _Edition(fingerprint, by_id(retriever.articles), retriever, problems)
 
-    async def _run_indexer(self) -> tuple[Path, bool, float]:
-        """Run `skills.knowledge.indexer`: the saved index's path, whether it was built (not
-        found saved), and how long that took. The process is killed if this is cancelled."""
+    async def _run_indexer(self, *, rebuild: bool = False) -> _Indexed:
+        """Run `skills.knowledge.indexer`, which is killed if this is cancelled."""
         process = await asyncio.create_subprocess_exec(
             sys.executable,
             "-m",
             "skills.knowledge.indexer",
             str(self.source),
             str(self.cache_dir),
+            *(["--rebuild"] if rebuild else []),
             stdin=asyncio.subprocess.DEVNULL,
             stdout=asyncio.subprocess.PIPE,
             stderr=asyncio.subprocess.PIPE,
@@ -243,13 +244,38 @@ class KnowledgeLibrary:
             last = (err.decode(errors="replace").strip().splitlines() or ["no message"])[-1]
             raise IndexerFailed(f"the indexing process exited with {process.returncode}: {last}")
         result = json.loads(out.decode().strip().splitlines()[-1])
-        return Path(result["path"]), bool(result["built"]), float(result["seconds"])
+        indexed = _Indexed(
+            Path(result["path"]), bool(result["built"]), float(result["seconds"]), result["unsaved"]
+        )
+        if indexed.unsaved is not None:
+            log.warning(
+                "knowledge base: cannot save its index in %s (%s): a restart indexes it again; "
+                "set BREAKROOM_KB_CACHE_DIR to a folder the bot can write to",
+                self.cache_dir,
+                indexed.unsaved,
+            )
+        return indexed
 
 
-async def _read_saved(path: Path) -> tuple[Retriever, list[Problem], float]:
-    """A saved index read back, and the seconds that took."""
+@dataclass(frozen=True)
+class _Indexed:
+    """What the indexing process reported (see `skills.knowledge.indexer`)."""
+
+    path: Path
+    built: bool
+    seconds: float
+    unsaved: str | None
+
+
+async def _read_saved(indexed: _Indexed) -> tuple[Retriever, list[Problem], float]:
+    """An index read back, and the seconds that took. One the cache folder could not take is
+    in a temporary folder of its own, removed once read."""
     started = time.monotonic()
-    retriever, problems = await shelf.read(path, key=path.stem)
+    try:
+        retriever, problems = await shelf.read(indexed.path, key=indexed.path.stem)
+    finally:
+        if indexed.unsaved is not None:
+            await asyncio.to_thread(shutil.rmtree, indexed.path.parent, ignore_errors=True)
     return retriever, problems, time.monotonic() - started
 
 

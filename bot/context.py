@@ -14,9 +14,38 @@ from bot.ownership import seal_value
 from bot.replies import Reply
 from bot.roles import Role
 from bot.services import Services
+from storage.admission import Admissions, QuestionEntry
 from storage.people import Person
 
 E = TypeVar("E", bound=Event, covariant=True)
+
+
+class DuplicateDelivery(Exception):
+    """The event was handled before (a platform's redelivery): it gets no second answer."""
+
+
+@dataclass
+class PendingAdmission:
+    """A question event whose id is not recorded yet: recorded with the question's log entry
+    in one round trip when the handler logs it (`Context.log_question`), or by the router
+    after the handler when it logged nothing. Either way before any reply goes out."""
+
+    admissions: Admissions
+    platform: str
+    event_id: str
+    identity_id: int
+    done: bool = False
+
+    async def admit(self, question: QuestionEntry | None = None) -> int | None:
+        """Record the event (and log `question`); the logged question's id. Raises
+        `DuplicateDelivery` when the event was recorded before."""
+        admitted = await self.admissions.admit(
+            self.platform, self.event_id, identity_id=self.identity_id, question=question
+        )
+        if admitted is None:
+            raise DuplicateDelivery(self.event_id)
+        self.done = True
+        return admitted.question_id
 
 
 @dataclass(frozen=True)
@@ -26,9 +55,25 @@ class Context(Generic[E]):
     roles: frozenset[Role]
     services: Services
     args: Invocation = field(default_factory=Invocation)
+    # Set for a question event the router has not recorded yet (see `bot.router`).
+    admission: PendingAdmission | None = None
 
     async def audit(self, action: str, subject: str = "", **detail: Any) -> None:
         await self.services.audit.record(self.person.id, action, subject, **detail)
+
+    async def log_question(self, entry: QuestionEntry) -> int:
+        """Log a question; its id. For a question event not recorded yet, in the same round
+        trip as its event id (and `DuplicateDelivery` when it was a redelivery)."""
+        if self.admission is not None and not self.admission.done:
+            question_id = await self.admission.admit(entry)
+            assert question_id is not None
+            return question_id
+        return await self.services.questions.record(
+            entry.text,
+            article_id=entry.article_id,
+            confidence=entry.confidence,
+            answered=entry.answered,
+        )
 
     async def seal(self, action_id: str, payload: object) -> str:
         """`payload` as the value of an `action_id` button only this person can press: for

@@ -18,7 +18,7 @@ from typing import Any
 
 from bot.arguments import Named, Positional, Syntax
 from bot.commands import CommandSpec, CommandTable, Declaration, HelpEntry
-from bot.context import Context, Handler, HandlerResult
+from bot.context import Context, DuplicateDelivery, Handler, HandlerResult, PendingAdmission
 from bot.crontab import crontab_trigger
 from bot.errors import SkillError
 from bot.events import (
@@ -39,6 +39,9 @@ from storage.db import Conflict, StorageUnavailable
 from storage.people import Person, Profile
 
 log = logging.getLogger(__name__)
+
+# The roles of someone whose roles were not read: every employee's, and nothing more.
+EMPLOYEE = parse_roles(())
 
 JobHandler = Callable[[ScheduledTrigger, Services], Awaitable[None]]
 
@@ -61,6 +64,8 @@ class _Route:
     tokens: Sequence[Token] = ()
     # For an action: its value names the presser's record, sealed for them (`Context.seal`).
     sealed: bool = False
+    # For free text: the handler records the event itself (see `Router.free_text`).
+    records_event: bool = False
 
 
 class Router:
@@ -144,9 +149,15 @@ class Router:
             (re.compile(pattern, re.IGNORECASE), _Route(handler, frozenset(), name))
         )
 
-    def free_text(self, handler: Handler, *, name: str) -> None:
-        """The handler for any other free text (a question to the knowledge base)."""
-        self._free_text = _Route(handler, frozenset(), name)
+    def free_text(self, handler: Handler, *, name: str, records_event: bool = False) -> None:
+        """The handler for any other free text (a question to the knowledge base).
+
+        With `records_event`, a message that may be redelivered is not recorded before the
+        handler runs: the handler records it with what it stores (`Context.log_question`), in
+        one round trip, and the router records it after the handler if it did not. Such a
+        handler may run for a redelivery, so it must have no effect before that call (reading
+        and computing only); its replies are dropped when the event was handled before."""
+        self._free_text = _Route(handler, frozenset(), name, records_event=records_event)
 
     def member_joined(self, handler: Handler) -> None:
         self._member_joined.append(handler)
@@ -213,18 +224,33 @@ class Router:
             if isinstance(event, ScheduledTrigger):
                 await self._run_job(event)
                 return []
-            if event.redelivered_possible and not await self.services.processed.first_time(
-                event.actor.platform, event.id
-            ):
-                log.info("event=%s duplicate delivery dropped", event.id)
-                return []
-            person = await self._resolve(event)
-            roles = parse_roles(person.roles)
-            route, event = self._route(event, roles)
+            admission: PendingAdmission | None = None
+            route, routed = self._route(event, EMPLOYEE)
+            if self._is_question(event, route, routed):
+                # The hot path: the person as remembered, no roles (a question needs none, and
+                # none can be stale), and the event recorded with its question in one round
+                # trip before the answer (`Context.log_question`).
+                known = await self.services.people.known(
+                    self._profile(event), seed_roles=self._seeds(event)
+                )
+                person, roles = known.person, EMPLOYEE
+                admission = PendingAdmission(
+                    self.services.admissions, event.actor.platform, event.id, known.identity_id
+                )
+            else:
+                if event.redelivered_possible and not await self.services.processed.first_time(
+                    event.actor.platform, event.id
+                ):
+                    log.info("event=%s duplicate delivery dropped", event.id)
+                    return []
+                person = await self._resolve(event)
+                roles = parse_roles(person.roles)
+                route, routed = self._route(event, roles)
+            event = routed
             if route is None:
                 return self._unrouted(event)
             route_name = route.name
-            ctx = Context(event, person, roles, self.services)
+            ctx = Context(event, person, roles, self.services, admission=admission)
             # Who pressed what stays at DEBUG: beside an anonymous submission's route and time,
             # a person id at INFO would unmask the submitter to anyone who reads the logs.
             log.info("event=%s kind=%s route=%s", event.id, type(event).__name__, route_name)
@@ -242,7 +268,19 @@ class Router:
             if declared is not None and declared.syntax and isinstance(event, Command):
                 args = declared.syntax.parse(event.text, route.tokens, declared.usage)
                 ctx = replace(ctx, args=args)
-            return await self._run(route, ctx)
+            if admission is None:
+                return await self._run(route, ctx)
+            try:
+                replies = await self._run(route, ctx)
+            except SkillError as exc:
+                log.info("event=%s route=%s refused: %s", event.id, route_name, type(exc).__name__)
+                replies = [Reply.text(exc.message, ephemeral=True)]
+            if not admission.done:
+                await admission.admit()
+            return replies
+        except DuplicateDelivery:
+            log.info("event=%s duplicate delivery dropped", event.id)
+            return []
         except SkillError as exc:
             log.info("event=%s route=%s refused: %s", event.id, route_name, type(exc).__name__)
             return [Reply.text(exc.message, ephemeral=True)]
@@ -294,26 +332,44 @@ class Router:
         log.info("event=%s job=%s", trigger.id, trigger.job)
         await handler(trigger, self.services)
 
-    async def _resolve(self, event: Event) -> Person:
-        actor = event.actor
-        settings = self.services.settings
-        seeds = [
-            role
-            for role, users in ((Role.HR, settings.hr_users), (Role.LEADER, settings.leader_users))
-            if actor.user_id in users
-        ]
-        return await self.services.people.resolve(
-            Profile(
-                platform=actor.platform,
-                tenant=actor.tenant,
-                user_id=actor.user_id,
-                display_name=actor.display_name,
-                email=actor.email,
-                timezone=actor.timezone,
-                locale=actor.locale,
-            ),
-            seed_roles=[role.value for role in seeds],
+    def _is_question(self, event: Event, route: _Route | None, routed: Event) -> bool:
+        """A message that goes as it is to a free-text handler that records the event itself
+        (the knowledge base), and may be a redelivery: its recording waits for the handler."""
+        return (
+            isinstance(event, Message)
+            and event.redelivered_possible
+            and route is not None
+            and route is self._free_text
+            and route.records_event
+            and routed is event
         )
+
+    async def _resolve(self, event: Event) -> Person:
+        return await self.services.people.resolve(
+            self._profile(event), seed_roles=self._seeds(event)
+        )
+
+    @staticmethod
+    def _profile(event: Event) -> Profile:
+        actor = event.actor
+        return Profile(
+            platform=actor.platform,
+            tenant=actor.tenant,
+            user_id=actor.user_id,
+            display_name=actor.display_name,
+            email=actor.email,
+            timezone=actor.timezone,
+            locale=actor.locale,
+        )
+
+    def _seeds(self, event: Event) -> list[str]:
+        settings = self.services.settings
+        user_id = event.actor.user_id
+        return [
+            role.value
+            for role, users in ((Role.HR, settings.hr_users), (Role.LEADER, settings.leader_users))
+            if user_id in users
+        ]
 
     def _route(self, event: Event, roles: frozenset[Role]) -> tuple[_Route | None, Event]:
         if isinstance(event, Message):

@@ -11,6 +11,7 @@ from bot.outbound import Outbound
 from bot.renderers import Renderers
 from bot.sealing import Sealer
 from bot.settings import Settings
+from storage.admission import Admissions
 from storage.audit import AuditLog
 from storage.conversations import ConversationStore
 from storage.db import Database
@@ -39,6 +40,7 @@ class Services:
     people: PeopleRepository
     audit: AuditLog
     processed: ProcessedEvents
+    admissions: Admissions
     conversations: ConversationStore
     outbound: Outbound
     questions: QuestionLog
@@ -67,6 +69,7 @@ class Services:
             people=people,
             audit=AuditLog(db),
             processed=ProcessedEvents(db),
+            admissions=Admissions(db),
             conversations=ConversationStore(db),
             outbound=Outbound(people),
             questions=QuestionLog(db),

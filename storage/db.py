@@ -10,6 +10,7 @@ from sqlalchemy import event
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError, IntegrityError, SQLAlchemyError
 from sqlalchemy.ext.asyncio import (
+    AsyncConnection,
     AsyncEngine,
     AsyncSession,
     async_sessionmaker,
@@ -24,6 +25,11 @@ _CONFLICT_STATES = frozenset({"40001", "40P01"})
 
 class StorageUnavailable(Exception):
     """The database could not be reached or refused the write; the user should retry later."""
+
+
+class Disconnected(StorageUnavailable):
+    """The connection was gone (the server restarted it, a proxy dropped it): the database may
+    be fine, and a unit of work that never committed can run again on a fresh connection."""
 
 
 class Conflict(Exception):
@@ -42,6 +48,23 @@ async def retry_on_conflict(work: Callable[[], Awaitable[T]], attempts: int = 3)
     return await work()
 
 
+async def retry_on_disconnect(work: Callable[[], Awaitable[T]]) -> T:
+    """`work()`, run once more when its connection turned out to be gone. There is no ping
+    before each checkout (a round trip on every unit of work): a connection the server closed
+    fails its first statement instead, SQLAlchemy then discards the pool's older connections,
+    and the second run gets a fresh one. Only for work whose failed run left nothing behind:
+    a unit of work that never committed."""
+    try:
+        return await work()
+    except Disconnected:
+        return await work()
+
+
+# Connections older than this are replaced at checkout: within the idle timeouts of the
+# proxies and load balancers in front of PostgreSQL, so few are cut while idle in the pool.
+RECYCLE_SECONDS = 300
+
+
 class Database:
     """Owns the engine. Repositories borrow sessions from it; nothing else does."""
 
@@ -50,10 +73,16 @@ class Database:
     ) -> None:
         self.url = url
         self.is_sqlite = url.startswith("sqlite")
-        kwargs: dict[str, Any] = {"pool_pre_ping": True}
+        kwargs: dict[str, Any] = {}
         if self.is_sqlite:
             kwargs["connect_args"] = {"timeout": 30}
+            if ":memory:" not in url and "mode=memory" not in url:
+                # One connection, so one writer: SQLite takes one writer at a time anyway, and
+                # writers on several connections meet as "database is locked" and back off in
+                # sleeps; on one connection they queue, each commit cheap under WAL.
+                kwargs.update(pool_size=1, max_overflow=0)
         else:
+            kwargs["pool_recycle"] = RECYCLE_SECONDS
             kwargs["connect_args"] = {"timeout": connect_timeout}
             if schema is not None:
                 # One schema per test run keeps parallel runs on one PostgreSQL database apart.
@@ -72,9 +101,32 @@ class Database:
             async with self._sessions() as session, session.begin():
                 yield session
         except SQLAlchemyError as exc:
-            if _is_conflict(exc):
-                raise Conflict(type(exc).__name__) from exc
+            raise _storage_error(exc) from exc
+        except OSError as exc:
             raise StorageUnavailable(type(exc).__name__) from exc
+
+    @asynccontextmanager
+    async def connection(self) -> AsyncIterator[AsyncConnection]:
+        """A Core connection in one transaction, for hot paths that need no ORM objects; its
+        errors are reported as `transaction` reports them."""
+        try:
+            async with self.engine.begin() as connection:
+                yield connection
+        except SQLAlchemyError as exc:
+            raise _storage_error(exc) from exc
+        except OSError as exc:
+            raise StorageUnavailable(type(exc).__name__) from exc
+
+    @asynccontextmanager
+    async def statement(self) -> AsyncIterator[AsyncConnection]:
+        """A Core connection in autocommit: each statement commits by itself, so a single
+        statement costs one round trip, with no BEGIN and no COMMIT around it."""
+        try:
+            async with self.engine.connect() as connection:
+                await connection.execution_options(isolation_level="AUTOCOMMIT")
+                yield connection
+        except SQLAlchemyError as exc:
+            raise _storage_error(exc) from exc
         except OSError as exc:
             raise StorageUnavailable(type(exc).__name__) from exc
 
@@ -87,6 +139,14 @@ class Database:
 
     async def dispose(self) -> None:
         await self.engine.dispose()
+
+
+def _storage_error(exc: SQLAlchemyError) -> Exception:
+    if _is_conflict(exc):
+        return Conflict(type(exc).__name__)
+    if isinstance(exc, DBAPIError) and exc.connection_invalidated:
+        return Disconnected(type(exc).__name__)
+    return StorageUnavailable(type(exc).__name__)
 
 
 def _is_conflict(exc: SQLAlchemyError) -> bool:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
 from sqlalchemy import delete, select, update
@@ -51,9 +52,59 @@ class Profile:
     unit: str | None = None
 
 
+@dataclass(frozen=True)
+class Known:
+    """Who is behind a platform identity, as remembered by this process: the person without
+    roles (roles are never remembered), and the identity's id."""
+
+    person: Person
+    identity_id: int
+
+
+# How long this process trusts what it remembers of a person (name, e-mail, department) that
+# another replica may have changed since: a directory sync elsewhere shows here within this.
+KNOWN_SECONDS = 60.0
+KNOWN_LIMIT = 50_000  # people remembered at most; the oldest are forgotten first
+
+
 class PeopleRepository:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, *, clock: Callable[[], float] = time.monotonic) -> None:
         self._db = db
+        self._clock = clock
+        self._known: dict[tuple[str, str, str], tuple[float, Known]] = {}
+
+    async def known(self, profile: Profile, *, seed_roles: Iterable[str] = ()) -> Known:
+        """The person behind a platform identity, remembered for `KNOWN_SECONDS` after it was
+        last read (`resolve` reads it, creating them on first contact), with no roles.
+
+        What is remembered can be stale by that long when another replica changed it; here,
+        every write that changes a person (`refresh`) forgets them at once. Roles are not
+        remembered at all, so a revoked role can never be used from here: callers that need
+        roles read them (`resolve`, `get`). A profile with details that differ from what is
+        remembered is always stored."""
+        key = (profile.platform, profile.tenant, profile.user_id)
+        remembered = self._known.get(key)
+        if remembered is not None:
+            read_at, known = remembered
+            fresh = self._clock() - read_at < KNOWN_SECONDS
+            if fresh and not _would_change(profile, known.person):
+                return known
+        person, identity_id = await retry_on_conflict(
+            lambda: self._resolve(profile, set(seed_roles))
+        )
+        return self._remember(key, person, identity_id)
+
+    def _remember(self, key: tuple[str, str, str], person: Person, identity_id: int) -> Known:
+        known = Known(replace(person, roles=frozenset()), identity_id)
+        self._known.pop(key, None)
+        while len(self._known) >= KNOWN_LIMIT:
+            del self._known[next(iter(self._known))]
+        self._known[key] = (self._clock(), known)
+        return known
+
+    def _forget(self, keys: Iterable[tuple[str, str, str]]) -> None:
+        for key in keys:
+            self._known.pop(key, None)
 
     async def resolve(self, profile: Profile, *, seed_roles: Iterable[str] = ()) -> Person:
         """The person behind a platform identity, created on first contact.
@@ -66,9 +117,13 @@ class PeopleRepository:
         Two replicas meeting a newcomer at once both try to create them; the one that loses
         the race reads again and returns the person the other one made.
         """
-        return await retry_on_conflict(lambda: self._resolve(profile, set(seed_roles)))
+        person, identity_id = await retry_on_conflict(
+            lambda: self._resolve(profile, set(seed_roles))
+        )
+        self._remember((profile.platform, profile.tenant, profile.user_id), person, identity_id)
+        return person
 
-    async def _resolve(self, profile: Profile, seed_roles: set[str]) -> Person:
+    async def _resolve(self, profile: Profile, seed_roles: set[str]) -> tuple[Person, int]:
         async with self._db.transaction() as session:
             identity = await session.scalar(
                 select(IdentityRow).where(
@@ -101,7 +156,7 @@ class PeopleRepository:
             for role in seed_roles - roles:
                 await self._grant(session, person.id, role, granted_by="config")
                 roles.add(role)
-            return _person(person, roles)
+            return _person(person, roles), identity.id
 
     async def refresh(
         self, profiles: Iterable[Profile], *, listed_at: datetime | None = None
@@ -117,6 +172,7 @@ class PeopleRepository:
         # Someone's first message may create them between our read and our write: once more,
         # and they are among the known.
         await retry_on_conflict(lambda: self._refresh(dict(wanted), listed), attempts=2)
+        self._forget(wanted)  # after the commit: a read racing the write is forgotten too
         return len(wanted)
 
     async def _refresh(
@@ -251,6 +307,16 @@ class PeopleRepository:
                 )
             )
             return bool(getattr(result, "rowcount", 0))
+
+
+def _would_change(profile: Profile, person: Person) -> bool:
+    """True when storing `profile` would change what is stored of `person`."""
+    if profile.display_name and profile.display_name != person.display_name:
+        return True
+    return any(
+        getattr(profile, name) not in (None, getattr(person, name))
+        for name in ("email", "timezone", "locale", "department", "unit")
+    )
 
 
 def _apply_profile(person: PersonRow, profile: Profile) -> None:

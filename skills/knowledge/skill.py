@@ -33,6 +33,7 @@ from skills.knowledge.search import Answer, Hit
 from skills.knowledge.stats import content_gaps
 from skills.phi import redact
 from skills.references import parse_id
+from storage.admission import QuestionEntry
 from storage.questions import Feedback
 from storage.tickets import Ticket
 
@@ -61,7 +62,8 @@ class KnowledgeSkill:
 
     def register(self) -> None:
         r = self.router
-        r.free_text(self.on_question, name="knowledge.question")
+        # A question is recorded with its log entry, in one round trip (`Context.log_question`).
+        r.free_text(self.on_question, name="knowledge.question", records_event=True)
         r.command(
             "ask",
             self.on_ask,
@@ -119,11 +121,13 @@ class KnowledgeSkill:
         clinical = looks_clinical(question)
         screened = redact(question)
         best = result.best
-        question_id = await self.services.questions.record(
-            screened.text,
-            article_id=best.article.id if best else None,
-            confidence=round(result.confidence, 4),
-            answered=result.answered,
+        question_id = await ctx.log_question(
+            QuestionEntry(
+                screened.text,
+                article_id=best.article.id if best else None,
+                confidence=round(result.confidence, 4),
+                answered=result.answered,
+            )
         )
         log.info(
             "event=%s question=%s answered=%s article=%s confidence=%.2f",

@@ -1,0 +1,163 @@
+"""Admitting a question event in one round trip: its id recorded once, its asker heard from,
+and its question logged, committed together before the answer goes out.
+
+The question log is written with the event id rather than after the reply, because the reply
+names it: its Helpful / Not helpful / Ask HR buttons carry the logged question's id. A row
+written after the reply would be lost by a crash between the two, leaving buttons that name
+nothing; written in the same commit as the event id, it exists exactly when the event counts
+as handled, and a redelivery (whose id is taken) logs nothing and is not answered twice.
+
+On PostgreSQL the three writes are one statement (data-modifying CTEs) sent in autocommit:
+one statement is one transaction and one round trip. SQLite has no data-modifying CTEs; there
+the writes are a few statements in one transaction on its one connection, which costs no
+network round trip.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import bindparam, case, insert, null, or_, text, update
+from sqlalchemy.dialects import sqlite
+
+from storage.db import Database, retry_on_disconnect
+from storage.models import IdentityRow, ProcessedEventRow, QuestionRow
+
+MAX_QUESTION_TEXT = 2000
+
+
+@dataclass(frozen=True)
+class QuestionEntry:
+    """What the question log keeps of one question: screened text, no person."""
+
+    text: str
+    article_id: str | None
+    confidence: float
+    answered: bool
+
+
+@dataclass(frozen=True)
+class Admitted:
+    question_id: int | None  # the logged question's id, when one was given
+
+
+class Admissions:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def admit(
+        self,
+        platform: str,
+        event_id: str,
+        *,
+        identity_id: int,
+        question: QuestionEntry | None = None,
+    ) -> Admitted | None:
+        """Record the event id and, only if it was new, mark the identity as heard from
+        (reachable, not left) and log the question. None when the id was recorded before (a
+        redelivery): then nothing was written. A dropped connection is retried once: nothing
+        was committed by the attempt that failed."""
+        values: dict[str, Any] = {
+            "platform": platform,
+            "event_id": event_id,
+            "now": datetime.now(UTC),
+            "identity_id": identity_id,
+        }
+        if question is not None:
+            values.update(
+                text=question.text[:MAX_QUESTION_TEXT],
+                article_id=question.article_id,
+                confidence=question.confidence,
+                answered=question.answered,
+            )
+        admit = self._admit_sqlite if self._db.is_sqlite else self._admit_postgres
+        return await retry_on_disconnect(lambda: admit(values, logs=question is not None))
+
+    async def _admit_postgres(self, values: dict[str, Any], *, logs: bool) -> Admitted | None:
+        async with self._db.statement() as connection:
+            row = (await connection.execute(_ADMIT_AND_LOG if logs else _ADMIT, values)).one()
+        if not row.first:
+            return None
+        return Admitted(question_id=row.question_id if logs else None)
+
+    async def _admit_sqlite(self, values: dict[str, Any], *, logs: bool) -> Admitted | None:
+        async with self._db.connection() as connection:
+            recorded = await connection.execute(_RECORD_SQLITE, values)
+            if not recorded.rowcount:
+                return None
+            await connection.execute(_HEARD_FROM, values)
+            if not logs:
+                return Admitted(question_id=None)
+            logged = await connection.execute(_LOG, values)
+            return Admitted(question_id=int(logged.scalar_one()))
+
+
+# The statements are built once, with bound parameters: building SQLAlchemy constructs per
+# event cost more CPU than running them.
+
+_HEARD_FROM = (
+    # Hearing from someone makes them reachable again; someone a directory said had left is
+    # back (and no longer counted as listed), as `PeopleRepository.resolve` does. It writes
+    # only when there is something to clear.
+    update(IdentityRow)
+    .where(
+        IdentityRow.id == bindparam("identity_id"),
+        or_(IdentityRow.unreachable_at.is_not(None), IdentityRow.left_at.is_not(None)),
+    )
+    .values(
+        unreachable_at=null(),
+        listed_at=case((IdentityRow.left_at.is_not(None), null()), else_=IdentityRow.listed_at),
+        left_at=null(),
+    )
+)
+_EVENT = {
+    "platform": bindparam("platform"),
+    "event_id": bindparam("event_id"),
+    "seen_at": bindparam("now", type_=ProcessedEventRow.seen_at.type),
+}
+_QUESTION = {
+    "asked_at": bindparam("now", type_=QuestionRow.asked_at.type),
+    "text": bindparam("text", type_=QuestionRow.text.type),
+    "article_id": bindparam("article_id", type_=QuestionRow.article_id.type),
+    "confidence": bindparam("confidence", type_=QuestionRow.confidence.type),
+    "answered": bindparam("answered", type_=QuestionRow.answered.type),
+}
+_RECORD_SQLITE = sqlite.insert(ProcessedEventRow).values(_EVENT).on_conflict_do_nothing()
+_LOG = insert(QuestionRow).values(_QUESTION).returning(QuestionRow.id)
+
+
+# PostgreSQL: one statement. The event id is inserted unless taken; only if it was new is the
+# identity marked as heard from (as `_HEARD_FROM`) and the question logged. Written as SQL:
+# the same CTEs built from SQLAlchemy constructs with bound parameters failed at execution
+# ("a value is required for bind parameter") in the SQLAlchemy we run on. The casts give every
+# parameter its column's type where PostgreSQL cannot infer it (in INSERT … SELECT).
+_RECORDED_AND_HEARD = """
+WITH recorded AS (
+    INSERT INTO processed_events (platform, event_id, seen_at)
+    VALUES (:platform, :event_id, CAST(:now AS TIMESTAMP WITH TIME ZONE))
+    ON CONFLICT DO NOTHING
+    RETURNING event_id
+), heard AS (
+    UPDATE identities
+    SET unreachable_at = NULL,
+        listed_at = CASE WHEN left_at IS NULL THEN listed_at END,
+        left_at = NULL
+    WHERE id = :identity_id
+      AND (unreachable_at IS NOT NULL OR left_at IS NOT NULL)
+      AND EXISTS (SELECT FROM recorded)
+)"""
+_ADMIT = text(_RECORDED_AND_HEARD + " SELECT EXISTS (SELECT FROM recorded) AS first")
+_ADMIT_AND_LOG = text(
+    _RECORDED_AND_HEARD
+    + """, logged AS (
+    INSERT INTO questions (asked_at, text, article_id, confidence, answered)
+    SELECT CAST(:now AS TIMESTAMP WITH TIME ZONE), CAST(:text AS VARCHAR),
+           CAST(:article_id AS VARCHAR), CAST(:confidence AS DOUBLE PRECISION),
+           CAST(:answered AS BOOLEAN)
+    FROM recorded
+    RETURNING id
+)
+SELECT EXISTS (SELECT FROM recorded) AS first, (SELECT id FROM logged) AS question_id"""
+)

@@ -9,21 +9,22 @@ as handled, and a redelivery (whose id is taken) logs nothing and is not answere
 
 On PostgreSQL the three writes are one statement (data-modifying CTEs) sent in autocommit:
 one statement is one transaction and one round trip. SQLite has no data-modifying CTEs; there
-the writes are a few statements in one transaction on its one connection, which costs no
-network round trip.
+the writes are a few statements in one transaction on its one connection, handed to the thread
+that owns it once. Both are written as SQL, side by side, for what they are: the hot path.
 """
 
 from __future__ import annotations
 
+import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import bindparam, case, insert, null, or_, text, update
-from sqlalchemy.dialects import sqlite
+from sqlalchemy import text
 
 from storage.db import Database, retry_on_disconnect
-from storage.models import IdentityRow, ProcessedEventRow, QuestionRow
+from storage.models import ProcessedEventRow
 
 MAX_QUESTION_TEXT = 2000
 
@@ -46,6 +47,7 @@ class Admitted:
 class Admissions:
     def __init__(self, db: Database) -> None:
         self._db = db
+        self._time_to_sqlite: Callable[[Any], Any] | None = None
 
     async def admit(
         self,
@@ -83,56 +85,71 @@ class Admissions:
         return Admitted(question_id=row.question_id if logs else None)
 
     async def _admit_sqlite(self, values: dict[str, Any], *, logs: bool) -> Admitted | None:
-        async with self._db.connection() as connection:
-            recorded = await connection.execute(_RECORD_SQLITE, values)
-            if not recorded.rowcount:
-                return None
-            await connection.execute(_HEARD_FROM, values)
-            if not logs:
-                return Admitted(question_id=None)
-            logged = await connection.execute(_LOG, values)
-            return Admitted(question_id=int(logged.scalar_one()))
+        stored_now = self._stored_time(values["now"])
+
+        def admit(connection: sqlite3.Connection) -> Admitted | None:
+            try:
+                recorded = connection.execute(
+                    _RECORD_SQLITE, (values["platform"], values["event_id"], stored_now)
+                )
+                if not recorded.rowcount:
+                    connection.rollback()
+                    return None
+                connection.execute(_HEARD_FROM_SQLITE, (values["identity_id"],))
+                question_id = None
+                if logs:
+                    logged = connection.execute(
+                        _LOG_SQLITE,
+                        (
+                            stored_now,
+                            values["text"],
+                            values["article_id"],
+                            values["confidence"],
+                            values["answered"],
+                        ),
+                    ).fetchone()
+                    question_id = int(logged[0])
+                connection.commit()
+            except BaseException:
+                connection.rollback()
+                raise
+            return Admitted(question_id=question_id)
+
+        return await self._db.on_sqlite_thread(admit)
+
+    def _stored_time(self, moment: datetime) -> Any:
+        """A time as SQLAlchemy stores it in SQLite (text in its own format), so that rows
+        written here read back like every other row."""
+        if self._time_to_sqlite is None:
+            dialect = self._db.engine.dialect
+            self._time_to_sqlite = ProcessedEventRow.seen_at.type.bind_processor(dialect)
+        return self._time_to_sqlite(moment) if self._time_to_sqlite else moment
 
 
-# The statements are built once, with bound parameters: building SQLAlchemy constructs per
-# event cost more CPU than running them.
-
-_HEARD_FROM = (
-    # Hearing from someone makes them reachable again; someone a directory said had left is
-    # back (and no longer counted as listed), as `PeopleRepository.resolve` does. It writes
-    # only when there is something to clear.
-    update(IdentityRow)
-    .where(
-        IdentityRow.id == bindparam("identity_id"),
-        or_(IdentityRow.unreachable_at.is_not(None), IdentityRow.left_at.is_not(None)),
-    )
-    .values(
-        unreachable_at=null(),
-        listed_at=case((IdentityRow.left_at.is_not(None), null()), else_=IdentityRow.listed_at),
-        left_at=null(),
-    )
+# SQLite: a few statements in one transaction, all run in one hand-over to the thread that
+# owns the connection (`Database.on_sqlite_thread`). The event id is inserted unless taken;
+# only if it was new is the identity marked as heard from and the question logged.
+_RECORD_SQLITE = (
+    "INSERT INTO processed_events (platform, event_id, seen_at) VALUES (?, ?, ?) "
+    "ON CONFLICT DO NOTHING"
 )
-_EVENT = {
-    "platform": bindparam("platform"),
-    "event_id": bindparam("event_id"),
-    "seen_at": bindparam("now", type_=ProcessedEventRow.seen_at.type),
-}
-_QUESTION = {
-    "asked_at": bindparam("now", type_=QuestionRow.asked_at.type),
-    "text": bindparam("text", type_=QuestionRow.text.type),
-    "article_id": bindparam("article_id", type_=QuestionRow.article_id.type),
-    "confidence": bindparam("confidence", type_=QuestionRow.confidence.type),
-    "answered": bindparam("answered", type_=QuestionRow.answered.type),
-}
-_RECORD_SQLITE = sqlite.insert(ProcessedEventRow).values(_EVENT).on_conflict_do_nothing()
-_LOG = insert(QuestionRow).values(_QUESTION).returning(QuestionRow.id)
+# Hearing from someone makes them reachable again; someone a directory said had left is back
+# (and no longer counted as listed), as `PeopleRepository.resolve` does. It writes only when
+# there is something to clear.
+_HEARD_FROM_SQLITE = (
+    "UPDATE identities SET unreachable_at = NULL, "
+    "listed_at = CASE WHEN left_at IS NULL THEN listed_at END, left_at = NULL "
+    "WHERE id = ? AND (unreachable_at IS NOT NULL OR left_at IS NOT NULL)"
+)
+_LOG_SQLITE = (
+    "INSERT INTO questions (asked_at, text, article_id, confidence, answered) "
+    "VALUES (?, ?, ?, ?, ?) RETURNING id"
+)
 
 
 # PostgreSQL: one statement. The event id is inserted unless taken; only if it was new is the
-# identity marked as heard from (as `_HEARD_FROM`) and the question logged. Written as SQL:
-# the same CTEs built from SQLAlchemy constructs with bound parameters failed at execution
-# ("a value is required for bind parameter") in the SQLAlchemy we run on. The casts give every
-# parameter its column's type where PostgreSQL cannot infer it (in INSERT … SELECT).
+# identity marked as heard from (as in `_HEARD_FROM_SQLITE`) and the question logged. The
+# casts give each parameter its column's type where PostgreSQL cannot infer it.
 _RECORDED_AND_HEARD = """
 WITH recorded AS (
     INSERT INTO processed_events (platform, event_id, seen_at)

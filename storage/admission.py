@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import text
+import asyncpg
 
 from storage.db import Database, retry_on_disconnect
 from storage.models import ProcessedEventRow
@@ -59,8 +59,10 @@ class Admissions:
     ) -> Admitted | None:
         """Record the event id and, only if it was new, mark the identity as heard from
         (reachable, not left) and log the question. None when the id was recorded before (a
-        redelivery): then nothing was written. A dropped connection is retried once: nothing
-        was committed by the attempt that failed."""
+        redelivery): then nothing was written. A dropped connection is retried once: the usual
+        case, a connection the server closed while it sat idle, fails before anything is
+        written; one lost after its statement committed finds the id taken on the retry, and
+        the event goes unanswered rather than answered twice."""
         values: dict[str, Any] = {
             "platform": platform,
             "event_id": event_id,
@@ -78,11 +80,22 @@ class Admissions:
         return await retry_on_disconnect(lambda: admit(values, logs=question is not None))
 
     async def _admit_postgres(self, values: dict[str, Any], *, logs: bool) -> Admitted | None:
-        async with self._db.statement() as connection:
-            row = (await connection.execute(_ADMIT_AND_LOG if logs else _ADMIT, values)).one()
-        if not row.first:
+        arguments = [values["platform"], values["event_id"], values["now"], values["identity_id"]]
+        if logs:
+            arguments += [
+                values["text"],
+                values["article_id"],
+                values["confidence"],
+                values["answered"],
+            ]
+
+        async def admit(connection: asyncpg.Connection) -> Any:
+            return await connection.fetchrow(_ADMIT_AND_LOG if logs else _ADMIT, *arguments)
+
+        row = await self._db.on_asyncpg(admit)
+        if not row["first"]:
             return None
-        return Admitted(question_id=row.question_id if logs else None)
+        return Admitted(question_id=row["question_id"] if logs else None)
 
     async def _admit_sqlite(self, values: dict[str, Any], *, logs: bool) -> Admitted | None:
         stored_now = self._stored_time(values["now"])
@@ -147,13 +160,14 @@ _LOG_SQLITE = (
 )
 
 
-# PostgreSQL: one statement. The event id is inserted unless taken; only if it was new is the
-# identity marked as heard from (as in `_HEARD_FROM_SQLITE`) and the question logged. The
-# casts give each parameter its column's type where PostgreSQL cannot infer it.
+# PostgreSQL: one statement, sent in autocommit (one statement, one transaction, one round
+# trip). The event id is inserted unless taken; only if it was new is the identity marked as
+# heard from (as in `_HEARD_FROM_SQLITE`) and the question logged. The casts give each
+# parameter its column's type where PostgreSQL cannot infer it.
 _RECORDED_AND_HEARD = """
 WITH recorded AS (
     INSERT INTO processed_events (platform, event_id, seen_at)
-    VALUES (:platform, :event_id, CAST(:now AS TIMESTAMP WITH TIME ZONE))
+    VALUES ($1, $2, $3::TIMESTAMP WITH TIME ZONE)
     ON CONFLICT DO NOTHING
     RETURNING event_id
 ), heard AS (
@@ -161,18 +175,17 @@ WITH recorded AS (
     SET unreachable_at = NULL,
         listed_at = CASE WHEN left_at IS NULL THEN listed_at END,
         left_at = NULL
-    WHERE id = :identity_id
+    WHERE id = $4
       AND (unreachable_at IS NOT NULL OR left_at IS NOT NULL)
       AND EXISTS (SELECT FROM recorded)
 )"""
-_ADMIT = text(_RECORDED_AND_HEARD + " SELECT EXISTS (SELECT FROM recorded) AS first")
-_ADMIT_AND_LOG = text(
+_ADMIT = _RECORDED_AND_HEARD + " SELECT EXISTS (SELECT FROM recorded) AS first"
+_ADMIT_AND_LOG = (
     _RECORDED_AND_HEARD
     + """, logged AS (
     INSERT INTO questions (asked_at, text, article_id, confidence, answered)
-    SELECT CAST(:now AS TIMESTAMP WITH TIME ZONE), CAST(:text AS VARCHAR),
-           CAST(:article_id AS VARCHAR), CAST(:confidence AS DOUBLE PRECISION),
-           CAST(:answered AS BOOLEAN)
+    SELECT $3::TIMESTAMP WITH TIME ZONE, $5::VARCHAR, $6::VARCHAR, $7::DOUBLE PRECISION,
+           $8::BOOLEAN
     FROM recorded
     RETURNING id
 )

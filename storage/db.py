@@ -8,9 +8,10 @@ from contextlib import asynccontextmanager
 from typing import Any, TypeVar
 
 import aiosqlite
+import asyncpg
 from sqlalchemy import event
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.exc import DBAPIError, IntegrityError, SQLAlchemyError
+from sqlalchemy.exc import DBAPIError, IntegrityError, InvalidatePoolError, SQLAlchemyError
 from sqlalchemy.ext.asyncio import (
     AsyncConnection,
     AsyncEngine,
@@ -23,6 +24,16 @@ T = TypeVar("T")
 
 # PostgreSQL's "serialization failure" and "deadlock detected": two writers met, nothing is wrong.
 _CONFLICT_STATES = frozenset({"40001", "40P01"})
+# asyncpg's errors for a connection that is gone (the server may be fine). A backend ended
+# while idle can also leave the protocol waiting for the end of its error message when the
+# next statement comes: asyncpg then refuses it with an InternalClientError, before sending.
+_ASYNCPG_DISCONNECTS = (
+    asyncpg.InterfaceError,
+    asyncpg.InternalClientError,
+    asyncpg.PostgresConnectionError,
+    asyncpg.AdminShutdownError,
+    OSError,
+)
 
 
 class StorageUnavailable(Exception):
@@ -92,6 +103,8 @@ class Database:
         self.engine: AsyncEngine = create_async_engine(url, **kwargs)
         if self.is_sqlite:
             event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas)
+        else:
+            event.listen(self.engine.sync_engine, "checkout", _closed_is_disconnected)
         self._sessions = async_sessionmaker(self.engine, expire_on_commit=False)
 
     @asynccontextmanager
@@ -155,6 +168,35 @@ class Database:
         except OSError as exc:
             raise StorageUnavailable(type(exc).__name__) from exc
 
+    async def on_asyncpg(self, work: Callable[[asyncpg.Connection], Awaitable[T]]) -> T:
+        """`work(connection)` with a pooled connection's asyncpg connection, outside any
+        transaction (each statement commits by itself). For a hot path of one statement:
+        SQLAlchemy's execution machinery around it cost more CPU than asyncpg's own work.
+        A connection found gone meanwhile is discarded and reported as `Disconnected`."""
+        assert not self.is_sqlite
+        try:
+            async with self.engine.connect() as connection:
+                raw = await connection.get_raw_connection()
+                driver = raw.driver_connection
+                assert isinstance(driver, asyncpg.Connection)
+                try:
+                    return await work(driver)
+                except (asyncpg.PostgresError, *_ASYNCPG_DISCONNECTS) as exc:
+                    if not driver.is_closed() and not isinstance(exc, _ASYNCPG_DISCONNECTS):
+                        raise
+                    await connection.invalidate(exc)
+                    raise Disconnected(type(exc).__name__) from exc
+        except asyncpg.UniqueViolationError as exc:
+            raise Conflict(type(exc).__name__) from exc
+        except asyncpg.PostgresError as exc:
+            if getattr(exc, "sqlstate", None) in _CONFLICT_STATES:
+                raise Conflict(type(exc).__name__) from exc
+            raise StorageUnavailable(type(exc).__name__) from exc
+        except SQLAlchemyError as exc:
+            raise _storage_error(exc) from exc
+        except OSError as exc:
+            raise StorageUnavailable(type(exc).__name__) from exc
+
     def insert(self, table: Any) -> postgresql.Insert | sqlite.Insert:
         """An INSERT that can say ON CONFLICT (DO NOTHING, DO UPDATE): both backends speak it,
         each through its own dialect's construct."""
@@ -178,6 +220,15 @@ def _is_conflict(exc: SQLAlchemyError) -> bool:
     if isinstance(exc, IntegrityError):
         return True
     return isinstance(exc, DBAPIError) and getattr(exc.orig, "sqlstate", None) in _CONFLICT_STATES
+
+
+def _closed_is_disconnected(dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
+    """At checkout, a connection asyncpg already knows is closed (the server ended it: a
+    restart, a failover, pg_terminate_backend) is replaced, with every connection pooled
+    before it, at no cost: asyncpg learns of it from the socket, no query is sent. Without a
+    ping, this keeps a restart from failing the first unit of work on each pooled connection."""
+    if dbapi_connection.driver_connection.is_closed():
+        raise InvalidatePoolError("connection closed by the server")
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.db import Database, retry_on_conflict
+from storage.db import Database, retry_on_conflict, retry_on_disconnect
 from storage.models import IdentityRow, PersonRow, RoleGrantRow
 
 
@@ -89,10 +89,16 @@ class PeopleRepository:
             fresh = self._clock() - read_at < KNOWN_SECONDS
             if fresh and not _would_change(profile, known.person):
                 return known
-        person, identity_id = await retry_on_conflict(
-            lambda: self._resolve(profile, set(seed_roles))
-        )
+        person, identity_id = await self._read(profile, set(seed_roles))
         return self._remember(key, person, identity_id)
+
+    async def _read(self, profile: Profile, seed_roles: set[str]) -> tuple[Person, int]:
+        """`_resolve`, again when it met another writer, or when its connection had been
+        dropped (no ping before each use): it is a get-or-create, so a second run after a
+        commit that did happen finds what the first one made."""
+        return await retry_on_disconnect(
+            lambda: retry_on_conflict(lambda: self._resolve(profile, seed_roles))
+        )
 
     def _remember(self, key: tuple[str, str, str], person: Person, identity_id: int) -> Known:
         known = Known(replace(person, roles=frozenset()), identity_id)
@@ -117,9 +123,7 @@ class PeopleRepository:
         Two replicas meeting a newcomer at once both try to create them; the one that loses
         the race reads again and returns the person the other one made.
         """
-        person, identity_id = await retry_on_conflict(
-            lambda: self._resolve(profile, set(seed_roles))
-        )
+        person, identity_id = await self._read(profile, set(seed_roles))
         self._remember((profile.platform, profile.tenant, profile.user_id), person, identity_id)
         return person
 

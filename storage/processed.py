@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import delete
 
-from storage.db import Conflict, Database
+from storage.db import Conflict, Database, retry_on_disconnect
 from storage.models import ProcessedEventRow
 
 
@@ -16,7 +16,11 @@ class ProcessedEvents:
         self._db = db
 
     async def first_time(self, platform: str, event_id: str) -> bool:
-        """Record the event id; False when it was recorded before (a redelivery)."""
+        """Record the event id; False when it was recorded before (a redelivery). Run again
+        on a connection that turned out to be dropped (no ping before each use)."""
+        return await retry_on_disconnect(lambda: self._record(platform, event_id))
+
+    async def _record(self, platform: str, event_id: str) -> bool:
         try:
             async with self._db.transaction() as session:
                 session.add(ProcessedEventRow(platform=platform, event_id=event_id))

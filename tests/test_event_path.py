@@ -4,6 +4,7 @@ connection the server dropped retried instead of failing the answer."""
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -65,7 +66,8 @@ class Statements:
 
 @contextmanager
 def counting(database: Database) -> Iterator[Statements]:
-    """Every statement and commit the engine sends while inside."""
+    """Every statement the engine sends while inside, through SQLAlchemy or, on PostgreSQL,
+    straight through asyncpg (its query logger), and every commit through SQLAlchemy."""
     seen = Statements()
     engine = database.engine.sync_engine
 
@@ -75,13 +77,28 @@ def counting(database: Database) -> Iterator[Statements]:
     def on_commit(_conn: Any) -> None:
         seen.commits += 1
 
-    event.listen(engine, "before_cursor_execute", on_execute)
-    event.listen(engine, "commit", on_commit)
+    def on_query(record: Any) -> None:
+        seen.sql.append(record.query)
+
+    def on_checkout(dbapi_connection: Any, *_args: Any) -> None:
+        dbapi_connection.driver_connection.add_query_logger(on_query)
+
+    def on_checkin(dbapi_connection: Any, *_args: Any) -> None:
+        if dbapi_connection is not None:
+            dbapi_connection.driver_connection.remove_query_logger(on_query)
+
+    listeners: list[tuple[str, Any]] = [("commit", on_commit)]
+    if database.is_sqlite:
+        listeners.append(("before_cursor_execute", on_execute))
+    else:  # asyncpg's logger sees SQLAlchemy's statements too, BEGIN and COMMIT included
+        listeners += [("checkout", on_checkout), ("checkin", on_checkin)]
+    for name, listener in listeners:
+        event.listen(engine, name, listener)
     try:
         yield seen
     finally:
-        event.remove(engine, "before_cursor_execute", on_execute)
-        event.remove(engine, "commit", on_commit)
+        for name, listener in listeners:
+            event.remove(engine, name, listener)
 
 
 async def count(database: Database, table: Any) -> int:
@@ -115,6 +132,7 @@ async def test_a_question_costs_one_round_trip_before_its_answer(
     else:
         # One statement in autocommit: one transaction, one round trip, no BEGIN or COMMIT.
         assert len(seen.sql) == 1, seen.sql
+        assert seen.sql[0].lstrip().startswith("WITH recorded AS")
         assert seen.commits == 0
     assert await count(database, ProcessedEventRow) == 2
     assert await count(database, QuestionRow) == 2
@@ -287,3 +305,27 @@ async def _schema(database: Database) -> str | None:
         return None
     async with database.connection() as connection:
         return str((await connection.execute(text("SELECT current_schema()"))).scalar_one())
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(
+    POSTGRES_URL is None,
+    reason="BREAKROOM_TEST_DATABASE_URL is not set (no PostgreSQL server to drop a connection)",
+)
+async def test_a_connection_the_server_closed_while_idle_is_replaced_at_checkout() -> None:
+    """No ping, and no retry either: asyncpg already knows, from the socket, that the server
+    closed it, so the pool hands out a new connection in its place."""
+    assert POSTGRES_URL is not None
+    database = Database(POSTGRES_URL)
+    admin = Database(POSTGRES_URL)
+    try:
+        async with database.connection() as connection:
+            backend = (await connection.execute(text("SELECT pg_backend_pid()"))).scalar_one()
+        async with admin.connection() as connection:
+            await connection.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": backend})
+        await asyncio.sleep(0.2)  # the loop reads the server's goodbye on the idle socket
+        async with database.transaction() as session:
+            assert (await session.execute(text("SELECT pg_backend_pid()"))).scalar() != backend
+    finally:
+        await database.dispose()
+        await admin.dispose()

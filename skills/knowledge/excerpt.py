@@ -198,7 +198,8 @@ def excerpt(article: Article, question: str, max_chars: int = 400) -> str:
     # The question's words with their equivalent names, less what the title names (a question
     # only about that gets the lead paragraph). Loose topic hints are left out: they would match
     # everywhere.
-    frequency = Counter(t for block in blocks for t in block.terms if any(t in a for a in asked))
+    wanted_terms = frozenset().union(*asked)
+    frequency = Counter(t for block in blocks for t in block.terms if t in wanted_terms)
     weight = {t: math.log(1 + len(blocks) / count) for t, count in frequency.items()}
     text = normalize(question)
     wanted = [answer for cue, answer in _ANSWER_TYPES if cue.search(text)]

@@ -92,8 +92,11 @@ class Database:
             if ":memory:" not in url and "mode=memory" not in url:
                 # One connection, so one writer: SQLite takes one writer at a time anyway, and
                 # writers on several connections meet as "database is locked" and back off in
-                # sleeps; on one connection they queue, each commit cheap under WAL.
-                kwargs.update(pool_size=1, max_overflow=0)
+                # sleeps; on one connection they queue, each commit cheap under WAL. No
+                # rollback when it goes back to the pool: SQLAlchemy's own transactions end
+                # themselves, and so does work on its thread (`on_sqlite_thread`); that
+                # rollback would be one more hand-over to the thread for nothing.
+                kwargs.update(pool_size=1, max_overflow=0, pool_reset_on_return=None)
         else:
             kwargs["pool_recycle"] = RECYCLE_SECONDS
             kwargs["connect_args"] = {"timeout": connect_timeout}

@@ -225,7 +225,11 @@ class Router:
                 await self._run_job(event)
                 return []
             admission: PendingAdmission | None = None
-            route, routed = self._route(event, EMPLOYEE)
+            route: _Route | None = None
+            routed = event
+            if isinstance(event, Message) and event.redelivered_possible:
+                # A message's route depends on roles only once it reads as a command.
+                route, routed = self._route(event, EMPLOYEE)
             if self._is_question(event, route, routed):
                 # The hot path: the person as remembered, no roles (a question needs none, and
                 # none can be stale), and the event recorded with its question in one round

@@ -13,7 +13,6 @@ from sqlalchemy import event
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError, IntegrityError, InvalidatePoolError, SQLAlchemyError
 from sqlalchemy.ext.asyncio import (
-    AsyncConnection,
     AsyncEngine,
     AsyncSession,
     async_sessionmaker,
@@ -118,31 +117,6 @@ class Database:
         try:
             async with self._sessions() as session, session.begin():
                 yield session
-        except SQLAlchemyError as exc:
-            raise _storage_error(exc) from exc
-        except OSError as exc:
-            raise StorageUnavailable(type(exc).__name__) from exc
-
-    @asynccontextmanager
-    async def connection(self) -> AsyncIterator[AsyncConnection]:
-        """A Core connection in one transaction, for hot paths that need no ORM objects; its
-        errors are reported as `transaction` reports them."""
-        try:
-            async with self.engine.begin() as connection:
-                yield connection
-        except SQLAlchemyError as exc:
-            raise _storage_error(exc) from exc
-        except OSError as exc:
-            raise StorageUnavailable(type(exc).__name__) from exc
-
-    @asynccontextmanager
-    async def statement(self) -> AsyncIterator[AsyncConnection]:
-        """A Core connection in autocommit: each statement commits by itself, so a single
-        statement costs one round trip, with no BEGIN and no COMMIT around it."""
-        try:
-            async with self.engine.connect() as connection:
-                await connection.execution_options(isolation_level="AUTOCOMMIT")
-                yield connection
         except SQLAlchemyError as exc:
             raise _storage_error(exc) from exc
         except OSError as exc:

@@ -182,12 +182,12 @@ async def test_a_question_log_that_cannot_be_written_leaves_the_event_unrecorded
     """Event id and question row commit together or not at all: when the log cannot be
     written, the event is not counted as handled, and its redelivery is answered and logged."""
     event = asked()
-    async with database.connection() as connection:
+    async with database.engine.begin() as connection:
         await connection.execute(text("ALTER TABLE questions RENAME TO questions_away"))
     try:
         [apology] = await router.dispatch(event)
     finally:
-        async with database.connection() as connection:
+        async with database.engine.begin() as connection:
             await connection.execute(text("ALTER TABLE questions_away RENAME TO questions"))
     assert apology.fallback == STORAGE_APOLOGY
     assert await count(database, ProcessedEventRow) == 0
@@ -288,11 +288,11 @@ async def test_a_question_on_a_connection_the_server_dropped_is_still_answered(
         await router.dispatch(asked(user="U-dropped"))  # one connection, now idle in the pool
         async with database.engine.connect() as connection:
             backend = (await connection.execute(text("SELECT pg_backend_pid()"))).scalar_one()
-        async with admin.connection() as connection:
+        async with admin.engine.begin() as connection:
             await connection.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": backend})
         [reply] = await router.dispatch(asked(user="U-dropped"))
         assert "Paid time off" in reply.fallback
-        async with database.connection() as connection:
+        async with database.engine.begin() as connection:
             assert (await connection.execute(text("SELECT pg_backend_pid()"))).scalar() != backend
     finally:
         await database.dispose()
@@ -303,7 +303,7 @@ async def _schema(database: Database) -> str | None:
     """The schema a PostgreSQL test database works in (None on SQLite)."""
     if database.is_sqlite:
         return None
-    async with database.connection() as connection:
+    async with database.engine.begin() as connection:
         return str((await connection.execute(text("SELECT current_schema()"))).scalar_one())
 
 
@@ -319,9 +319,9 @@ async def test_a_connection_the_server_closed_while_idle_is_replaced_at_checkout
     database = Database(POSTGRES_URL)
     admin = Database(POSTGRES_URL)
     try:
-        async with database.connection() as connection:
+        async with database.engine.begin() as connection:
             backend = (await connection.execute(text("SELECT pg_backend_pid()"))).scalar_one()
-        async with admin.connection() as connection:
+        async with admin.engine.begin() as connection:
             await connection.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": backend})
         await asyncio.sleep(0.2)  # the loop reads the server's goodbye on the idle socket
         async with database.transaction() as session:

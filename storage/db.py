@@ -18,6 +18,8 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
+from sqlalchemy.pool import PoolProxiedConnection
+from sqlalchemy.util import greenlet_spawn
 
 T = TypeVar("T")
 
@@ -122,6 +124,17 @@ class Database:
         except OSError as exc:
             raise StorageUnavailable(type(exc).__name__) from exc
 
+    @asynccontextmanager
+    async def _pooled(self) -> AsyncIterator[PoolProxiedConnection]:
+        """A connection straight from the pool, with no SQLAlchemy `Connection` around it,
+        given back after (closing may talk to the driver, hence inside SQLAlchemy's
+        greenlet, as every pool operation of the async engine)."""
+        raw = await self.engine.raw_connection()
+        try:
+            yield raw
+        finally:
+            await greenlet_spawn(raw.close)
+
     async def on_sqlite_thread(self, work: Callable[[sqlite3.Connection], T]) -> T:
         """`work(connection)` with the SQLite connection, run on the thread that owns it in
         one hand-over; `work` commits or rolls back itself. aiosqlite hands each cursor,
@@ -130,8 +143,7 @@ class Database:
         aiosqlite's `_execute`, the way its own methods run a function on that thread."""
         assert self.is_sqlite
         try:
-            async with self.engine.connect() as connection:
-                raw = await connection.get_raw_connection()
+            async with self._pooled() as raw:
                 driver = raw.driver_connection
                 assert isinstance(driver, aiosqlite.Connection)
                 result: T = await driver._execute(work, driver._conn)  # type: ignore[no-untyped-call]
@@ -152,8 +164,7 @@ class Database:
         A connection found gone meanwhile is discarded and reported as `Disconnected`."""
         assert not self.is_sqlite
         try:
-            async with self.engine.connect() as connection:
-                raw = await connection.get_raw_connection()
+            async with self._pooled() as raw:
                 driver = raw.driver_connection
                 assert isinstance(driver, asyncpg.Connection)
                 try:
@@ -161,7 +172,7 @@ class Database:
                 except (asyncpg.PostgresError, *_ASYNCPG_DISCONNECTS) as exc:
                     if not driver.is_closed() and not isinstance(exc, _ASYNCPG_DISCONNECTS):
                         raise
-                    await connection.invalidate(exc)
+                    await greenlet_spawn(raw.invalidate, exc)
                     raise Disconnected(type(exc).__name__) from exc
         except asyncpg.UniqueViolationError as exc:
             raise Conflict(type(exc).__name__) from exc

@@ -89,6 +89,8 @@ class Answer:
     """Calibrated 0..1: about the chance that the best hit answers the question."""
     answered: bool
     """confidence >= the cut-off: below it the bot should hand the question to HR."""
+    clinical: bool
+    """The question reads as a clinical one (`looks_clinical`), which also lowers confidence."""
 
     @property
     def best(self) -> Hit | None:
@@ -369,16 +371,17 @@ class Retriever:
         query = self._query(question)
         ranked = self._rank(query)
         hits = tuple(Hit(self.articles[doc], score) for doc, score in ranked[:k])
-        confidence = self._confidence(question, query, ranked)
-        return Answer(question, hits, confidence, confidence >= self.cutoff)
+        clinical = looks_clinical(question)
+        confidence = self._confidence(clinical, query, ranked)
+        return Answer(question, hits, confidence, confidence >= self.cutoff, clinical)
 
-    def _confidence(self, question: str, query: _Query, ranked: list[tuple[int, float]]) -> float:
+    def _confidence(self, clinical: bool, query: _Query, ranked: list[tuple[int, float]]) -> float:
         """How likely the best article answers the question (see `confidence`)."""
-        signals = self._signals(question, query, ranked)
+        signals = self._signals(clinical, query, ranked)
         return 0.0 if signals is None else confidence(signals, evidence=len(query.units))
 
     def _signals(
-        self, question: str, query: _Query, ranked: list[tuple[int, float]]
+        self, clinical: bool, query: _Query, ranked: list[tuple[int, float]]
     ) -> Signals | None:
         if not ranked or not query.units:
             return None
@@ -402,7 +405,7 @@ class Retriever:
             head=head / ceiling,
             specificity=strongest / self._unseen_idf,
             length=min(len(query.units), 6) / 6,
-            clinical=1.0 if looks_clinical(question) else 0.0,
+            clinical=1.0 if clinical else 0.0,
             off_topic=1.0 if query.off_topic else 0.0,
             absent=1.0 if query.absent else 0.0,
         )

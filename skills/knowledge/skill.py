@@ -26,7 +26,6 @@ from bot.replies import (
 from bot.roles import Role
 from bot.router import Router
 from skills.knowledge import messages as say
-from skills.knowledge.clinical import looks_clinical
 from skills.knowledge.excerpt import excerpt
 from skills.knowledge.library import KnowledgeLibrary, bundled_kb
 from skills.knowledge.search import Answer, Hit
@@ -118,7 +117,7 @@ class KnowledgeSkill:
         if len(question) > say.MAX_QUESTION_CHARS:
             raise SkillError(say.TOO_LONG)
         result = (await self.library.retriever()).answer(question)
-        clinical = looks_clinical(question)
+        clinical = result.clinical
         screened = redact(question)
         best = result.best
         question_id = await ctx.log_question(

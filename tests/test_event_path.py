@@ -5,6 +5,8 @@ connection the server dropped retried instead of failing the answer."""
 from __future__ import annotations
 
 import asyncio
+import subprocess
+import sys
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -14,8 +16,9 @@ from typing import Any
 
 import aiosqlite
 import pytest
-from sqlalchemy import event, func, select, text
+from sqlalchemy import event, func, make_url, select, text
 
+from bot.events import Message
 from bot.ownership import named_record
 from bot.replies import Buttons, Reply
 from bot.roles import Role
@@ -42,7 +45,7 @@ def router(database: Database, tmp_path: Path, make_settings: Callable[..., Sett
     return router
 
 
-def asked(text: str = QUESTION, user: str = "U-nurse") -> Any:
+def asked(text: str = QUESTION, user: str = "U-nurse") -> Message:
     """A DM question as Slack delivers it: with an event id, possibly redelivered."""
     return message(text, user=user, id=f"Ev{uuid.uuid4().hex}", redelivered_possible=True)
 
@@ -104,6 +107,14 @@ def counting(database: Database) -> Iterator[Statements]:
 async def count(database: Database, table: Any) -> int:
     async with database.transaction() as session:
         return int(await session.scalar(select(func.count()).select_from(table)) or 0)
+
+
+async def _schema(database: Database) -> str | None:
+    """The schema a PostgreSQL test database works in (None on SQLite)."""
+    if database.is_sqlite:
+        return None
+    async with database.engine.begin() as connection:
+        return str((await connection.execute(text("SELECT current_schema()"))).scalar_one())
 
 
 # -- one round trip -------------------------------------------------------------------------
@@ -281,7 +292,6 @@ async def test_a_question_on_a_connection_the_server_dropped_is_still_answered(
     assert POSTGRES_URL is not None
     assert migrated_postgres is not None
     database = Database(POSTGRES_URL, schema=migrated_postgres)
-    admin = Database(POSTGRES_URL)
     try:
         settings = make_settings(BREAKROOM_KB_DIR=str(write_kb(tmp_path / "kb")))
         router = Router(Services.build(settings, database))
@@ -289,23 +299,30 @@ async def test_a_question_on_a_connection_the_server_dropped_is_still_answered(
         await router.dispatch(asked(user="U-dropped"))  # one connection, now idle in the pool
         async with database.engine.connect() as connection:
             backend = (await connection.execute(text("SELECT pg_backend_pid()"))).scalar_one()
-        async with admin.engine.begin() as connection:
-            await connection.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": backend})
+        _terminate_blocking(backend)
         [reply] = await router.dispatch(asked(user="U-dropped"))
         assert "Paid time off" in reply.fallback
         async with database.engine.begin() as connection:
             assert (await connection.execute(text("SELECT pg_backend_pid()"))).scalar() != backend
     finally:
         await database.dispose()
-        await admin.dispose()
 
 
-async def _schema(database: Database) -> str | None:
-    """The schema a PostgreSQL test database works in (None on SQLite)."""
-    if database.is_sqlite:
-        return None
-    async with database.engine.begin() as connection:
-        return str((await connection.execute(text("SELECT current_schema()"))).scalar_one())
+def _terminate_blocking(backend: int) -> None:
+    """End a server backend from another process while this event loop waits, blocked: the
+    connection learns of it only when next used, as one dropped between two events does, so
+    the answer's statement meets it (and is retried) rather than the pool's checkout."""
+    assert POSTGRES_URL is not None
+    dsn = make_url(POSTGRES_URL).set(drivername="postgresql").render_as_string(False)
+    script = (
+        "import asyncio, sys, asyncpg\n"
+        "async def end():\n"
+        "    connection = await asyncpg.connect(sys.argv[1])\n"
+        "    await connection.execute('SELECT pg_terminate_backend($1)', int(sys.argv[2]))\n"
+        "    await connection.close()\n"
+        "asyncio.run(end())\n"
+    )
+    subprocess.run([sys.executable, "-c", script, dsn, str(backend)], check=True, timeout=30)
 
 
 @pytest.mark.postgres

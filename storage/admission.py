@@ -19,12 +19,13 @@ import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
-
-import asyncpg
+from typing import TYPE_CHECKING, Any
 
 from storage.db import Database, retry_on_disconnect
 from storage.models import ProcessedEventRow
+
+if TYPE_CHECKING:  # asyncpg comes with the `postgres` extra; SQLite runs without it
+    import asyncpg
 
 MAX_QUESTION_TEXT = 2000
 

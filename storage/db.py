@@ -5,10 +5,10 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
-from typing import Any, TypeVar
+from functools import cache
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import aiosqlite
-import asyncpg
 from sqlalchemy import event
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError, IntegrityError, InvalidatePoolError, SQLAlchemyError
@@ -21,20 +21,30 @@ from sqlalchemy.ext.asyncio import (
 from sqlalchemy.pool import PoolProxiedConnection
 from sqlalchemy.util import greenlet_spawn
 
+if TYPE_CHECKING:  # asyncpg comes with the `postgres` extra; SQLite runs without it
+    import asyncpg
+
 T = TypeVar("T")
 
 # PostgreSQL's "serialization failure" and "deadlock detected": two writers met, nothing is wrong.
 _CONFLICT_STATES = frozenset({"40001", "40P01"})
-# asyncpg's errors for a connection that is gone (the server may be fine). A backend ended
-# while idle can also leave the protocol waiting for the end of its error message when the
-# next statement comes: asyncpg then refuses it with an InternalClientError, before sending.
-_ASYNCPG_DISCONNECTS = (
-    asyncpg.InterfaceError,
-    asyncpg.InternalClientError,
-    asyncpg.PostgresConnectionError,
-    asyncpg.AdminShutdownError,
-    OSError,
-)
+
+
+@cache
+def _asyncpg_disconnects() -> tuple[type[BaseException], ...]:
+    """asyncpg's errors for a connection that is gone (the server may be fine). A backend
+    ended while idle can also leave the protocol waiting for the end of its error message when
+    the next statement comes: asyncpg then refuses it with an InternalClientError, before
+    sending. Imported here, not at the top: asyncpg is installed only with PostgreSQL."""
+    import asyncpg
+
+    return (
+        asyncpg.InterfaceError,
+        asyncpg.InternalClientError,
+        asyncpg.PostgresConnectionError,
+        asyncpg.AdminShutdownError,
+        OSError,
+    )
 
 
 class StorageUnavailable(Exception):
@@ -163,14 +173,17 @@ class Database:
         SQLAlchemy's execution machinery around it cost more CPU than asyncpg's own work.
         A connection found gone meanwhile is discarded and reported as `Disconnected`."""
         assert not self.is_sqlite
+        import asyncpg
+
+        disconnects = _asyncpg_disconnects()
         try:
             async with self._pooled() as raw:
                 driver = raw.driver_connection
                 assert isinstance(driver, asyncpg.Connection)
                 try:
                     return await work(driver)
-                except (asyncpg.PostgresError, *_ASYNCPG_DISCONNECTS) as exc:
-                    if not driver.is_closed() and not isinstance(exc, _ASYNCPG_DISCONNECTS):
+                except (asyncpg.PostgresError, *disconnects) as exc:
+                    if not driver.is_closed() and not isinstance(exc, disconnects):
                         raise
                     await greenlet_spawn(raw.invalidate, exc)
                     raise Disconnected(type(exc).__name__) from exc

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
-from tests.cli import run
+from tests.cli import clean_env, run
 
 
 def test_chat_answers_help_on_the_embedded_default(tmp_path: Path) -> None:
@@ -36,3 +38,25 @@ def test_chat_with_a_bad_database_url_gives_one_line(tmp_path: Path) -> None:
     assert result.stderr.strip().count("\n") == 0
     assert "DATABASE_URL" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_chat_answers_a_question_without_the_postgres_extra(tmp_path: Path) -> None:
+    """The embedded default installs without asyncpg (it comes with the `postgres` extra): the
+    chat answers a knowledge question, the path that has SQL of its own per backend."""
+    without_asyncpg = (
+        "import sys; sys.modules['asyncpg'] = None; sys.argv = ['breakroom', 'chat'];"
+        "from bot.cli import main; raise SystemExit(main())"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", without_asyncpg],
+        input="How much PTO do I get?\nquit\n",
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env=clean_env(),
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    assert "(Source: " in result.stdout

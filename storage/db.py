@@ -96,6 +96,7 @@ class Database:
         self, url: str, *, connect_timeout: float = 5.0, schema: str | None = None
     ) -> None:
         self.url = url
+        self.schema = schema
         self.is_sqlite = url.startswith("sqlite")
         kwargs: dict[str, Any] = {}
         if self.is_sqlite:

@@ -9,6 +9,7 @@ from sqlalchemy import (
     JSON,
     DateTime,
     Dialect,
+    Float,
     ForeignKey,
     Index,
     LargeBinary,
@@ -385,6 +386,9 @@ class OutboxRow(Base):
     due_at: Mapped[datetime] = mapped_column()
     attempts: Mapped[int] = mapped_column(default=0)
     claimed_at: Mapped[datetime | None] = mapped_column()
+    # Until when the claimer vouches for its claim; it renews it while it works. Each sender
+    # sets its own lease from how long its sends take, so others can tell a dead one quickly.
+    lease_until: Mapped[datetime | None] = mapped_column()
     sent_at: Mapped[datetime | None] = mapped_column()
     platform: Mapped[str | None] = mapped_column(String(16))
     message_id: Mapped[str | None] = mapped_column(String(128))
@@ -433,3 +437,21 @@ class AnswerRow(Base):
     )
     question_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     value: Mapped[str] = mapped_column(String(64))
+
+
+class SendBudgetRow(Base):
+    """The pace one workspace (a Slack team, a Teams tenant) allows, learned from its 429s and
+    shared by every replica: they all spend one platform budget. Times are seconds since the
+    epoch (every replica reads the same clock, give or take NTP), and `version` makes each
+    change a conditional write."""
+
+    __tablename__ = "send_budgets"
+
+    key: Mapped[str] = mapped_column(String(160), primary_key=True)  # "<platform>:<workspace>"
+    rate: Mapped[float] = mapped_column(Float)  # sends a second now
+    settled: Mapped[float | None] = mapped_column(Float)  # just below where the last 429 came
+    next_slot: Mapped[float] = mapped_column(Float)  # the token bucket, kept as GCRA
+    paused_until: Mapped[float] = mapped_column(Float)  # a 429's Retry-After, for everyone
+    grown_at: Mapped[float] = mapped_column(Float)  # when sends were last reported
+    accepted: Mapped[float] = mapped_column(Float)  # sends a second that went through, smoothed
+    version: Mapped[int] = mapped_column()

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any, cast
 
@@ -31,6 +31,9 @@ from storage.db import Database
 from storage.models import IdentityRow, OutboxRow, PersonRow
 from storage.people import Identity
 
+# How long a claim lasts when its sender does not say: a sender sets its own from how long its
+# sends take (see `bot.delivery`).
+DEFAULT_LEASE = timedelta(seconds=10)
 # A multi-row INSERT of this many rows stays under SQLite's and asyncpg's bound-parameter limits.
 _INSERT_CHUNK = 1000
 
@@ -188,8 +191,11 @@ class OutboxRepository:
             )
             return int(getattr(result, "rowcount", 0))
 
-    async def claim_due(self, now: datetime, limit: int) -> list[OutboxItem]:
-        """Mark up to `limit` due rows `sending` and return them, oldest due first.
+    async def claim_due(
+        self, now: datetime, limit: int, lease: timedelta = DEFAULT_LEASE
+    ) -> list[OutboxItem]:
+        """Mark up to `limit` due rows `sending` under a `lease` and return them, oldest due
+        first.
 
         One statement, WITH picked AS (SELECT … LIMIT n) UPDATE … RETURNING: atomic on SQLite,
         and on PostgreSQL the pick takes FOR UPDATE SKIP LOCKED, so concurrent senders each get
@@ -200,21 +206,30 @@ class OutboxRepository:
             .order_by(OutboxRow.due_at, OutboxRow.id)
             .limit(limit)
         )
-        return await self._take(wanted, now)
+        return await self._take(wanted, now, lease)
 
-    async def take_stale(self, before: datetime, now: datetime, limit: int) -> list[OutboxItem]:
-        """Take over `sending` rows whose lease was last renewed before `before`: their sender
-        died. They stay `sending`, now under this caller's lease, until it reconciles them."""
+    async def take_stale(
+        self, now: datetime, limit: int, lease: timedelta = DEFAULT_LEASE
+    ) -> list[OutboxItem]:
+        """Take over `sending` rows whose lease has lapsed by `now`: their sender died. They
+        stay `sending`, now under this caller's `lease`, until it reconciles them. A claim from
+        before leases were written down lapses DEFAULT_LEASE after it was last renewed."""
+        lapsed = or_(
+            OutboxRow.lease_until < now,
+            and_(OutboxRow.lease_until.is_(None), OutboxRow.claimed_at < now - DEFAULT_LEASE),
+        )
         wanted = (
             select(OutboxRow.id)
-            .where(OutboxRow.status == OutboxStatus.SENDING, OutboxRow.claimed_at < before)
+            .where(OutboxRow.status == OutboxStatus.SENDING, lapsed)
             .order_by(OutboxRow.claimed_at, OutboxRow.id)
             .limit(limit)
         )
-        return await self._take(wanted, now, from_status=OutboxStatus.SENDING)
+        return await self._take(wanted, now, lease, from_status=OutboxStatus.SENDING)
 
-    async def renew(self, ids: Iterable[int], now: datetime) -> None:
-        """Extend the leases of rows this sender still holds."""
+    async def renew(
+        self, ids: Iterable[int], now: datetime, lease: timedelta = DEFAULT_LEASE
+    ) -> None:
+        """Extend the leases of rows this sender still holds to `now + lease`."""
         held = list(ids)
         if not held:
             return
@@ -222,7 +237,7 @@ class OutboxRepository:
             await session.execute(
                 update(OutboxRow)
                 .where(OutboxRow.id.in_(held), OutboxRow.status == OutboxStatus.SENDING)
-                .values(claimed_at=now)
+                .values(claimed_at=now, lease_until=now + lease)
             )
 
     async def settle(self, outcomes: Sequence[Outcome]) -> None:
@@ -271,6 +286,7 @@ class OutboxRepository:
                         error=bindparam("b_error"),
                         attempts=table.c.attempts + bindparam("b_attempted"),
                         claimed_at=None,
+                        lease_until=None,
                     ),
                     [
                         {
@@ -375,6 +391,7 @@ class OutboxRepository:
         self,
         wanted: Select[int],
         now: datetime,
+        lease: timedelta,
         from_status: OutboxStatus = OutboxStatus.PENDING,
     ) -> list[OutboxItem]:
         if not self._db.is_sqlite:
@@ -385,7 +402,7 @@ class OutboxRepository:
         statement = (
             update(OutboxRow)
             .where(OutboxRow.id.in_(select(picked.c.id)), OutboxRow.status == from_status)
-            .values(status=OutboxStatus.SENDING.value, claimed_at=now)
+            .values(status=OutboxStatus.SENDING.value, claimed_at=now, lease_until=now + lease)
             .returning(OutboxRow)
         )
         async with self._db.transaction() as session:

@@ -19,6 +19,7 @@ import contextlib
 import logging
 import math
 import time
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -54,6 +55,12 @@ Monotonic = Callable[[], float]
 CLOCK_MARGIN = timedelta(minutes=5)
 DEFAULT_BACKOFF = Backoff()
 NO_LONGER_WANTED = "no longer wanted when its turn came"
+# Leases (see `_Lease`): before anything is observed, then bounds around what was.
+FIRST_LEASE = 5.0
+MIN_LEASE = 2.0
+MAX_LEASE = 60.0
+LEASE_MULTIPLE = 4.0
+LEASE_WINDOW = 50  # sends and renewals remembered
 
 
 def _utcnow() -> datetime:
@@ -98,9 +105,9 @@ class OutboxSender:
         limiters: RateLimiters | None = None,
         concurrency: int = 16,
         prefetch: int | None = None,
-        max_attempts: int = 5,
+        max_attempts: int = 10,  # with the default backoff: about 17 minutes of tries
         backoff: Backoff = DEFAULT_BACKOFF,
-        lease: timedelta = timedelta(seconds=10),
+        lease: timedelta | None = None,
         flush_interval: float = 0.1,
         idle_poll: float = 0.5,
         clock: Clock = _utcnow,
@@ -115,7 +122,9 @@ class OutboxSender:
         self._prefetch = prefetch or 4 * concurrency
         self._max_attempts = max_attempts
         self._backoff = backoff
-        self._lease = lease.total_seconds()
+        # A fixed lease when one is given; otherwise it follows how long sends and renewals
+        # take (`_Lease`).
+        self._lease = _Lease(fixed=None if lease is None else lease.total_seconds())
         self._flush_interval = flush_interval
         self._idle_poll = idle_poll
         self._clock = clock
@@ -220,14 +229,15 @@ class OutboxSender:
             return 0
         stale: list[OutboxItem] = []
         if stale_too:
-            lapsed = now - timedelta(seconds=self._lease)
-            stale = await self._outbox.take_stale(lapsed, now, room)
+            stale = await self._outbox.take_stale(now, room, self._lease.span)
             if stale:
                 log.info("outbox: reconciling %d claim(s) whose sender stopped", len(stale))
             # A full batch may have left more behind: look again as soon as there is room.
             full = len(stale) == room
-            run.next_stale_check = -math.inf if full else self._monotonic() + self._lease / 4
-        due = await self._outbox.claim_due(now, room - len(stale)) if len(stale) < room else []
+            quarter = self._lease.seconds / 4
+            run.next_stale_check = -math.inf if full else self._monotonic() + quarter
+        room -= len(stale)
+        due = await self._outbox.claim_due(now, room, self._lease.span) if room > 0 else []
         if not stale and not due:
             return 0
         claimed = self._monotonic()
@@ -287,7 +297,7 @@ class OutboxSender:
                     identity, item.dedupe_key, self._since(item)
                 )
             except RateLimited as exc:
-                return self._slow_down(run, item, identity.platform, exc)
+                return self._slow_down(run, item, identity, exc)
             except DeliveryError as exc:
                 return self._retry(item, f"cannot check an earlier attempt: {exc}")
             if earlier is not None:
@@ -300,9 +310,14 @@ class OutboxSender:
             return self._retry(item, str(exc))
         if reply is None:
             return Settled(item.id, OutboxStatus.SKIPPED, attempted=False)
-        limiter = self._limiters.for_platform(identity.platform)
-        await limiter.acquire()
-        if self._monotonic() - max(held.claimed, run.renewed) > self._lease / 2:
+        workspace = self._limiters.workspace(identity.platform, identity.tenant)
+        conversation = self._limiters.conversation(
+            identity.platform, identity.tenant, identity.user_id
+        )
+        if conversation is not None:
+            await conversation.acquire()
+        await workspace.acquire()
+        if self._monotonic() - max(held.claimed, run.renewed) > self._lease.seconds / 2:
             # Our lease may have lapsed (the database was unreachable to renew it); another
             # sender may own the row now. Sending could duplicate; leaving it cannot.
             log.warning("outbox: row %s not sent: its claim could not be renewed", item.id)
@@ -316,21 +331,26 @@ class OutboxSender:
         if not wanted:
             return Settled(item.id, OutboxStatus.SKIPPED, NO_LONGER_WANTED, attempted=False)
         held.sending = True
+        started = self._monotonic()
         try:
             sent = await self._outbound.send(identity, reply, dedupe_key=item.dedupe_key)
         except RateLimited as exc:
-            return self._slow_down(run, item, identity.platform, exc)
+            return self._slow_down(run, item, identity, exc)
         except RecipientUnreachable as exc:
             return Settled(item.id, OutboxStatus.BLOCKED, str(exc))
         except DeliveryError as exc:
             return self._retry(item, str(exc))
-        limiter.went_through()
+        finally:
+            self._lease.observe(self._monotonic() - started)
+        workspace.went_through()
         return Delivered(item.id, sent.platform, sent.message_id, self._clock(), sent.handle)
 
-    def _slow_down(self, run: _Run, item: OutboxItem, platform: str, exc: RateLimited) -> Outcome:
-        """A 429 on any call, a look-up as much as a send, pauses the platform for its
+    def _slow_down(
+        self, run: _Run, item: OutboxItem, identity: Identity, exc: RateLimited
+    ) -> Outcome:
+        """A 429 on any call, a look-up as much as a send, pauses the workspace for its
         Retry-After and puts the row back for then: being asked to wait is never a failure."""
-        self._limiters.for_platform(platform).pause(exc.retry_after)
+        self._limiters.workspace(identity.platform, identity.tenant).pause(exc.retry_after)
         run.count("rate_limited")
         due = self._clock() + timedelta(seconds=exc.retry_after)
         return Retry(item.id, due, "rate limited", attempted=False)
@@ -362,7 +382,7 @@ class OutboxSender:
         while True:
             await asyncio.sleep(self._flush_interval)
             await self._flush_quietly(run)
-            if self._monotonic() - run.renewed >= self._lease / 4:
+            if self._monotonic() - run.renewed >= self._lease.seconds / 4:
                 await self._renew(run)
             if progress is not None and self._monotonic() - last_report >= 0.25:
                 last_report = self._monotonic()
@@ -390,10 +410,12 @@ class OutboxSender:
     async def _renew(self, run: _Run) -> None:
         started = self._monotonic()
         try:
-            await self._outbox.renew(list(run.held), self._clock())
+            await self._outbox.renew(list(run.held), self._clock(), self._lease.span)
         except (StorageUnavailable, Conflict) as exc:
             log.warning("outbox: claims not renewed: %s", exc)
             return
+        finally:
+            self._lease.observe(self._monotonic() - started)
         run.renewed = started
 
     async def _progress(self, run: _Run) -> Progress:
@@ -412,6 +434,35 @@ class OutboxSender:
             rate_limited=counts.get("rate_limited", 0),
             remaining=max(0, remaining),
         )
+
+
+class _Lease:
+    """How long this sender's claims last: LEASE_MULTIPLE times the slowest recent send or
+    lease renewal, within [MIN_LEASE, MAX_LEASE], renewed every quarter of it.
+
+    A claim only has to outlive the gap between two renewals, and a send started just before a
+    renewal failed (a send is refused once half the lease has passed without one). Sized from
+    what was observed, a sender that dies is noticed within seconds, not after a fixed margin
+    sized for the slowest platform."""
+
+    def __init__(self, fixed: float | None) -> None:
+        self._fixed = fixed
+        self._recent: deque[float] = deque(maxlen=LEASE_WINDOW)
+
+    def observe(self, seconds: float) -> None:
+        self._recent.append(seconds)
+
+    @property
+    def seconds(self) -> float:
+        if self._fixed is not None:
+            return self._fixed
+        if not self._recent:
+            return FIRST_LEASE
+        return min(MAX_LEASE, max(MIN_LEASE, LEASE_MULTIPLE * max(self._recent)))
+
+    @property
+    def span(self) -> timedelta:
+        return timedelta(seconds=self.seconds)
 
 
 def _give_back(item: OutboxItem) -> Retry:

@@ -13,7 +13,7 @@ from bot.answering import register_pruning
 from bot.delivery import OutboxSender
 from bot.directory import register_sync
 from bot.housekeeping import register_housekeeping
-from bot.pacing import DEFAULT_LIMITS, RateLimiters, slack_limit
+from bot.pacing import RateLimiters, workspace_limits
 from bot.router import Router
 from bot.services import Services
 from bot.settings import Settings
@@ -21,6 +21,7 @@ from skills import catalog
 from skills.knowledge.library import KnowledgeLibrary
 from storage.db import Database
 from storage.migrate import upgrade
+from storage.send_budgets import SendBudgetRepository
 
 log = logging.getLogger(__name__)
 
@@ -58,7 +59,11 @@ async def start_runtime(settings: Settings, *, migrate: bool | None = None) -> R
         services.outbox,
         services.outbound,
         services.renderers,
-        limiters=RateLimiters({**DEFAULT_LIMITS, "slack": slack_limit(settings.slack_max_rate)}),
+        # Every replica spends one budget per workspace: its pace is kept in the database.
+        limiters=RateLimiters(
+            workspace_limits(settings.slack_max_rate, settings.teams_max_rate),
+            store=SendBudgetRepository(database),
+        ),
         clock=lambda: services.clock(),  # late-bound: tests and the CLI may swap the clock
     )
     return Runtime(services=services, router=router, delivery=delivery, knowledge=knowledge)

@@ -19,7 +19,7 @@ from dotenv import dotenv_values
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
 
-from bot.pacing import SLACK_MAX_RATE
+from bot.pacing import SLACK_MAX_RATE, TEAMS_MAX_RATE
 from bot.quiet import QuietHours
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///breakroom.db"
@@ -56,6 +56,7 @@ class Settings:
     slack_app_token: str | None = None
     slack_api_url: str = DEFAULT_SLACK_API_URL
     slack_max_rate: float = SLACK_MAX_RATE
+    teams_max_rate: float = TEAMS_MAX_RATE
     microsoft_app_id: str | None = None
     microsoft_app_password: str | None = field(default=None, repr=False)
     microsoft_app_type: str = "MultiTenant"
@@ -110,6 +111,7 @@ def load_settings(
         slack_app_token=reader.optional("SLACK_APP_TOKEN", _prefixed("xapp-")),
         slack_api_url=reader.get("SLACK_API_URL", _api_url, DEFAULT_SLACK_API_URL),
         slack_max_rate=reader.get("BREAKROOM_SLACK_MAX_RATE", _sends_per_second, SLACK_MAX_RATE),
+        teams_max_rate=reader.get("BREAKROOM_TEAMS_MAX_RATE", _sends_per_second, TEAMS_MAX_RATE),
         microsoft_app_id=reader.optional("MICROSOFT_APP_ID", _non_empty),
         microsoft_app_password=reader.optional("MICROSOFT_APP_PASSWORD", _non_empty),
         microsoft_app_type=reader.get("MICROSOFT_APP_TYPE", _app_type, "MultiTenant"),

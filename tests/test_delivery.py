@@ -265,7 +265,7 @@ async def test_a_failure_is_retried_after_a_backoff_and_checked_first(world: Wor
     first = await sender.run_until_idle()
     row = (await world.rows(notice))["U1"]
     assert (first.retried, row.status, row.attempts, row.error) == (1, "pending", 1, "HTTP 500")
-    assert row.due_at == T0 + timedelta(seconds=30)
+    assert row.due_at == T0 + timedelta(seconds=2)
     assert checks == []
 
     world.clock.advance(seconds=31)
@@ -349,11 +349,11 @@ async def test_a_rate_limited_check_waits_its_retry_after_and_is_not_a_failed_at
     row = (await world.rows(notice))["U1"]
     assert (row.status, row.attempts) == ("pending", 1)
     assert row.due_at == T0 + timedelta(minutes=1, seconds=30)
-    assert limiters.for_platform("console").paused_for > 25
+    assert limiters.workspace("console", "T1").paused_for > 25
     assert world.messenger.direct == []
 
 
-async def test_rate_limited_requeues_without_counting_and_pauses_the_platform(
+async def test_rate_limited_requeues_without_counting_and_pauses_the_workspace(
     world: World,
 ) -> None:
     notice = await world.invite("U1")
@@ -365,7 +365,7 @@ async def test_rate_limited_requeues_without_counting_and_pauses_the_platform(
     assert (result.rate_limited, result.retried, result.failed) == (1, 1, 0)
     row = (await world.rows(notice))["U1"]
     assert (row.status, row.attempts, row.due_at) == ("pending", 0, T0 + timedelta(seconds=2))
-    assert limiters.for_platform("console").paused_for > 1.5
+    assert limiters.workspace("console", "T1").paused_for > 1.5
     assert world.messenger.direct == []
 
 

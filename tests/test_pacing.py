@@ -5,6 +5,7 @@ asks for too long); and reading Retry-After the same way for every platform."""
 from __future__ import annotations
 
 import asyncio
+import itertools
 from datetime import timedelta
 
 import pytest
@@ -14,14 +15,20 @@ from bot.pacing import (
     DEFAULT_RETRY_AFTER,
     SLACK_MAX_RATE,
     Backoff,
+    BudgetStore,
+    MemoryBudgets,
     Patience,
     RateLimit,
     RateLimiter,
     RateLimiters,
+    WorkspacePace,
     patiently,
     retry_after,
     slack_limit,
 )
+from storage.db import Database
+from storage.send_budgets import SendBudgetRepository
+from tests.fake_slack import TokenBucket
 from tests.fakes import FakeTime
 
 
@@ -170,65 +177,161 @@ async def test_a_shorter_pause_does_not_cut_a_longer_one() -> None:
     assert limiter.paused_for == 5
 
 
-async def test_a_limiter_with_a_ceiling_probes_upward_as_sends_go_through() -> None:
-    time = FakeTime()
-    limiter = RateLimiter(
-        RateLimit(rate=1, burst=1, ceiling=10), monotonic=time.monotonic, sleep=time.sleep
+class Granted:
+    """A sleep that records when each caller would send, without moving the clock: the slots a
+    pace hands out, however many callers and replicas share it."""
+
+    def __init__(self, time: FakeTime) -> None:
+        self.time = time
+        self.moments: list[float] = []
+
+    async def sleep(self, seconds: float) -> None:
+        self.moments.append(self.time.now + seconds)
+        await asyncio.sleep(0)
+
+
+def pace(
+    limit: RateLimit, store: BudgetStore | None = None, time: FakeTime | None = None
+) -> tuple[WorkspacePace, FakeTime]:
+    time = time or FakeTime()
+    limiters = RateLimiters(
+        {"slack": limit},
+        store=store,
+        wall=time.monotonic,
+        monotonic=time.monotonic,
+        sleep=time.sleep,
     )
-    for _ in range(20):
-        await limiter.acquire()
-        limiter.went_through()
-    assert 5 < limiter.rate < 10
-    for _ in range(20):
-        await limiter.acquire()
-        limiter.went_through()
-    assert limiter.rate == 10, "never past the ceiling"
+    return limiters.workspace("slack", "T1"), time
+
+
+async def test_the_workspace_pace_rises_as_sends_go_through_up_to_its_cap() -> None:
+    workspace, time = pace(RateLimit(rate=5, burst=1, ceiling=40))
+    for _ in range(10):
+        await workspace.acquire()
+        workspace.went_through()
+    assert 5 < workspace.rate < 40
+    for _ in range(100):
+        await workspace.acquire()
+        workspace.went_through()
+    assert workspace.rate == 40, "never past the cap"
     start = time.now
-    for _ in range(10):
-        await limiter.acquire()
-    assert round(time.now - start, 6) == 1.0, "then paced at the ceiling"
+    for _ in range(40):
+        await workspace.acquire()
+    assert 0.9 <= time.now - start <= 1.1, "then paced at the cap"
 
 
-async def test_a_429_halves_the_pace_and_it_settles_just_under_where_it_was_met() -> None:
+async def test_a_429_stops_everyone_for_its_retry_after_and_slows_the_pace_once() -> None:
+    store = MemoryBudgets()
+    workspace, time = pace(RateLimit(rate=5, burst=1, ceiling=100), store)
+    while workspace.rate < 100:
+        await workspace.acquire()
+        workspace.went_through()
+    workspace.pause(1.0)
+    workspace.pause(1.0)  # another send in flight meets the same 429: one slow-down, not two
+    assert workspace.paused_for == 1.0
+    start = time.now
+    await workspace.acquire()
+    assert time.now - start >= 1.0, "nobody sends before the Retry-After"
+    state = store.read("slack:T1")
+    assert state is not None
+    assert state.settled is not None
+    assert workspace.rate == pytest.approx(min(0.8 * 100, state.settled))
+
+
+async def test_the_pace_finds_the_platforms_limit_and_stays_just_under_it() -> None:
+    """A platform that accepts 40 a second: the pace probes up, meets 429s, and settles near 40
+    instead of meeting the limit again and again."""
     time = FakeTime()
-    limiter = RateLimiter(
-        RateLimit(rate=1, burst=1, ceiling=40), monotonic=time.monotonic, sleep=time.sleep
-    )
-    while limiter.rate < 20:
-        await limiter.acquire()
-        limiter.went_through()
-    met_at = limiter.rate
-    limiter.pause(1.0)
-    limiter.pause(1.0)  # another send in flight meets the same 429: one slow-down, not two
-    assert limiter.rate == pytest.approx(met_at / 2)
-    for _ in range(50):
-        await limiter.acquire()
-        limiter.went_through()
-    assert limiter.rate == pytest.approx(met_at * 0.9)
+    platform = TokenBucket(40, 5, clock=time.monotonic)
+    store = MemoryBudgets()
+    workspace, _ = pace(RateLimit(rate=5, burst=5, ceiling=100), store, time)
+    refusals = 0
+    start = time.now
+    sent = 0
+    while sent < 2000:
+        await workspace.acquire()
+        if platform.take() > 0:
+            refusals += 1
+            workspace.pause(1.0)
+        else:
+            sent += 1
+            workspace.went_through()
+    elapsed = time.now - start
+    state = store.read("slack:T1")
+    assert state is not None
+    assert state.settled is not None
+    assert 0.85 * 40 <= state.settled <= 40
+    assert refusals <= 12, "the limit is met now and then, not all the time"
+    assert elapsed <= 1.25 * 2000 / 40, "within a quarter of the time the limit allows"
 
 
-async def test_a_limiter_without_a_ceiling_keeps_its_rate() -> None:
-    time = FakeTime()
-    limiter = RateLimiter(RateLimit(rate=4, burst=1), monotonic=time.monotonic, sleep=time.sleep)
+async def test_a_pace_without_a_cap_keeps_its_rate_and_never_drops_below_it() -> None:
+    workspace, _ = pace(RateLimit(rate=4, burst=1))
     for _ in range(10):
-        await limiter.acquire()
-        limiter.went_through()
-    limiter.pause(1.0)
-    assert limiter.rate == 4, "never below the rate it starts at"
+        await workspace.acquire()
+        workspace.went_through()
+    workspace.pause(1.0)
+    await workspace.acquire()
+    assert workspace.rate == 4
 
 
-def test_slack_starts_at_one_a_second_and_may_probe_up_to_its_setting() -> None:
-    assert slack_limit() == RateLimit(rate=1.0, burst=3, ceiling=SLACK_MAX_RATE)
-    assert slack_limit(0.5) == RateLimit(rate=0.5, burst=3, ceiling=0.5)
+async def test_replicas_share_one_workspace_budget_through_the_database(
+    database: Database,
+) -> None:
+    """Two senders on two engines: together they keep to the workspace's one pace."""
+    other = Database(database.url, schema=database.schema)
+    try:
+        time = FakeTime()
+        granted = Granted(time)
+        limit = RateLimit(rate=20, burst=1)
+        paces = [
+            RateLimiters(
+                {"slack": limit},
+                store=SendBudgetRepository(db),
+                wall=time.monotonic,
+                sleep=granted.sleep,
+            ).workspace("slack", "T1")
+            for db in (database, other)
+        ]
+        paces[0].pause(0.5)  # every send waits from here on, so `granted` sees each one
+        await paces[0].acquire()
+        await asyncio.gather(
+            *(paces[0].acquire() for _ in range(14)), *(paces[1].acquire() for _ in range(15))
+        )
+        moments = sorted(granted.moments)
+        assert len(moments) == 30
+        gaps = [b - a for a, b in itertools.pairwise(moments)]
+        assert min(gaps) >= 1 / 20 - 1e-6, "no two sends closer than the workspace allows"
+
+        paces[0].pause(5.0)  # a 429 met by one replica …
+        await paces[0].acquire()
+        granted.moments.clear()
+        time.now += 2.0  # … once the other has used up the times it was granted before it …
+        await paces[1].acquire()
+        [moment] = granted.moments
+        assert 105.0 <= moment < 106.0, "… stops the other one too"
+    finally:
+        await other.dispose()
+
+
+def test_slack_starts_at_300_a_minute_and_may_probe_up_to_its_setting() -> None:
+    assert slack_limit() == RateLimit(rate=5.0, burst=5, ceiling=SLACK_MAX_RATE, floor=1.0)
+    assert slack_limit(0.5) == RateLimit(rate=0.5, burst=5, ceiling=0.5, floor=0.5)
     with pytest.raises(ValueError, match="ceiling"):
         RateLimit(rate=2, ceiling=1)
 
 
-def test_limiters_are_shared_per_platform_with_a_default_for_others() -> None:
+def test_paces_are_shared_per_workspace_and_per_conversation() -> None:
     limiters = RateLimiters({"slack": RateLimit(rate=2, burst=2)}, unlisted=RateLimit(rate=7))
-    assert limiters.for_platform("slack") is limiters.for_platform("slack")
-    assert limiters.for_platform("slack").limit == RateLimit(rate=2, burst=2)
-    assert limiters.for_platform("teams").limit == RateLimit(rate=7)
+    assert limiters.workspace("slack", "T1") is limiters.workspace("slack", "T1")
+    assert limiters.workspace("slack", "T2") is not limiters.workspace("slack", "T1")
+    assert limiters.workspace("slack", "T1").limit == RateLimit(rate=2, burst=2)
+    assert limiters.workspace("teams", "T1").limit == RateLimit(rate=7)
+    dm = limiters.conversation("slack", "T1", "U1")
+    assert dm is not None
+    assert dm is limiters.conversation("slack", "T1", "U1")
+    assert dm.limit == RateLimit(rate=1.0, burst=3)
+    assert limiters.conversation("console", "T1", "U1") is None
     with pytest.raises(ValueError, match="rate > 0"):
         RateLimit(rate=0)
 

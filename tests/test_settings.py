@@ -382,10 +382,19 @@ def test_cli_reads_dotenv_in_the_working_directory(tmp_path: Path) -> None:
     assert result.stderr.startswith("breakroom: configuration error: DATABASE_URL: ")
 
 
-def test_the_slack_pace_may_be_capped_in_messages_a_second() -> None:
-    assert load().slack_max_rate == 10.0
-    assert load(BREAKROOM_SLACK_MAX_RATE="25").slack_max_rate == 25.0
-    assert load(BREAKROOM_SLACK_MAX_RATE="0.5").slack_max_rate == 0.5
+@pytest.mark.parametrize(
+    ("variable", "field", "default"),
+    [
+        ("BREAKROOM_SLACK_MAX_RATE", "slack_max_rate", 50.0),
+        ("BREAKROOM_TEAMS_MAX_RATE", "teams_max_rate", 50.0),
+    ],
+)
+def test_each_workspace_pace_may_be_capped_in_messages_a_second(
+    variable: str, field: str, default: float
+) -> None:
+    assert getattr(load(), field) == default
+    assert getattr(load(**{variable: "25"}), field) == 25.0
+    assert getattr(load(**{variable: "0.5"}), field) == 0.5
     for wrong in ("0", "fast", "-3", "\u0661\u0660", "1e9", "5000"):
-        with pytest.raises(SettingsError, match=r"^BREAKROOM_SLACK_MAX_RATE: "):
-            load(BREAKROOM_SLACK_MAX_RATE=wrong)
+        with pytest.raises(SettingsError, match=rf"^{variable}: "):
+            load(**{variable: wrong})

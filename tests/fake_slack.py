@@ -21,6 +21,7 @@ import asyncio
 import contextlib
 import json
 import math
+import random
 import time
 from collections import Counter, defaultdict
 from collections.abc import Awaitable, Callable
@@ -78,9 +79,36 @@ class TokenBucket:
         return (1 - self._tokens) / self.rate
 
 
+# Calls whose random faults a rate-limit mode injects: a send and what a send may look up.
+FLAKY_METHODS = frozenset({"chat.postMessage", "conversations.open", "conversations.history"})
+
+
 class FakeSlack:
-    def __init__(self, *, rate: float | None = None, burst: float = 1) -> None:
+    """`rate`/`burst`: chat.postMessage's workspace-wide limit; `channel_rate`/`channel_burst`:
+    its limit per channel (Slack's is about one a second, with short bursts). `flaky_429` and
+    `flaky_5xx`: the share of sends and look-ups answered with a 429 or an HTTP 500 at random,
+    drawn from `seed`; a send that meets a 500 is kept half of the time, as when Slack posted
+    it and the answer was lost."""
+
+    def __init__(
+        self,
+        *,
+        rate: float | None = None,
+        burst: float = 1,
+        channel_rate: float | None = None,
+        channel_burst: float = 1,
+        flaky_429: float = 0.0,
+        flaky_5xx: float = 0.0,
+        seed: int = 0,
+    ) -> None:
         self.bucket = None if rate is None else TokenBucket(rate, burst)
+        self.channel_rate = channel_rate
+        self.channel_burst = channel_burst
+        self._channel_buckets: dict[str, TokenBucket] = {}
+        self.flaky_429 = flaky_429
+        self.flaky_5xx = flaky_5xx
+        self._random = random.Random(seed)
+        self.injected: Counter[str] = Counter()  # "429" and "5xx" answered at random
         self.calls: defaultdict[str, list[Call]] = defaultdict(list)
         self.messages: defaultdict[str, list[Json]] = defaultdict(list)
         self.blocked: set[str] = set()
@@ -252,17 +280,42 @@ class FakeSlack:
         if self._failures[method]:
             failure = self._failures[method].pop(0)
             return failure.status, failure.headers, {"ok": False, "error": failure.error}
-        if method == "chat.postMessage" and self.bucket is not None:
-            wait = self.bucket.take()
-            if wait > 0:
-                # Slack's Retry-After is a whole number of seconds.
-                self.rate_limited += 1
-                retry_after = str(max(1, math.ceil(wait)))
-                return 429, {"Retry-After": retry_after}, {"ok": False, "error": "ratelimited"}
+        flaky = method in FLAKY_METHODS
+        if flaky and self.flaky_429 and self._random.random() < self.flaky_429:
+            self.injected["429"] += 1
+            return self._too_many(1.0)
+        if method == "chat.postMessage":
+            for bucket in self._buckets(str(args.get("channel", ""))):
+                wait = bucket.take()
+                if wait > 0:
+                    return self._too_many(wait)
         handler = self._methods.get(method)
         if handler is None:
             return 200, {}, {"ok": False, "error": "unknown_method"}
+        if flaky and self.flaky_5xx and self._random.random() < self.flaky_5xx:
+            self.injected["5xx"] += 1
+            if method == "chat.postMessage" and self._random.random() < 0.5:
+                await handler(args)  # posted, but the answer is lost
+            return 500, {}, {"ok": False, "error": "fatal_error"}
         return 200, {}, await handler(args)
+
+    def _buckets(self, channel: str) -> list[TokenBucket]:
+        """The limits a post to `channel` counts against: the workspace's, then the channel's."""
+        buckets = [] if self.bucket is None else [self.bucket]
+        if self.channel_rate is not None:
+            key = self._channel_for(channel) if channel else channel
+            bucket = self._channel_buckets.get(key)
+            if bucket is None:
+                bucket = TokenBucket(self.channel_rate, self.channel_burst)
+                self._channel_buckets[key] = bucket
+            buckets.append(bucket)
+        return buckets
+
+    def _too_many(self, wait: float) -> tuple[int, dict[str, str], Json]:
+        # Slack's Retry-After is a whole number of seconds.
+        self.rate_limited += 1
+        retry_after = str(max(1, math.ceil(wait)))
+        return 429, {"Retry-After": retry_after}, {"ok": False, "error": "ratelimited"}
 
     async def _post_message(self, args: Json) -> Json:
         target = str(args.get("channel", ""))

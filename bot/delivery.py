@@ -1,9 +1,10 @@
-"""Delivery of outbox rows: paced per platform, batched in the database, exactly once across
-crashes wherever the platform can be asked what it already received.
+"""Delivery of outbox rows: paced per workspace and conversation, batched in the database,
+exactly once across crashes wherever the platform can be asked what it already received.
 
-How a row moves: it is claimed with a batch (`sending`, under a lease the sender keeps renewing),
-rendered by the skill that queued it (once per kind and payload in the batch, see
-`bot.renderers`), paced by its platform's rate limiter (`bot.pacing`), asked once more whether
+How a row moves: it is claimed with a batch (`sending`, under a lease the sender keeps renewing
+and sizes from its own send times, see `AdaptiveLease`), rendered by the skill that queued it
+(once per kind and payload in the batch, see `bot.renderers`), paced by its conversation's and
+its workspace's budgets (`bot.pacing`; a 429 pauses the workspace), asked once more whether
 it is still wanted (an invitation to a round that closed during the wait is not), sent with the
 dedupe key `outbox:<id>`, and its outcome is written with the others of the last tenth of a
 second. A crash leaves the claimed rows in `sending`; once their lease has lapsed, a sender
@@ -55,7 +56,7 @@ Monotonic = Callable[[], float]
 CLOCK_MARGIN = timedelta(minutes=5)
 DEFAULT_BACKOFF = Backoff()
 NO_LONGER_WANTED = "no longer wanted when its turn came"
-# Leases (see `_Lease`): before anything is observed, then bounds around what was.
+# Leases (see `AdaptiveLease`): before anything is observed, then bounds around what was.
 FIRST_LEASE = 5.0
 MIN_LEASE = 2.0
 MAX_LEASE = 60.0
@@ -123,8 +124,8 @@ class OutboxSender:
         self._max_attempts = max_attempts
         self._backoff = backoff
         # A fixed lease when one is given; otherwise it follows how long sends and renewals
-        # take (`_Lease`).
-        self._lease = _Lease(fixed=None if lease is None else lease.total_seconds())
+        # take (`AdaptiveLease`).
+        self._lease = AdaptiveLease(fixed=None if lease is None else lease.total_seconds())
         self._flush_interval = flush_interval
         self._idle_poll = idle_poll
         self._clock = clock
@@ -436,7 +437,7 @@ class OutboxSender:
         )
 
 
-class _Lease:
+class AdaptiveLease:
     """How long this sender's claims last: LEASE_MULTIPLE times the slowest recent send or
     lease renewal, within [MIN_LEASE, MAX_LEASE], renewed every quarter of it.
 

@@ -88,9 +88,9 @@ TEAMS_MAX_RATE = 50.0  # BREAKROOM_TEAMS_MAX_RATE
 # slow sends than it saved in refusals.)
 PROBE_GROWTH = 1.1
 MOST_GROWTH_PER_LOT = 1.5  # so that a 429 comes at most half again past the limit
-CREEP_PER_SECOND = 0.01
-BACK_OFF_FACTOR = 0.8
-SETTLE_BELOW = 0.95
+CREEP_PER_SECOND = 0.002
+BACK_OFF_FACTOR = 0.9
+SETTLE_BELOW = 0.97
 # How the accepted throughput is smoothed: over about a second of sends, every replica's.
 THROUGHPUT_SECONDS = 0.5
 # A replica takes this much of the workspace's time at once from the shared budget: one round
@@ -125,15 +125,17 @@ class RateLimit:
 
 def slack_limit(max_rate: float = SLACK_MAX_RATE) -> RateLimit:
     """Slack's workspace pace for bulk DMs, probing up to `max_rate`; 429s may bring it down
-    to the one a second Slack documents per channel."""
+    to the one a second Slack documents per channel. No burst: a workspace's burst allowance is
+    not published, and a fan-out gains nothing from one (a burst the platform refuses costs a
+    whole Retry-After)."""
     start = min(SLACK_START_RATE, max_rate)
-    return RateLimit(rate=start, burst=5, ceiling=max_rate, floor=min(1.0, start))
+    return RateLimit(rate=start, burst=1, ceiling=max_rate, floor=min(1.0, start))
 
 
 def teams_limit(max_rate: float = TEAMS_MAX_RATE) -> RateLimit:
     """Teams' tenant pace for bulk messages, probing up to `max_rate`."""
     start = min(TEAMS_START_RATE, max_rate)
-    return RateLimit(rate=start, burst=10, ceiling=max_rate, floor=min(1.0, start))
+    return RateLimit(rate=start, burst=1, ceiling=max_rate, floor=min(1.0, start))
 
 
 def workspace_limits(
@@ -261,7 +263,7 @@ def _backed_off(
     until = now + max(0.0, retry_after)
     if state.paused_until > now:  # the same 429 episode, met by another send: slow down once
         return replace(state, paused_until=max(state.paused_until, until))
-    met = min(state.rate, state.accepted) if state.accepted > 0 else state.rate
+    met = min(state.rate, state.accepted)
     # One 429 lowers the settled pace by SETTLE_BELOW at most: a 429 met while still climbing
     # back (or one a platform sends at random) says little about where the limit is.
     if state.settled is not None:
@@ -290,7 +292,7 @@ def take_lot(
             next_slot=now,
             paused_until=0.0,
             grown_at=now,
-            accepted=0.0,
+            accepted=limit.rate,
         )
     state = _grown(state, limit, report.successes, now)
     if report.retry_after is not None:

@@ -12,7 +12,15 @@ from pathlib import Path
 
 import pytest
 
-from bot.delivery import NO_LONGER_WANTED, OutboxSender
+from bot.delivery import (
+    FIRST_LEASE,
+    LEASE_WINDOW,
+    MAX_LEASE,
+    MIN_LEASE,
+    NO_LONGER_WANTED,
+    AdaptiveLease,
+    OutboxSender,
+)
 from bot.messenger import (
     DeliveryError,
     NoRoute,
@@ -625,3 +633,20 @@ async def test_outbound_passes_the_dedupe_key_and_finds_sent_messages(world: Wor
     assert await world.outbound.find_sent(identity, "outbox:2", T0) is None
     with pytest.raises(NoRoute):
         await world.outbound.update(SentMessage("teams", "1"), INVITE)
+
+
+def test_the_lease_follows_the_slowest_recent_send_or_renewal_within_bounds() -> None:
+    lease = AdaptiveLease(fixed=None)
+    assert lease.seconds == FIRST_LEASE, "nothing seen yet"
+    for _ in range(10):
+        lease.observe(0.02)
+    assert lease.seconds == MIN_LEASE, "quick sends: a dead sender is noticed within seconds"
+    lease.observe(1.5)
+    assert lease.seconds == pytest.approx(4 * 1.5), "a slow send stretches it"
+    for _ in range(LEASE_WINDOW):
+        lease.observe(0.02)
+    assert lease.seconds == MIN_LEASE, "and it shrinks again once sends are quick"
+    lease.observe(600)
+    assert lease.seconds == MAX_LEASE
+    assert AdaptiveLease(fixed=10).seconds == 10
+    assert AdaptiveLease(fixed=None).span == timedelta(seconds=FIRST_LEASE)

@@ -1,20 +1,29 @@
-"""Fan-out of one message to N people through the outbox and a rate-limited fake Slack Web API.
+"""Fan-out of one message to N people, as the product sends it, against a fake Slack that limits.
 
-    python bench/fanout.py [--n 10000] [--rate 500] [--database-url URL]
+    python bench/fanout.py [--quick] [--sizes 1000,10000] [--serve] [--database-url URL]
 
-Run 1 sends in this process. Run 2 sends from a worker process, SIGKILLs it at about half-way
-and starts a fresh one that reconciles the dead worker's claims and finishes. For each: total
-wall time (run 2 from the first worker's start to the second's exit, restart included), the
-floor the rate limit allows (N / rate), their ratio, duplicates (people who got more than one
-message), losses (people who got none) and the 429s the fake answered.
-Targets: ratio ≤ 1.15, no duplicates and no losses in both runs.
+The sender is the one `breakroom` builds (`bot.runtime.start_runtime`, the Slack bridge, the
+default settings): it is not told the fake's limit. The fake Slack Web API allows --rate
+messages a second across the workspace (bursts of a quarter second) and about one a second per
+channel, as Slack documents, and answers a share of sends and look-ups with a random 429 or
+HTTP 500 (a 500 after posting, half of the time). The floor is N / --rate: no sender can beat
+it.
+
+For each size: run 1 sends from one worker process; run 2 SIGKILLs the worker half-way and
+starts another, which reconciles the dead worker's claims once their lease lapses and finishes.
+Each prints its wall time (run 2 from the first worker's start to the second's exit, restart
+included), the floor, their ratio, duplicates (people messaged twice), losses (people never
+messaged) and the 429s and 500s the fake answered. Target: ratio <= 1.25, no duplicates, no
+losses.
+
+--serve: 2,000 survey invitations (a pulse opened with `breakroom pulse create … now`) sent by
+a real `breakroom serve` process, timed from its start until every invitation has arrived.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import os
 import signal
 import sys
@@ -23,7 +32,7 @@ import time
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -31,31 +40,43 @@ if str(REPO) not in sys.path:  # run as a script: the fake Slack API lives in te
     sys.path.insert(0, str(REPO))
 
 from sqlalchemy import insert, text  # noqa: E402
+from sqlalchemy.engine import make_url  # noqa: E402
 
-from adapters.slack.messenger import SlackMessenger  # noqa: E402
-from bot.delivery import OutboxSender  # noqa: E402
-from bot.outbound import Outbound  # noqa: E402
-from bot.pacing import RateLimit, RateLimiters  # noqa: E402
-from bot.progress import ProgressBar  # noqa: E402
-from bot.renderers import Renderers  # noqa: E402
 from bot.replies import Reply  # noqa: E402
 from storage.db import Database  # noqa: E402
 from storage.migrate import upgrade  # noqa: E402
 from storage.models import IdentityRow, PersonRow  # noqa: E402
 from storage.outbox import OutboxRepository, Recipient  # noqa: E402
-from storage.people import PeopleRepository  # noqa: E402
-from tests.cli import PROXY_VARIABLES  # noqa: E402
-from tests.fake_slack import FakeSlack  # noqa: E402
+from tests.cli import BREAKROOM, free_port, loopback_env  # noqa: E402
+from tests.fake_slack import TEAM_ID, FakeSlack  # noqa: E402
 
 TOKEN = "xoxb-bench"
 WORKER = [sys.executable, str(Path(__file__).resolve()), "--worker"]
 REPLY = Reply.text("**Weekly pulse**: three quick questions, anonymous.")
 KIND = "bench.invite"
-# The fake allows short bursts, as Slack does; our limiter runs at the same rate with a smaller
-# burst, so it stays under the fake's limit and 429s are rare (and honoured when they come).
-FAKE_BURST_SECONDS = 0.1
-OUR_BURST = 10
-LEASE = 10  # OutboxSender's default lease, in seconds
+TARGET = 1.25
+NO_QUIET_HOURS = "00:00-00:00"
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What the fake Slack allows, and how often it fails at random."""
+
+    rate: float
+    flaky_429: float
+    flaky_5xx: float
+    seed: int
+
+    def fake(self) -> FakeSlack:
+        return FakeSlack(
+            rate=self.rate,
+            burst=max(1.0, self.rate / 4),
+            channel_rate=1.0,
+            channel_burst=3,
+            flaky_429=self.flaky_429,
+            flaky_5xx=self.flaky_5xx,
+            seed=self.seed,
+        )
 
 
 @dataclass
@@ -66,8 +87,9 @@ class Result:
     seconds: float
     duplicates: int
     losses: int
-    rate_limited: int
-    recorded_sent: int
+    limited: int
+    injected_429: int
+    injected_5xx: int
     note: str = ""
 
     @property
@@ -78,68 +100,23 @@ class Result:
     def ratio(self) -> float:
         return self.seconds / self.floor
 
+    @property
+    def ok(self) -> bool:
+        return self.ratio <= TARGET and not self.duplicates and not self.losses
+
     def show(self) -> None:
-        verdict = "ok" if self.ratio <= 1.15 and not self.duplicates and not self.losses else "MISS"
         print(
-            f"{self.label:<22} n={self.n:,}  total {self.seconds:6.2f}s  floor {self.floor:6.2f}s  "
-            f"ratio {self.ratio:.3f}  duplicates {self.duplicates}  losses {self.losses}  "
-            f"429s {self.rate_limited}  recorded sent {self.recorded_sent:,}  [{verdict}]"
+            f"{self.label:<28} n={self.n:>6,}  total {self.seconds:7.2f}s  floor "
+            f"{self.floor:7.2f}s  ratio {self.ratio:.3f}  duplicates {self.duplicates}  "
+            f"losses {self.losses}  429s {self.limited} (random {self.injected_429})  "
+            f"500s {self.injected_5xx}  [{'ok' if self.ok else 'MISS'}]",
+            flush=True,
         )
         if self.note:
-            print(f"{'':<22} {self.note}")
+            print(f"{'':<28} {self.note}", flush=True)
 
 
-def clear_proxies() -> None:
-    """slack_sdk takes HTTP(S)_PROXY from the environment and ignores NO_PROXY."""
-    for name in PROXY_VARIABLES:
-        os.environ.pop(name, None)
-
-
-def sender(db: Database, slack_url: str, rate: float) -> tuple[OutboxSender, SlackMessenger]:
-    messenger = SlackMessenger(TOKEN, base_url=slack_url)
-    outbound = Outbound(PeopleRepository(db))
-    outbound.register(messenger)
-
-    async def render(
-        kind: str, payload_key: str, recipients: Sequence[Recipient]
-    ) -> dict[int, Reply | None]:
-        return dict.fromkeys((r.person_id for r in recipients), REPLY)
-
-    renderers = Renderers()
-    renderers.register(KIND, render)
-    limiters = RateLimiters({"slack": RateLimit(rate=rate, burst=OUR_BURST)})
-    return OutboxSender(OutboxRepository(db), outbound, renderers, limiters=limiters), messenger
-
-
-async def prepare(db: Database, n: int) -> list[str]:
-    """N people with a Slack identity each; returns their user ids."""
-    await upgrade(db)
-    users = [f"U{i:07d}" for i in range(n)]
-    async with db.transaction() as session:
-        await session.execute(
-            insert(PersonRow), [{"display_name": u, "created_at": _now()} for u in users]
-        )
-        ids = (await session.execute(text("SELECT id FROM people ORDER BY id"))).scalars().all()
-        await session.execute(
-            insert(IdentityRow),
-            [
-                {"person_id": pid, "platform": "slack", "tenant": "TBENCH", "user_id": user}
-                for pid, user in zip(ids, users, strict=True)
-            ],
-        )
-    return users
-
-
-async def queue_for_everyone(db: Database, run: str) -> str:
-    """One message to every person, due now; returns its payload key."""
-    async with db.transaction() as session:
-        person_ids = (await session.execute(text("SELECT id FROM people"))).scalars().all()
-    payload_key = f"bench:{run}"
-    await OutboxRepository(db).enqueue(KIND, payload_key, dict.fromkeys(person_ids, _now()))
-    return payload_key
-
-
-def score(label: str, fake: FakeSlack, users: list[str], rate: float, seconds: float) -> Result:
+def score(label: str, fake: FakeSlack, users: Sequence[str], rate: float, seconds: float) -> Result:
     counts = fake.dm_counts()
     return Result(
         label=label,
@@ -148,126 +125,270 @@ def score(label: str, fake: FakeSlack, users: list[str], rate: float, seconds: f
         seconds=seconds,
         duplicates=sum(1 for user in users if counts.get(user, 0) > 1),
         losses=sum(1 for user in users if counts.get(user, 0) == 0),
-        rate_limited=fake.rate_limited,
-        recorded_sent=0,
+        limited=fake.rate_limited,
+        injected_429=fake.injected["429"],
+        injected_5xx=fake.injected["5xx"],
     )
 
 
-async def in_process(db: Database, users: list[str], rate: float) -> Result:
-    payload_key = await queue_for_everyone(db, "in-process")
-    async with FakeSlack(rate=rate, burst=max(1.0, rate * FAKE_BURST_SECONDS)) as fake:
-        outbox_sender, messenger = sender(db, fake.url, rate)
-        bar = ProgressBar(label="run 1")
+# -- the database ---------------------------------------------------------------------------
+
+
+async def add_people(db: Database, users: Sequence[str]) -> None:
+    """One person per user id, each with a Slack identity in the fake's workspace."""
+    now = datetime.now(UTC)
+    async with db.transaction() as session:
+        for start in range(0, len(users), 1000):
+            chunk = users[start : start + 1000]
+            await session.execute(
+                insert(PersonRow), [{"display_name": u, "created_at": now} for u in chunk]
+            )
+        rows = await session.execute(text("SELECT id, display_name FROM people"))
+        ids = {name: pid for pid, name in rows.all()}
+        for start in range(0, len(users), 1000):
+            chunk = users[start : start + 1000]
+            await session.execute(
+                insert(IdentityRow),
+                [
+                    {"person_id": ids[u], "platform": "slack", "tenant": TEAM_ID, "user_id": u}
+                    for u in chunk
+                ],
+            )
+
+
+async def queue_for(db: Database, users: Sequence[str], run: str) -> None:
+    """One message to each of `users`, due now, to a workspace whose pace is not known yet:
+    every run learns it from the fake's 429s anew."""
+    async with db.transaction() as session:
+        await session.execute(text("DELETE FROM send_budgets"))
+        rows = await session.execute(text("SELECT id, display_name FROM people"))
+        wanted = set(users)
+        person_ids = [pid for pid, name in rows.all() if name in wanted]
+    now = datetime.now(UTC)
+    await OutboxRepository(db).enqueue(KIND, f"bench:{run}", dict.fromkeys(person_ids, now))
+
+
+class Place:
+    """A database for one bench run: a SQLite file, or a PostgreSQL database of its own, made
+    with a unique name and dropped at the end (other work shares the server)."""
+
+    def __init__(self, url: str | None, directory: Path) -> None:
+        self.server: str | None = None
+        if url is None:
+            self.url = f"sqlite+aiosqlite:///{directory / 'fanout.db'}"
+        else:
+            self.server = url
+            self.name = f"bench_fanout_{uuid.uuid4().hex[:10]}"
+            self.url = str(make_url(url).set(database=self.name))
+
+    async def __aenter__(self) -> Database:
+        if self.server is not None:
+            await _on_server(self.server, f'CREATE DATABASE "{self.name}"')
+        self.db = Database(self.url)
+        await upgrade(self.db)
+        return self.db
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.db.dispose()
+        if self.server is not None:
+            await _on_server(self.server, f'DROP DATABASE "{self.name}" WITH (FORCE)')
+
+
+async def _on_server(url: str, statement: str) -> None:
+    """A statement PostgreSQL runs outside a transaction only (CREATE/DROP DATABASE)."""
+    admin = Database(url)
+    try:
+        async with admin.engine.connect() as conn:
+            await conn.execution_options(isolation_level="AUTOCOMMIT")
+            await conn.execute(text(statement))
+    finally:
+        await admin.dispose()
+
+
+# -- the worker: the product's own sender -----------------------------------------------------
+
+
+async def worker() -> None:
+    """What `breakroom pulse send` does with Slack configured: the runtime's sender, paced by
+    the runtime's limiters, through the Slack bridge's messenger."""
+    from adapters.slack.app import SlackBridge
+    from bot.runtime import start_runtime
+    from bot.settings import load_settings
+
+    runtime = await start_runtime(load_settings(dict(os.environ)), migrate=False)
+    bridge = await SlackBridge.start(runtime)
+
+    async def render(
+        kind: str, payload_key: str, recipients: Sequence[Recipient]
+    ) -> dict[int, Reply | None]:
+        return dict.fromkeys((r.person_id for r in recipients), REPLY)
+
+    runtime.services.renderers.register(KIND, render)
+    outbox = runtime.services.outbox
+    try:
+        # As `breakroom serve` would: until no row is left, a retry due in a moment included.
+        while True:
+            await runtime.delivery.run_until_idle()
+            if await outbox.count_open(datetime.now(UTC) + timedelta(days=1)) == 0:
+                break
+            await asyncio.sleep(0.1)
+    finally:
+        await bridge.close()
+        await runtime.close()
+
+
+def product_env(place: Place, fake: FakeSlack, **extra: str) -> dict[str, str]:
+    env = loopback_env(
+        SLACK_BOT_TOKEN=TOKEN,
+        SLACK_SIGNING_SECRET="bench-signing-secret",
+        SLACK_API_URL=fake.url,
+        BREAKROOM_LOG_LEVEL="WARNING",
+        DATABASE_URL=place.url,
+        **extra,
+    )
+    env["PYTHONPATH"] = str(REPO)
+    return env
+
+
+async def in_one_process(
+    place: Place, db: Database, users: Sequence[str], limits: Limits
+) -> Result:
+    await queue_for(db, users, f"one-{len(users)}")
+    async with limits.fake() as fake:
         started = time.perf_counter()
-        try:
-            await outbox_sender.run_until_idle(progress=bar)
-        finally:
-            bar.close()
-            await messenger.close()
+        process = await asyncio.create_subprocess_exec(*WORKER, env=product_env(place, fake))
+        if await process.wait() != 0:
+            raise SystemExit("the worker failed")
         seconds = time.perf_counter() - started
-        result = score("in one process", fake, users, rate, seconds)
-    result.recorded_sent = (await OutboxRepository(db).progress(payload_key)).sent
-    return result
+        return score("in one process", fake, users, limits.rate, seconds)
 
 
 async def killed_midway(
-    db: Database, url: str, schema: str | None, users: list[str], rate: float, kill_at: float
+    place: Place, db: Database, users: Sequence[str], limits: Limits, kill_at: float
 ) -> Result:
-    payload_key = await queue_for_everyone(db, "killed-midway")
-    async with FakeSlack(rate=rate, burst=max(1.0, rate * FAKE_BURST_SECONDS)) as fake:
-        command = [*WORKER, "--database-url", url, "--slack-url", fake.url, "--rate", str(rate)]
-        if schema:
-            command += ["--schema", schema]
-        env = {k: v for k, v in os.environ.items() if k not in PROXY_VARIABLES}
+    await queue_for(db, users, f"killed-{len(users)}")
+    async with limits.fake() as fake:
+        env = product_env(place, fake)
         started = time.perf_counter()
-        first = await asyncio.create_subprocess_exec(*command, env=env)
-        await fake.wait_for_call("chat.postMessage", round(len(users) * kill_at), timeout=600)
+        first = await asyncio.create_subprocess_exec(*WORKER, env=env)
+        await fake.wait_until(
+            lambda: sum(fake.dm_counts().values()) >= round(len(users) * kill_at), timeout=3600
+        )
         first.send_signal(signal.SIGKILL)
         await first.wait()
         killed = time.perf_counter() - started
         posted_before = sum(fake.dm_counts().values())
-        second = await asyncio.create_subprocess_exec(*command, env=env)
+        second = await asyncio.create_subprocess_exec(*WORKER, env=env)
         if await second.wait() != 0:
             raise SystemExit("the restarted worker failed")
         seconds = time.perf_counter() - started
-        result = score("killed and restarted", fake, users, rate, seconds)
-    result.recorded_sent = (await OutboxRepository(db).progress(payload_key)).sent
+        result = score("killed and restarted", fake, users, limits.rate, seconds)
     result.note = (
         f"SIGKILL after {killed:.2f}s with {posted_before:,} delivered; the restart finished "
-        f"{seconds - killed:.2f}s later (the dead worker's claims lapse after {LEASE}s)"
+        f"{seconds - killed:.2f}s later"
     )
     return result
 
 
-async def worker(url: str, schema: str | None, slack_url: str, rate: float) -> None:
-    clear_proxies()
-    db = Database(url, schema=schema)
-    outbox_sender, messenger = sender(db, slack_url, rate)
-    try:
-        await outbox_sender.run_until_idle()
-    finally:
-        await messenger.close()
-        await db.dispose()
-
-
-async def bench(n: int, rate: float, url: str | None, kill_at: float) -> list[Result]:
-    clear_proxies()
+async def sizes_bench(
+    sizes: Sequence[int], url: str | None, limits: Limits, kill_at: float
+) -> list[Result]:
+    results: list[Result] = []
     with tempfile.TemporaryDirectory() as tmp:
-        schema = None
-        if url is None:
-            url = f"sqlite+aiosqlite:///{Path(tmp) / 'fanout.db'}"
-        elif not url.startswith("sqlite"):
-            schema = f"bench_{uuid.uuid4().hex[:10]}"
-            admin = Database(url)
-            async with admin.engine.begin() as conn:
-                await conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-            await admin.dispose()
-        db = Database(url, schema=schema)
-        try:
-            users = await prepare(db, n)
-            results = [await in_process(db, users, rate)]
-            results.append(await killed_midway(db, url, schema, users, rate, kill_at))
-        finally:
-            await db.dispose()
-            if schema is not None:
-                admin = Database(url)
-                async with admin.engine.begin() as conn:
-                    await conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-                await admin.dispose()
+        for n in sizes:
+            (Path(tmp) / str(n)).mkdir(exist_ok=True)
+            place = Place(url, Path(tmp) / str(n))
+            async with place as db:
+                one = [f"U1{i:07d}" for i in range(n)]
+                two = [f"U2{i:07d}" for i in range(n)]
+                await add_people(db, [*one, *two])
+                print(f"-- {n:,} recipients", flush=True)
+                result = await in_one_process(place, db, one, limits)
+                result.show()
+                results.append(result)
+                result = await killed_midway(place, db, two, limits, kill_at)
+                result.show()
+                results.append(result)
     return results
 
 
-def _now() -> datetime:
-    return datetime.now(UTC)
+# -- breakroom serve ----------------------------------------------------------------------------
+
+
+async def serve_bench(n: int, limits: Limits) -> Result:
+    """`n` invitations to a pulse, sent by `breakroom serve` against the fake."""
+    with tempfile.TemporaryDirectory() as tmp:
+        place = Place(None, Path(tmp))
+        async with place as db:
+            users = [f"U3{i:07d}" for i in range(n)]
+            await add_people(db, users)
+        async with limits.fake() as fake:
+            env = product_env(place, fake, BREAKROOM_QUIET_HOURS=NO_QUIET_HOURS)
+            created = await asyncio.create_subprocess_exec(
+                BREAKROOM,
+                "pulse",
+                "create",
+                "weekly-pulse",
+                "to",
+                "everyone",
+                "now",
+                cwd=tmp,
+                env=env,
+                stdout=asyncio.subprocess.DEVNULL,
+            )
+            if await created.wait() != 0:
+                raise SystemExit("`breakroom pulse create` failed")
+            started = time.perf_counter()
+            server = await asyncio.create_subprocess_exec(
+                BREAKROOM, "serve", "--port", str(free_port()), cwd=tmp, env=env
+            )
+            try:
+                await fake.wait_until(
+                    lambda: sum(1 for u in users if fake.posted_to(u)) == n, timeout=3600
+                )
+                seconds = time.perf_counter() - started
+            finally:
+                server.send_signal(signal.SIGINT)
+                await server.wait()
+            return score("breakroom serve, pulse", fake, users, limits.rate, seconds)
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--n", type=int, default=10_000, help="recipients (default 10,000)")
+    parser.add_argument("--quick", action="store_true", help="1,000 recipients only")
+    parser.add_argument("--sizes", default="1000,10000", help="recipients per run (1000,10000)")
+    parser.add_argument("--rate", type=float, default=20.0, help="the fake's limit, msg/s (20)")
     parser.add_argument(
-        "--rate", type=float, default=500.0, help="the fake's limit, messages/s (default 500)"
+        "--serve-rate", type=float, default=40.0, help="the fake's limit for --serve (40)"
     )
+    parser.add_argument("--flaky-429", type=float, default=0.001, help="random 429s (0.001)")
+    parser.add_argument("--flaky-5xx", type=float, default=0.001, help="random 500s (0.001)")
+    parser.add_argument("--seed", type=int, default=13)
+    parser.add_argument("--serve", action="store_true", help="2,000 invitations via serve")
     parser.add_argument("--database-url", help="default: a fresh SQLite file")
     parser.add_argument("--kill-at", type=float, default=0.5, help="share sent before SIGKILL")
-    parser.add_argument("--json", action="store_true", help="also print the results as JSON")
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
-    parser.add_argument("--slack-url", help=argparse.SUPPRESS)
-    parser.add_argument("--schema", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
-        asyncio.run(worker(args.database_url, args.schema, args.slack_url, args.rate))
+        asyncio.run(worker())
         return 0
+    extra = (args.flaky_429, args.flaky_5xx, args.seed)
+    limits = Limits(args.serve_rate if args.serve else args.rate, *extra)
     print(
-        f"fan-out of {args.n:,} DMs; the fake Slack allows {args.rate:,.0f} msg/s "
-        f"(floor {args.n / args.rate:.2f}s); database {args.database_url or 'SQLite'}"
+        f"the fake Slack allows {limits.rate:g} msg/s per workspace and 1/s per channel; random "
+        f"429s {limits.flaky_429:.1%}, random 500s {limits.flaky_5xx:.1%}; the sender is the "
+        f"product's own (default settings); database {args.database_url or 'SQLite'}",
+        flush=True,
     )
-    results = asyncio.run(bench(args.n, args.rate, args.database_url, args.kill_at))
-    for result in results:
+    results: list[Result] = []
+    if args.serve:
+        result = asyncio.run(serve_bench(2000, limits))
         result.show()
-    if args.json:
-        print(json.dumps([{**r.__dict__, "ratio": r.ratio, "floor": r.floor} for r in results]))
-    ok = all(r.ratio <= 1.15 and not r.duplicates and not r.losses for r in results)
-    return 0 if ok else 1
+        results.append(result)
+    else:
+        sizes = [1000] if args.quick else [int(s) for s in args.sizes.split(",")]
+        results = asyncio.run(sizes_bench(sizes, args.database_url, limits, args.kill_at))
+    return 0 if all(r.ok for r in results) else 1
 
 
 if __name__ == "__main__":

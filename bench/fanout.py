@@ -16,8 +16,9 @@ included), the floor, their ratio, duplicates (people messaged twice), losses (p
 messaged) and the 429s and 500s the fake answered. Target: ratio <= 1.25, no duplicates, no
 losses.
 
---serve: 2,000 survey invitations (a pulse opened with `breakroom pulse create … now`) sent by
-a real `breakroom serve` process, timed from its start until every invitation has arrived.
+--serve: 2,000 survey invitations (a pulse HR opens with `/pulse create weekly-pulse to everyone
+now`, a signed slash command) sent by a real `breakroom serve` process, timed from the command
+until every invitation has arrived.
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:  # run as a script: the fake Slack API lives in tests/
     sys.path.insert(0, str(REPO))
 
+import aiohttp  # noqa: E402
 from sqlalchemy import insert, text  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 
@@ -47,8 +49,9 @@ from storage.db import Database  # noqa: E402
 from storage.migrate import upgrade  # noqa: E402
 from storage.models import IdentityRow, PersonRow  # noqa: E402
 from storage.outbox import OutboxRepository, Recipient  # noqa: E402
-from tests.cli import BREAKROOM, free_port, loopback_env  # noqa: E402
+from tests.cli import loopback_env, serving  # noqa: E402
 from tests.fake_slack import TEAM_ID, FakeSlack  # noqa: E402
+from tests.slack_payloads import SIGNING_SECRET, signed, slash_command  # noqa: E402
 
 TOKEN = "xoxb-bench"
 WORKER = [sys.executable, str(Path(__file__).resolve()), "--worker"]
@@ -56,6 +59,8 @@ REPLY = Reply.text("**Weekly pulse**: three quick questions, anonymous.")
 KIND = "bench.invite"
 TARGET = 1.25
 NO_QUIET_HOURS = "00:00-00:00"
+HR = "UHR00001"  # who opens the pulse in Slack (BREAKROOM_HR_USERS); invited too, not counted
+FORM = "application/x-www-form-urlencoded"
 
 
 @dataclass(frozen=True)
@@ -240,7 +245,7 @@ async def worker() -> None:
 def product_env(place: Place, fake: FakeSlack, **extra: str) -> dict[str, str]:
     env = loopback_env(
         SLACK_BOT_TOKEN=TOKEN,
-        SLACK_SIGNING_SECRET="bench-signing-secret",
+        SLACK_SIGNING_SECRET=SIGNING_SECRET,
         SLACK_API_URL=fake.url,
         BREAKROOM_LOG_LEVEL="WARNING",
         DATABASE_URL=place.url,
@@ -316,41 +321,44 @@ async def sizes_bench(
 
 
 async def serve_bench(n: int, limits: Limits) -> Result:
-    """`n` invitations to a pulse, sent by `breakroom serve` against the fake."""
+    """`n` invitations to a pulse that HR opens with `/pulse create … now` in Slack, sent by a
+    `breakroom serve` process; timed from the command until every invitation has arrived."""
     with tempfile.TemporaryDirectory() as tmp:
         place = Place(None, Path(tmp))
+        users = [f"U3{i:07d}" for i in range(n)]
         async with place as db:
-            users = [f"U3{i:07d}" for i in range(n)]
             await add_people(db, users)
-        async with limits.fake() as fake:
-            env = product_env(place, fake, BREAKROOM_QUIET_HOURS=NO_QUIET_HOURS)
-            created = await asyncio.create_subprocess_exec(
-                BREAKROOM,
-                "pulse",
-                "create",
-                "weekly-pulse",
-                "to",
-                "everyone",
-                "now",
-                cwd=tmp,
-                env=env,
-                stdout=asyncio.subprocess.DEVNULL,
+        async with (
+            limits.fake() as fake,
+            aiohttp.ClientSession() as http,
+            serving(
+                Path(tmp),
+                DATABASE_URL=place.url,
+                SLACK_BOT_TOKEN=TOKEN,
+                SLACK_SIGNING_SECRET=SIGNING_SECRET,
+                SLACK_API_URL=fake.url,
+                BREAKROOM_HR_USERS=HR,
+                BREAKROOM_QUIET_HOURS=NO_QUIET_HOURS,
+                BREAKROOM_LOG_LEVEL="WARNING",
+            ) as server,
+        ):
+            body = slash_command(
+                "/pulse",
+                "create weekly-pulse to everyone now",
+                HR,
+                response_url=fake.response_url(),
             )
-            if await created.wait() != 0:
-                raise SystemExit("`breakroom pulse create` failed")
             started = time.perf_counter()
-            server = await asyncio.create_subprocess_exec(
-                BREAKROOM, "serve", "--port", str(free_port()), cwd=tmp, env=env
+            async with http.post(
+                f"{server.base}/slack/events", data=body, headers=signed(body, content_type=FORM)
+            ) as answer:
+                if answer.status != 200:
+                    raise SystemExit(f"/pulse answered HTTP {answer.status}")
+            await fake.wait_until(
+                lambda: sum(1 for u in users if fake.posted_to(u)) == n, timeout=3600
             )
-            try:
-                await fake.wait_until(
-                    lambda: sum(1 for u in users if fake.posted_to(u)) == n, timeout=3600
-                )
-                seconds = time.perf_counter() - started
-            finally:
-                server.send_signal(signal.SIGINT)
-                await server.wait()
-            return score("breakroom serve, pulse", fake, users, limits.rate, seconds)
+            seconds = time.perf_counter() - started
+            return score("breakroom serve, /pulse", fake, users, limits.rate, seconds)
 
 
 def main() -> int:

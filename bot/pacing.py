@@ -81,16 +81,20 @@ TEAMS_MAX_RATE = 50.0  # BREAKROOM_TEAMS_MAX_RATE
 
 # Probing: below the pace where the last 429 came, each send that goes through raises the pace
 # by PROBE_GROWTH (at most MOST_GROWTH_PER_LOT between two lots); past it, the pace creeps up by
-# CREEP_PER_SECOND of sending time, so the limit is met again only now and then (each 429 stops
-# everyone for its Retry-After). A 429 settles the pace SETTLE_BELOW the throughput that was
-# accepted just before it, and the pace now to BACK_OFF_FACTOR of itself, or lower to that.
-# (Tried against a simulated 40/s workspace with random 429s: halving at each 429 cost more in
-# slow sends than it saved in refusals.)
+# CREEP_PER_SECOND of sending time, a little faster the longer no 429 has come (the creep
+# doubles after CREEP_DOUBLES_AFTER seconds), so the limit is met again only now and then: each
+# 429 stops everyone for its Retry-After. A 429 settles the pace SETTLE_BELOW the throughput
+# accepted just before it, and brings the pace now down to BACK_OFF_FACTOR of itself, or lower
+# to the settled pace. (Tuned against a simulated workspace of 10, 20 and 40 a second with
+# random 429s: halving at each 429 cost more in slow sends than it saved in refusals.)
 PROBE_GROWTH = 1.1
 MOST_GROWTH_PER_LOT = 1.5  # so that a 429 comes at most half again past the limit
-CREEP_PER_SECOND = 0.002
+CREEP_PER_SECOND = 0.001
 BACK_OFF_FACTOR = 0.9
 SETTLE_BELOW = 0.97
+# A 429 this long after the previous one, met at or under the settled pace, leaves it settled.
+ISOLATED_AFTER = 10.0
+CREEP_DOUBLES_AFTER = 20.0
 # How the accepted throughput is smoothed: over about a second of sends, every replica's.
 THROUGHPUT_SECONDS = 0.5
 # A replica takes this much of the workspace's time at once from the shared budget: one round
@@ -248,7 +252,11 @@ def _grown(state: BudgetState, limit: RateLimit, successes: int, now: float) -> 
         rate = min(fast_until, rate * growth)
     elif rate < cap:
         sending = min(1.0, max(0.0, now - state.grown_at))
-        rate = min(cap, rate * (1 + CREEP_PER_SECOND * sending))
+        # The longer since the last 429, the faster the creep: a pace settled too low (by a
+        # refusal met early, at random) finds its way back up.
+        calm = max(0.0, now - state.paused_until)
+        creep = CREEP_PER_SECOND * (1 + calm / CREEP_DOUBLES_AFTER)
+        rate = min(cap, rate * (1 + creep * sending))
     # Accepted throughput, every replica's together: successes over the time since anyone last
     # reported, smoothed over about a second.
     elapsed = max(1e-3, now - state.grown_at)
@@ -264,11 +272,16 @@ def _backed_off(
     if state.paused_until > now:  # the same 429 episode, met by another send: slow down once
         return replace(state, paused_until=max(state.paused_until, until))
     met = min(state.rate, state.accepted)
-    # One 429 lowers the settled pace by SETTLE_BELOW at most: a 429 met while still climbing
-    # back (or one a platform sends at random) says little about where the limit is.
-    if state.settled is not None:
-        met = max(met, state.settled)
     settled = max(limit.least, min(limit.cap, met * SETTLE_BELOW))
+    if state.settled is not None:
+        # A 429 under the pace the last one came at, long after it, is taken as a passing
+        # refusal (platforms send some at random): it pauses, and the settled pace stays.
+        # Another one soon after says the limit has come down.
+        isolated = now - state.paused_until > ISOLATED_AFTER
+        if isolated and state.rate <= state.settled / SETTLE_BELOW:
+            settled = max(settled, state.settled)
+        else:  # one 429 lowers it by SETTLE_BELOW at most
+            settled = max(settled, state.settled * SETTLE_BELOW)
     rate = max(limit.least, min(settled, state.rate * BACK_OFF_FACTOR))
     return replace(
         state,

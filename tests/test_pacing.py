@@ -238,6 +238,33 @@ async def test_a_429_stops_everyone_for_its_retry_after_and_slows_the_pace_once(
     assert workspace.rate == pytest.approx(min(0.9 * 100, state.settled))
 
 
+async def test_a_lone_429_under_the_settled_pace_keeps_it_and_a_second_soon_after_lowers_it() -> (
+    None
+):
+    store = MemoryBudgets()
+    workspace, _ = pace(RateLimit(rate=5, burst=1, ceiling=100, floor=1), store)
+
+    async def send(count: int) -> None:
+        for _ in range(count):
+            await workspace.acquire()
+            workspace.went_through()
+
+    async def refused() -> float:
+        workspace.pause(1.0)
+        await workspace.acquire()
+        state = store.read("slack:T1")
+        assert state is not None
+        assert state.settled is not None
+        return state.settled
+
+    await send(100)
+    settled = await refused()  # the limit, met while probing
+    await send(30 * round(settled))  # half a minute at the settled pace, creeping a little
+    assert await refused() >= settled, "one refusal long after the last: the pace stays"
+    await send(10)
+    assert await refused() < settled, "another soon after: the limit has come down"
+
+
 async def test_the_pace_finds_the_platforms_limit_and_stays_just_under_it() -> None:
     """A platform that accepts 40 a second: the pace probes up, meets 429s, and settles near 40
     instead of meeting the limit again and again."""

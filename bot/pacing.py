@@ -92,10 +92,10 @@ MOST_GROWTH_PER_LOT = 1.5  # so that a 429 comes at most half again past the lim
 CREEP_PER_SECOND = 0.001
 BACK_OFF_FACTOR = 0.9
 SETTLE_BELOW = 0.97
-# A 429 this long after the previous one, met at or under the settled pace, leaves it settled.
+# A 429 this long after the previous one, under the pace that one came at, leaves it settled.
 ISOLATED_AFTER = 10.0
 CREEP_DOUBLES_AFTER = 20.0
-# How the accepted throughput is smoothed: over about a second of sends, every replica's.
+# How the accepted throughput is smoothed: over about half a second, every replica's sends.
 THROUGHPUT_SECONDS = 0.5
 # A replica takes this much of the workspace's time at once from the shared budget: one round
 # trip to the database per quarter second of sends, whatever the rate.
@@ -258,7 +258,7 @@ def _grown(state: BudgetState, limit: RateLimit, successes: int, now: float) -> 
         creep = CREEP_PER_SECOND * (1 + calm / CREEP_DOUBLES_AFTER)
         rate = min(cap, rate * (1 + creep * sending))
     # Accepted throughput, every replica's together: successes over the time since anyone last
-    # reported, smoothed over about a second.
+    # reported, smoothed over THROUGHPUT_SECONDS.
     elapsed = max(1e-3, now - state.grown_at)
     weight = 1 - math.exp(-elapsed / THROUGHPUT_SECONDS)
     accepted = state.accepted + weight * (successes / elapsed - state.accepted)

@@ -7,6 +7,7 @@ import asyncio
 import logging
 import threading
 from collections.abc import AsyncIterator, Callable
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -242,6 +243,45 @@ async def test_phi_in_a_question_is_screened_before_it_is_stored(kb_runtime: Run
     assert "00482913" not in logged.text
     assert "[MRN]" in logged.text
     assert "removed what looked like" in reply.fallback
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "hi",
+        "Hello there!",
+        "thanks",
+        "Thank you so much!",
+        "helpful",
+        "that helped, thanks",
+        "ok",
+        "no",
+        "yes",
+        "bye",
+        "good night",
+        "👍",
+        ":+1:",
+        ":)",
+    ],
+)
+async def test_small_talk_gets_a_friendly_answer_and_is_never_a_gap(
+    kb_runtime: Runtime, text: str
+) -> None:
+    reply = await ask(kb_runtime, text)
+    assert say.NOT_SURE not in reply.fallback
+    assert buttons(reply) == []
+    since = kb_runtime.services.clock() - timedelta(days=1)
+    assert await kb_runtime.services.questions.count_since(since) == 0
+
+
+async def test_a_greeting_says_what_the_bot_does_and_a_question_behind_it_is_answered(
+    kb_runtime: Runtime,
+) -> None:
+    [greeting] = await kb_runtime.router.dispatch(command("ask", "hey"))
+    assert "benefits" in greeting.fallback
+    assert "\n" not in greeting.fallback
+    reply = await ask(kb_runtime, "hi, how many vacation days do i get?")
+    assert "Paid time off" in reply.fallback
 
 
 async def test_empty_and_overlong_questions_get_clear_messages(kb_runtime: Runtime) -> None:

@@ -29,6 +29,7 @@ from skills.knowledge import messages as say
 from skills.knowledge.excerpt import excerpt
 from skills.knowledge.library import KnowledgeLibrary, bundled_kb
 from skills.knowledge.search import Answer, Hit
+from skills.knowledge.smalltalk import small_talk
 from skills.knowledge.stats import content_gaps
 from skills.phi import redact
 from skills.references import parse_id
@@ -116,6 +117,11 @@ class KnowledgeSkill:
             return Reply.text(say.EMPTY_QUESTION, ephemeral=True)
         if len(question) > say.MAX_QUESTION_CHARS:
             raise SkillError(say.TOO_LONG)
+        chat = small_talk(question, name=_first_name(ctx))
+        if chat is not None:
+            # Not a question: nothing is logged, so "thanks" is never a gap for HR to fill.
+            log.info("event=%s small talk: %s", ctx.event.id, chat.kind.value)
+            return Reply.text(chat.answer)
         result = (await self.library.retriever()).answer(question)
         clinical = result.clinical
         screened = redact(question)
@@ -401,6 +407,10 @@ async def _feedback_buttons(ctx: Context[Any], question_id: int) -> tuple[Button
 async def _ask_hr_button(ctx: Context[Any], question_id: int) -> Button:
     value = await ctx.seal(ASK_HR, question_id)
     return Button("Ask HR", ASK_HR, value, style=ButtonStyle.PRIMARY)
+
+
+def _first_name(ctx: Context[Any]) -> str:
+    return ctx.person.display_name.split(" ")[0] if ctx.person.display_name else "there"
 
 
 def _tag_list(types: frozenset[str]) -> str:

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from bot.logs import configure_logging
+from bot.plural import counted
 from bot.roles import Role
 from bot.settings import Settings, SettingsError, load_settings
 from storage.db import Conflict, StorageUnavailable
@@ -324,7 +325,7 @@ def _kb_check(args: argparse.Namespace, settings: Settings) -> int:
     for problem in loaded.problems:
         print(problem)
     count = len(loaded.problems)
-    summary = f"{len(loaded.articles)} article(s) loaded, {count} problem(s)"
+    summary = f"{counted(len(loaded.articles), 'article')} loaded, {counted(count, 'problem')}"
     print(summary, file=sys.stderr if count else sys.stdout)
     return 1 if count else 0
 
@@ -350,7 +351,7 @@ def _survey_validate(args: argparse.Namespace, settings: Settings) -> int:
     if checked.definition is None:
         return 1
     count = len(checked.definition.questions)
-    print(f"{args.file}: {checked.definition.title!r} is valid ({count} questions)")
+    print(f"{args.file}: {checked.definition.title!r} is valid ({counted(count, 'question')})")
     return 0
 
 

@@ -26,6 +26,10 @@ def allows(held: frozenset[Role], required: Iterable[Role]) -> bool:
     return not wanted or Role.ADMIN in held or bool(held & wanted)
 
 
-def describe(required: Iterable[Role]) -> str:
-    names = sorted(role.value.upper() if role is Role.HR else role.value for role in required)
-    return " or ".join(names) if names else "everyone"
+_PEOPLE = {Role.EMPLOYEE: "employees", Role.LEADER: "leaders", Role.HR: "HR", Role.ADMIN: "admins"}
+
+
+def refusal(required: Iterable[Role]) -> str:
+    """What someone without the rights is told, naming who may: "Only leaders can do that."."""
+    names = sorted(_PEOPLE[role] for role in required)
+    return f"Only {' and '.join(names)} can do that."

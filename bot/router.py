@@ -32,7 +32,7 @@ from bot.events import (
 )
 from bot.ownership import MAX_RECORD_CHARS, NotYours, named_record, open_value
 from bot.replies import Reply
-from bot.roles import Role, allows, describe, parse_roles
+from bot.roles import Role, allows, parse_roles, refusal
 from bot.services import Services
 from bot.tokens import Token, tokenize
 from storage.db import Conflict, StorageUnavailable
@@ -263,11 +263,7 @@ class Router:
                 log.debug("event=%s text=%r", event.id, event.text)
             if not allows(ctx.roles, route.roles):
                 await ctx.audit("access.denied", route_name, **_record_named(event))
-                return [
-                    Reply.text(
-                        f"Sorry, that is only open to {describe(route.roles)}.", ephemeral=True
-                    )
-                ]
+                return [Reply.text(refusal(route.roles), ephemeral=True)]
             declared = route.declared
             if declared is not None and declared.syntax and isinstance(event, Command):
                 args = declared.syntax.parse(event.text, route.tokens, declared.usage)

@@ -70,7 +70,7 @@ def test_kb_check_reports_every_problem_with_file_and_line(tmp_path: Path) -> No
 def test_kb_check_passes_a_clean_folder(tmp_path: Path) -> None:
     result = run(["kb", "check", str(write_kb(tmp_path / "kb"))], cwd=tmp_path)
     assert result.returncode == 0
-    assert "4 article(s) loaded, 0 problem(s)" in result.stdout
+    assert "4 articles loaded, 0 problems" in result.stdout
 
 
 def test_kb_check_reads_a_spreadsheet_faq(tmp_path: Path) -> None:

@@ -272,10 +272,10 @@ async def test_a_role_revoked_elsewhere_is_refused_at_once_though_the_person_is_
     await people.grant(hr.id, Role.HR.value, granted_by="test")
     await router.dispatch(asked(user="U-hr"))  # remembered now
     [allowed] = await router.dispatch(command("ask", "tickets", user="U-hr"))
-    assert "only open to" not in allowed.fallback
+    assert "can do that" not in allowed.fallback
     await PeopleRepository(database).revoke(hr.id, Role.HR.value)  # another replica
     [refused] = await router.dispatch(command("ask", "tickets", user="U-hr"))
-    assert "only open to HR" in refused.fallback
+    assert "Only HR can do that." in refused.fallback
 
 
 # -- a connection the server dropped ----------------------------------------------------------

@@ -118,7 +118,7 @@ async def test_unsure_answer_hands_off_to_hr_and_the_answer_comes_back_by_dm(
     ticket_id = button(post.reply, "knowledge.hr_answer")
 
     refused = await kb_runtime.router.dispatch(action("knowledge.hr_answer", ticket_id))
-    assert "only open to HR" in refused[0].fallback
+    assert "Only HR can do that." in refused[0].fallback
 
     [form_reply] = await kb_runtime.router.dispatch(
         action("knowledge.hr_answer", ticket_id, user="U-hr")

@@ -42,7 +42,7 @@ NAMES_NO_RECORD = frozenset({"knowledge.ask_form", "knowledge.ask_submit", "idea
 NOT_YOURS_WORDS = "meant for someone else"
 OLD_BUTTON_WORDS = "from an older message"
 NOT_INVITED_WORDS = "wasn't sent to you"
-ROLE_WORDS = "only open to"
+ROLE_WORDS = "can do that"
 
 
 @pytest.fixture

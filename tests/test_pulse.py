@@ -469,7 +469,7 @@ async def test_two_closes_at_once_close_once_and_send_the_results_once(
 async def test_pulse_is_for_hr_only_and_bad_input_is_explained(rt: Runtime) -> None:
     await hr(rt)
     [refused] = await rt.router.dispatch(command("pulse", "list", user="U-nurse"))
-    assert "only open to HR" in refused.fallback
+    assert "Only HR can do that." in refused.fallback
     assert "no such template" in (await pulse(rt, "create nope now")).fallback
     assert "every" in (await pulse(rt, "create weekly-pulse sometime soonish")).fallback.lower()
     assert "--threshold" in (await pulse(rt, "create weekly-pulse now --threshold 1")).fallback

@@ -91,7 +91,7 @@ async def test_roles_are_checked_in_the_core_and_refusals_audited(
 ) -> None:
     router.command("ideas", echo, summary="ideas", roles=[Role.LEADER])
     refused = await router.dispatch(command("ideas", "summary", user="U-employee"))
-    assert "only open to leader" in texts(refused)
+    assert "Only leaders can do that." in texts(refused)
     assert refused[0].ephemeral
     denied = await runtime.services.audit.recent(action="access.denied")
     assert [entry.subject for entry in denied] == ["command:ideas"]
@@ -120,7 +120,7 @@ async def test_configured_hr_users_are_seeded_with_the_role(make_settings: Any) 
         assert texts(await router.dispatch(command("pulse", "list", user="U-hr2"))) == (
             "pulse:list"
         )
-        assert "only open to HR" in texts(await router.dispatch(command("pulse", user="U-x")))
+        assert "Only HR can do that." in texts(await router.dispatch(command("pulse", user="U-x")))
     finally:
         await rt.close()
 
@@ -182,13 +182,13 @@ async def test_a_refused_sub_command_is_audited_and_its_handler_never_runs(
     calls = survey_commands(router)
     await _grant(runtime, "U-hr", Role.HR)
     [refused] = await router.dispatch(command("survey", "purge now", user="U-hr"))
-    assert refused.fallback == "Sorry, that is only open to admin."
+    assert refused.fallback == "Only admins can do that."
     assert refused.ephemeral
     assert calls == []
     denied = await runtime.services.audit.recent(action="access.denied")
     assert [entry.subject for entry in denied] == ["command:survey purge"]
     [outsider] = await router.dispatch(command("survey", "purge", user="U-nurse"))
-    assert outsider.fallback == "Sorry, that is only open to HR."
+    assert outsider.fallback == "Only HR can do that."
     denied = await runtime.services.audit.recent(action="access.denied")
     assert [entry.subject for entry in denied] == ["command:survey", "command:survey purge"]
 

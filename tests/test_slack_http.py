@@ -288,10 +288,10 @@ async def test_ideas_summary_for_a_leader_and_refused_to_an_employee(slack: Slac
     await slack.command("/ideas", "summary", LEADER, "leader")
     [summary] = await slack.responses("leader")
     assert summary["response_type"] == "ephemeral"
-    assert "only open to" not in summary["text"]
+    assert "can do that" not in summary["text"]
     await slack.command("/ideas", "summary", NURSE, "nurse")
     [refusal] = await slack.responses("nurse")
-    assert "only open to leader" in refusal["text"]
+    assert "Only leaders can do that." in refusal["text"]
 
 
 # -- forms: modals, with a trigger id or through a button -----------------------------------------

@@ -321,10 +321,10 @@ async def test_a_status_change_reaches_the_submitter_in_their_personal_chat(team
 async def test_ideas_summary_for_a_leader_and_refused_to_an_employee(teams: Teams) -> None:
     summary = await teams.answer(teams.message("ideas summary", "m-sum", by=LEADER))
     assert summary.conversation_id == LEADER.personal
-    assert "only open to" not in text_of(summary)
+    assert "can do that" not in text_of(summary)
     assert "ideas" in text_of(summary).lower()
     refusal = await teams.answer(teams.message("ideas summary", "m-sum-2"))
-    assert "only open to leader" in text_of(refusal)
+    assert "Only leaders can do that." in text_of(refusal)
 
 
 async def test_a_private_answer_to_a_channel_mention_goes_to_the_personal_chat(

@@ -14,6 +14,7 @@ from bot.context import Context
 from bot.errors import SkillError
 from bot.events import Command
 from bot.messenger import DeliveryError
+from bot.plural import counted
 from bot.replies import File, Reply, Text
 from skills.ideas import messages as say
 from storage.ideas import Idea, IdeaFilter
@@ -42,18 +43,21 @@ async def export(ctx: Context[Command]) -> Reply:
     ideas = await services.ideas.find(IdeaFilter(since=services.clock() - timedelta(days=days)))
     await ctx.audit("ideas.export", f"days:{days}", count=len(ideas))
     stamp = f"{services.clock():%Y-%m-%d}"
-    title = f"Ideas, last {days} days"
+    title = f"Ideas, last {counted(days, 'day')}"
     file = File(f"breakroom-ideas-{stamp}.csv", as_csv(ideas), "text/csv", title)
     try:
         await services.outbound.to_person(
             ctx.person.id,
-            Reply(fallback=f"Ideas export, last {days} days", blocks=(Text(file.title), file)),
+            Reply(
+                fallback=f"Ideas export, last {counted(days, 'day')}",
+                blocks=(Text(file.title), file),
+            ),
         )
     except DeliveryError as exc:
         # Typically no direct chat with the bot yet (Teams needs one to send a file).
         log.warning("event=%s ideas export not delivered: %s", ctx.event.id, type(exc).__name__)
         raise SkillError(say.EXPORT_NOT_SENT) from None
-    return Reply.text(say.EXPORT_SENT.format(count=len(ideas)), ephemeral=True)
+    return Reply.text(say.EXPORT_SENT.format(ideas=counted(len(ideas), "idea")), ephemeral=True)
 
 
 def as_csv(ideas: list[Idea]) -> bytes:

@@ -89,7 +89,7 @@ NOTICE_MERGED = (
 )
 COMMENT_NOTICE = "**A leader commented on your idea #{id}**, _{headline}_:\n> {text}"
 COMMENT_SAVED = "Comment added to idea #{id}."
-EXPORT_SENT = "I've sent you the export ({count} ideas) in a direct message."
+EXPORT_SENT = "I've sent you the export ({ideas}) in a direct message."
 EXPORT_NOT_SENT = (
     "I couldn't send you the export in a direct message. Send me a direct message "
     "(`help` will do) so I can reach you there, then ask again."

@@ -12,6 +12,7 @@ from bot.arguments import Integer, Option, Phrase, Rest
 from bot.context import Context
 from bot.errors import SkillError
 from bot.events import Command
+from bot.plural import counted
 from bot.replies import Button, Buttons, ButtonStyle, Facts, Reply, Text, plain_text
 from skills.ideas import messages as say
 from skills.ideas.actions import DECLINE, SET_STATUS
@@ -55,11 +56,12 @@ async def list_ideas(ctx: Context[Command]) -> Reply:
     if not ideas:
         return Reply.text("No ideas match that.", ephemeral=True)
     lines = [
-        f"- #{i.id} **{i.headline}** ({say.STATUSES[i.status].lower()}, {i.votes} votes, "
+        f"- #{i.id} **{i.headline}** ({say.STATUSES[i.status].lower()}, "
+        f"{counted(i.votes, 'vote')}, "
         f"{say.CATEGORIES.get(i.category, i.category)}{', ' + i.unit if i.unit else ''})"
         for i in ideas
     ]
-    text = f"**Ideas, last {days} days** (newest first):\n" + "\n".join(lines)
+    text = f"**Ideas, last {counted(days, 'day')}** (newest first):\n" + "\n".join(lines)
     return Reply(fallback=plain_text(text), blocks=(Text(text),), ephemeral=True)
 
 

@@ -15,6 +15,7 @@ from bot.arguments import Rest
 from bot.context import Context
 from bot.errors import SkillError
 from bot.events import Action, Command
+from bot.plural import counted
 from bot.replies import (
     Button,
     Buttons,
@@ -191,7 +192,7 @@ async def _preview(
     if similar:
         blocks.append(Text(say.SIMILAR))
         for idea in similar:
-            blocks.append(Text(f"#{idea.id} _{idea.headline}_ ({idea.votes} votes)"))
+            blocks.append(Text(f"#{idea.id} _{idea.headline}_ ({counted(idea.votes, 'vote')})"))
         votes = [Button(f"Vote for #{i.id}", UPVOTE, await ctx.seal(UPVOTE, i.id)) for i in similar]
         blocks.append(Buttons(tuple(votes)))
     keep, other = (CONFIRM_ANONYMOUS, CONFIRM) if anonymous else (CONFIRM, CONFIRM_ANONYMOUS)

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from bot.plural import counted
 from bot.replies import Divider, Facts, Reply, Text, plain_text
 from skills.grouping import group_similar
 from skills.ideas.messages import CATEGORIES, STATUSES
@@ -24,7 +25,7 @@ class Scope:
     category: str | None = None
 
     def describe(self) -> str:
-        parts = [f"last {self.days} days"]
+        parts = [f"last {counted(self.days, 'day')}"]
         if self.unit:
             parts.append(f"unit {self.unit}")
         if self.category:
@@ -74,8 +75,11 @@ async def summarize(ideas: IdeaRepository, scope: Scope, now: datetime) -> Summa
 def render(summary: Summary, heading: str = "Ideas summary") -> Reply:
     count = len(summary.current)
     change = count - summary.previous_count
-    trend = f"{'+' if change >= 0 else ''}{change} against the {summary.scope.days} days before"
-    intro = f"**{heading}** ({summary.scope.describe()}): **{count}** new idea(s), {trend}."
+    before = counted(summary.scope.days, "day")
+    trend = f"{'+' if change >= 0 else ''}{change} against the {before} before"
+    intro = (
+        f"**{heading}** ({summary.scope.describe()}): **{counted(count, 'new idea')}**, {trend}."
+    )
     if not count:
         return Reply(fallback=plain_text(intro), blocks=(Text(intro),))
     blocks: list[Text | Facts | Divider] = [Text(intro)]
@@ -92,7 +96,7 @@ def render(summary: Summary, heading: str = "Ideas summary") -> Reply:
     blocks.append(Text("**By unit:** " + ", ".join(f"{u} {n}" for u, n in units.most_common(8))))
     blocks.append(Divider())
     top_lines = [
-        f"{rank}. #{idea.id} {idea.headline} ({idea.votes} vote{'s' if idea.votes != 1 else ''}, "
+        f"{rank}. #{idea.id} {idea.headline} ({counted(idea.votes, 'vote')}, "
         f"{STATUSES.get(idea.status, idea.status).lower()})"
         for rank, idea in enumerate(summary.top_voted, start=1)
     ]

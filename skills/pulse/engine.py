@@ -16,6 +16,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.messenger import DeliveryError
+from bot.plural import counted
 from bot.quiet import delivery_time
 from bot.replies import Choice, Option, Reply, Text, plain_text
 from bot.services import Services
@@ -237,7 +238,9 @@ def survey_message(
     closes = f"{round_.closes_at:%A %b %d}"
     note = say.ANONYMITY_NOTE.format(threshold=effective_threshold(survey.threshold), closes=closes)
     blocks.append(Text(note, subtle=True))
-    lines = [f"{definition.title}: {len(definition.questions)} quick questions, anonymous."]
+    lines = [
+        f"{definition.title}: {counted(len(definition.questions), 'quick question')}, anonymous."
+    ]
     return Reply(fallback="\n".join(lines), blocks=tuple(blocks))
 
 

@@ -45,7 +45,7 @@ RESUMED = "Survey #{id} is active again. Next round: {next_run}."
 CLOSED = "Closed survey #{id}'s open round. {sent}"
 RESULTS_SENT = "The results are on their way to the survey's owner."
 STARTED = (
-    "Started a round of survey #{id} for {count} people; invitations go out now, "
+    "Started a round of survey #{id} for {people}; invitations go out now, "
     "or at the end of quiet hours where it is night."
 )
 EMPTY_AUDIENCE = "Nobody is in that audience yet, so no round was started."

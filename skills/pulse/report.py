@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from fractions import Fraction
 
+from bot.plural import counted
 from bot.replies import Block, Divider, Facts, Image, Reply, Text, plain_text
 from skills.pulse.definitions import Question, QuestionKind, SurveyDefinition
 from skills.pulse.results import (
@@ -67,13 +68,13 @@ def _headline(results: Results, title: str) -> str:
         scope = f"Everyone, and by {results.group_by}"
     else:
         scope = "Everyone"
-    counted = f"**{results.responses}** responses"
+    tally = f"**{counted(results.responses, 'response')}**"
     if results.response_rate is not None:
-        counted += f" of {results.invited} invited ({_percent(results.responses, results.invited)})"
+        tally += f" of {results.invited:,} invited ({_percent(results.responses, results.invited)})"
     opened, closed = results.opened_at, results.closed_at
     start = _day(opened) if opened.year == closed.year else f"{_day(opened)}, {opened.year}"
     dates = f"{start} to {_day(closed)}, {closed.year}"
-    return f"**{title}**\nRound of {dates} · {scope}\n{counted}"
+    return f"**{title}**\nRound of {dates} · {scope}\n{tally}"
 
 
 def _question_blocks(
@@ -105,7 +106,8 @@ def _question_blocks(
         spoken = ", ".join(f"{_value_label(question, v)}: {n}" for v, n in result.counts)
         blocks.append(
             Image(
-                alt_text=f"Bar chart of {result.answered} answers to “{question.text}”: {spoken}.",
+                alt_text=f"Bar chart of {counted(result.answered, 'answer')} "
+                f"to “{question.text}”: {spoken}.",
                 title=question.text,
                 png=distribution_png(question, result.counts),
             )
@@ -173,7 +175,7 @@ def _trend_blocks(
 
 
 def _row(row: GroupResult) -> tuple[str, str]:
-    parts = [f"{row.responses} responses"]
+    parts = [counted(row.responses, "response")]
     for number, result in enumerate(row.questions, start=1):
         if result.enps is not None:
             parts.append(f"Q{number} eNPS {_signed(result.enps.score)}")

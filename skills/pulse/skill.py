@@ -12,6 +12,7 @@ from bot.context import Context
 from bot.errors import SkillError
 from bot.events import Action, Command, Platform, ScheduledTrigger
 from bot.ownership import NotYours
+from bot.plural import counted
 from bot.replies import Button, Buttons, Form, Input, InputKind, Reply, Text, plain_text
 from bot.roles import Role
 from bot.router import Router
@@ -328,7 +329,10 @@ class PulseSkill:
         await ctx.audit("pulse.run", f"survey:{survey.id}")
         if round_ is None:
             return Reply.text(say.EMPTY_AUDIENCE, ephemeral=True)
-        return Reply.text(say.STARTED.format(id=survey.id, count=round_.invited), ephemeral=True)
+        return Reply.text(
+            say.STARTED.format(id=survey.id, people=counted(round_.invited, "person", "people")),
+            ephemeral=True,
+        )
 
     async def pause(self, ctx: Context[Command]) -> Reply:
         survey = await self._survey(ctx.args[SURVEY])

@@ -303,17 +303,39 @@ async def test_stats_group_failed_questions_for_hr_only(
     ):
         await ask(kb_runtime, text)
     [refused] = await kb_runtime.router.dispatch(command("ask", "stats"))
-    assert "only open to HR" in refused.fallback
+    assert "Only HR can do that." in refused.fallback
     denied = await kb_runtime.services.audit.recent(action="access.denied")
     assert [entry.subject for entry in denied] == ["command:ask stats"]
     [too_far] = await kb_runtime.router.dispatch(command("ask", "stats --days 400", user="U-hr"))
     assert too_far.fallback.startswith("Days must be a number from 1 to 365.")
     [stats] = await kb_runtime.router.dispatch(command("ask", "stats --days 7", user="U-hr"))
     assert "4 not answered" in stats.fallback
-    assert "1. 3 question(s)" in stats.fallback
-    assert "relocation" in stats.fallback
+    assert "1. Relocation, bonus, nurses: 3 questions" in stats.fallback
+    assert "Other: 1 question (1 unanswered, 0 not helpful), e.g. can my cat" in stats.fallback
     audit = await kb_runtime.services.audit.recent(action="ask.stats")
     assert len(audit) == 1
+
+
+async def test_stats_leave_out_small_talk_and_clinical_questions(kb_runtime: Runtime) -> None:
+    await make_hr(kb_runtime)
+    questions = kb_runtime.services.questions
+    for text in ("thanks", "helpful", "is it safe to take ibuprofen with tylenol"):
+        await questions.record(text, article_id=None, confidence=0.0, answered=False)
+    [stats] = await kb_runtime.router.dispatch(command("ask", "stats", user="U-hr"))
+    assert "none was left unanswered" in stats.fallback
+    assert "thanks" not in stats.fallback
+
+
+async def test_stats_name_a_topic_by_the_article_its_questions_came_closest_to(
+    kb_runtime: Runtime,
+) -> None:
+    await make_hr(kb_runtime)
+    questions = kb_runtime.services.questions
+    for text in ("pto rollover for part time staff", "part time pto rollover rules"):
+        await questions.record(text, article_id="pto-basics", confidence=0.1, answered=False)
+    [stats] = await kb_runtime.router.dispatch(command("ask", "stats", user="U-hr"))
+    assert "1. Paid time off (PTO): 2 questions" in stats.fallback
+    assert "Other" not in stats.fallback
 
 
 UNIFORMS = "what is the scrubs uniform allowance"

@@ -334,7 +334,12 @@ class KnowledgeSkill:
         total = await self.services.questions.count_since(since)
         failed = await self.services.questions.needing_content(since)
         await ctx.audit("ask.stats", f"days:{days}")
-        text = content_gaps(failed, total=total, days=days)
+        titles: dict[str, str] = {}
+        for article_id in {q.article_id for q in failed if q.article_id}:
+            article = await self.library.article(article_id)
+            if article is not None:
+                titles[article_id] = article.title
+        text = content_gaps(failed, total=total, days=days, titles=titles)
         return Reply(fallback=plain_text(text), blocks=(Text(text),), ephemeral=True)
 
 

@@ -1,42 +1,120 @@
-"""`ask stats`: the questions the knowledge base failed, grouped by likeness, so HR can see
-what to write next instead of reading a raw log."""
+"""`ask stats`: the questions the knowledge base failed, grouped into named topics, so HR can see
+what to write next instead of reading a raw log.
+
+Small talk ("thanks") and clinical questions are left out: the first is not a question, and the
+second is declined on purpose, so no article would fill either gap.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
+from bot.plural import counted
 from skills.grouping import group_similar
+from skills.knowledge.clinical import looks_clinical
+from skills.knowledge.smalltalk import small_talk
+from skills.knowledge.text import STOP_WORDS, is_noise, tokenize
+from skills.textkit.stemming import stem
 from storage.questions import LoggedQuestion
 
-MAX_GROUPS = 10
+MAX_TOPICS = 10
 EXAMPLES = 2
+KEY_TERMS = 3
 
 
-def content_gaps(questions: Sequence[LoggedQuestion], *, total: int, days: int) -> str:
-    if not questions:
+@dataclass
+class Topic:
+    name: str | None  # None: a lone question that matches nothing else
+    members: list[LoggedQuestion]
+
+
+def is_gap(question: LoggedQuestion) -> bool:
+    """A question an article could answer: not small talk, not a clinical question."""
+    return small_talk(question.text) is None and not looks_clinical(question.text)
+
+
+def content_gaps(
+    questions: Sequence[LoggedQuestion], *, total: int, days: int, titles: Mapping[str, str]
+) -> str:
+    """The report; `titles` names the articles the questions came closest to, by id."""
+    gaps = [q for q in questions if is_gap(q)]
+    period = counted(days, "day")
+    if not gaps:
         return (
-            f"In the last {days} days I was asked {total} question(s), and every one was answered "
-            'with no "Not helpful" feedback.'
+            f"In the last {period} I was asked {counted(total, 'question')}, and none was left "
+            'unanswered or marked "Not helpful".'
         )
-    oldest_first = sorted(questions, key=lambda q: q.asked_at)
-    groups = group_similar(oldest_first, lambda q: q.text)
-    unanswered = sum(1 for q in questions if not q.answered)
-    unhelpful = sum(1 for q in questions if q.answered and q.helpful is False)
+    unanswered = sum(1 for q in gaps if not q.answered)
+    unhelpful = sum(1 for q in gaps if q.answered and q.helpful is False)
     lines = [
-        f"**Knowledge gaps, last {days} days**: {total} questions asked, {unanswered} not "
+        f"**Knowledge gaps, last {period}**: {counted(total, 'question')} asked, {unanswered} not "
         f"answered, {unhelpful} answered but marked not helpful.",
         "",
-        "Grouped by topic, largest first:",
+        "By topic, largest first:",
     ]
-    for number, group in enumerate(groups[:MAX_GROUPS], start=1):
-        members = group.members
-        open_count = sum(1 for q in members if not q.answered)
-        examples = "; ".join(f"_{q.text}_" for q in members[:EXAMPLES])
-        lines.append(
-            f"{number}. **{len(members)}** question(s) ({open_count} unanswered, "
-            f"{len(members) - open_count} not helpful), e.g. {examples}"
-        )
-    if len(groups) > MAX_GROUPS:
-        rest = sum(len(g.members) for g in groups[MAX_GROUPS:])
-        lines.append(f"…and {rest} more in {len(groups) - MAX_GROUPS} smaller groups.")
+    topics = _topics(gaps, titles)
+    named = [t for t in topics if t.name is not None]
+    other = [q for t in topics if t.name is None for q in t.members]
+    for t in named[MAX_TOPICS:]:
+        other.extend(t.members)
+    for number, topic in enumerate(named[:MAX_TOPICS], start=1):
+        lines.append(f"{number}. **{topic.name}**: {_summary(topic.members)}")
+    if other:
+        lines.append(f"Other: {_summary(other)}")
     return "\n".join(lines)
+
+
+def _summary(members: Sequence[LoggedQuestion]) -> str:
+    open_count = sum(1 for q in members if not q.answered)
+    examples = "; ".join(f"_{q.text}_" for q in members[:EXAMPLES])
+    return (
+        f"{counted(len(members), 'question')} ({open_count} unanswered, "
+        f"{len(members) - open_count} not helpful), e.g. {examples}"
+    )
+
+
+def _topics(questions: Sequence[LoggedQuestion], titles: Mapping[str, str]) -> list[Topic]:
+    """Questions grouped by likeness, each group named by the article most of it came closest
+    to, else by the words its questions share; groups with the same name are one topic."""
+    oldest_first = sorted(questions, key=lambda q: q.asked_at)
+    by_name: dict[str | None, Topic] = {}
+    lone: list[LoggedQuestion] = []
+    for group in group_similar(oldest_first, lambda q: q.text):
+        name = _name(group.members, titles)
+        if name is None:
+            lone.extend(group.members)
+            continue
+        by_name.setdefault(name, Topic(name, [])).members.extend(group.members)
+    topics = sorted(by_name.values(), key=lambda t: len(t.members), reverse=True)
+    if lone:
+        topics.append(Topic(None, lone))
+    return topics
+
+
+def _name(members: Sequence[LoggedQuestion], titles: Mapping[str, str]) -> str | None:
+    """The title of the article most members came closest to, or the words at least two of
+    them share; a lone question has neither."""
+    if len(members) < 2:
+        return None
+    articles = Counter(q.article_id for q in members if q.article_id in titles)
+    if articles:
+        article_id, hits = articles.most_common(1)[0]
+        if article_id is not None and hits * 2 > len(members):
+            return titles[article_id]
+    spelled: dict[str, Counter[str]] = {}
+    shared: Counter[str] = Counter()
+    for q in members:
+        stems = set()
+        for word in tokenize(q.text):
+            if word in STOP_WORDS or is_noise(word) or len(word) < 3:
+                continue
+            root = stem(word)
+            spelled.setdefault(root, Counter())[word] += 1
+            stems.add(root)
+        shared.update(stems)
+    # The most shared first; among equals the longer, which says more ("nurses" over "new").
+    ranked = sorted(shared.items(), key=lambda item: (-item[1], -len(item[0]), item[0]))
+    terms = [spelled[root].most_common(1)[0][0] for root, n in ranked if n >= 2]
+    return ", ".join(terms[:KEY_TERMS]).capitalize() if terms else None

@@ -69,7 +69,7 @@ class ConsoleMessenger:
     async def send_direct(
         self, identity: Identity, reply: Reply, *, dedupe_key: str | None = None
     ) -> SentMessage:
-        label = "" if identity.user_id == self._user_id else f"to {identity.user_id}"
+        label = "" if identity.user_id == self._user_id else identity.user_id
         return self._show(label, reply)
 
     async def find_sent(

@@ -132,3 +132,9 @@ def test_breakroom_manifest_slack_prints_it(tmp_path: Path) -> None:
     refused = run(["manifest", "slack", "--url", "http://bot.example.org"], cwd=tmp_path)
     assert refused.returncode == 1
     assert "HTTPS" in refused.stderr
+
+
+def test_the_manifest_comments_speak_to_an_operator_only() -> None:
+    comments = [line.partition("#")[2] for line in template().splitlines() if "# " in line]
+    assert comments
+    assert not [c for c in comments if re.search(r"\btests?\b|\.py\b", c)]

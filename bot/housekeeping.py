@@ -10,16 +10,18 @@ to tell when each nightly job last ran.
 
 Roster hints that no directory sync renewed expire (see `bot.directory`) and are deleted here.
 So are idea drafts nobody confirmed within a day: a screened draft is still someone's words, kept
-only for them to press Submit.
+only for them to press Submit. Exports saved as files (`bot.exports`) go after a week.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from bot.events import ScheduledTrigger
+from bot.exports import export_folder, prune_exports
 from bot.scheduler import LEDGER
 
 if TYPE_CHECKING:
@@ -41,11 +43,15 @@ async def prune(services: Services) -> None:
     )
     hints = await services.roster_hints.forget_expired()
     drafts = await services.ideas.drop_drafts_before(services.clock() - DRAFT_LIFETIME)
+    folder = export_folder(services.settings)
+    exports = await asyncio.to_thread(prune_exports, folder, services.clock())
     log.info(
-        "pruned %d processed event ids, %d expired roster hints and %d unconfirmed idea drafts",
+        "pruned %d processed event ids, %d expired roster hints, %d unconfirmed idea drafts "
+        "and %d old exports",
         events,
         hints,
         drafts,
+        exports,
     )
 
 

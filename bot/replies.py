@@ -121,6 +121,7 @@ class Image:
     title: str = ""
     url: str | None = None
     png: bytes | None = field(default=None, repr=False)
+    filename: str = ""  # for PNG bytes saved as a file: what it is and when (`bot.exports`)
 
 
 @dataclass(frozen=True)

@@ -47,6 +47,7 @@ class Settings:
     quiet_hours: QuietHours = field(default_factory=QuietHours)
     kb_dir: Path | None = None
     kb_cache_dir: Path | None = None  # None: the user's cache folder (XDG_CACHE_HOME)
+    export_dir: Path | None = None  # None: exports/ beside the SQLite file (`bot.exports`)
     hr_channel: str | None = None
     leaders_channel: str | None = None
     hr_users: tuple[str, ...] = ()
@@ -102,6 +103,7 @@ def load_settings(
         quiet_hours=reader.get("BREAKROOM_QUIET_HOURS", QuietHours.parse, QuietHours()),
         kb_dir=reader.optional("BREAKROOM_KB_DIR", _directory),
         kb_cache_dir=reader.optional("BREAKROOM_KB_CACHE_DIR", _folder_to_create),
+        export_dir=reader.optional("BREAKROOM_EXPORT_DIR", _folder_to_create),
         hr_channel=reader.optional("BREAKROOM_HR_CHANNEL", _non_empty),
         leaders_channel=reader.optional("BREAKROOM_LEADERS_CHANNEL", _non_empty),
         hr_users=reader.get("BREAKROOM_HR_USERS", _id_list, ()),

@@ -302,9 +302,14 @@ def test_results_come_with_charts_for_phones_and_screen_readers() -> None:
         answers(5, recommend="9") + answers(3, recommend="7") + answers(2, "ER", recommend="6")
     )
     results = shown(compute(SURVEY, current, threshold=5, history=history))
-    reply = render_results(SURVEY, results, "Weekly pulse")
+    reply = render_results(SURVEY, results, "Weekly pulse", file_stem="pulse-3-results")
     images = [block for block in reply.blocks if isinstance(block, Image)]
     assert len(images) == 4  # three distributions and the eNPS trend
+    day = f"{results.closed_at:%Y-%m-%d}"
+    assert [image.filename for image in images] == [
+        *(f"pulse-3-results-q{n}-{day}.png" for n in (1, 2, 3)),
+        f"pulse-3-results-enps-trend-{day}.png",
+    ]
     for image in images:
         assert image.png is not None
         assert image.png.startswith(b"\x89PNG\r\n\x1a\n")

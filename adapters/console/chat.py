@@ -12,6 +12,7 @@ import contextlib
 import sys
 from collections.abc import Awaitable, Callable
 from datetime import datetime
+from pathlib import Path
 
 from adapters.console.render import Pick, render
 from adapters.console.surface import CONSOLE, ConsoleSurface
@@ -28,6 +29,7 @@ from bot.events import (
     Platform,
     ScheduledTrigger,
 )
+from bot.exports import export_folder
 from bot.messenger import SentMessage
 from bot.progress import ProgressBar
 from bot.replies import Form, Input, InputKind, Reply
@@ -61,9 +63,10 @@ class ConsoleMessenger:
 
     platform = Platform.CONSOLE.value
 
-    def __init__(self, user_id: str, write: Write) -> None:
+    def __init__(self, user_id: str, write: Write, exports: Path) -> None:
         self._user_id = user_id
         self._write = write
+        self._exports = exports
         self._count = 0
 
     async def send_direct(
@@ -82,7 +85,7 @@ class ConsoleMessenger:
         return self._show(f"#{channel_id}", reply)
 
     async def update(self, sent: SentMessage, reply: Reply) -> None:
-        self._write(f"(message {sent.message_id} updated)\n{render(reply).text}")
+        self._write(f"(message {sent.message_id} updated)\n{render(reply, self._exports).text}")
 
     async def channel_members(self, channel_id: str) -> list[str]:
         """A terminal has no channels, so a channel audience is empty here."""
@@ -91,7 +94,7 @@ class ConsoleMessenger:
     def _show(self, label: str, reply: Reply) -> SentMessage:
         self._count += 1
         heading = f"── message for {label} ──\n" if label else ""
-        self._write(f"{heading}{render(reply).text}")
+        self._write(f"{heading}{render(reply, self._exports).text}")
         return SentMessage(self.platform, f"console-{self._count}")
 
 
@@ -113,7 +116,8 @@ class ConsoleChat:
         )
         self._picks: list[Pick] = []
         self._answering = Answerer(runtime.router, CONSOLE)
-        runtime.services.outbound.register(ConsoleMessenger(user, write))
+        self._exports = export_folder(runtime.settings)
+        runtime.services.outbound.register(ConsoleMessenger(user, write, self._exports))
 
     async def grant(self, role: Role) -> None:
         """Act in a role locally; recorded in the audit log like any role change."""
@@ -194,7 +198,7 @@ class ConsoleChat:
     async def _handle(self, event: Message | Action) -> None:
         """Answer through the core's answering path, then ask the forms the answer showed,
         each submission answered in turn."""
-        surface = ConsoleSurface(event, self._write)
+        surface = ConsoleSurface(event, self._write, self._exports)
         await self._answering.answer(event, surface)
         if surface.picks:
             self._picks = surface.picks

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-import tempfile
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
 
+from bot.exports import export_name, prune_exports, save_export
 from bot.replies import (
     Button,
     Buttons,
@@ -37,7 +39,9 @@ class Rendered:
     forms: list[Form] = field(default_factory=list)
 
 
-def render(reply: Reply) -> Rendered:
+def render(reply: Reply, exports: Path) -> Rendered:
+    """The reply as text; its files and pictures are saved in `exports`, and the text says
+    where."""
     out = Rendered(text="")
     lines: list[str] = []
     if not reply.blocks:
@@ -68,9 +72,9 @@ def render(reply: Reply) -> Rendered:
             out.forms.append(block)
             lines.append(f"[form] {block.title}")
         elif isinstance(block, Image):
-            lines.append(_image(block))
+            lines.append(_image(block, exports))
         elif isinstance(block, File):
-            lines.append(_file(block))
+            lines.append(_file(block, exports))
         elif isinstance(block, Divider):
             lines.append(RULE)
     if out.picks:
@@ -86,18 +90,20 @@ def _button(button: Button, picks: list[Pick]) -> str:
     return f"[{len(picks)}] {button.label}"
 
 
-def _file(file: File) -> str:
-    suffix = "." + file.filename.rsplit(".", 1)[-1] if "." in file.filename else ""
-    with tempfile.NamedTemporaryFile(prefix="breakroom-", suffix=suffix, delete=False) as handle:
-        handle.write(file.data)
-    return f"[file: {file.title or file.filename}] saved to {handle.name}"
+def _file(file: File, exports: Path) -> str:
+    path = _save(exports, file.filename, file.data)
+    return f"[file: {file.title or file.filename}] saved to {path}"
 
 
-def _image(image: Image) -> str:
+def _image(image: Image, exports: Path) -> str:
     if image.png is not None:
-        with tempfile.NamedTemporaryFile(
-            prefix="breakroom-", suffix=".png", delete=False
-        ) as handle:
-            handle.write(image.png)
-        return f"[picture: {image.alt_text}] saved to {handle.name}"
+        now = datetime.now(UTC)
+        name = image.filename or export_name(image.title or "picture", now.date(), "png")
+        return f"[picture: {image.alt_text}] saved to {_save(exports, name, image.png)}"
     return f"[picture: {image.alt_text}] {image.url or ''}".rstrip()
+
+
+def _save(exports: Path, filename: str, data: bytes) -> Path:
+    """Save a new export, and delete the old ones: a terminal runs no nightly housekeeping."""
+    prune_exports(exports, datetime.now(UTC))
+    return save_export(exports, filename, data).resolve()

@@ -8,6 +8,7 @@ submission is a new event in the person's turn, not one inside the turn still an
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 from adapters.console.render import Pick, render
 from bot.answering import Capabilities, Openings, Source, Surface
@@ -19,9 +20,10 @@ CONSOLE = Capabilities(platform=Platform.CONSOLE.value, patience=Patience(attemp
 
 
 class ConsoleSurface(Surface):
-    def __init__(self, event: Event, write: Callable[[str], None]) -> None:
+    def __init__(self, event: Event, write: Callable[[str], None], exports: Path) -> None:
         self._event = event
         self._write = write
+        self._exports = exports
         self.picks: list[Pick] = []  # the buttons of the last reply shown that had any
         self.forms: list[Form] = []  # forms to fill once the answer is out
 
@@ -36,7 +38,7 @@ class ConsoleSurface(Surface):
         self._show(reply, "(updated) ")
 
     def _show(self, reply: Reply, prefix: str) -> None:
-        rendered = render(reply)
+        rendered = render(reply, self._exports)
         self._write(f"bot> {prefix}{rendered.text}")
         if rendered.picks:
             self.picks = rendered.picks

@@ -279,7 +279,7 @@ class SlackMessenger:
                 await self._upload(
                     channel,
                     thread_ts,
-                    filename=f"{_slug(block.title or 'chart')}.png",
+                    filename=block.filename or f"{_slug(block.title or 'chart')}.png",
                     content=block.png,
                     title=block.title or alt,
                     alt_txt=alt,

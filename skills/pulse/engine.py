@@ -176,7 +176,10 @@ class PulseEngine:
         if isinstance(outcome, Refusal):
             return render_refusal(outcome)
         return render_results(
-            definition, outcome, title=f"{definition.title} (survey #{survey.id})"
+            definition,
+            outcome,
+            title=f"{definition.title} (survey #{survey.id})",
+            file_stem=f"pulse-{survey.id}-results",
         )
 
     async def _round_data(self, round_: Round) -> RoundData:

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from fractions import Fraction
 
+from bot.exports import export_name
 from bot.plural import counted
 from bot.replies import Block, Divider, Facts, Image, Reply, Text, plain_text
 from skills.pulse.definitions import Question, QuestionKind, SurveyDefinition
@@ -29,16 +30,25 @@ _COUNT_WORDS = ("no", "one", "two", "three", "four", "five", "six", "seven", "ei
 
 
 def render_results(
-    definition: SurveyDefinition, results: Results, title: str, *, charts: bool = True
+    definition: SurveyDefinition,
+    results: Results,
+    title: str,
+    *,
+    charts: bool = True,
+    file_stem: str = "pulse-results",
 ) -> Reply:
     """The results as text first (every number is in the text, for screen readers and plain
     clients), with PNG charts after the text they illustrate. Drawing charts takes CPU for a
-    moment: call this from a worker thread in async code. `charts=False` leaves them out."""
+    moment: call this from a worker thread in async code. `charts=False` leaves them out.
+    A chart saved as a file is named from `file_stem`, the chart and the round's closing day."""
     blocks: list[Block] = [Text(_headline(results, title))]
+    day = results.closed_at.date()
     for number, question in enumerate(results.questions, start=1):
         blocks.append(Divider())
-        blocks.extend(_question_blocks(number, question, results.threshold, charts))
-    blocks.extend(_trend_blocks(definition, results.trend, charts))
+        chart_name = export_name(f"{file_stem}-q{number}", day, "png") if charts else None
+        blocks.extend(_question_blocks(number, question, results.threshold, chart_name))
+    trend_name = export_name(f"{file_stem}-enps-trend", day, "png")
+    blocks.extend(_trend_blocks(definition, results.trend, trend_name if charts else None))
     if results.breakdown:
         blocks.append(Divider())
         blocks.append(Text(f"**By {results.group_by}**"))
@@ -78,7 +88,7 @@ def _headline(results: Results, title: str) -> str:
 
 
 def _question_blocks(
-    number: int, result: QuestionResult, threshold: int, charts: bool
+    number: int, result: QuestionResult, threshold: int, chart_name: str | None
 ) -> list[Block]:
     question = result.question
     blocks: list[Block] = [Text(f"**{number}. {question.text}**")]
@@ -100,7 +110,7 @@ def _question_blocks(
         facts.append(("Average", f"{result.mean:.1f} of {top}"))
     blocks.append(Facts(tuple(facts)))
     blocks.append(Text(_distribution_text(result)))
-    if charts:
+    if chart_name is not None:
         from skills.pulse.charts import distribution_png
 
         spoken = ", ".join(f"{_value_label(question, v)}: {n}" for v, n in result.counts)
@@ -110,6 +120,7 @@ def _question_blocks(
                 f"to “{question.text}”: {spoken}.",
                 title=question.text,
                 png=distribution_png(question, result.counts),
+                filename=chart_name,
             )
         )
     return blocks
@@ -140,7 +151,7 @@ def _value_label(question: Question, value: str) -> str:
 
 
 def _trend_blocks(
-    definition: SurveyDefinition, trend: Sequence[TrendPoint], charts: bool
+    definition: SurveyDefinition, trend: Sequence[TrendPoint], chart_name: str | None
 ) -> list[Block]:
     if len(trend) < 2:
         return []
@@ -156,7 +167,7 @@ def _trend_blocks(
             lines.append(f"- {question.text} (average): {series}")
         if len(enps_points) >= 2:
             lines.append("- eNPS: " + ", ".join(f"{day}: {_signed(s)}" for day, s in enps_points))
-            if charts:
+            if chart_name is not None:
                 from skills.pulse.charts import enps_trend_png
 
                 scores = ", ".join(_signed(score) for _, score in enps_points)
@@ -166,6 +177,7 @@ def _trend_blocks(
                         f"{_count_word(len(enps_points))} rounds.",
                         title="eNPS trend",
                         png=enps_trend_png(enps_points),
+                        filename=chart_name,
                     )
                 )
     if not lines:

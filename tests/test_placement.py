@@ -126,6 +126,8 @@ CASES = [
     Case("teams private in DM", TEAMS, said(DM), PRIVATE, (P.POST,)),
     Case("teams button on card", TEAMS, pressed(DM), IN_PLACE, (P.UPDATE, P.POST), ON_MESSAGE),
     Case("teams card action", TEAMS, pressed(DM), IN_PLACE, (P.RESPOND, P.POST), INVOKE),
+    # Answered in the HTTP response, not posted as well (Universal Actions answer once).
+    Case("teams card action, new reply", TEAMS, pressed(DM), ANSWER, (P.RESPOND, P.POST), INVOKE),
     Case("teams form", TEAMS, said(DM), FORM, (P.POST,)),
     Case(
         "teams installed in team",

@@ -299,9 +299,10 @@ async def test_an_execute_that_replaces_the_card_gets_the_card_in_the_response(
     assert len(await teams.runtime.services.ideas.find()) == 1
 
 
-async def test_an_execute_without_a_new_card_answers_a_message_and_sends_the_reply(
+async def test_an_execute_without_a_new_card_is_answered_once_by_a_message(
     teams: Teams,
 ) -> None:
+    """Universal Actions answer in the HTTP response; a posted message as well says it twice."""
     await teams.activity(teams.message("How much PTO do I get?", "m-q"))
     [answer_card] = await teams.fake.wait_for("send", "reply")
     helpful = next(a["data"] for a in submits(card_of(answer_card.body)) if a["title"] == "Helpful")
@@ -312,7 +313,8 @@ async def test_an_execute_without_a_new_card_answers_a_message_and_sends_the_rep
         "type": MESSAGE_RESPONSE_TYPE,
         "value": "Thanks, glad that helped!",
     }
-    assert texts(teams, 1) == ["Thanks, glad that helped!"]
+    await teams.bridge.settle()
+    assert len(teams.fake.of_kind("send", "reply")) == 1  # the answer card only
 
 
 @pytest.mark.parametrize(

@@ -183,16 +183,14 @@ class TeamsBridge(ActivityHandler):  # type: ignore[misc]
     async def _card_action(
         self, turn_context: TurnContext, activity: dict[str, Any]
     ) -> dict[str, Any]:
-        """`Action.Execute`: a reply that replaces the original is the card shown in its place;
-        without one, the first reply's text is the answer (the replies go out as messages)."""
+        """`Action.Execute`: the first reply is the answer, once (see `TeamsSurface.respond`);
+        without one (no reply, or a file offered in the personal chat) an empty message."""
         event = inbound.translate(activity)
         if not isinstance(event, Action):
             return error_response(400, "BadRequest", "This card action could not be read.")
         surface = self._surface(turn_context, event, invoke=True)
-        replies = await self.answering.answer_in_turn(event, surface)
-        if surface.response is not None:
-            return surface.response
-        return message_response(replies[0].fallback if replies else "")
+        await self.answering.answer_in_turn(event, surface)
+        return surface.response or message_response("")
 
     async def _file_consent(self, turn_context: TurnContext, activity: dict[str, Any]) -> None:
         activity_id = activity.get("id")

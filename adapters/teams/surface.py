@@ -7,7 +7,8 @@ has one with them. Files can be offered only there too, with a file consent card
 (https://learn.microsoft.com/microsoftteams/platform/bots/how-to/bots-filesv4). A card's
 `Action.Execute` (an `adaptiveCard/action` invoke) wants its answer in the HTTP response
 (https://learn.microsoft.com/adaptive-cards/authoring-cards/universal-action-model#response-format):
-the card that replaces the original goes there.
+the first reply goes there, as a card in place of the original or a message under it, and
+nowhere else.
 """
 
 from __future__ import annotations
@@ -20,12 +21,12 @@ from msrest.serialization import Model
 
 from adapters.teams.inbound import PLATFORM
 from adapters.teams.messenger import TeamsMessenger, activity_of, connector_call
-from adapters.teams.render import card_response
+from adapters.teams.render import card_response, message_response
 from bot.answering import Capabilities, Openings, Source, Surface
 from bot.events import Action, ConversationKind, Event
 from bot.messenger import DeliveryError
 from bot.pacing import IN_TURN_PATIENCE
-from bot.replies import Reply
+from bot.replies import Reply, Text
 from storage.conversations import ConversationStore
 
 TEAMS = Capabilities(
@@ -79,9 +80,16 @@ class TeamsSurface(Surface):
         await connector_call(self._turn.update_activity(activity))
 
     async def respond(self, reply: Reply) -> None:
+        """The answer to a card's `Action.Execute`: text alone is a message Teams shows under
+        the card, seen by the actor only; anything richer, or a reply meant to replace the
+        card, is the card shown in its place."""
         if not self._invoke:
             raise DeliveryError("teams: no HTTP answer awaited")
-        self.response = card_response(reply)
+        text_only = all(isinstance(b, Text) for b in reply.blocks)
+        if text_only and not reply.replace_original:
+            self.response = message_response(reply.fallback)
+        else:
+            self.response = card_response(reply)
 
     async def direct(self, reply: Reply) -> None:
         """A new message in the actor's personal chat, whose reference a message from them

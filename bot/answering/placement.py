@@ -58,7 +58,8 @@ class Capabilities:
     update_private: bool = False
     # Files go only in a new message of the actor's direct chat (Teams: file consent cards).
     files_need_direct: bool = False
-    # An update in place can be the HTTP answer to the event (Teams: `adaptiveCard/action`).
+    # A reply can be the HTTP answer to the event: a card in place of the one pressed, or a
+    # short message under it (Teams: `adaptiveCard/action`).
     invoke_responses: bool = False
     # A home surface drawn afresh whenever the person opens it (Slack: the App Home tab).
     home_surface: bool = False
@@ -95,11 +96,16 @@ def placements(event: Event, reply: Reply, can: Capabilities, here: Openings) ->
     steps: list[Place] = []
     if reply.forms() and can.modal_forms and here.form_now:
         steps.append(Place.FORM)
-    if reply.replace_original and isinstance(event, Action) and not files_bound:
-        if can.invoke_responses and here.awaits_response:
-            steps.append(Place.RESPOND)
-        elif here.source is Source.SHARED or (here.source is Source.PRIVATE and can.update_private):
-            steps.append(Place.UPDATE)
+    pressed = isinstance(event, Action) and not files_bound
+    updatable = here.source is Source.SHARED or (
+        here.source is Source.PRIVATE and can.update_private
+    )
+    if pressed and can.invoke_responses and here.awaits_response:
+        # The platform waits for this event's answer in the HTTP response (Teams'
+        # `adaptiveCard/action`): the first reply is that answer, not a message as well.
+        steps.append(Place.RESPOND)
+    elif pressed and reply.replace_original and updatable:
+        steps.append(Place.UPDATE)
     if files_bound and shared:
         note = Reply.text(FILES_NEED_DIRECT)
         return (*_steps(steps, reply), Step(Place.DIRECT, reply), Step(Place.POST, note))

@@ -63,6 +63,16 @@ async def test_a_dm_posts_text_blocks_and_the_dedupe_key(
     assert dict(sent.handle) == {"channel": "DU0NURSE", "ts": stored["ts"]}
 
 
+async def test_the_notification_text_is_escaped_as_slack_requires(
+    slack: FakeSlack, messenger: SlackMessenger
+) -> None:
+    """Slack reads `<…>` in any message text as a link or mention: `ask <question>` would show
+    as "ask" in the notification."""
+    await messenger.send_direct(NURSE, Reply.text("Type `ask <question>` & wait"))
+    [call] = await slack.wait_for_call("chat.postMessage")
+    assert call.args["text"] == "Type `ask &lt;question&gt;` &amp; wait"
+
+
 async def test_a_send_without_a_dedupe_key_carries_no_metadata(
     slack: FakeSlack, messenger: SlackMessenger
 ) -> None:

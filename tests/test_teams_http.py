@@ -231,6 +231,15 @@ async def test_installing_the_bot_sends_a_welcome(teams: Teams) -> None:
     assert "Breakroom" in text_of(welcome)
 
 
+async def test_help_keeps_the_placeholders_of_each_command(teams: Teams) -> None:
+    """Teams reads card text as HTML too: `<question>` unescaped is a tag, and disappears."""
+    answer = await teams.answer(teams.message("help", "m-help"))
+    shown = json.dumps(card_of(answer.body)["body"])
+    assert "ask &lt;question&gt;" in shown
+    assert "<question>" not in shown
+    assert "ask <question>" in text_of(answer)  # the plain fallback stays plain
+
+
 @pytest.mark.parametrize("body", [b"{not json", b"[1, 2]", b'{"no": "type"}', b"\xff\xfe"])
 async def test_a_body_that_is_not_a_json_activity_is_a_400(teams: Teams, body: bytes) -> None:
     status, _ = await teams.post(body)

@@ -72,6 +72,27 @@ def test_a_card_comes_without_message_text_and_with_its_plain_fallback() -> None
     }
 
 
+def test_angle_brackets_and_ampersands_are_entities_but_link_addresses_and_quotes_are_not() -> None:
+    """Teams reads message and card text as HTML too: a bare `<question>` is a tag it drops."""
+    markdown = "Type `ask <question>` & [R&D](https://hr.example.org/?a=1&b=2)\n> a <b> quote"
+    activity = render_activity(Reply.of(Text(markdown)))
+    assert activity["text"] == (
+        "Type `ask &lt;question&gt;` &amp; [R&amp;D](https://hr.example.org/?a=1&b=2)\n"
+        "> a &lt;b&gt; quote"
+    )
+    text, quote, facts, choice, _scale = body_of(
+        Text(markdown),
+        Facts((("<Unit>", "5 North & 6 South"),)),
+        Choice("pulse.answer", "Rate <your> shift", (Option("1", "1"),)),
+    )
+    assert text["text"] == (
+        "Type **ask &lt;question&gt;** &amp; [R&amp;D](https://hr.example.org/?a=1&b=2)"
+    )
+    assert quote["items"][0]["text"] == "a &lt;b&gt; quote"
+    assert facts["facts"] == [{"title": "&lt;Unit&gt;", "value": "5 North &amp; 6 South"}]
+    assert choice["text"] == "Rate &lt;your&gt; shift"
+
+
 def test_subtle_text_and_facts() -> None:
     text, facts = body_of(Text("as of today", subtle=True), Facts((("Status", "New"),)))
     assert text["isSubtle"] is True

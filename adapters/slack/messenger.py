@@ -25,7 +25,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.web.async_slack_response import AsyncSlackResponse
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
-from adapters.slack.render import offered_forms, render_blocks
+from adapters.slack.render import escaped, offered_forms, render_blocks
 from bot.answering import KeepForms
 from bot.messenger import DeliveryError, RateLimited, RecipientUnreachable, SentMessage
 from bot.pacing import retry_after
@@ -105,7 +105,7 @@ class SlackMessenger:
             self._web().chat_update(
                 channel=channel,
                 ts=sent.handle["ts"],
-                text=reply.fallback,
+                text=escaped(reply.fallback),
                 blocks=await self._blocks(reply) or None,
             )
         )
@@ -128,7 +128,7 @@ class SlackMessenger:
         response = await self._call(
             self._web().chat_postMessage(
                 channel=channel,
-                text=reply.fallback,
+                text=escaped(reply.fallback),
                 blocks=await self._blocks(reply) or None,
                 metadata=metadata,
                 thread_ts=thread_ts,
@@ -147,7 +147,7 @@ class SlackMessenger:
             self._web().chat_postEphemeral(
                 channel=channel,
                 user=user_id,
-                text=reply.fallback,
+                text=escaped(reply.fallback),
                 blocks=await self._blocks(reply) or None,
                 thread_ts=thread_ts,
             )
@@ -167,7 +167,7 @@ class SlackMessenger:
         channels the bot is not in included, and is the only way to replace an ephemeral
         message (https://docs.slack.dev/interactivity/handling-user-interaction)."""
         body: dict[str, Any] = {
-            "text": reply.fallback,
+            "text": escaped(reply.fallback),
             "response_type": "ephemeral" if ephemeral else "in_channel",
             "replace_original": replace_original,
         }

@@ -133,12 +133,18 @@ def neutral_action_id(slack_action_id: str) -> str:
     return slack_action_id.split(_REPEAT, 1)[0]
 
 
+def escaped(text: str) -> str:
+    """Text with Slack's three control characters escaped, as Slack asks of every message text,
+    the notification fallback too: `ask <question>` would otherwise lose `<question>`."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
 def mrkdwn(markdown: str) -> str:
     """Our Markdown subset as Slack mrkdwn: `**b**` → `*b*`, `[l](u)` → `<u|l>`, `- ` → `• `.
 
     &, < and > are escaped first, so that text cannot turn into a mention or a link by accident
     (https://docs.slack.dev/messaging/formatting-message-text)."""
-    text = markdown.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    text = escaped(markdown)
     text = _LINK.sub(lambda m: f"<{m.group(2)}|{m.group(1).replace('|', '/')}>", text)
     text = _BOLD.sub(lambda m: f"*{m.group(2)}*", text)
     return _BULLET.sub(lambda m: f"{m.group(1)}• ", text)

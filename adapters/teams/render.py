@@ -14,6 +14,7 @@ accept, and only in a personal chat
 from __future__ import annotations
 
 import base64
+import html
 import itertools
 import re
 from collections.abc import Mapping, Sequence
@@ -53,6 +54,8 @@ SUMMARY_LENGTH = 250  # the notification preview; Teams cuts it anyway
 MAX_ACTIONS = 6
 
 _CODE = re.compile(r"`([^`\n]+)`")
+# A Markdown link's target, which is an address and is left as it is.
+_LINK_TARGET = re.compile(r"(\]\()([^)\s]+)(\))")
 _STYLES = {ButtonStyle.PRIMARY: "positive", ButtonStyle.DANGER: "destructive"}
 
 
@@ -65,7 +68,7 @@ def render_activity(reply: Reply, consents: Sequence[Mapping[str, Any]] = ()) ->
     `consents` holds the context of each `File` block, in order, when its file is offered: each
     then gets a file consent card after the Adaptive Card. Without them a file is only named."""
     if reply.blocks and all(isinstance(b, Text) and not b.subtle for b in reply.blocks):
-        markdown = "\n\n".join(b.markdown for b in reply.blocks if isinstance(b, Text))
+        markdown = "\n\n".join(escaped(b.markdown) for b in reply.blocks if isinstance(b, Text))
         return {"type": "message", "text": markdown, "textFormat": "markdown"}
     activity: Json = {"type": "message", "summary": reply.fallback[:SUMMARY_LENGTH]}
     if not reply.blocks:
@@ -153,7 +156,10 @@ def render_block(block: Block) -> list[Json]:
         return [
             {
                 "type": "FactSet",
-                "facts": [{"title": label, "value": value} for label, value in block.items],
+                "facts": [
+                    {"title": escaped(label), "value": escaped(value)}
+                    for label, value in block.items
+                ],
             }
         ]
     if isinstance(block, Buttons):
@@ -189,13 +195,33 @@ def _text(block: Text) -> list[Json]:
         chunk = "\n".join(line[1:].removeprefix(" ") if quoted else line for line in run)
         if not chunk.strip():
             continue
-        text: Json = {"type": "TextBlock", "text": _CODE.sub(r"**\1**", chunk), "wrap": True}
+        shown = _CODE.sub(r"**\1**", escaped(chunk))
+        text: Json = {"type": "TextBlock", "text": shown, "wrap": True}
         if block.subtle:
             text["isSubtle"] = True
         if quoted:
             text = {"type": "Container", "style": "emphasis", "items": [text]}
         parts.append(text)
     return parts
+
+
+def escaped(markdown: str) -> str:
+    """Markdown with &, < and > as HTML entities: Teams reads message text and card text as
+    HTML too, so `ask <question>` would show as "ask", the placeholder taken for a tag. Link
+    addresses and the `>` that starts a quoted line keep their characters."""
+    return "\n".join(
+        ">" + _escaped_line(line[1:]) if line.startswith(">") else _escaped_line(line)
+        for line in markdown.split("\n")
+    )
+
+
+def _escaped_line(markdown: str) -> str:
+    parts = _LINK_TARGET.split(markdown)
+    # split() with three groups: text, then "](", the address, ")" and text again, in turn.
+    return "".join(
+        part if index % 4 in (1, 2, 3) else html.escape(part, quote=False)
+        for index, part in enumerate(parts)
+    )
 
 
 def submit_data(action_id: str, value: str) -> Json:
@@ -219,7 +245,7 @@ def _button(button: Button) -> Json:
 
 
 def _choice(choice: Choice) -> list[Json]:
-    blocks: list[Json] = [{"type": "TextBlock", "text": choice.label, "wrap": True}]
+    blocks: list[Json] = [{"type": "TextBlock", "text": escaped(choice.label), "wrap": True}]
     if choice.low_label or choice.high_label:
         ends = f"{choice.low_label or '…'} → {choice.high_label or '…'}"
         blocks.append(
@@ -253,7 +279,7 @@ def action_sets(actions: list[Json]) -> list[Json]:
 
 def _form(form: Form) -> list[Json]:
     items: list[Json] = [
-        {"type": "TextBlock", "text": form.title, "weight": "Bolder", "wrap": True}
+        {"type": "TextBlock", "text": escaped(form.title), "weight": "Bolder", "wrap": True}
     ]
     items += [_input(i) for i in form.inputs]
     items.append(
@@ -319,6 +345,8 @@ def _image(image: Image) -> list[Json]:
         return []
     blocks: list[Json] = []
     if image.title:
-        blocks.append({"type": "TextBlock", "text": image.title, "weight": "Bolder", "wrap": True})
+        blocks.append(
+            {"type": "TextBlock", "text": escaped(image.title), "weight": "Bolder", "wrap": True}
+        )
     blocks.append({"type": "Image", "url": url, "altText": image.alt_text})
     return blocks

@@ -4,11 +4,13 @@ builds the zip Teams uploads."""
 
 from __future__ import annotations
 
+import io
 import json
 import zipfile
 from pathlib import Path
 from typing import Any
 
+import jsonschema
 import pytest
 from PIL import Image
 
@@ -20,6 +22,9 @@ from tests.conftest import REPO
 APP_ID = "1b2c3d4e-5f60-4718-8293-a4b5c6d7e8f9"
 TEAMS = REPO / "adapters" / "teams"
 SCOPES = {"personal", "team", "groupChat"}
+# Microsoft's own schema for the manifest version we target (see tests/data/teams/README.md).
+SCHEMA_VERSION = "1.22"
+SCHEMA = REPO / "tests" / "data" / "teams" / f"MicrosoftTeams.schema.v{SCHEMA_VERSION}.json"
 
 
 def commands(manifest: dict[str, Any]) -> list[set[str]]:
@@ -38,8 +43,8 @@ def test_the_repository_files_are_the_packaged_ones(name: str) -> None:
 
 def test_the_template_has_what_teams_requires() -> None:
     manifest = template()
-    assert manifest["manifestVersion"] == "1.17"
-    assert manifest["$schema"].endswith("/teams/v1.17/MicrosoftTeams.schema.json")
+    assert manifest["manifestVersion"] == SCHEMA_VERSION
+    assert manifest["$schema"].endswith(f"/teams/v{SCHEMA_VERSION}/MicrosoftTeams.schema.json")
     assert manifest["version"]
     assert manifest["id"] == "{{APP_ID}}"
     developer = manifest["developer"]
@@ -119,6 +124,30 @@ def test_breakroom_manifest_teams_builds_the_package(tmp_path: Path) -> None:
     assert manifest["id"] == APP_ID
     assert manifest["bots"][0]["botId"] == APP_ID
     assert manifest["validDomains"] == ["bot.example.org"]
+
+
+@pytest.mark.parametrize("host", ["bot.example.org", None])
+def test_the_built_package_passes_microsofts_schema(host: str | None, tmp_path: Path) -> None:
+    """The manifest as the package has it, checked by the schema Teams itself applies; a
+    property the version does not know (`packageName` after 1.16) fails the upload."""
+    schema = json.loads(SCHEMA.read_text(encoding="utf-8"))
+    validator = jsonschema.Draft4Validator(
+        schema, format_checker=jsonschema.Draft4Validator.FORMAT_CHECKER
+    )
+    with zipfile.ZipFile(build_package(APP_ID, host, tmp_path / "package.zip")) as package:
+        manifest = json.loads(package.read("manifest.json"))
+        icons = {name: package.read(name) for name in manifest["icons"].values()}
+    problems = [
+        f"{'/'.join(map(str, e.absolute_path))}: {e.message}"
+        for e in validator.iter_errors(manifest)
+    ]
+    assert problems == []
+    assert manifest["manifestVersion"] == SCHEMA_VERSION
+    # Sizes the schema names in its descriptions: color 192x192, outline 32x32.
+    sizes = {"color": (192, 192), "outline": (32, 32)}
+    for kind, path in manifest["icons"].items():
+        with Image.open(io.BytesIO(icons[path])) as icon:
+            assert (icon.format, icon.size) == ("PNG", sizes[kind])
 
 
 def test_breakroom_manifest_teams_refuses_a_non_guid(tmp_path: Path) -> None:

@@ -3,9 +3,10 @@
 Activities in the tests name it by their `serviceUrl`, so botbuilder's connector client sends
 the bot's answers here. It serves the conversation calls the adapter makes: send to a
 conversation, reply to an activity, update an activity, create a 1:1 conversation, and read a
-conversation's roster page by page (`pagedmembers`, from `rosters`, which a test fills); records
-every call, and answers the next calls with a chosen status on demand (`fail_next`), e.g. a 403
-for a person who blocked the bot or a 429 with a Retry-After.
+conversation's roster page by page (`pagedmembers`, from `rosters`, which a test fills) and one
+member of it (`members/{id}`, from the same); records every call, and answers the next calls
+with a chosen status on demand (`fail_next`), e.g. a 403 for a person who blocked the bot or a
+429 with a Retry-After.
 
 It also plays the OneDrive upload session of the file consent flow: `upload_url(name)` is where
 a test's accept says to PUT the bytes; every upload is recorded, and `fail_uploads` makes them fail.
@@ -28,7 +29,7 @@ DEFAULT_PAGE_SIZE = 500  # what Teams uses when the bot names no page size
 
 @dataclass
 class Call:
-    kind: str  # "send", "reply", "update", "create" or "members"
+    kind: str  # "send", "reply", "update", "create", "members" or "member"
     conversation_id: str
     body: Json
     activity_id: str | None = None
@@ -73,6 +74,7 @@ class FakeConnector:
         app.router.add_post(base + "/{conversation}/activities/{activity}", self._reply)
         app.router.add_put(base + "/{conversation}/activities/{activity}", self._update)
         app.router.add_get(base + "/{conversation}/pagedmembers", self._paged_members)
+        app.router.add_get(base + "/{conversation}/members/{member}", self._member)
         app.router.add_put("/upload/{name}", self._upload)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
@@ -156,6 +158,19 @@ class FakeConnector:
         if start + size < len(members):
             page["continuationToken"] = str(start + size)
         return web.json_response(page)
+
+    async def _member(self, request: web.Request) -> web.Response:
+        """One member of a conversation, by Teams id or Entra object id, from its roster."""
+        call, refusal = await self._accept(request, "member", {})
+        if refusal is not None:
+            return refusal
+        wanted = request.match_info["member"]
+        members = self.rosters.get(call.conversation_id) or []
+        found = next((m for m in members if wanted in (m.get("id"), m.get("objectId"))), None)
+        if found is None:
+            call.status = 404
+            return _error(404)
+        return web.json_response(found)
 
     async def _record(self, request: web.Request, kind: str) -> web.Response:
         call, refusal = await self._accept(request, kind, await request.json())

@@ -136,6 +136,8 @@ CASES = [
         ANSWER,
         (P.POST, P.DIRECT),
     ),
+    # The installer's own help never falls back into the channel.
+    Case("teams installer's help", TEAMS, joined(CHANNEL, installed=True), PRIVATE, (P.DIRECT,)),
     Case("teams file in DM", TEAMS, pressed(DM), EXPORT, (P.POST,), ON_MESSAGE),
     Case("teams home", TEAMS, HOME, ANSWER, ()),
     # The terminal: one conversation, on the screen.

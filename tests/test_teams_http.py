@@ -33,7 +33,9 @@ from tests.teams_harness import (
     NURSE_AAD,
     PERSONAL,
     TENANT,
+    Json,
     Teams,
+    User,
     action,
     card_of,
     inputs,
@@ -238,6 +240,65 @@ async def test_help_keeps_the_placeholders_of_each_command(teams: Teams) -> None
     assert "ask &lt;question&gt;" in shown
     assert "<question>" not in shown
     assert "ask <question>" in text_of(answer)  # the plain fallback stays plain
+
+
+def install(teams: Teams, activity_id: str, *, by: User = NURSE, **extra: Any) -> Json:
+    """The conversationUpdate of an installation, as Teams sends it: the sender has no name."""
+    update = teams.message("", activity_id, by=by, type="conversationUpdate", **extra)
+    update["from"] = {"id": by.teams_id, "aadObjectId": by.aad}
+    update["membersAdded"] = [{"id": BOT}]
+    return update
+
+
+def as_member(user: User) -> Json:
+    return {"id": user.teams_id, "objectId": user.aad, "name": user.name}
+
+
+async def test_an_installation_greets_by_the_name_the_connector_knows(teams: Teams) -> None:
+    teams.fake.rosters[PERSONAL] = [as_member(NURSE)]
+    welcome = await teams.answer(install(teams, "m-install-named"))
+    assert text_of(welcome).startswith("Hi Nora!")
+    [looked_up] = teams.fake.of_kind("member")
+    assert (looked_up.conversation_id, looked_up.status) == (PERSONAL, 200)
+
+
+async def test_an_installation_by_someone_not_found_greets_without_an_id(teams: Teams) -> None:
+    welcome = await teams.answer(install(teams, "m-install-unknown"))
+    assert text_of(welcome).startswith("Hi there!")
+    shown = json.dumps(card_of(welcome.body))
+    assert NURSE.aad not in shown
+    assert NURSE.teams_id not in shown
+
+
+async def test_installed_in_a_team_the_channel_gets_an_introduction_and_the_installer_help(
+    teams: Teams,
+) -> None:
+    """What HR may do is no business of the channel's; the installer hears it privately, in a
+    personal chat opened for it when they have none."""
+    conversation = {"id": CHANNEL, "conversationType": "channel", "tenantId": TENANT}
+    teams.fake.rosters[CHANNEL] = [as_member(HR)]
+    update = install(
+        teams,
+        "m-install-team",
+        by=HR,
+        conversation=conversation,
+        channelData={"tenant": {"id": TENANT}, "team": {"id": CHANNEL}},
+    )
+    assert await teams.activity(update) in (200, 201)
+    await teams.bridge.settle()
+    [opened] = teams.fake.of_kind("create")
+    assert opened.body["members"] == [{"id": HR.teams_id}]
+    messages = teams.fake.of_kind("send", "reply")
+    in_channel = [c for c in messages if c.conversation_id == CHANNEL]
+    in_private = [c for c in messages if c.conversation_id != CHANNEL]
+    [intro] = in_channel
+    said = text_of(intro)
+    assert "Breakroom" in said
+    for private in ("HR rights", "private", "pulse", "Harriet"):
+        assert private not in said
+    [help_reply] = in_private
+    assert text_of(help_reply).startswith("Hi Harriet!")
+    assert "You have HR rights here." in text_of(help_reply)
 
 
 @pytest.mark.parametrize("body", [b"{not json", b"[1, 2]", b'{"no": "type"}', b"\xff\xfe"])

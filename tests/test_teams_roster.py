@@ -17,6 +17,7 @@ from bot.messenger import RecipientUnreachable
 from bot.replies import Reply
 from storage.models import RosterHintRow
 from storage.people import Identity
+from tests.fake_connector import Call
 from tests.teams_harness import (
     BOT,
     HR,
@@ -66,6 +67,12 @@ def installed(teams: Teams, conversation_id: str, kind: str = "channel") -> Json
 async def install(teams: Teams, conversation_id: str, kind: str = "channel") -> None:
     assert await teams.activity(installed(teams, conversation_id, kind)) in (200, 201)
     await teams.bridge.settle()
+
+
+def chats_opened_with(teams: Teams, teams_id: str) -> list[Call]:
+    """The personal chats the bot opened with one person (the installer gets one for their
+    welcome too)."""
+    return [c for c in teams.fake.of_kind("create") if c.body["members"] == [{"id": teams_id}]]
 
 
 async def identity(teams: Teams, user_id: str) -> Identity:
@@ -188,7 +195,7 @@ async def test_a_refused_chat_marks_the_member_unreachable(teams: Teams) -> None
     with pytest.raises(RecipientUnreachable):
         await teams.runtime.services.outbound.to_person(porter.person_id, Reply.text("Hello"))
 
-    [create] = teams.fake.of_kind("create")
+    [create] = chats_opened_with(teams, PORTER_TEAMS)
     assert create.status == 403
     assert teams.fake.calls[-1] is create  # nothing sent after it
     assert not (await identity(teams, PORTER_AAD)).reachable
@@ -292,7 +299,7 @@ async def test_a_roster_hint_expires(teams: Teams) -> None:
 
     with pytest.raises(RecipientUnreachable):
         await services.outbound.to_person(porter.person_id, Reply.text("Hello"))
-    assert not teams.fake.of_kind("create"), "no chat opened from an expired hint"
+    assert not chats_opened_with(teams, PORTER_TEAMS), "no chat opened from an expired hint"
     assert await services.roster_hints.forget_expired() == 1
 
     # The next sync renews it for another lifetime.

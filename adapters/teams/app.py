@@ -29,6 +29,7 @@ from typing import Any
 
 from aiohttp import web
 from botbuilder.core import ActivityHandler, TurnContext, serializer_helper
+from botbuilder.core.teams import TeamsInfo
 from botbuilder.integration.aiohttp import (
     CloudAdapter,
     ConfigurationBotFrameworkAuthentication,
@@ -49,6 +50,7 @@ from adapters.teams.surface import TEAMS, TeamsSurface, invoke_response
 from bot.answering import Answerer
 from bot.directory import DirectoryUnavailable
 from bot.events import Action, ConversationKind, Event
+from bot.messenger import DeliveryError
 from bot.pacing import patiently
 from bot.runtime import Runtime
 
@@ -150,6 +152,8 @@ class TeamsBridge(ActivityHandler):  # type: ignore[misc]
             if activity.get("type") == ActivityTypes.invoke:
                 await self._answer_invoke(turn_context, activity)
                 return
+            if inbound.bot_added(activity):
+                activity = await self._with_sender_name(turn_context, activity)
             event = inbound.translate(activity)
             if event is not None:
                 surface = self._surface(turn_context, event)
@@ -158,6 +162,28 @@ class TeamsBridge(ActivityHandler):  # type: ignore[misc]
         if address and shared and inbound.bot_added(activity):
             # After the answer: the welcome goes first, and the installer is stored already.
             self.answering.in_background(self._read_roster(address), "roster read")
+
+    async def _with_sender_name(
+        self, turn_context: TurnContext, activity: dict[str, Any]
+    ) -> dict[str, Any]:
+        """The activity with its sender's name: Teams sends an installation without one, and
+        the welcome greets them by it. Looked up as a member of the conversation; when that
+        fails, the activity as it came (the welcome then greets without a name)."""
+        sender = activity.get("from") or {}
+        if sender.get("name") or not sender.get("id"):
+            return activity
+        member_id = str(sender["id"])
+        try:
+            member = await patiently(
+                lambda: connector_call(TeamsInfo.get_member(turn_context, member_id)),
+                TEAMS.patience,
+            )
+        except DeliveryError as exc:
+            log.info("teams: the name of member %s not read: %s", member_id, exc)
+            return activity
+        if not member.name:
+            return activity
+        return {**activity, "from": {**sender, "name": member.name}}
 
     async def _answer_invoke(self, turn_context: TurnContext, activity: dict[str, Any]) -> None:
         name = activity.get("name")

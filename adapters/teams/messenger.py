@@ -136,7 +136,7 @@ class TeamsMessenger:
             member = await self._hints.load(PLATFORM, identity.user_id)
             if member is None:
                 raise RecipientUnreachable("teams: no personal conversation with this person yet")
-            reference = await self._open_personal_chat(identity.user_id, member)
+            reference = await self.open_personal_chat(identity.user_id, member)
         return await self.send(reference, reply, owner=identity.user_id)
 
     async def find_sent(
@@ -226,7 +226,7 @@ class TeamsMessenger:
             ROSTER_PATIENCE,
         )
 
-    async def _open_personal_chat(self, user_id: str, member: Mapping[str, Any]) -> dict[str, Any]:
+    async def open_personal_chat(self, user_id: str, member: Mapping[str, Any]) -> dict[str, Any]:
         """Create the 1:1 chat with someone known from a roster and keep its reference where
         `TeamsBridge` keeps a personal chat's, so later sends reuse it."""
         tenant = str(member.get("tenant") or "")

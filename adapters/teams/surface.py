@@ -23,7 +23,7 @@ from adapters.teams.inbound import PLATFORM
 from adapters.teams.messenger import TeamsMessenger, activity_of, connector_call
 from adapters.teams.render import card_response, message_response
 from bot.answering import Capabilities, Openings, Source, Surface
-from bot.events import Action, ConversationKind, Event
+from bot.events import Action, ConversationKind, Event, MemberJoined
 from bot.messenger import DeliveryError
 from bot.pacing import IN_TURN_PATIENCE
 from bot.replies import Reply, Text
@@ -93,11 +93,28 @@ class TeamsSurface(Surface):
 
     async def direct(self, reply: Reply) -> None:
         """A new message in the actor's personal chat, whose reference a message from them
-        stored; without one there is nowhere to put it (opening a chat is for proactive sends)."""
+        stored. Without one, only the welcome of someone who installed the bot in a team or
+        group chat opens the chat, as the bot may with anyone there (the app's
+        `messageTeamMembers` permission): they have often never written to it, and their help
+        must not go to the channel instead. Other replies fall back as placement says."""
         reference = await self._conversations.load(PLATFORM, self._user)
+        if reference is None and isinstance(self._event, MemberJoined):
+            reference = await self._messenger.open_personal_chat(self._user, self._member())
         if reference is None:
             raise DeliveryError("teams: no personal chat with this person yet")
         await self._messenger.send(reference, reply, owner=self._user)
+
+    def _member(self) -> dict[str, Any]:
+        """Where to reach the actor, as a roster hint has it (see `adapters.teams.roster`)."""
+        activity = self._turn.activity
+        if not activity.from_property or not activity.from_property.id:
+            raise DeliveryError("teams: the activity names no sender to write to")
+        return {
+            "teams_id": activity.from_property.id,
+            "service_url": activity.service_url,
+            "tenant": self._event.actor.tenant,
+            "bot": {"id": activity.recipient.id if activity.recipient else None},
+        }
 
 
 def invoke_response(body: dict[str, Any] | None) -> Activity:

@@ -110,9 +110,13 @@ def placements(event: Event, reply: Reply, can: Capabilities, here: Openings) ->
         note = Reply.text(FILES_NEED_DIRECT)
         return (*_steps(steps, reply), Step(Place.DIRECT, reply), Step(Place.POST, note))
     # Someone joining a shared conversation is welcomed privately; installing the bot is not.
+    welcome = isinstance(event, MemberJoined)
     alone = reply.ephemeral or (isinstance(event, MemberJoined) and not event.installed)
     if alone and shared and can.private_replies:
         steps += (Place.PRIVATE, Place.DIRECT)
+    elif alone and shared and welcome:
+        # Nobody in the conversation waits for a private welcome: it never goes there instead.
+        steps.append(Place.DIRECT)
     elif alone and shared:
         steps += (Place.DIRECT, Place.POST)
     else:

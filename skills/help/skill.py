@@ -3,9 +3,11 @@ can never advertise a command that does not exist or hide one that does."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from bot.context import Context
+from bot.events import ConversationKind, MemberJoined
 from bot.replies import Divider, Reply, Text, plain_text
 from bot.roles import Role
 from bot.router import Router
@@ -18,21 +20,45 @@ FREE_TEXT_HINT = (
     "I'll answer from the HR knowledge base with a link to the source."
 )
 FOOTER = "Your messages to me are private. Type `help` any time to see this again."
+# Installed in a team or group chat, the bot introduces itself to everyone there; what the
+# installer may do, roles included, goes to them alone.
+SHARED_INTRO = (
+    "Hi everyone! I'm **Breakroom**, your hospital's help desk for benefits, programs and ideas. "
+    "Mention me here with a question, or send me a direct message: what you write to me there "
+    "stays between us. Type `help` in a direct message to see what I can do for you."
+)
 
 
 def setup(router: Router) -> None:
     async def show_help(ctx: Context[Any]) -> Reply:
         return _help(router, ctx)
 
-    async def welcome(ctx: Context[Any]) -> Reply:
-        return _help(router, ctx)
+    async def welcome(ctx: Context[Any]) -> list[Reply]:
+        event = ctx.event
+        installed_here = (
+            isinstance(event, MemberJoined)
+            and event.installed
+            and event.conversation.kind is not ConversationKind.DIRECT
+        )
+        if not installed_here:
+            return [_help(router, ctx)]
+        return [Reply.text(SHARED_INTRO), replace(_help(router, ctx), ephemeral=True)]
 
     router.command("help", show_help, summary="Show what I can do for you", bare_only=True)
     router.member_joined(welcome)
 
 
+def _first_name(ctx: Context[Any]) -> str:
+    """The first word of the person's name; "" when the only name known is an id (a person
+    first met by an activity without a name is stored under their id)."""
+    name = ctx.person.display_name.strip()
+    if not name or name == ctx.event.actor.user_id:
+        return ""
+    return name.split(" ")[0]
+
+
 def _help(router: Router, ctx: Context[Any]) -> Reply:
-    name = ctx.person.display_name.split(" ")[0] if ctx.person.display_name else "there"
+    name = _first_name(ctx) or "there"
     extra = sorted(ROLE_NAMES[r] for r in ctx.roles if r in ROLE_NAMES)
     lines = [INTRO.format(name=name)]
     if extra:

@@ -10,6 +10,7 @@ import pytest
 from tests.cli import run
 from tests.conftest import SHARED_EVAL
 from tests.kb_fixture import write_kb
+from tests.test_knowledge_reload import write_uniform_article
 
 CONTRACT_KEYS = {"question", "answered", "article_id", "title", "score", "alternatives"}
 
@@ -65,6 +66,18 @@ def test_kb_check_reports_every_problem_with_file_and_line(tmp_path: Path) -> No
     assert "duplicate id 'pto-basics'" in out
     assert "broken link to missing.md" in out
     assert "broken link to pto-basics.md" not in out
+
+
+def test_kb_check_reports_a_date_that_does_not_exist_and_loads_the_rest(tmp_path: Path) -> None:
+    kb = write_kb(tmp_path / "kb")
+    bad = write_uniform_article(kb)
+    bad.write_text(bad.read_text().replace("updated: 2026-01-01", "updated: 2026-13-45"))
+    result = run(["kb", "check", str(kb)], cwd=tmp_path)
+    assert result.returncode == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    line = bad.read_text().splitlines().index("updated: 2026-13-45") + 1
+    assert f"{bad}:{line}: bad front matter: '2026-13-45' is not a real date" in result.stdout
+    assert "4 article(s) loaded, 1 problem(s)" in result.stderr
 
 
 def test_kb_check_passes_a_clean_folder(tmp_path: Path) -> None:

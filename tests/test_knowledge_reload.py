@@ -21,7 +21,7 @@ from skills.knowledge.articles import load
 from skills.knowledge.library import PROCESS_FROM_FILES, KnowledgeLibrary
 from skills.knowledge.search import Retriever
 from tests.cli import BREAKROOM, clean_env, free_port
-from tests.kb_fixture import write_article, write_kb
+from tests.kb_fixture import ARTICLES, write_article, write_kb
 
 UNIFORMS = "Do we get money for scrubs?"
 LOGGER = "skills.knowledge.library"
@@ -117,6 +117,30 @@ async def test_a_cache_folder_that_cannot_be_written_still_gives_answers(
     [warning] = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
     assert warning.startswith(f"knowledge base: cannot save its index in {not_a_folder} (")
     assert list(temporary.iterdir()) == [], "the index kept nowhere else is removed once read"
+
+
+async def test_an_article_with_a_date_that_does_not_exist_is_skipped_and_the_rest_answer(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    kb = write_kb(tmp_path / "kb")
+    bad = write_uniform_article(kb)
+    bad.write_text(bad.read_text().replace("updated: 2026-01-01", "updated: 2026-13-45"))
+    for library in (
+        KnowledgeLibrary(kb, cache_dir=tmp_path / "small"),
+        large_path_library(kb, tmp_path / "large", [0.0]),
+    ):
+        with caplog.at_level(logging.WARNING, logger=LOGGER):
+            retriever = await library.retriever()
+        best = retriever.answer("How much PTO do I get?").best
+        assert best is not None
+        assert best.article.id == "pto-basics"
+        assert library.article_count == len(ARTICLES)
+        [problem] = library.problems
+        assert (problem.path, problem.message) == (
+            str(bad),
+            "bad front matter: '2026-13-45' is not a real date; write it as YYYY-MM-DD",
+        )
+        await library.close()
 
 
 async def test_the_old_index_answers_until_the_new_one_is_in_service(tmp_path: Path) -> None:

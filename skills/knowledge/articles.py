@@ -52,6 +52,26 @@ class Loaded:
     problems: list[Problem] = field(default_factory=list)
 
 
+class _FrontMatterLoader(yaml.SafeLoader):
+    """YAML's own loader, except that a date which does not exist (`updated: 2026-13-45`) is
+    a marked error on its line, like any other bad front matter, not a bare ValueError."""
+
+
+def _checked_timestamp(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
+    try:
+        return loader.construct_yaml_timestamp(node)  # type: ignore[arg-type]
+    except ValueError:
+        raise yaml.constructor.ConstructorError(
+            None,
+            None,
+            f"{node.value!r} is not a real date; write it as YYYY-MM-DD",
+            node.start_mark,
+        ) from None
+
+
+_FrontMatterLoader.add_constructor("tag:yaml.org,2002:timestamp", _checked_timestamp)
+
+
 def load(source: Path) -> Loaded:
     """Load a folder of Markdown files (and any CSV files in it), or a single CSV file."""
     if source.is_file():
@@ -99,7 +119,7 @@ def _load_markdown(path: Path, loaded: Loaded) -> None:
         loaded.problems.append(Problem(name, 1, "front matter is not closed with ---"))
         return
     try:
-        meta = yaml.safe_load("\n".join(lines[1:end])) or {}
+        meta = yaml.load("\n".join(lines[1:end]), Loader=_FrontMatterLoader) or {}
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         line = mark.line + 2 if mark is not None else 1

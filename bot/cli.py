@@ -335,8 +335,12 @@ def _redact(args: argparse.Namespace, settings: Settings) -> int:
     from skills.phi.jsonl import redact_stream
 
     if args.json:
-        redact_stream(sys.stdin, sys.stdout)
-        return 0
+        # Every line is answered, bad ones with {"error": ...}; the status tells a script that
+        # reads only the status that some were not screened.
+        errors = redact_stream(sys.stdin, sys.stdout)
+        if errors:
+            print(f"breakroom: {errors} line(s) could not be screened", file=sys.stderr)
+        return 1 if errors else 0
     for line in sys.stdin:
         print(redact(line.rstrip("\n")).text, flush=True)
     return 0

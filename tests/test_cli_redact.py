@@ -16,7 +16,8 @@ def test_redact_json_follows_the_contract(tmp_path: Path) -> None:
         json.dumps({"text": "Beds 4 and 5 are clean."}),
     ]
     result = run(["redact", "--json"], cwd=tmp_path, stdin="\n".join(lines) + "\n")
-    assert result.returncode == 0, result.stderr
+    assert result.returncode == 1, "a line that could not be screened fails the run"
+    assert result.stderr == "breakroom: 1 line(s) could not be screened\n"
     first, bad, clean = (json.loads(line) for line in result.stdout.splitlines())
     assert first["text"] == "Pt [NAME], MRN [MRN], asked for a warm blanket in room 412."
     assert [(e["type"], text[e["start"] : e["end"]]) for e in first["entities"]] == [
@@ -25,6 +26,12 @@ def test_redact_json_follows_the_contract(tmp_path: Path) -> None:
     ]
     assert "error" in bad
     assert clean == {"text": "Beds 4 and 5 are clean.", "entities": []}
+
+
+def test_redact_json_succeeds_when_every_line_is_screened(tmp_path: Path) -> None:
+    result = run(["redact", "--json"], cwd=tmp_path, stdin='{"text": "Bed 4 is clean."}\n\n')
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == {"text": "Bed 4 is clean.", "entities": []}
 
 
 def test_redact_plain_text_lines(tmp_path: Path) -> None:

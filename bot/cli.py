@@ -360,8 +360,13 @@ def _survey_validate(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _pulse(args: argparse.Namespace, settings: Settings) -> int:
+    """Exit status: 0 done, 2 the words were not understood (usage), 1 refused (no such
+    survey, a round already open, nobody in the audience) or failed."""
     from adapters.console.chat import ConsoleChat, write_stdout
+    from bot.replies import Outcome
     from bot.tokens import quote
+
+    statuses = {Outcome.DONE: 0, Outcome.BAD_INPUT: 2, Outcome.REFUSED: 1, Outcome.FAILED: 1}
 
     async def run() -> int:
         runtime = await _runtime_for_a_command(settings)
@@ -372,8 +377,8 @@ def _pulse(args: argparse.Namespace, settings: Settings) -> int:
                 return await console.deliver(progress=True)
             # The shell has already split the words; quote them so the chat reads them back
             # the same, apostrophes and spaces included.
-            await console.say("pulse " + " ".join(quote(word) for word in args.words))
-            return 0
+            replies = await console.say("pulse " + " ".join(quote(word) for word in args.words))
+            return max((statuses[reply.outcome] for reply in replies), default=0)
         finally:
             await runtime.close()
 

@@ -13,6 +13,16 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 
+class Outcome(StrEnum):
+    """How the request a reply answers went. Chat shows only the words; the command line turns
+    this into its exit status, so a script can tell a refusal from a success."""
+
+    DONE = "done"
+    BAD_INPUT = "bad_input"  # the request was not understood: wrong words, a missing argument
+    REFUSED = "refused"  # understood, but not done: no such record, not allowed, nothing to do
+    FAILED = "failed"  # something broke on the bot's side
+
+
 class ButtonStyle(StrEnum):
     DEFAULT = "default"
     PRIMARY = "primary"
@@ -151,10 +161,18 @@ class Reply:
     blocks: tuple[Block, ...] = ()
     ephemeral: bool = False
     replace_original: bool = False
+    outcome: Outcome = Outcome.DONE
 
     @classmethod
-    def text(cls, markdown: str, *, ephemeral: bool = False) -> Reply:
-        return cls(fallback=plain_text(markdown), blocks=(Text(markdown),), ephemeral=ephemeral)
+    def text(
+        cls, markdown: str, *, ephemeral: bool = False, outcome: Outcome = Outcome.DONE
+    ) -> Reply:
+        return cls(
+            fallback=plain_text(markdown),
+            blocks=(Text(markdown),),
+            ephemeral=ephemeral,
+            outcome=outcome,
+        )
 
     @classmethod
     def of(cls, *blocks: Block, ephemeral: bool = False, replace_original: bool = False) -> Reply:

@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC
 from typing import Any
 
-from bot.arguments import Named, Positional, Syntax
+from bot.arguments import BadInput, Named, Positional, Syntax
 from bot.commands import CommandSpec, CommandTable, Declaration, HelpEntry
 from bot.context import Context, DuplicateDelivery, Handler, HandlerResult, PendingAdmission
 from bot.crontab import crontab_trigger
@@ -31,7 +31,7 @@ from bot.events import (
     ScheduledTrigger,
 )
 from bot.ownership import MAX_RECORD_CHARS, NotYours, named_record, open_value
-from bot.replies import Reply
+from bot.replies import Outcome, Reply
 from bot.roles import Role, allows, parse_roles, refusal
 from bot.services import Services
 from bot.tokens import Token, tokenize
@@ -263,7 +263,7 @@ class Router:
                 log.debug("event=%s text=%r", event.id, event.text)
             if not allows(ctx.roles, route.roles):
                 await ctx.audit("access.denied", route_name, **_record_named(event))
-                return [Reply.text(refusal(route.roles), ephemeral=True)]
+                return [Reply.text(refusal(route.roles), ephemeral=True, outcome=Outcome.REFUSED)]
             declared = route.declared
             if declared is not None and declared.syntax and isinstance(event, Command):
                 args = declared.syntax.parse(event.text, route.tokens, declared.usage)
@@ -274,7 +274,7 @@ class Router:
                 replies = await self._run(route, ctx)
             except SkillError as exc:
                 log.info("event=%s route=%s refused: %s", event.id, route_name, type(exc).__name__)
-                replies = [Reply.text(exc.message, ephemeral=True)]
+                replies = [_refusal(exc)]
             if not admission.done:
                 await admission.admit()
             return replies
@@ -283,15 +283,15 @@ class Router:
             return []
         except SkillError as exc:
             log.info("event=%s route=%s refused: %s", event.id, route_name, type(exc).__name__)
-            return [Reply.text(exc.message, ephemeral=True)]
+            return [_refusal(exc)]
         except Conflict as exc:
             # Two writes met (another replica, a double click) and this one gave way: the
             # database is fine, and nothing of this event was half-saved.
             log.info("event=%s route=%s conflict: %s", event.id, route_name, exc)
-            return [Reply.text(CONFLICT_APOLOGY, ephemeral=True)]
+            return [Reply.text(CONFLICT_APOLOGY, ephemeral=True, outcome=Outcome.FAILED)]
         except StorageUnavailable as exc:
             log.warning("event=%s route=%s storage unavailable: %s", event.id, route_name, exc)
-            return [Reply.text(STORAGE_APOLOGY, ephemeral=True)]
+            return [Reply.text(STORAGE_APOLOGY, ephemeral=True, outcome=Outcome.FAILED)]
         except Exception:
             log.exception("event=%s route=%s failed", event.id, route_name)
             return [
@@ -300,6 +300,7 @@ class Router:
                     "Please try again; if it keeps happening, give IT this reference: "
                     f"{event.id[:12]}",
                     ephemeral=True,
+                    outcome=Outcome.FAILED,
                 )
             ]
 
@@ -322,7 +323,7 @@ class Router:
                 exc.record,
             )
             await ctx.audit("access.refused", exc.record, route=route.name, reason=exc.reason)
-            return [Reply.text(exc.message, ephemeral=True)]
+            return [Reply.text(exc.message, ephemeral=True, outcome=Outcome.REFUSED)]
 
     async def _run_job(self, trigger: ScheduledTrigger) -> None:
         handler = self._jobs.get(trigger.job)
@@ -433,20 +434,30 @@ class Router:
             text = "I'm not sure what you mean. Type `help` to see what I can do."
         else:
             return []
-        return [Reply.text(text, ephemeral=True)]
+        return [Reply.text(text, ephemeral=True, outcome=Outcome.BAD_INPUT)]
+
+
+def _refusal(exc: SkillError) -> Reply:
+    """A skill's refusal as a reply; words the command could not read are a usage error."""
+    outcome = Outcome.BAD_INPUT if isinstance(exc, BadInput) else Outcome.REFUSED
+    return Reply.text(exc.message, ephemeral=True, outcome=outcome)
 
 
 def _command_route(spec: CommandSpec, event: Command, roles: frozenset[Role]) -> _Route:
     """The declaration the typed words mean, gated by the command's roles first (so a refusal
     names the command) and then by the sub-command's."""
 
+    tokens = tokenize(event.text)
+
     async def overview(ctx: Context[Any]) -> Reply:
-        return Reply.text(spec.overview(ctx.roles), ephemeral=True)
+        """The command's sub-commands: what was asked for with no words after the command,
+        and a usage error after words that name none of them."""
+        outcome = Outcome.BAD_INPUT if tokens else Outcome.DONE
+        return Reply.text(spec.overview(ctx.roles), ephemeral=True, outcome=outcome)
 
     group = _Route(overview, spec.roles, f"command:{spec.name}")
     if not allows(roles, spec.roles):
         return group
-    tokens = tokenize(event.text)
     chosen = spec.choose(tokens, roles)
     if chosen is None:
         return group

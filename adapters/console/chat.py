@@ -155,9 +155,12 @@ class ConsoleChat:
             await background
         self._write("Bye!")
 
-    async def say(self, text: str) -> None:
-        """Handle one line as if typed, and show the replies (used by `breakroom pulse …`)."""
-        await self._handle(Message(actor=self.actor, conversation=self._conversation, text=text))
+    async def say(self, text: str) -> list[Reply]:
+        """Handle one line as if typed, and show the replies (used by `breakroom pulse …`,
+        which reads its exit status off what they say of the outcome)."""
+        return await self._handle(
+            Message(actor=self.actor, conversation=self._conversation, text=text)
+        )
 
     async def deliver(self, *, progress: bool) -> int:
         """Run due scheduled work and send everything due in the outbox, with a progress bar."""
@@ -195,11 +198,11 @@ class ConsoleChat:
             )
         return Message(actor=self.actor, conversation=self._conversation, text=text)
 
-    async def _handle(self, event: Message | Action) -> None:
+    async def _handle(self, event: Message | Action) -> list[Reply]:
         """Answer through the core's answering path, then ask the forms the answer showed,
-        each submission answered in turn."""
+        each submission answered in turn. The replies to `event` itself."""
         surface = ConsoleSurface(event, self._write, self._exports)
-        await self._answering.answer(event, surface)
+        replies = await self._answering.answer(event, surface)
         if surface.picks:
             self._picks = surface.picks
         for form in surface.forms:
@@ -216,6 +219,7 @@ class ConsoleChat:
                     values=values,
                 )
             )
+        return replies
 
     async def _fill(self, form: Form) -> dict[str, str] | None:
         """Ask each input in turn; `cancel` abandons the form."""

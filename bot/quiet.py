@@ -82,6 +82,13 @@ def delivery_time(
     wall = run_at.astimezone(hospital_tz)
     tz = person_tz or hospital_tz
     due = max(local_time_utc(wall.date(), wall.time(), tz), now.astimezone(UTC))
+    return outside_quiet_hours(due, tz, quiet)
+
+
+def outside_quiet_hours(due: datetime, tz: ZoneInfo, quiet: QuietHours) -> datetime:
+    """`due` (UTC), or the end of the quiet hours it falls in, in the zone `tz`. Used as it is
+    for a round HR starts now: now for everyone, except whoever it is night for."""
+    due = due.astimezone(UTC)
     local = due.astimezone(tz)
     if not quiet.contains(local.time()):
         return due

@@ -349,7 +349,19 @@ class SurveyRow(Base):
 
 
 class SurveyRoundRow(Base):
+    """One round of a survey. At most one round of a survey is open at a time: the unique key
+    over open rounds keeps a second one (a `pulse run` racing the scheduler, or twice) out."""
+
     __tablename__ = "survey_rounds"
+    __table_args__ = (
+        Index(
+            "uq_survey_rounds_open",
+            "survey_id",
+            unique=True,
+            sqlite_where=text("status = 'open'"),
+            postgresql_where=text("status = 'open'"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     survey_id: Mapped[int] = mapped_column(ForeignKey("surveys.id", ondelete="CASCADE"), index=True)

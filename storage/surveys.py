@@ -15,6 +15,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Select, func, select, update
+from sqlalchemy import text as sql
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.db import Database
@@ -32,6 +33,7 @@ PAUSED = "paused"
 ENDED = "ended"
 OPEN = "open"
 CLOSED = "closed"
+_OPEN_ROUND = sql("status = 'open'")
 
 
 @dataclass(frozen=True)
@@ -214,20 +216,31 @@ class SurveyRepository:
         remind_at: datetime | None,
         closes_at: datetime,
         person_ids: Iterable[int],
-    ) -> Round:
-        """A new round with one participation row per invited person."""
+    ) -> Round | None:
+        """A new round with one participation row per invited person; None, and nothing
+        written, while the survey has a round open: the unique key over open rounds decides,
+        so of two opens at once (two replicas, a double `pulse run`) one opens a round."""
         people = sorted(set(person_ids))
         async with self._db.transaction() as session:
-            row = SurveyRoundRow(
-                survey_id=survey_id,
-                opened_at=opened_at,
-                remind_at=remind_at,
-                closes_at=closes_at,
-                invited=len(people),
+            opened = await session.execute(
+                self._db.insert(SurveyRoundRow)
+                .values(
+                    survey_id=survey_id,
+                    status=OPEN,
+                    opened_at=opened_at,
+                    remind_at=remind_at,
+                    closes_at=closes_at,
+                    invited=len(people),
+                )
+                .on_conflict_do_nothing(index_elements=["survey_id"], index_where=_OPEN_ROUND)
+                .returning(SurveyRoundRow.id)
             )
-            session.add(row)
-            await session.flush()
-            session.add_all(ParticipationRow(round_id=row.id, person_id=p) for p in people)
+            round_id = opened.scalar()
+            if round_id is None:
+                return None
+            session.add_all(ParticipationRow(round_id=round_id, person_id=p) for p in people)
+            row = await session.get(SurveyRoundRow, round_id)
+            assert row is not None
             return _round(row, 0)
 
     async def round_status(self, round_id: int) -> str | None:

@@ -72,4 +72,5 @@ async def open_survey_round(
         closes_at=opened_at + timedelta(days=days),
         person_ids=people,
     )
+    assert round_ is not None
     return round_.id

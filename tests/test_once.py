@@ -8,7 +8,7 @@ from __future__ import annotations
 import asyncio
 from collections import Counter
 from collections.abc import Awaitable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
 import pytest
@@ -345,6 +345,30 @@ async def test_a_round_closed_twice_at_once_closes_once(database: Database) -> N
     surveys = SurveyRepository(database)
     closed = await at_once(*(surveys.close_round(round_id, NOW) for _ in range(AT_ONCE)))
     assert closed.count(True) == 1
+
+
+async def test_a_survey_run_twice_at_once_opens_one_round(database: Database) -> None:
+    invited = await people(database, 2)
+    surveys = SurveyRepository(database)
+    first = await surveys.get_round(await an_open_round(database, invited))
+    assert first is not None
+    await surveys.close_round(first.id, NOW)
+    opened = await at_once(
+        *(
+            surveys.open_round(
+                first.survey_id,
+                opened_at=NOW,
+                remind_at=None,
+                closes_at=NOW + timedelta(days=5),
+                person_ids=invited,
+            )
+            for _ in range(AT_ONCE)
+        )
+    )
+    assert sum(round_ is not None for round_ in opened) == 1
+    assert len(await surveys.open_rounds(first.survey_id)) == 1
+    invitations = select(func.count()).select_from(ParticipationRow)
+    assert await count(database, invitations) == 2 * len(invited), "each invited once a round"
 
 
 async def test_a_survey_paused_twice_at_once_reports_one_change(database: Database) -> None:

@@ -15,7 +15,7 @@ from bot.delivery import OutboxSender
 from bot.events import SYSTEM_ACTOR, SYSTEM_CONVERSATION, ScheduledTrigger
 from bot.messenger import SentMessage
 from bot.pacing import RateLimit, RateLimiters
-from bot.replies import Buttons, Choice, Form, Image, Reply
+from bot.replies import Buttons, Choice, Form, Image, Outcome, Reply
 from bot.roles import Role
 from bot.runtime import Runtime, start_runtime
 from bot.settings import Settings
@@ -525,6 +525,136 @@ def test_pulse_from_the_command_line(tmp_path: Path) -> None:
     assert sent.returncode == 0, sent.stderr
     assert "Would you recommend this unit?" in sent.stdout
     assert "sent 1, failed 0" in sent.stdout
+
+
+async def staff_in(rt: Runtime, zones: dict[str, str]) -> None:
+    for user, zone in zones.items():
+        await rt.services.people.resolve(
+            Profile("console", TENANT, user, user, timezone=zone, unit="5 North")
+        )
+
+
+async def test_now_is_now_in_every_time_zone_except_where_it_is_night(
+    rt: Runtime, fake: RecordingMessenger
+) -> None:
+    await hr(rt)
+    # Monday 10:00 in New York is 08:00 in Denver, 07:00 in Los Angeles (quiet hours just
+    # over) and midnight in Tokyo (quiet until 07:00 there, 22:00 UTC).
+    await staff_in(
+        rt,
+        {
+            "U-ny": "America/New_York",
+            "U-denver": "America/Denver",
+            "U-la": "America/Los_Angeles",
+            "U-tokyo": "Asia/Tokyo",
+        },
+    )
+    created = await pulse(rt, "create weekly-pulse to unit '5 North' now")
+    assert created.fallback.endswith(
+        "Invitations go out now to 3 people; 1 is in quiet hours (21:00-07:00 their time), "
+        "so theirs go out at 07:00 their time."
+    ), created.fallback
+    await deliver(rt)
+    assert sorted(sent.to for sent in fake.direct) == ["U-denver", "U-la", "U-ny"]
+    items = await rt.services.outbox.items("round:1")
+    assert sorted(item.due_at for item in items) == [START] * 3 + [
+        datetime(2026, 11, 23, 22, 0, tzinfo=UTC)
+    ]
+    clock(rt).now = datetime(2026, 11, 23, 22, 0, tzinfo=UTC)
+    await deliver(rt)
+    assert len(fake.direct_to("U-tokyo")) == 1
+
+
+async def test_run_now_is_now_for_everyone_and_says_who_waits(
+    rt: Runtime, fake: RecordingMessenger
+) -> None:
+    await hr(rt)
+    await staff_in(rt, {"U-denver": "America/Denver", "U-tokyo": "Asia/Tokyo"})
+    await pulse(rt, "create weekly-pulse to unit '5 North' every monday 09:00")
+    started = await pulse(rt, "run 1")
+    assert started.fallback == (
+        "Started a round of survey #1. Invitations go out now to 1 person; 1 is in quiet "
+        "hours (21:00-07:00 their time), so theirs go out at 07:00 their time."
+    )
+    await deliver(rt)
+    assert [sent.to for sent in fake.direct] == ["U-denver"]
+
+
+async def test_run_while_a_round_is_open_is_refused_and_nobody_is_invited_twice(
+    rt: Runtime, fake: RecordingMessenger
+) -> None:
+    await hr(rt)
+    users = await staff(rt, 2)
+    await pulse(rt, "create weekly-pulse every monday 09:00")
+    assert (await pulse(rt, "run 1")).outcome is Outcome.DONE
+    again = await pulse(rt, "run 1")
+    assert again.outcome is Outcome.REFUSED
+    assert again.fallback.startswith("Survey #1 already has a round open (it closes Sat Nov 28")
+    assert "pulse close 1" in again.fallback
+    await deliver(rt)
+    assert all(len(fake.direct_to(user)) == 1 for user in users)
+    assert len(await rt.services.surveys.rounds(1)) == 1
+    assert len(await rt.services.audit.recent(action="pulse.run")) == 1
+
+
+async def test_a_scheduled_run_closes_the_round_still_open_then_opens_the_next(
+    rt: Runtime, fake: RecordingMessenger
+) -> None:
+    await hr(rt)
+    [user] = await staff(rt, 1)
+    await pulse(rt, "create weekly-pulse every monday 11:00 --open-days 10")
+    await tick(rt, START + timedelta(hours=1))
+    await deliver(rt)
+    await tick(rt, START + timedelta(days=7, hours=1))
+    first, second = sorted(await rt.services.surveys.rounds(1), key=lambda r: r.id)
+    assert (first.status, second.status) == ("closed", "open")
+    await deliver(rt)
+    assert len(fake.direct_to(user)) == 2, "one invitation a round"
+
+
+async def test_an_audience_with_nobody_in_it_is_said_so(rt: Runtime) -> None:
+    await hr(rt)
+    await staff(rt, 2, unit="5 North")
+    now = await pulse(rt, "create weekly-pulse to unit '7 West' now")
+    assert now.outcome is Outcome.REFUSED
+    assert now.fallback == (
+        "Nobody is in unit 7 West yet, so no survey was started and nobody was invited."
+    )
+    assert await rt.services.surveys.all() == []
+    later = await pulse(rt, "create weekly-pulse to unit '7 West' every monday 09:00")
+    assert later.fallback.endswith(say.NOBODY_YET)
+    run = await pulse(rt, "run 1")
+    assert run.outcome is Outcome.REFUSED
+    assert run.fallback == (
+        "Nobody is in survey #1's audience (unit 7 West) yet, so no round was started."
+    )
+
+
+async def test_a_group_without_a_breakdown_says_how_to_ask(
+    rt: Runtime, fake: RecordingMessenger
+) -> None:
+    await hr(rt)
+    await staff(rt, 5)
+    await pulse(rt, "create weekly-pulse now")
+    asked = await pulse(rt, 'results 1 --group "5 North"')
+    assert asked.outcome is Outcome.BAD_INPUT
+    assert asked.fallback == (
+        "Say whether 5 North is a unit or a department: `pulse results 1 --by unit --group "
+        '"5 North"` or `pulse results 1 --by department --group "5 North"`.'
+    )
+
+
+def test_pulse_exit_status_tells_done_from_refused_and_usage(tmp_path: Path) -> None:
+    missing = run(["pulse", "run", "999"], cwd=tmp_path)
+    assert (missing.returncode, missing.stdout.strip()) == (1, "bot> There is no survey #999.")
+    created = run(["pulse", "create", "weekly-pulse", "every", "monday", "10:00"], cwd=tmp_path)
+    assert created.returncode == 0, created.stderr
+    grouped = run(["pulse", "results", "1", "--group", "5 North"], cwd=tmp_path)
+    assert grouped.returncode == 2, grouped.stderr
+    assert "Traceback" not in grouped.stderr
+    assert "--by unit --group" in grouped.stdout
+    assert run(["pulse", "frobnicate"], cwd=tmp_path).returncode == 2
+    assert run(["pulse", "list"], cwd=tmp_path).returncode == 0
 
 
 async def test_a_channel_audience_reaches_its_members_only(

@@ -160,6 +160,7 @@ class World:
             closes_at=now + timedelta(days=5),
             person_ids=[ids[user] for user in self.users],
         )
+        assert round_ is not None
         self.round_id = round_.id
 
     def sealed(self, action_id: str, user: str, payload: int) -> str:

@@ -11,13 +11,15 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
+from enum import Enum
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.messenger import DeliveryError
 from bot.plural import counted
-from bot.quiet import delivery_time
+from bot.quiet import delivery_time, outside_quiet_hours
 from bot.replies import Choice, Option, Reply, Text, plain_text
 from bot.services import Services
 from skills.pulse import messages as say
@@ -26,6 +28,7 @@ from skills.pulse.report import render_refusal, render_results
 from skills.pulse.results import Refusal, ResponseData, RoundData, compute, effective_threshold
 from skills.pulse.schedule import Schedule, next_run, within_window
 from storage.outbox import Recipient
+from storage.surveys import Recipient as Invitee
 from storage.surveys import Round, Survey
 
 log = logging.getLogger(__name__)
@@ -39,6 +42,22 @@ ROUND_KEY = "round:"
 def round_key(round_id: int) -> str:
     """The outbox payload key of a round's invitations and reminders."""
     return f"{ROUND_KEY}{round_id}"
+
+
+class NotOpened(Enum):
+    """Why no round was opened."""
+
+    EMPTY_AUDIENCE = "empty_audience"
+    ALREADY_OPEN = "already_open"
+
+
+@dataclass(frozen=True)
+class Opened:
+    """A round just opened; `waiting` of its invitees are in their quiet hours, and get their
+    invitation when those end."""
+
+    round: Round
+    waiting: int
 
 
 class PulseEngine:
@@ -71,13 +90,26 @@ class PulseEngine:
         if not within_window(due, now, timedelta(days=survey.open_days)):
             log.warning("survey=%s run due %s missed its window; skipped", survey.id, due)
             return
-        await self.open_round(survey, now, run_at=due)
+        # A survey has one round open at a time: a round still open when the next is due
+        # (open longer than the schedule's interval, or started by hand) ends as it begins.
+        for previous in await self.services.surveys.open_rounds(survey.id):
+            await self.close(previous, now)
+        opened = await self.open_round(survey, now, run_at=due)
+        if opened is NotOpened.ALREADY_OPEN:
+            log.warning(
+                "survey=%s run due %s found a round opened meanwhile; skipped", survey.id, due
+            )
 
-    async def open_round(self, survey: Survey, now: datetime, *, run_at: datetime) -> Round | None:
-        recipients = await self._audience(survey)
+    async def open_round(
+        self, survey: Survey, now: datetime, *, run_at: datetime | None
+    ) -> Opened | NotOpened:
+        """Open a round and invite its audience. A scheduled run (`run_at`) reaches each person
+        at its wall-clock time in their own zone; a round HR starts now (`run_at` None) reaches
+        everyone now, except people in their quiet hours, who get theirs when those end."""
+        recipients = await self.audience(survey.audience)
         if not recipients:
             log.warning("survey=%s audience is empty; no round opened", survey.id)
-            return None
+            return NotOpened.EMPTY_AUDIENCE
         closes_at = now + timedelta(days=survey.open_days)
         remind_at = (
             now + timedelta(days=survey.reminder_after_days)
@@ -91,17 +123,23 @@ class PulseEngine:
             closes_at=closes_at,
             person_ids=[r.person_id for r in recipients],
         )
+        if round_ is None:
+            return NotOpened.ALREADY_OPEN
         quiet = self.services.settings.quiet_hours
         due = {
-            r.person_id: delivery_time(run_at, _zone(r.timezone), self.hospital_tz, quiet, now)
+            r.person_id: (
+                outside_quiet_hours(now, _zone(r.timezone) or self.hospital_tz, quiet)
+                if run_at is None
+                else delivery_time(run_at, _zone(r.timezone), self.hospital_tz, quiet, now)
+            )
             for r in recipients
         }
         await self.services.outbox.enqueue(INVITE, round_key(round_.id), due)
         log.info("survey=%s round=%s opened for %d people", survey.id, round_.id, len(due))
-        return round_
+        return Opened(round_, waiting=sum(1 for at in due.values() if at > now))
 
-    async def _audience(self, survey: Survey) -> list[Any]:
-        audience = survey.audience
+    async def audience(self, audience: dict[str, Any]) -> list[Invitee]:
+        """Who a survey for `audience` (`{"kind": "unit", "value": "5 North"}`) reaches now."""
         kind, value = audience.get("kind", "everyone"), audience.get("value")
         platforms = self.services.outbound.platforms
         if kind == "department":

@@ -27,12 +27,24 @@ TEMPLATE_NEEDED = "Please name the survey to send: `pulse templates` lists the b
 NO_SURVEYS = (
     "No surveys yet. `pulse templates` lists the bundled ones, and `pulse create` schedules one."
 )
-QUIET_NOTE = (
-    "Invitations go out now, except to people in their quiet hours ({quiet} local), "
-    "who get theirs when those end."
-)
 CREATED = "Survey **#{id}** _{title}_ for {audience}: {schedule}. Next round: {next_run}."
+CREATED_NOW = "Survey **#{id}** _{title}_ for {audience} has started. {invitations}"
+INVITATIONS_NOW = "Invitations go out now to {people}."
+SOME_QUIET = (
+    "Invitations go out now to {people}; {waiting} in quiet hours ({quiet} their time), "
+    "so theirs go out at {end} their time."
+)
+ALL_QUIET = (
+    "All {people} are in quiet hours ({quiet} their time), so invitations go out at {end} "
+    "their time."
+)
+NOBODY_NOW = "Nobody is in {audience} yet, so no survey was started and nobody was invited."
+NOBODY_YET = "Nobody is in that audience yet: a round starts only if someone is by then."
 NO_SUCH_SURVEY = "There is no survey #{id}."
+GROUP_NEEDS_BY = (
+    "Say whether {name} is a unit or a department: `pulse results {id} --by unit --group "
+    "{group}` or `pulse results {id} --by department --group {group}`."
+)
 NO_ROUND_YET = "Survey #{id} has not run yet, so there are no results."
 NOTHING_OPEN = "Survey #{id} has no open round."
 ALREADY_CLOSED = (
@@ -44,8 +56,9 @@ ALREADY_ACTIVE = "Survey #{id} is active already. Next round: {next_run}."
 RESUMED = "Survey #{id} is active again. Next round: {next_run}."
 CLOSED = "Closed survey #{id}'s open round. {sent}"
 RESULTS_SENT = "The results are on their way to the survey's owner."
-STARTED = (
-    "Started a round of survey #{id} for {people}; invitations go out now, "
-    "or at the end of quiet hours where it is night."
+STARTED = "Started a round of survey #{id}. {invitations}"
+NOBODY_RUN = "Nobody is in survey #{id}'s audience ({audience}) yet, so no round was started."
+ALREADY_OPEN = (
+    "Survey #{id} already has a round open (it closes {closes}), and everyone in it has been "
+    "invited. To start another now, close this one first with `pulse close {id}`."
 )
-EMPTY_AUDIENCE = "Nobody is in that audience yet, so no round was started."

@@ -7,7 +7,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from bot.arguments import Arg, Identifier, Integer, OneOf, Option, Phrase, Words
+from bot.arguments import Arg, BadInput, Identifier, Integer, OneOf, Option, Phrase, Words
 from bot.context import Context
 from bot.errors import SkillError
 from bot.events import Action, Command, Platform, ScheduledTrigger
@@ -17,6 +17,7 @@ from bot.replies import Button, Buttons, Form, Input, InputKind, Reply, Text, pl
 from bot.roles import Role
 from bot.router import Router
 from bot.services import Services
+from bot.tokens import quote
 from skills.phi import redact
 from skills.pulse import messages as say
 from skills.pulse.definitions import (
@@ -25,7 +26,15 @@ from skills.pulse.definitions import (
     load_template,
     template_names,
 )
-from skills.pulse.engine import ANSWER, INVITE, REMINDER, PulseEngine, survey_message
+from skills.pulse.engine import (
+    ANSWER,
+    INVITE,
+    REMINDER,
+    NotOpened,
+    Opened,
+    PulseEngine,
+    survey_message,
+)
 from skills.pulse.results import DEFAULT_THRESHOLD, MIN_THRESHOLD
 from skills.pulse.schedule import Schedule, ScheduleError, next_run
 from skills.pulse.schedule_parser import parse_schedule
@@ -247,16 +256,22 @@ class PulseSkill:
         schedule_text = " ".join(words).strip() or "now"
         now = self.services.clock()
         tz = self.engine.hospital_tz
-        if schedule_text.lower() == "now":
+        starts_now = schedule_text.lower() == "now"
+        if starts_now:
             local = now.astimezone(tz)
             schedule = Schedule.once(local.date(), local.time().replace(microsecond=0))
-            first_run: datetime | None = now
+            # Opened below, not by the scheduler: `now` is now in every time zone, where a
+            # scheduled run is its clock time in each person's own.
+            first_run: datetime | None = None
         else:
             try:
                 schedule = parse_schedule(schedule_text, now.astimezone(tz).date())
             except ScheduleError as exc:
-                raise SkillError(f"{exc}\nUsage: `{ctx.args.usage}`") from None
+                raise BadInput(f"{exc}\nUsage: `{ctx.args.usage}`") from None
             first_run = next_run(schedule, now, tz)
+        nobody = not await self.engine.audience(audience)
+        if starts_now and nobody:
+            raise SkillError(say.NOBODY_NOW.format(audience=_describe_audience(audience)))
         survey = await self.services.surveys.create(
             name=definition.title,
             definition=definition.to_json(),
@@ -269,19 +284,39 @@ class PulseSkill:
             threshold=ctx.args[THRESHOLD],
         )
         await ctx.audit("pulse.create", f"survey:{survey.id}", audience=audience)
-        starts_now = first_run is not None and first_run <= now
-        if starts_now:
-            await self.engine.tick(now)
-        return Reply.text(
-            (say.CREATED + (" " + say.QUIET_NOTE if starts_now else "")).format(
-                id=survey.id,
-                title=definition.title,
-                audience=_describe_audience(audience),
-                schedule=schedule.describe(),
-                next_run=self._when(first_run),
-                quiet=str(self.services.settings.quiet_hours),
-            ),
-            ephemeral=True,
+        described = {
+            "id": survey.id,
+            "title": definition.title,
+            "audience": _describe_audience(audience),
+        }
+        if not starts_now:
+            text = say.CREATED.format(
+                **described, schedule=schedule.describe(), next_run=self._when(first_run)
+            )
+            return Reply.text(text + (" " + say.NOBODY_YET if nobody else ""), ephemeral=True)
+        opened = await self.engine.open_round(survey, now, run_at=None)
+        if not isinstance(opened, Opened):
+            raise SkillError(say.NOBODY_NOW.format(audience=described["audience"]))
+        text = say.CREATED_NOW.format(**described, invitations=self._invitations(opened))
+        return Reply.text(text, ephemeral=True)
+
+    def _invitations(self, opened: Opened) -> str:
+        """Who gets the invitation now, and who waits for the end of their quiet hours."""
+        quiet = self.services.settings.quiet_hours
+        invited, waiting = opened.round.invited, opened.waiting
+        if not waiting:
+            return say.INVITATIONS_NOW.format(people=counted(invited, "person", "people"))
+        if waiting == invited:
+            return say.ALL_QUIET.format(
+                people=counted(invited, "person", "people"),
+                quiet=str(quiet),
+                end=f"{quiet.end:%H:%M}",
+            )
+        return say.SOME_QUIET.format(
+            people=counted(invited - waiting, "person", "people"),
+            waiting=f"{waiting} {'is' if waiting == 1 else 'are'}",
+            quiet=str(quiet),
+            end=f"{quiet.end:%H:%M}",
         )
 
     def _definition(
@@ -324,15 +359,18 @@ class PulseSkill:
 
     async def run_now(self, ctx: Context[Command]) -> Reply:
         survey = await self._survey(ctx.args[SURVEY])
-        now = self.services.clock()
-        round_ = await self.engine.open_round(survey, now, run_at=now)
+        opened = await self.engine.open_round(survey, self.services.clock(), run_at=None)
+        if opened is NotOpened.EMPTY_AUDIENCE:
+            raise SkillError(
+                say.NOBODY_RUN.format(id=survey.id, audience=_describe_audience(survey.audience))
+            )
+        if not isinstance(opened, Opened):
+            rounds = await self.services.surveys.open_rounds(survey.id)
+            closes = self._when(rounds[0].closes_at) if rounds else "when it closes"
+            raise SkillError(say.ALREADY_OPEN.format(id=survey.id, closes=closes))
         await ctx.audit("pulse.run", f"survey:{survey.id}")
-        if round_ is None:
-            return Reply.text(say.EMPTY_AUDIENCE, ephemeral=True)
-        return Reply.text(
-            say.STARTED.format(id=survey.id, people=counted(round_.invited, "person", "people")),
-            ephemeral=True,
-        )
+        text = say.STARTED.format(id=survey.id, invitations=self._invitations(opened))
+        return Reply.text(text, ephemeral=True)
 
     async def pause(self, ctx: Context[Command]) -> Reply:
         survey = await self._survey(ctx.args[SURVEY])
@@ -377,9 +415,11 @@ class PulseSkill:
 
     async def show_results(self, ctx: Context[Command]) -> Reply:
         survey = await self._survey(ctx.args[SURVEY])
-        group_by = ctx.args[BY]
+        group_by, group = ctx.args[BY], ctx.args[GROUP]
+        if group is not None and group_by is None:
+            raise BadInput(say.GROUP_NEEDS_BY.format(id=survey.id, name=group, group=quote(group)))
         await ctx.audit("pulse.results", f"survey:{survey.id}", by=group_by)
-        reply = await self.engine.results(survey, group_by=group_by, group=ctx.args[GROUP])
+        reply = await self.engine.results(survey, group_by=group_by, group=group)
         return Reply(fallback=reply.fallback, blocks=reply.blocks, ephemeral=True)
 
     async def _survey(self, survey_id: int) -> Survey:

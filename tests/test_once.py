@@ -9,14 +9,18 @@ import asyncio
 from collections import Counter
 from collections.abc import Awaitable
 from datetime import UTC, datetime, timedelta
+from importlib.resources import files
 from typing import Any, TypeVar
 
 import pytest
+from alembic import command
+from alembic.script import ScriptDirectory
 from sqlalchemy import func, select
 
 from storage.conversations import ConversationStore
 from storage.db import Conflict, Database, retry_on_conflict
 from storage.ideas import Draft, IdeaRepository
+from storage.migrate import alembic_config, upgrade
 from storage.models import (
     ConversationRefRow,
     IdeaRow,
@@ -25,6 +29,7 @@ from storage.models import (
     ParticipationRow,
     PersonRow,
     ResponseRow,
+    SurveyRoundRow,
 )
 from storage.people import PeopleRepository, Profile
 from storage.questions import Feedback, QuestionLog
@@ -379,3 +384,45 @@ async def test_a_survey_paused_twice_at_once_reports_one_change(database: Databa
     assert round_ is not None
     changed = await at_once(*(surveys.set_status(round_.survey_id, "paused") for _ in "123"))
     assert changed.count(True) == 1
+
+
+async def test_the_migration_keeps_the_newest_open_round_and_closes_the_others(
+    database: Database,
+) -> None:
+    invited = await people(database, 2)
+    surveys = SurveyRepository(database)
+    first = await surveys.get_round(await an_open_round(database, invited))
+    assert first is not None
+    scripts = ScriptDirectory(str(files("storage") / "migrations"))
+    before = scripts.get_revision("0012").down_revision
+    assert isinstance(before, str)
+    await _migrate(database, before, down=True)
+    async with database.transaction() as session:  # as a second `pulse run` did before
+        second = SurveyRoundRow(
+            survey_id=first.survey_id, opened_at=NOW, closes_at=NOW + timedelta(days=5)
+        )
+        session.add(second)
+        await session.flush()
+        session.add_all(ParticipationRow(round_id=second.id, person_id=p) for p in invited)
+    await SurveyAnswers(database).record_answer(
+        first.id, invited[0], "recommend", "7", department="", unit="", required=["recommend"]
+    )
+    await upgrade(database)
+    [still_open] = await surveys.open_rounds(first.survey_id)
+    assert still_open.id == second.id
+    older = await surveys.get_round(first.id)
+    assert older is not None
+    assert older.status == "closed"
+    linked = select(func.count()).where(ResponseRow.answer_key.is_not(None))
+    assert await count(database, linked) == 0, "closing erased the link to the answer"
+
+
+async def _migrate(database: Database, revision: str, *, down: bool = False) -> None:
+    config = alembic_config(database.url)
+
+    def run(connection: Any) -> None:
+        config.attributes["connection"] = connection
+        (command.downgrade if down else command.upgrade)(config, revision)
+
+    async with database.engine.begin() as conn:
+        await conn.run_sync(run)

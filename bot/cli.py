@@ -94,7 +94,12 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("source", type=Path, metavar="DIR", help="folder of articles, or a CSV")
     check.set_defaults(run=_kb_check)
 
-    redact = sub.add_parser("redact", help="screen text read from standard input for PHI")
+    redact = sub.add_parser(
+        "redact",
+        help="screen text read from standard input for PHI",
+        epilog='With --json, a line that cannot be read gets {"error": ...} and the exit '
+        "status is 1.",
+    )
     redact.add_argument(
         "--json", action="store_true", help='read and write JSON Lines ({"text": ...})'
     )
@@ -109,6 +114,8 @@ def _parser() -> argparse.ArgumentParser:
     pulse = sub.add_parser(
         "pulse",
         help="HR's pulse commands from the terminal (as `pulse …` in chat), or `pulse send`",
+        epilog="Exit status: 0 done; 1 refused (no such survey, a round already open, nobody "
+        "in the audience) or failed; 2 not understood (unknown words, a missing argument).",
     )
     pulse.add_argument("--as", dest="as_user", default="cli", help="HR user to act as")
     pulse.add_argument("words", nargs=argparse.REMAINDER, help="e.g. create weekly-pulse now")

@@ -59,6 +59,6 @@ RESULTS_SENT = "The results are on their way to the survey's owner."
 STARTED = "Started a round of survey #{id}. {invitations}"
 NOBODY_RUN = "Nobody is in survey #{id}'s audience ({audience}) yet, so no round was started."
 ALREADY_OPEN = (
-    "Survey #{id} already has a round open (it closes {closes}), and everyone in it has been "
+    "Survey #{id} already has a round open, closing {closes}; everyone in it has been "
     "invited. To start another now, close this one first with `pulse close {id}`."
 )

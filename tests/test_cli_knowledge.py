@@ -77,7 +77,7 @@ def test_kb_check_reports_a_date_that_does_not_exist_and_loads_the_rest(tmp_path
     assert "Traceback" not in result.stderr
     line = bad.read_text().splitlines().index("updated: 2026-13-45") + 1
     assert f"{bad}:{line}: bad front matter: '2026-13-45' is not a real date" in result.stdout
-    assert "4 article(s) loaded, 1 problem(s)" in result.stderr
+    assert "4 articles loaded, 1 problem" in result.stderr
 
 
 def test_kb_check_passes_a_clean_folder(tmp_path: Path) -> None:

@@ -35,7 +35,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings = load_settings()
         overrides = {k: v for k, v in (("host", args.host), ("port", args.port)) if v is not None}
         settings = dataclasses.replace(settings, **overrides)
-        configure_logging(settings.log_level if args.command == "serve" else "WARNING")
+        if args.command == "serve":
+            configure_logging(settings.log_level)
+        else:
+            # Warnings and errors only, one line each on standard error: the person reads
+            # standard output (the chat, a command's result).
+            configure_logging("WARNING", terminal=True)
         result: int = args.run(args, settings)
         return result
     except SettingsError as exc:

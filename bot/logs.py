@@ -33,8 +33,26 @@ def _chatty(name: str) -> bool:
 _ROUTINE_LOGGERS = ("apscheduler.executors.default", "apscheduler.scheduler")
 
 
-def configure_logging(level: str = "INFO") -> None:
+class TerminalFormatter(logging.Formatter):
+    """A record as one line a person at a terminal reads as the program's note, like its own
+    errors (`breakroom: ...`), never as a line of the chat: no timestamp or logger name, and
+    an exception named instead of traced (a traceback reads as a crash)."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        line = f"breakroom: {record.levelname.lower()}: {record.getMessage()}"
+        if record.exc_info and record.exc_info[1] is not None:
+            line += f" ({type(record.exc_info[1]).__name__})"
+        return " ".join(line.splitlines())
+
+
+def configure_logging(level: str = "INFO", *, terminal: bool = False) -> None:
+    """`terminal`: for a command a person runs by hand (the chat above all), whose standard
+    output is what they read: records go to standard error one line each (see
+    `TerminalFormatter`)."""
     logging.basicConfig(level=level, format=FORMAT, force=True)
+    if terminal:
+        for handler in logging.getLogger().handlers:
+            handler.setFormatter(TerminalFormatter())
     if level != "DEBUG":
         for name in _ROUTINE_LOGGERS:
             logging.getLogger(name).setLevel(logging.WARNING)

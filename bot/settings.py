@@ -189,9 +189,23 @@ def parse_database_url(raw: str) -> str:
             f"database driver {driver!r} is not supported; "
             "use sqlite+aiosqlite or postgresql+asyncpg"
         )
-    if url.drivername == "postgresql+asyncpg" and not url.database:
-        raise ValueError("the PostgreSQL URL names no database (…/dbname at the end)")
+    if url.drivername == "postgresql+asyncpg":
+        if not url.database:
+            raise ValueError("the PostgreSQL URL names no database (…/dbname at the end)")
+        _require_asyncpg()
     return url.render_as_string(hide_password=False)
+
+
+def _require_asyncpg() -> None:
+    """PostgreSQL's driver comes with the `postgres` extra; without it every command would
+    fail at its first query with a traceback instead of saying what to install."""
+    try:
+        import asyncpg  # noqa: F401
+    except ImportError:
+        raise ValueError(
+            "PostgreSQL needs the `postgres` extra, which is not installed here: "
+            "pip install 'breakroom[postgres]'"
+        ) from None
 
 
 def _non_empty(raw: str) -> str:

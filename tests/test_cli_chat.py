@@ -6,7 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.cli import clean_env, run
+from tests.cli import BREAKROOM, clean_env, run
 
 
 def test_chat_answers_help_on_the_embedded_default(tmp_path: Path) -> None:
@@ -60,3 +60,60 @@ def test_chat_answers_a_question_without_the_postgres_extra(tmp_path: Path) -> N
     assert result.returncode == 0, result.stderr
     assert "Traceback" not in result.stderr
     assert "(Source: " in result.stdout
+
+
+def test_a_line_that_is_not_utf8_is_asked_again(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [BREAKROOM, "chat"],
+        input=b"caf\xe9 \xff\xfe\nhelp\n",
+        capture_output=True,
+        cwd=tmp_path,
+        env=clean_env(),
+        timeout=60,
+        check=False,
+    )
+    out = result.stdout.decode()
+    assert result.returncode == 0, result.stderr
+    assert b"Traceback" not in result.stderr
+    assert "not readable text" in out
+    assert "What you can type" in out
+
+
+def test_log_lines_stay_out_of_the_chat_one_line_each(tmp_path: Path) -> None:
+    """A warning (here a broken knowledge article) goes to standard error as one line the
+    person reads as the program's note, like its errors, not as a line of the chat."""
+    kb = tmp_path / "kb"
+    kb.mkdir()
+    (kb / "broken.md").write_text("no front matter here\n")
+    (kb / "pto.md").write_text(
+        "---\nid: pto\ntitle: Paid time off\n---\nFull-time staff get 20 days of PTO a year.\n"
+    )
+    result = run(["chat"], cwd=tmp_path, stdin="How much PTO do I get?\n", BREAKROOM_KB_DIR=str(kb))
+    assert result.returncode == 0, result.stderr
+    assert "broken.md" not in result.stdout
+    lines = result.stderr.splitlines()
+    assert any("broken.md" in line for line in lines)
+    assert all(line.startswith("breakroom: warning: ") for line in lines), result.stderr
+
+
+WITHOUT_ASYNCPG = (
+    "import sys; sys.modules['asyncpg'] = None; sys.argv = ['breakroom', *sys.argv[1:]];"
+    "from bot.cli import main; raise SystemExit(main())"
+)
+
+
+def test_postgres_without_its_extra_says_what_to_install(tmp_path: Path) -> None:
+    for command in (["chat"], ["db", "upgrade"], ["pulse", "list"], ["serve"]):
+        result = subprocess.run(
+            [sys.executable, "-c", WITHOUT_ASYNCPG, *command],
+            input="help\n",
+            capture_output=True,
+            text=True,
+            cwd=tmp_path,
+            env=clean_env(DATABASE_URL="postgresql+asyncpg://postgres@127.0.0.1:1/breakroom"),
+            timeout=60,
+            check=False,
+        )
+        assert result.returncode == 2, (command, result.stderr)
+        assert result.stderr.count("\n") == 1, (command, result.stderr)
+        assert "pip install 'breakroom[postgres]'" in result.stderr

@@ -46,11 +46,21 @@ Write = Callable[[str], None]
 
 
 async def read_stdin(prompt: str) -> str | None:
-    """One line from standard input without blocking the event loop; None at end of input."""
-    sys.stdout.write(prompt)
-    sys.stdout.flush()
-    line = await asyncio.get_running_loop().run_in_executor(None, sys.stdin.readline)
-    return None if line == "" else line.rstrip("\n")
+    """One line from standard input without blocking the event loop; None at end of input.
+    A line that is not UTF-8 (a terminal set to another encoding, pasted binary) is asked for
+    again instead of ending the chat with a traceback."""
+    while True:
+        sys.stdout.write(prompt)
+        sys.stdout.flush()
+        raw: bytes = await asyncio.get_running_loop().run_in_executor(
+            None, sys.stdin.buffer.readline
+        )
+        if raw == b"":
+            return None
+        try:
+            return raw.decode("utf-8").rstrip("\r\n")
+        except UnicodeDecodeError:
+            write_stdout("bot> That line was not readable text (UTF-8); please type it again.")
 
 
 def write_stdout(text: str) -> None:

@@ -84,7 +84,7 @@ def _parser() -> argparse.ArgumentParser:
         "--role",
         choices=[role.value for role in Role],
         default=Role.EMPLOYEE.value,
-        help="act with this role (default employee)",
+        help="act with this role while this chat runs; nothing is stored (default employee)",
     )
     chat.set_defaults(run=_chat)
 
@@ -216,8 +216,9 @@ def _chat(args: argparse.Namespace, settings: Settings) -> int:
     async def chat() -> int:
         runtime = await _runtime_for_a_command(settings)
         try:
-            console = ConsoleChat(runtime, args.user, read_stdin, write_stdout)
-            await console.grant(Role(args.role))
+            console = ConsoleChat(
+                runtime, args.user, read_stdin, write_stdout, role=Role(args.role)
+            )
             await console.run()
         finally:
             await runtime.close()
@@ -383,8 +384,7 @@ def _pulse(args: argparse.Namespace, settings: Settings) -> int:
     async def run() -> int:
         runtime = await _runtime_for_a_command(settings)
         try:
-            console = ConsoleChat(runtime, args.as_user, _no_input, write_stdout)
-            await console.grant(Role.HR)
+            console = ConsoleChat(runtime, args.as_user, _no_input, write_stdout, role=Role.HR)
             if args.words[:1] == ["send"]:
                 return await console.deliver(progress=True)
             # The shell has already split the words; quote them so the chat reads them back

@@ -38,6 +38,9 @@ class Actor:
     timezone: str | None = None
     locale: str | None = None
     email: str | None = None
+    # Roles this event acts with, vouched for by the adapter instead of the stored ones: the
+    # terminal's `--role`, which lasts as long as its chat. None (every chat platform): stored.
+    session_roles: frozenset[str] | None = None
 
 
 @dataclass(frozen=True)

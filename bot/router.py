@@ -248,7 +248,8 @@ class Router:
                     log.info("event=%s duplicate delivery dropped", event.id)
                     return []
                 person = await self._resolve(event)
-                roles = parse_roles(person.roles)
+                held = event.actor.session_roles
+                roles = parse_roles(person.roles if held is None else held)
                 route, routed = self._route(event, roles)
             event = routed
             if route is None:

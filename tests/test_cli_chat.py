@@ -117,3 +117,14 @@ def test_postgres_without_its_extra_says_what_to_install(tmp_path: Path) -> None
         assert result.returncode == 2, (command, result.stderr)
         assert result.stderr.count("\n") == 1, (command, result.stderr)
         assert "pip install 'breakroom[postgres]'" in result.stderr
+
+
+def test_a_role_lasts_as_long_as_its_chat(tmp_path: Path) -> None:
+    as_hr = run(["chat", "--user", "hana", "--role", "hr"], cwd=tmp_path, stdin="help\n")
+    as_employee = run(
+        ["chat", "--user", "hana", "--role", "employee"], cwd=tmp_path, stdin="help\n"
+    )
+    plain = run(["chat", "--user", "hana"], cwd=tmp_path, stdin="pulse list\n")
+    assert "HR rights" in as_hr.stdout
+    assert "HR rights" not in as_employee.stdout
+    assert "only open to HR" in plain.stdout

@@ -35,7 +35,7 @@ from bot.progress import ProgressBar
 from bot.replies import Form, Input, InputKind, Reply
 from bot.roles import Role
 from bot.runtime import Runtime
-from storage.people import Identity, Profile
+from storage.people import Identity
 
 TENANT = "local"
 QUIT_WORDS = frozenset({"quit", "exit", ":q"})
@@ -109,7 +109,15 @@ class ConsoleMessenger:
 
 
 class ConsoleChat:
-    def __init__(self, runtime: Runtime, user: str, read: ReadLine, write: Write) -> None:
+    def __init__(
+        self,
+        runtime: Runtime,
+        user: str,
+        read: ReadLine,
+        write: Write,
+        *,
+        role: Role = Role.EMPLOYEE,
+    ) -> None:
         self._runtime = runtime
         self._read = read
         self._write = write
@@ -120,6 +128,9 @@ class ConsoleChat:
             display_name=user.replace(".", " ").title(),
             timezone=runtime.settings.timezone,
             locale="en-US",
+            # The role lasts as long as this chat: nothing is stored, so `--role employee`
+            # after `--role hr` is an employee again.
+            session_roles=frozenset({role.value}),
         )
         self._conversation = ConversationRef(
             platform=Platform.CONSOLE.value, kind=ConversationKind.DIRECT
@@ -128,17 +139,6 @@ class ConsoleChat:
         self._answering = Answerer(runtime.router, CONSOLE)
         self._exports = export_folder(runtime.settings)
         runtime.services.outbound.register(ConsoleMessenger(user, write, self._exports))
-
-    async def grant(self, role: Role) -> None:
-        """Act in a role locally; recorded in the audit log like any role change."""
-        services = self._runtime.services
-        person = await services.people.resolve(
-            Profile(Platform.CONSOLE.value, TENANT, self.actor.user_id, self.actor.display_name)
-        )
-        if role is not Role.EMPLOYEE and await services.people.grant(
-            person.id, role.value, granted_by="console"
-        ):
-            await services.audit.record(person.id, "role.grant", role.value, via="console")
 
     async def run(self) -> None:
         """Chat until `quit` or end of input. Scheduled work (survey rounds, their delivery)

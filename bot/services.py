@@ -13,6 +13,7 @@ from bot.sealing import Sealer
 from bot.settings import Settings
 from storage.admission import Admissions
 from storage.audit import AuditLog
+from storage.console_messages import ConsoleMessages
 from storage.conversations import ConversationStore
 from storage.db import Database
 from storage.held_files import HeldFiles
@@ -54,6 +55,7 @@ class Services:
     forms: OfferedForms
     roster_hints: RosterHints
     directories: Directories
+    console_messages: ConsoleMessages
     # What each kind of outbox message reads like: skills register, the outbox sender renders.
     renderers: Renderers = field(default_factory=Renderers)
     clock: Callable[[], datetime] = field(default=_utcnow)
@@ -83,4 +85,5 @@ class Services:
             forms=OfferedForms(db),
             roster_hints=roster_hints,
             directories=Directories(people, roster_hints),
+            console_messages=ConsoleMessages(db),
         )

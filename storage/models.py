@@ -15,6 +15,7 @@ from sqlalchemy import (
     LargeBinary,
     MetaData,
     String,
+    Text,
     UniqueConstraint,
     text,
 )
@@ -467,3 +468,21 @@ class SendBudgetRow(Base):
     grown_at: Mapped[float] = mapped_column(Float)  # when sends were last reported
     accepted: Mapped[float] = mapped_column(Float)  # sends a second that went through, smoothed
     version: Mapped[int] = mapped_column()
+
+
+class ConsoleMessageRow(Base):
+    """A message to a person who chats in a terminal, waiting for their own `breakroom chat`
+    to show it: a terminal has no server to push to, and whoever's process sent it must not.
+    `dedupe_key` (the outbox's `outbox:<id>`) lets a resend after a crash find it."""
+
+    __tablename__ = "console_messages"
+    __table_args__ = (Index("ix_console_messages_waiting", "person_id", "shown_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
+    dedupe_key: Mapped[str | None] = mapped_column(String(128), unique=True)
+    text: Mapped[str] = mapped_column(Text)
+    # The numbers the message offers: [[action_id, value], ...] in the order shown.
+    picks: Mapped[list[list[str]]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    shown_at: Mapped[datetime | None] = mapped_column()

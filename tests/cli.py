@@ -4,6 +4,7 @@ environment and working directory."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import signal
 import socket
@@ -107,3 +108,62 @@ async def _wait_until_ready(base: str, process: asyncio.subprocess.Process) -> N
                 pass
             await asyncio.sleep(0.1)
     raise AssertionError(f"breakroom serve exited with {process.returncode}")
+
+
+# Long enough for a message from another process to arrive on a busy machine.
+CHAT_WAIT = 20
+
+
+class Chatting:
+    """A running `breakroom chat` for one person, typed into line by line; `seen` is all it
+    has printed so far."""
+
+    def __init__(self, process: asyncio.subprocess.Process) -> None:
+        self._process = process
+        self.seen = ""
+
+    async def type(self, line: str) -> None:
+        assert self._process.stdin is not None
+        self._process.stdin.write(line.encode() + b"\n")
+        await self._process.stdin.drain()
+
+    async def wait_for(self, text: str) -> str:
+        """Read until `text` has been printed (within `CHAT_WAIT` seconds); all seen so far."""
+        assert self._process.stdout is not None
+        async with asyncio.timeout(CHAT_WAIT):
+            while text not in self.seen:
+                chunk = await self._process.stdout.read(4096)
+                if not chunk:
+                    raise AssertionError(f"chat ended before {text!r}:\n{self.seen}")
+                self.seen += chunk.decode()
+        return self.seen
+
+
+@asynccontextmanager
+async def chatting(cwd: Path, user: str, *options: str, **env: str) -> AsyncIterator[Chatting]:
+    """`breakroom chat --user USER` running beside the test; `quit` is typed on the way out,
+    and whatever it printed until it ended is in `seen`."""
+    process = await asyncio.create_subprocess_exec(
+        BREAKROOM,
+        "chat",
+        "--user",
+        user,
+        *options,
+        cwd=cwd,
+        env=clean_env(**env),
+        stdin=asyncio.subprocess.PIPE,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    chat = Chatting(process)
+    try:
+        await chat.wait_for("you> ")
+        yield chat
+    finally:
+        if process.returncode is None and process.stdin is not None:
+            with contextlib.suppress(ConnectionError):
+                process.stdin.write(b"quit\n")
+                await process.stdin.drain()
+        stdout, stderr = await asyncio.wait_for(process.communicate(), timeout=30)
+        chat.seen += stdout.decode()
+        assert "Traceback" not in stderr.decode(), stderr.decode()

@@ -6,7 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.cli import BREAKROOM, clean_env, run
+from tests.cli import BREAKROOM, chatting, clean_env, run
 
 
 def test_chat_answers_help_on_the_embedded_default(tmp_path: Path) -> None:
@@ -60,6 +60,63 @@ def test_chat_answers_a_question_without_the_postgres_extra(tmp_path: Path) -> N
     assert result.returncode == 0, result.stderr
     assert "Traceback" not in result.stderr
     assert "(Source: " in result.stdout
+
+
+# Nobody is in quiet hours, whatever the time the tests run at.
+AWAKE = {"BREAKROOM_QUIET_HOURS": "00:00-00:00"}
+
+
+async def test_two_terminals_on_one_database_each_show_only_their_own_persons_messages(
+    tmp_path: Path,
+) -> None:
+    """An employee's anonymous idea moves along in a leader's terminal: the leader never sees
+    who sent it; the employee hears in their own chat, at once, or when they next open it."""
+    async with chatting(tmp_path, "sam") as sam:
+        await sam.type("idea Put a water cooler in the waiting room")
+        await sam.wait_for("Submit anonymously")
+        await sam.type("2")
+        await sam.wait_for("Your idea #1 is in")
+        async with chatting(tmp_path, "lee", "--role", "leader") as lee:
+            await lee.type("ideas status 1 under_review")
+            await lee.wait_for("let the submitter know")
+            await sam.wait_for("it is now Under review")
+    async with chatting(tmp_path, "lee", "--role", "leader") as lee_again:
+        await lee_again.type("ideas status 1 accepted")
+        await lee_again.wait_for("let the submitter know")
+    async with chatting(tmp_path, "sam") as sam_back:
+        shown = await sam_back.wait_for("it is now Accepted")
+    for leader in (lee, lee_again):
+        assert "sam" not in leader.seen.lower()
+        assert "Update on your idea" not in leader.seen
+    assert "While you were away" in shown
+    assert sam.seen.count("it is now Under review") == 1
+    assert "Under review" not in sam_back.seen, "a message is shown once"
+
+
+async def test_a_survey_is_answered_in_the_terminal_by_number(tmp_path: Path) -> None:
+    async with chatting(tmp_path, "sam", **AWAKE) as sam:
+        async with chatting(tmp_path, "hana", "--role", "hr", **AWAKE) as hana:
+            await hana.type("pulse create weekly-pulse now")
+            await hana.wait_for("Invitations go out")
+            await hana.wait_for("Three quick questions")
+        await sam.wait_for("Three quick questions")
+        await sam.type("1")
+        await sam.wait_for("1 of 3 answered")
+        await sam.type("14")
+        await sam.wait_for("2 of 3 answered")
+    assert hana.seen.count("Three quick questions") == 1, "hana's own invitation, not sam's"
+    assert "sam" not in hana.seen.lower()
+
+
+def test_a_role_lasts_as_long_as_its_chat(tmp_path: Path) -> None:
+    as_hr = run(["chat", "--user", "hana", "--role", "hr"], cwd=tmp_path, stdin="help\n")
+    as_employee = run(
+        ["chat", "--user", "hana", "--role", "employee"], cwd=tmp_path, stdin="help\n"
+    )
+    plain = run(["chat", "--user", "hana"], cwd=tmp_path, stdin="pulse list\n")
+    assert "HR rights" in as_hr.stdout
+    assert "HR rights" not in as_employee.stdout
+    assert "only open to HR" in plain.stdout
 
 
 def test_a_line_that_is_not_utf8_is_asked_again(tmp_path: Path) -> None:
@@ -117,14 +174,3 @@ def test_postgres_without_its_extra_says_what_to_install(tmp_path: Path) -> None
         assert result.returncode == 2, (command, result.stderr)
         assert result.stderr.count("\n") == 1, (command, result.stderr)
         assert "pip install 'breakroom[postgres]'" in result.stderr
-
-
-def test_a_role_lasts_as_long_as_its_chat(tmp_path: Path) -> None:
-    as_hr = run(["chat", "--user", "hana", "--role", "hr"], cwd=tmp_path, stdin="help\n")
-    as_employee = run(
-        ["chat", "--user", "hana", "--role", "employee"], cwd=tmp_path, stdin="help\n"
-    )
-    plain = run(["chat", "--user", "hana"], cwd=tmp_path, stdin="pulse list\n")
-    assert "HR rights" in as_hr.stdout
-    assert "HR rights" not in as_employee.stdout
-    assert "only open to HR" in plain.stdout

@@ -2,7 +2,9 @@
 
 Lines become neutral messages, answered through the core's answering path like any platform's
 events (see `adapters.console.surface`); a number picks one of the last reply's buttons; a form
-is asked input by input. Proactive messages (an HR answer, a survey) are printed as they are sent.
+is asked input by input. Messages to the person (an HR answer, a survey) wait in storage for
+their own chat, which shows them as they arrive or when it next opens; a number answers the
+last one's options.
 """
 
 from __future__ import annotations
@@ -35,11 +37,14 @@ from bot.progress import ProgressBar
 from bot.replies import Form, Input, InputKind, Reply
 from bot.roles import Role
 from bot.runtime import Runtime
-from storage.people import Identity
+from storage.console_messages import ConsoleMessages
+from storage.people import Identity, Profile
 
 TENANT = "local"
 QUIT_WORDS = frozenset({"quit", "exit", ":q"})
 TICK_SECONDS = 30
+# How often a running chat looks for messages sent to its person from any process.
+ARRIVALS_POLL_SECONDS = 1.0
 
 ReadLine = Callable[[str], Awaitable[str | None]]
 Write = Callable[[str], None]
@@ -69,43 +74,61 @@ def write_stdout(text: str) -> None:
 
 
 class ConsoleMessenger:
-    """Proactive sends in a terminal: to the chatting user, or labelled with who they are for."""
+    """Proactive sends to people who chat in a terminal: stored for the recipient's own
+    `breakroom chat` to show (`storage.console_messages`), never printed in the terminal of
+    whoever caused them, where they would reach the wrong person (an anonymous idea's
+    submitter named in the leader's terminal)."""
 
     platform = Platform.CONSOLE.value
 
-    def __init__(self, user_id: str, write: Write, exports: Path) -> None:
-        self._user_id = user_id
+    def __init__(self, messages: ConsoleMessages, write: Write, exports: Path) -> None:
+        self._messages = messages
         self._write = write
         self._exports = exports
-        self._count = 0
+        self._channel_count = 0
 
     async def send_direct(
         self, identity: Identity, reply: Reply, *, dedupe_key: str | None = None
     ) -> SentMessage:
-        label = "" if identity.user_id == self._user_id else identity.user_id
-        return self._show(label, reply)
+        rendered = render(reply, self._exports)
+        message_id = await self._messages.put(
+            identity.person_id, rendered.text, _pairs(rendered.picks), dedupe_key=dedupe_key
+        )
+        return SentMessage(self.platform, str(message_id))
 
     async def find_sent(
         self, identity: Identity, dedupe_key: str, since: datetime
     ) -> SentMessage | None:
-        """A terminal keeps no history to ask, so a lost send is shown again."""
-        return None
+        """A send interrupted by a crash is found by its key, so it is not stored twice."""
+        found = await self._messages.find(dedupe_key)
+        return None if found is None else SentMessage(self.platform, str(found))
 
     async def send_to_channel(self, channel_id: str, reply: Reply) -> SentMessage:
-        return self._show(f"#{channel_id}", reply)
+        """A terminal has no channels: the post is shown where it was made, labelled."""
+        self._channel_count += 1
+        self._write(f"── message for #{channel_id} ──\n{render(reply, self._exports).text}")
+        return SentMessage(self.platform, f"channel-{self._channel_count}")
 
     async def update(self, sent: SentMessage, reply: Reply) -> None:
-        self._write(f"(message {sent.message_id} updated)\n{render(reply, self._exports).text}")
+        """A shown message cannot change on the screen: the new text follows it, to the same
+        person."""
+        if not sent.message_id.isdecimal():
+            self._write(f"(updated)\n{render(reply, self._exports).text}")
+            return
+        person_id = await self._messages.recipient(int(sent.message_id))
+        if person_id is not None:
+            rendered = render(reply, self._exports)
+            await self._messages.put(
+                person_id, f"(updated) {rendered.text}", _pairs(rendered.picks)
+            )
 
     async def channel_members(self, channel_id: str) -> list[str]:
         """A terminal has no channels, so a channel audience is empty here."""
         return []
 
-    def _show(self, label: str, reply: Reply) -> SentMessage:
-        self._count += 1
-        heading = f"── message for {label} ──\n" if label else ""
-        self._write(f"{heading}{render(reply, self._exports).text}")
-        return SentMessage(self.platform, f"console-{self._count}")
+
+def _pairs(picks: list[Pick]) -> list[tuple[str, str]]:
+    return [(pick.action_id, pick.value) for pick in picks]
 
 
 class ConsoleChat:
@@ -138,7 +161,11 @@ class ConsoleChat:
         self._picks: list[Pick] = []
         self._answering = Answerer(runtime.router, CONSOLE)
         self._exports = export_folder(runtime.settings)
-        runtime.services.outbound.register(ConsoleMessenger(user, write, self._exports))
+        self._person_id: int | None = None
+        self._turn = asyncio.Lock()  # a message waiting is shown between turns, not inside
+        runtime.services.outbound.register(
+            ConsoleMessenger(runtime.services.console_messages, write, self._exports)
+        )
 
     async def run(self) -> None:
         """Chat until `quit` or end of input. Scheduled work (survey rounds, their delivery)
@@ -147,6 +174,7 @@ class ConsoleChat:
             f"Breakroom terminal chat, as {self.actor.user_id}. "
             "Type `help` to start, `quit` to leave."
         )
+        await self._show_waiting(heading="While you were away:")
         stop = asyncio.Event()
         background = asyncio.create_task(self._background(stop))
         try:
@@ -159,7 +187,9 @@ class ConsoleChat:
                 if self._picks and text.isdecimal() and not text.isascii():
                     self._write("bot> Please type the number with the digits 0 to 9, like 1.")
                     continue
-                await self._handle(self._event_for(text))
+                async with self._turn:
+                    await self._handle(self._event_for(text))
+                    await self._show_waiting()
         finally:
             stop.set()
             await background
@@ -184,11 +214,40 @@ class ConsoleChat:
 
     async def _background(self, stop: asyncio.Event) -> None:
         delivery = asyncio.create_task(self._runtime.delivery.run_forever(stop))
+        arrivals = asyncio.create_task(self._watch_arrivals(stop))
         while not stop.is_set():
             await self._tick()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(stop.wait(), timeout=TICK_SECONDS)
         await delivery
+        await arrivals
+
+    async def _watch_arrivals(self, stop: asyncio.Event) -> None:
+        """Show this person's messages as they arrive (sent by any process on the database),
+        between turns so that they never cut into a reply or a form being filled."""
+        while not stop.is_set():
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), timeout=ARRIVALS_POLL_SECONDS)
+            if not stop.is_set():
+                async with self._turn:
+                    await self._show_waiting()
+
+    async def _show_waiting(self, heading: str | None = None) -> None:
+        """Print this person's messages not shown yet; a number then picks one of the last
+        one's options, as a button would elsewhere (a survey's answers)."""
+        services = self._runtime.services
+        if self._person_id is None:
+            person = await services.people.resolve(
+                Profile(Platform.CONSOLE.value, TENANT, self.actor.user_id, self.actor.display_name)
+            )
+            self._person_id = person.id
+        waiting = await services.console_messages.take_waiting(self._person_id)
+        if waiting and heading:
+            self._write(heading)
+        for message in waiting:
+            self._write(f"── message ──\n{message.text}")
+            if message.picks:
+                self._picks = [Pick(action_id, value) for action_id, value in message.picks]
 
     async def _tick(self) -> None:
         for job in self._runtime.router.interval_jobs:

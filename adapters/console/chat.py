@@ -230,7 +230,8 @@ class ConsoleChat:
                 await asyncio.wait_for(stop.wait(), timeout=ARRIVALS_POLL_SECONDS)
             if not stop.is_set():
                 async with self._turn:
-                    await self._show_waiting()
+                    # A blank line first: the prompt is on the screen, waiting for a line.
+                    await self._show_waiting(heading="")
 
     async def _show_waiting(self, heading: str | None = None) -> None:
         """Print this person's messages not shown yet; a number then picks one of the last
@@ -242,7 +243,7 @@ class ConsoleChat:
             )
             self._person_id = person.id
         waiting = await services.console_messages.take_waiting(self._person_id)
-        if waiting and heading:
+        if waiting and heading is not None:
             self._write(heading)
         for message in waiting:
             self._write(f"── message ──\n{message.text}")

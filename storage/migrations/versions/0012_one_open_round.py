@@ -1,7 +1,7 @@
 """one open round per survey
 
 Revision ID: 0012
-Revises: 0010
+Revises: 0011
 Create Date: 2026-12-07 00:00:00.000000
 
 A survey has at most one open round: a unique key over open rounds makes a second `pulse run`
@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0012"
-down_revision = "0010"
+down_revision = "0011"
 branch_labels = None
 depends_on = None
 

@@ -116,7 +116,7 @@ def test_a_role_lasts_as_long_as_its_chat(tmp_path: Path) -> None:
     plain = run(["chat", "--user", "hana"], cwd=tmp_path, stdin="pulse list\n")
     assert "HR rights" in as_hr.stdout
     assert "HR rights" not in as_employee.stdout
-    assert "only open to HR" in plain.stdout
+    assert "Only HR can do that." in plain.stdout
 
 
 def test_a_line_that_is_not_utf8_is_asked_again(tmp_path: Path) -> None:

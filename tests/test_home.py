@@ -102,8 +102,8 @@ async def test_only_surveys_still_waiting_are_offered_with_their_closing_day(rt:
     reply = await home(rt)
     answer_now = [b for b in buttons(reply) if b.label == "Answer now"]
     assert [b.value for b in answer_now] == [str(waiting)]
-    # Closes Thursday 15:00 UTC: Thursday morning in Los Angeles, the nurse's own zone.
-    assert "open until Thursday Nov 26" in reply.fallback
+    # Closes Thursday 15:00 UTC: 07:00 on Thursday in Los Angeles, the nurse's own zone.
+    assert "open until Thu 26 Nov, 07:00" in reply.fallback
 
 
 async def test_answered_everything_says_thanks(rt: Runtime) -> None:

@@ -9,6 +9,7 @@ import types
 import typing
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from PIL import Image as PILImage
@@ -38,6 +39,7 @@ SURVEY = SurveyDefinition(
     "pulse", "Weekly pulse", (WORKLOAD, RECOMMEND, BREAKS), comment="Anything else?"
 )
 START = datetime(2026, 3, 2, 9, tzinfo=UTC)
+NEW_YORK = ZoneInfo("America/New_York")
 
 
 def answers(
@@ -144,7 +146,7 @@ def test_breakdown_hides_one_more_group_when_the_hidden_rest_is_too_small() -> N
     rows = [(row.label, row.responses) for row in results.breakdown]
     assert rows == [("ICU", 7), (OTHER_GROUPS, 8)]
     assert results.responses == 15
-    text = render_results(SURVEY, results, "Weekly pulse", charts=False).fallback
+    text = render_results(SURVEY, results, "Weekly pulse", zone=NEW_YORK, charts=False).fallback
     assert "Other groups (hidden to protect anonymity): 8 responses" in text
     assert "ER" not in text
     assert "Lab" not in text
@@ -270,10 +272,11 @@ def test_rendered_text_carries_every_number() -> None:
         + answers(2, recommend="3")
     )
     results = shown(compute(SURVEY, round_of(data, invited=20), threshold=5))
-    reply = render_results(SURVEY, results, "Weekly pulse (survey #3)", charts=False)
+    reply = render_results(SURVEY, results, "Weekly pulse (survey #3)", zone=NEW_YORK, charts=False)
     text = reply.fallback
     assert "Weekly pulse (survey #3)" in text
-    assert "Round of Mar 2 to Mar 7, 2026" in text
+    # On the reader's clock, in the one form every date takes.
+    assert "Round of Mon 2 Mar, 04:00 to Sat 7 Mar, 04:00" in text
     assert "10 responses of 20 invited (50%)" in text
     assert "eNPS: +30" in text
     assert "Promoters (9-10): 5 (50%)" in text
@@ -302,7 +305,9 @@ def test_results_come_with_charts_for_phones_and_screen_readers() -> None:
         answers(5, recommend="9") + answers(3, recommend="7") + answers(2, "ER", recommend="6")
     )
     results = shown(compute(SURVEY, current, threshold=5, history=history))
-    reply = render_results(SURVEY, results, "Weekly pulse", file_stem="pulse-3-results")
+    reply = render_results(
+        SURVEY, results, "Weekly pulse", zone=NEW_YORK, file_stem="pulse-3-results"
+    )
     images = [block for block in reply.blocks if isinstance(block, Image)]
     assert len(images) == 4  # three distributions and the eNPS trend
     day = f"{results.closed_at:%Y-%m-%d}"
@@ -318,7 +323,7 @@ def test_results_come_with_charts_for_phones_and_screen_readers() -> None:
     alts = [image.alt_text for image in images]
     assert "eNPS trend: +10, -20, +30 over the last three rounds." in alts
     assert "Bar chart of 10 answers to “Did you get your breaks?”: Always: 10, Rarely: 0." in alts
-    assert "eNPS: Feb 21: +10, Feb 28: -20, Mar 7: +30" in reply.fallback
+    assert "eNPS: Sat 21 Feb: +10, Sat 28 Feb: -20, Sat 7 Mar: +30" in reply.fallback
 
 
 def test_refusal_reply_is_private() -> None:
@@ -351,6 +356,6 @@ def test_no_input_or_output_type_can_carry_a_person() -> None:
     assert {"department", "unit", "answers", "comment", "breakdown"} <= reachable
     assert not reachable & PERSONAL
     results = shown(compute(SURVEY, round_of(answers(10)), threshold=5))
-    reply = render_results(SURVEY, results, "Weekly pulse", charts=False)
+    reply = render_results(SURVEY, results, "Weekly pulse", zone=NEW_YORK, charts=False)
     assert {type(block) for block in reply.blocks} <= {Text, Facts, Divider}
     assert "ICU" not in reply.fallback  # not asked for by department or unit

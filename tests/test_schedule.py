@@ -160,15 +160,15 @@ def test_a_single_bare_weekday_asks_which_was_meant() -> None:
 @pytest.mark.parametrize(
     ("text", "words"),
     [
-        ("once 2026-12-01 10:00", "once, on Tuesday 1 December 2026 at 10:00"),
+        ("once 2026-12-01 10:00", "once, on Tue 1 Dec, 10:00"),
         ("every monday 10:00", "every Monday at 10:00"),
         (
             "every other monday 10:00",
-            "every other Monday at 10:00, starting Monday 9 March 2026",
+            "every other Monday at 10:00, starting Mon 9 Mar",
         ),
         (
             "every 3 weeks on mon,thu 08:00",
-            "every 3 weeks on Monday and Thursday at 08:00, starting Thursday 5 March 2026",
+            "every 3 weeks on Monday and Thursday at 08:00, starting Thu 5 Mar",
         ),
         ("every weekday 08:00", "every weekday at 08:00"),
         ("mon,wed,fri 7:30am", "every Monday, Wednesday and Friday at 07:30"),

@@ -7,10 +7,10 @@ Anonymous ideas are not listed: storage cannot find them by submitter, by design
 
 from __future__ import annotations
 
-from datetime import datetime
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from bot.context import Context
+from bot.dates import moment_label, reader_zone
 from bot.events import HomeOpened
 from bot.replies import (
     Block,
@@ -54,7 +54,7 @@ async def draw_home(ctx: Context[HomeOpened]) -> Reply:
     services = ctx.services
     invitations = await services.surveys.open_rounds_for(ctx.person.id)
     ideas = await services.ideas.by_submitter(ctx.person.id, limit=MAX_IDEAS)
-    zone = _zone(ctx.person.timezone) or ZoneInfo(services.settings.timezone)
+    zone = reader_zone(ctx.person.timezone, services.settings.timezone)
     name = ctx.person.display_name.split(" ")[0] or "there"
     if name == ctx.event.actor.user_id:  # met before the directory sync told us their name
         name = "there"
@@ -81,7 +81,7 @@ def _surveys(invitations: list[Invitation], zone: ZoneInfo) -> list[Block]:
         return [Text(SURVEYS), Text(ALL_ANSWERED if invitations else NO_SURVEYS, subtle=True)]
     blocks: list[Block] = [Text(SURVEYS)]
     for invitation in waiting:
-        closes = _day(invitation.closes_at, zone)
+        closes = moment_label(invitation.closes_at, zone)
         blocks.append(Text(SURVEY_LINE.format(title=invitation.title, closes=closes)))
         blocks.append(
             Buttons(
@@ -106,17 +106,3 @@ def _ideas(ideas: list[Idea]) -> list[Block]:
         for idea in ideas
     ]
     return [Text(IDEAS + "\n" + "\n".join(lines)), Text(ANONYMOUS_NOTE, subtle=True)]
-
-
-def _day(moment: datetime, zone: ZoneInfo) -> str:
-    local = moment.astimezone(zone)
-    return f"{local:%A %b} {local.day}"
-
-
-def _zone(name: str | None) -> ZoneInfo | None:
-    if not name:
-        return None
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        return None

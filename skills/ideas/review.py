@@ -10,6 +10,7 @@ from typing import Any
 
 from bot.arguments import Integer, Option, Phrase, Rest
 from bot.context import Context
+from bot.dates import moment_label, reader_zone
 from bot.errors import SkillError
 from bot.events import Command
 from bot.plural import counted
@@ -69,13 +70,14 @@ async def show(ctx: Context[Command]) -> Reply:
     idea = await find_idea(ctx.services, ctx.args[IDEA])
     comments = await ctx.services.ideas.comments(idea.id)
     await ctx.audit("ideas.show", f"idea:{idea.id}")
+    zone = reader_zone(ctx.person.timezone, ctx.services.settings.timezone)
     facts = [
         ("Status", say.STATUSES[idea.status]),
         ("Category", say.CATEGORIES.get(idea.category, idea.category)),
         ("Unit", idea.unit or "not given"),
         ("Votes", str(idea.votes)),
         ("From", "anonymous" if idea.anonymous else (idea.submitter_name or "unknown")),
-        ("Shared", f"{idea.created_at:%b %d, %Y}"),
+        ("Shared", moment_label(idea.created_at, zone, now=ctx.services.clock())),
     ]
     if idea.status_reason:
         facts.append(("Reason", idea.status_reason))

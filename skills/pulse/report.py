@@ -8,9 +8,10 @@ What may be shown is decided in `results`; this only words it.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
 from fractions import Fraction
+from zoneinfo import ZoneInfo
 
+from bot.dates import local_day_label, moment_label
 from bot.exports import export_name
 from bot.plural import counted
 from bot.replies import Block, Divider, Facts, Image, Reply, Text, plain_text
@@ -34,21 +35,23 @@ def render_results(
     results: Results,
     title: str,
     *,
+    zone: ZoneInfo,
     charts: bool = True,
     file_stem: str = "pulse-results",
 ) -> Reply:
     """The results as text first (every number is in the text, for screen readers and plain
-    clients), with PNG charts after the text they illustrate. Drawing charts takes CPU for a
-    moment: call this from a worker thread in async code. `charts=False` leaves them out.
-    A chart saved as a file is named from `file_stem`, the chart and the round's closing day."""
-    blocks: list[Block] = [Text(_headline(results, title))]
-    day = results.closed_at.date()
+    clients), with PNG charts after the text they illustrate; dates on the reader's clock
+    (`zone`). Drawing charts takes CPU for a moment: call this from a worker thread in async
+    code. `charts=False` leaves them out. A chart saved as a file is named from `file_stem`,
+    the chart and the round's closing day."""
+    blocks: list[Block] = [Text(_headline(results, title, zone))]
+    day = results.closed_at.astimezone(zone).date()
     for number, question in enumerate(results.questions, start=1):
         blocks.append(Divider())
         chart_name = export_name(f"{file_stem}-q{number}", day, "png") if charts else None
         blocks.extend(_question_blocks(number, question, results.threshold, chart_name))
     trend_name = export_name(f"{file_stem}-enps-trend", day, "png")
-    blocks.extend(_trend_blocks(definition, results.trend, trend_name if charts else None))
+    blocks.extend(_trend_blocks(definition, results.trend, trend_name if charts else None, zone))
     if results.breakdown:
         blocks.append(Divider())
         blocks.append(Text(f"**By {results.group_by}**"))
@@ -71,7 +74,7 @@ def render_refusal(refusal: Refusal) -> Reply:
     return Reply.text(refusal.message, ephemeral=True)
 
 
-def _headline(results: Results, title: str) -> str:
+def _headline(results: Results, title: str, zone: ZoneInfo) -> str:
     if results.group_by is not None and results.group is not None:
         scope = f"{results.group_by.capitalize()}: {results.group}"
     elif results.group_by is not None:
@@ -81,9 +84,7 @@ def _headline(results: Results, title: str) -> str:
     tally = f"**{counted(results.responses, 'response')}**"
     if results.response_rate is not None:
         tally += f" of {results.invited:,} invited ({_percent(results.responses, results.invited)})"
-    opened, closed = results.opened_at, results.closed_at
-    start = _day(opened) if opened.year == closed.year else f"{_day(opened)}, {opened.year}"
-    dates = f"{start} to {_day(closed)}, {closed.year}"
+    dates = f"{moment_label(results.opened_at, zone)} to {moment_label(results.closed_at, zone)}"
     return f"**{title}**\nRound of {dates} · {scope}\n{tally}"
 
 
@@ -151,7 +152,10 @@ def _value_label(question: Question, value: str) -> str:
 
 
 def _trend_blocks(
-    definition: SurveyDefinition, trend: Sequence[TrendPoint], chart_name: str | None
+    definition: SurveyDefinition,
+    trend: Sequence[TrendPoint],
+    chart_name: str | None,
+    zone: ZoneInfo,
 ) -> list[Block]:
     if len(trend) < 2:
         return []
@@ -159,9 +163,15 @@ def _trend_blocks(
     images: list[Block] = []
     for question in definition.questions:
         enps_points = [
-            (_day(p.closed_at), p.enps[question.id]) for p in trend if question.id in p.enps
+            (local_day_label(p.closed_at, zone), p.enps[question.id])
+            for p in trend
+            if question.id in p.enps
         ]
-        means = [(_day(p.closed_at), p.means[question.id]) for p in trend if question.id in p.means]
+        means = [
+            (local_day_label(p.closed_at, zone), p.means[question.id])
+            for p in trend
+            if question.id in p.means
+        ]
         if len(means) >= 2:
             series = ", ".join(f"{day}: {mean:.1f}" for day, mean in means)
             lines.append(f"- {question.text} (average): {series}")
@@ -223,10 +233,6 @@ def _fallback(blocks: Sequence[Block]) -> str:
         elif isinstance(block, Facts):
             lines.extend(f"{label}: {value}" for label, value in block.items)
     return "\n".join(lines)
-
-
-def _day(moment: datetime) -> str:
-    return f"{moment:%b} {moment.day}"
 
 
 def _signed(score: int) -> str:

@@ -22,23 +22,10 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.crontab import crontab_trigger
+from bot.dates import day_label
 from bot.quiet import local_time_utc
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
 MAX_EVERY_WEEKS = 52
 LAST_DAY_OF_MONTH = 28  # later days are missing from some months; "last friday" covers month ends
 ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "last": -1}
@@ -189,7 +176,7 @@ class Schedule:
         at = f"at {self.at:%H:%M}"
         if self.kind is Kind.ONCE:
             assert self.on is not None
-            return f"once, on {_long_date(self.on)} {at}"
+            return f"once, on {day_label(self.on)}, {self.at:%H:%M}"
         if self.kind is Kind.MONTHLY:
             if self.nth is not None:
                 which = f"the {ORDINAL_NAMES[self.nth]} {_day_name(self.weekdays[0])}"
@@ -199,7 +186,7 @@ class Schedule:
         else:
             text = f"{self._weeks()} {at}"
         if self.start is not None:
-            text += f", starting {_long_date(self.start)}"
+            text += f", starting {day_label(self.start)}"
         return text
 
     def _weeks(self) -> str:
@@ -328,10 +315,6 @@ def _monday(day: date) -> date:
 
 def _day_name(weekday: int) -> str:
     return WEEKDAYS[weekday].title()
-
-
-def _long_date(day: date) -> str:
-    return f"{_day_name(day.weekday())} {day.day} {MONTHS[day.month - 1]} {day.year}"
 
 
 def _ordinal(number: int) -> str:

@@ -81,15 +81,16 @@ async def test_a_question_gets_an_excerpt_its_source_and_feedback_buttons(
     assert "Not helpful" in labels
     assert sum(1 for label in labels if label.startswith("Related:")) <= 2
 
-    question_id = int(named_record(button(reply, "knowledge.helpful")))
-    logged = await kb_runtime.services.questions.get(question_id)
+    question, _, article = named_record(button(reply, "knowledge.helpful")).partition("|")
+    assert article == "pto-basics"  # named, so that the answer can be redrawn without buttons
+    logged = await kb_runtime.services.questions.get(int(question))
     assert logged is not None
     assert (logged.article_id, logged.answered, logged.helpful) == ("pto-basics", True, None)
 
 
 async def test_feedback_is_stored_and_not_helpful_offers_hr(kb_runtime: Runtime) -> None:
     reply = await ask(kb_runtime, "does the hospital pay for my bsn")
-    question_id = named_record(button(reply, "knowledge.helpful"))
+    question_id = named_record(button(reply, "knowledge.helpful")).partition("|")[0]
     [thanks] = await kb_runtime.router.dispatch(
         action("knowledge.helpful", button(reply, "knowledge.helpful"))
     )
@@ -182,8 +183,31 @@ async def test_helpful_pressed_twice_is_counted_once(kb_runtime: Runtime) -> Non
     click = action("knowledge.helpful", button(reply, "knowledge.helpful"))
     [thanks] = await kb_runtime.router.dispatch(click)
     [again] = await kb_runtime.router.dispatch(click)
-    assert thanks.fallback == say.THANKS_HELPFUL
-    assert again.fallback == say.FEEDBACK_ALREADY
+    assert thanks.fallback.endswith(say.THANKS_HELPFUL)
+    assert again.fallback.endswith(say.FEEDBACK_ALREADY)
+
+
+async def test_a_pressed_feedback_button_retires_the_card_but_keeps_the_answer(
+    kb_runtime: Runtime,
+) -> None:
+    reply = await ask(kb_runtime, "does the hospital pay for my bsn")
+    [thanks] = await kb_runtime.router.dispatch(
+        action("knowledge.helpful", button(reply, "knowledge.helpful"))
+    )
+    assert thanks.replace_original
+    assert "Tuition reimbursement" in thanks.fallback  # the answer stays
+    assert not buttons(thanks)  # nothing left to press again
+    [sorry] = await kb_runtime.router.dispatch(
+        action("knowledge.not_helpful", button(reply, "knowledge.not_helpful"))
+    )
+    assert sorry.replace_original
+    assert [label for label, _, _ in buttons(sorry)] == ["Ask HR"]
+    [sent] = await kb_runtime.router.dispatch(
+        action("knowledge.ask_hr", button(sorry, "knowledge.ask_hr"))
+    )
+    assert sent.replace_original  # the card becomes what came of it
+    assert "ticket #1" in sent.fallback
+    assert not buttons(sent)
 
 
 async def test_hr_can_answer_by_typed_command_and_list_open_tickets(
@@ -236,8 +260,8 @@ async def test_phi_in_a_question_is_screened_before_it_is_stored(kb_runtime: Run
     reply = await ask(
         kb_runtime, "can I use PTO to visit my patient John Smith, MRN 00482913, after discharge"
     )
-    question_id = next(v for _, aid, v in buttons(reply) if aid.startswith("knowledge."))
-    logged = await kb_runtime.services.questions.get(int(named_record(question_id).split("|")[-1]))
+    question_id = named_record(button(reply, "knowledge.helpful")).partition("|")[0]
+    logged = await kb_runtime.services.questions.get(int(question_id))
     assert logged is not None
     assert "John" not in logged.text
     assert "00482913" not in logged.text

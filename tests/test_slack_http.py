@@ -143,9 +143,14 @@ async def test_a_dm_question_is_answered_and_the_feedback_click_stored(slack: Sl
         response_url=slack.fake.response_url("fb"),
     )
     assert await slack.click(click) == 200
-    [thanks] = await slack.responses("fb")
-    assert thanks["response_type"] == "ephemeral"
-    logged = await slack.runtime.services.questions.get(int(named_record(helpful["value"])))
+    # The answer is redrawn in place, with what came of the press instead of its buttons.
+    [update] = await slack.fake.wait_for_call("chat.update")
+    assert (update.args["channel"], update.args["ts"]) == (f"D{NURSE}", stored["ts"])
+    assert "Paid time off (PTO)" in text_of(update.args["blocks"])
+    assert "glad that helped" in text_of(update.args["blocks"])
+    assert "knowledge.helpful" not in json.dumps(update.args["blocks"])
+    question = named_record(helpful["value"]).partition("|")[0]
+    logged = await slack.runtime.services.questions.get(int(question))
     assert logged is not None
     assert logged.helpful is True
 

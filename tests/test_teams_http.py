@@ -75,10 +75,14 @@ async def test_a_question_is_answered_with_a_card_and_the_feedback_stored(
     assert titles["Helpful"]["verb"] == "knowledge.helpful"
     assert titles["Not helpful"]["verb"] == "knowledge.not_helpful"
 
-    click = teams.message("", "m2", value=titles["Helpful"], replyToId="act-card-1")
-    assert await teams.activity(click) in (200, 201)
-    await teams.fake.wait_for("send", "reply", "update", count=2)
-    question_id = int(named_record(titles["Helpful"]["value"]))
+    click = teams.click(titles["Helpful"], answer, "m2")
+    # The answer card is redrawn in place: the answer stays, the buttons give way to thanks.
+    update = await teams.answer(click, kinds=("update",))
+    assert (update.conversation_id, update.activity_id) == (PERSONAL, answer.created_id)
+    assert "Paid time off (PTO)" in text_of(update)
+    assert "glad that helped" in text_of(update)
+    assert not submits(card_of(update.body))
+    question_id = int(named_record(titles["Helpful"]["value"]).partition("|")[0])
     logged = await teams.runtime.services.questions.get(question_id)
     assert logged is not None
     assert logged.helpful is True
@@ -364,7 +368,9 @@ async def test_the_idea_form_is_a_card_whose_submission_is_previewed(teams: Team
         unit="5 North",
         anonymous="false",
     )
-    preview = await teams.answer(submitted)
+    # The form card becomes the preview, so it cannot be submitted a second time.
+    preview = await teams.answer(submitted, kinds=("update",))
+    assert preview.activity_id == form.created_id
     shown = json.dumps(preview.body, ensure_ascii=False)
     assert "Night quiet hours" in shown
     assert "5 North" in shown

@@ -133,7 +133,9 @@ async def on_form(ctx: Context[Action]) -> Reply:
     previous = parse_id(ctx.event.value)
     if previous is not None:
         await ctx.services.ideas.discard_draft(previous, ctx.person.id)
-    return await _preview(
+    # The preview takes the place of a form shown in a message (Teams), so that the form is
+    # not submitted again from there.
+    preview = await _preview(
         ctx,
         title=values.get("title", ""),
         description=values.get("description", ""),
@@ -141,6 +143,7 @@ async def on_form(ctx: Context[Action]) -> Reply:
         unit=values.get("unit", ""),
         anonymous=values.get("anonymous", "false").lower() == "true",
     )
+    return replace(preview, replace_original=True)
 
 
 async def _preview(
@@ -239,14 +242,14 @@ async def on_confirm(ctx: Context[Action]) -> Reply:
         # from it, means this press came second.
         draft_id = parse_id(ctx.event.value)
         if draft_id is not None and await ctx.services.ideas.submitted_from(draft_id):
-            return Reply.text(say.ALREADY_SENT, ephemeral=True)
+            return _retired(say.ALREADY_SENT)
         raise
     anonymous = ctx.event.action_id == CONFIRM_ANONYMOUS
     draft = replace(draft, anonymous=anonymous)
     sealed = await ctx.services.sealer.seal(ctx.person.id) if anonymous else None
     idea = await ctx.services.ideas.submit(draft, sealed_submitter=sealed)
     if idea is None:
-        return Reply.text(say.ALREADY_SENT, ephemeral=True)
+        return _retired(say.ALREADY_SENT)
     log.info("event=%s idea=%s submitted", ctx.event.id, idea.id)
     text = say.THANKS.format(id=idea.id) + (say.THANKS_ANONYMOUS if anonymous else "")
     return Reply(
@@ -255,8 +258,19 @@ async def on_confirm(ctx: Context[Action]) -> Reply:
 
 
 async def on_edit(ctx: Context[Action]) -> Reply:
+    """The form again, in place of the preview where it is part of a message (Teams): the
+    preview's Submit would send the draft the edit replaces."""
     draft = await _own_draft(ctx)
-    return idea_form(draft, await ctx.seal(SUBMIT_FORM, draft.id))
+    form = idea_form(draft, await ctx.seal(SUBMIT_FORM, draft.id))
+    return replace(form, replace_original=True)
+
+
+def _retired(text: str) -> Reply:
+    """`text` in place of the preview whose button was pressed, so that it is not pressed
+    again."""
+    return Reply(
+        fallback=plain_text(text), blocks=(Text(text),), ephemeral=True, replace_original=True
+    )
 
 
 async def on_cancel(ctx: Context[Action]) -> Reply:

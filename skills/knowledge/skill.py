@@ -4,11 +4,13 @@ the confidence cut-off, and a hand-off to HR whose answer comes back by DM."""
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 
 from bot.arguments import Arg, Identifier, Integer, Option, Rest
 from bot.context import Context
+from bot.dates import moment_label, reader_zone
 from bot.errors import SkillError
 from bot.events import Action, Command, Message
 from bot.messenger import DeliveryError
@@ -26,6 +28,7 @@ from bot.replies import (
 from bot.roles import Role
 from bot.router import Router
 from skills.knowledge import messages as say
+from skills.knowledge.articles import Article
 from skills.knowledge.excerpt import excerpt
 from skills.knowledge.library import KnowledgeLibrary, bundled_kb
 from skills.knowledge.search import Answer, Hit
@@ -38,6 +41,11 @@ from storage.questions import Feedback
 from storage.tickets import Ticket
 
 log = logging.getLogger(__name__)
+
+
+class AlreadyAnswered(SkillError):
+    """The ticket was answered before (by someone in HR, or an earlier press)."""
+
 
 HELPFUL = "knowledge.helpful"
 NOT_HELPFUL = "knowledge.not_helpful"
@@ -170,30 +178,36 @@ class KnowledgeSkill:
         return Reply(fallback=form.title, blocks=(form,), ephemeral=True)
 
     async def on_ask_submit(self, ctx: Context[Action]) -> Reply:
-        return await self.answer(ctx, ctx.event.values.get("question", ""))
+        """The answer takes the place of a form shown in a message (Teams), so that it is not
+        asked again from there."""
+        answer = await self.answer(ctx, ctx.event.values.get("question", ""))
+        return replace(answer, replace_original=True)
 
     # -- buttons --------------------------------------------------------------------------
 
     async def on_feedback(self, ctx: Context[Action]) -> Reply:
+        """Store the feedback once, and redraw the answer with what came of it in place of
+        the buttons, so that the card cannot be pressed again."""
         helpful = ctx.event.action_id == HELPFUL
-        question_id = parse_id(ctx.event.value)
+        question, _, article_id = ctx.event.value.partition("|")
+        question_id = parse_id(question)
         if question_id is None:
             raise SkillError(say.UNKNOWN_QUESTION)
         feedback = await self.services.questions.set_feedback(question_id, helpful)
-        if feedback is Feedback.UNKNOWN:
+        logged = await self.services.questions.get(question_id)
+        if feedback is Feedback.UNKNOWN or logged is None:
             raise SkillError(say.UNKNOWN_QUESTION)
+        outcome: list[Any] = [Text(say.THANKS_HELPFUL)]
         if feedback is Feedback.ALREADY:
-            return Reply.text(say.FEEDBACK_ALREADY, ephemeral=True)
-        if helpful:
-            return Reply.text(say.THANKS_HELPFUL, ephemeral=True)
-        return Reply(
-            fallback=say.SORRY_NOT_HELPFUL,
-            blocks=(
+            outcome = [Text(say.FEEDBACK_ALREADY)]
+        elif not helpful:
+            outcome = [
                 Text(say.SORRY_NOT_HELPFUL),
                 Buttons((await _ask_hr_button(ctx, question_id),)),
-            ),
-            ephemeral=True,
-        )
+            ]
+        answered = await self.library.article(article_id or logged.article_id or "")
+        shown = _article_blocks(answered, logged.text) if answered is not None else []
+        return Reply.of(*shown, *outcome, ephemeral=True, replace_original=True)
 
     async def on_show(self, ctx: Context[Action]) -> Reply:
         article_id, _, question = ctx.event.value.partition("|")
@@ -201,17 +215,15 @@ class KnowledgeSkill:
         if article is None:
             raise SkillError("That article is no longer in the knowledge base.")
         question_id = parse_id(question)
-        blocks: list[Any] = [
-            Text(f"**{article.title}**"),
-            Text(excerpt(article, article.questions[0] if article.questions else article.title)),
-        ]
-        if article.link:
-            blocks.append(Text(f"Source: [{article.title}]({article.link})", subtle=True))
+        blocks = _article_blocks(
+            article, article.questions[0] if article.questions else article.title
+        )
         if question_id is not None:
-            blocks.append(Buttons(await _feedback_buttons(ctx, question_id)))
+            blocks.append(Buttons(await _feedback_buttons(ctx, question_id, article.id)))
         return Reply.of(*blocks)
 
     async def on_ask_hr(self, ctx: Context[Action]) -> Reply:
+        """Hand the question to HR once; the card the button sat on becomes what came of it."""
         question_id = parse_id(ctx.event.value)
         logged = await self.services.questions.get(question_id) if question_id else None
         if logged is None:
@@ -219,18 +231,18 @@ class KnowledgeSkill:
         ticket, new = await self.services.tickets.open(ctx.person.id, logged.text, logged.id)
         if not new:
             # Pressed before (or twice at once): HR has it, and is not asked twice.
-            return Reply.text(say.ALREADY_WITH_HR.format(id=ticket.id), ephemeral=True)
+            return _outcome(say.ALREADY_WITH_HR.format(id=ticket.id))
         channel = self.services.settings.hr_channel
         if channel is None:
-            return Reply.text(say.LOGGED_FOR_HR.format(id=ticket.id), ephemeral=True)
+            return _outcome(say.LOGGED_FOR_HR.format(id=ticket.id))
         try:
             await self.services.outbound.to_channel(channel, self._ticket_post(ticket, ctx))
         except DeliveryError as exc:
             log.warning(
                 "event=%s ticket=%s HR channel post failed: %s", ctx.event.id, ticket.id, exc
             )
-            return Reply.text(say.LOGGED_FOR_HR.format(id=ticket.id), ephemeral=True)
-        return Reply.text(say.SENT_TO_HR.format(id=ticket.id), ephemeral=True)
+            return _outcome(say.LOGGED_FOR_HR.format(id=ticket.id))
+        return _outcome(say.SENT_TO_HR.format(id=ticket.id))
 
     def _ticket_post(self, ticket: Ticket, ctx: Context[Any]) -> Reply:
         text = say.HR_NEW_TICKET.format(
@@ -274,8 +286,13 @@ class KnowledgeSkill:
         return Reply(fallback=form.title, blocks=(Text(f"> {ticket.text}"), form), ephemeral=True)
 
     async def on_hr_reply(self, ctx: Context[Action]) -> Reply:
+        """The answer form, where it is a message (Teams), becomes what came of it."""
         answer = ctx.event.values.get("answer", "")
-        return await self._deliver_answer(ctx, parse_id(ctx.event.value), answer)
+        try:
+            done = await self._deliver_answer(ctx, parse_id(ctx.event.value), answer)
+        except AlreadyAnswered as exc:
+            return _outcome(exc.message)
+        return replace(done, replace_original=True)
 
     async def reply_command(self, ctx: Context[Command]) -> Reply:
         return await self._deliver_answer(ctx, ctx.args[TICKET], ctx.args[ANSWER])
@@ -290,7 +307,7 @@ class KnowledgeSkill:
         answered = await self.services.tickets.answer(ticket.id, answer, ctx.person.id)
         if answered is None:
             # Someone in HR (or an earlier press) answered it first; the employee got that one.
-            raise SkillError(say.ALREADY_ANSWERED.format(id=ticket.id))
+            raise AlreadyAnswered(say.ALREADY_ANSWERED.format(id=ticket.id))
         await ctx.audit("ticket.answer", f"ticket:{ticket.id}")
         asker = await self.services.people.get(ticket.person_id)
         name = asker.display_name if asker else "the employee"
@@ -318,9 +335,12 @@ class KnowledgeSkill:
         if not open_tickets:
             return Reply.text(say.NO_OPEN_TICKETS, ephemeral=True)
         lines = [f"**Open questions for HR** ({len(open_tickets)}):"]
+        zone = reader_zone(ctx.person.timezone, self.services.settings.timezone)
+        now = self.services.clock()
         buttons = []
         for ticket in open_tickets:
-            lines.append(f"- #{ticket.id} ({ticket.opened_at:%b %d}): {ticket.text}")
+            opened = moment_label(ticket.opened_at, zone, now=now)
+            lines.append(f"- #{ticket.id} ({opened}): {ticket.text}")
             buttons.append(Button(f"Answer #{ticket.id}", HR_ANSWER, str(ticket.id)))
         text = "\n".join(lines)
         blocks: list[Any] = [Text(text)]
@@ -363,9 +383,7 @@ async def _answer_reply(
     best = result.best
     assert best is not None
     article = best.article
-    blocks: list[Any] = [Text(f"**{article.title}**"), Text(excerpt(article, question))]
-    if article.link:
-        blocks.append(Text(f"Source: [{article.title}]({article.link})", subtle=True))
+    blocks: list[Any] = _article_blocks(article, question)
     if clinical:
         blocks.append(Text(say.NOT_MEDICAL_ADVICE, subtle=True))
     blocks.extend(notes)
@@ -375,8 +393,24 @@ async def _answer_reply(
     ]
     if related:
         blocks.append(Buttons(tuple(related)))
-    blocks.append(Buttons(await _feedback_buttons(ctx, question_id)))
+    blocks.append(Buttons(await _feedback_buttons(ctx, question_id, article.id)))
     return Reply.of(*blocks)
+
+
+def _article_blocks(article: Article, question: str) -> list[Any]:
+    """An article as an answer shows it: its title, the part that answers, its source."""
+    blocks: list[Any] = [Text(f"**{article.title}**"), Text(excerpt(article, question))]
+    if article.link:
+        blocks.append(Text(f"Source: [{article.title}]({article.link})", subtle=True))
+    return blocks
+
+
+def _outcome(text: str) -> Reply:
+    """What came of a button, in place of the message it sat on: pressed again from there,
+    it would only be told the same."""
+    return Reply(
+        fallback=plain_text(text), blocks=(Text(text),), ephemeral=True, replace_original=True
+    )
 
 
 async def _not_sure_reply(
@@ -402,10 +436,15 @@ async def _show_value(ctx: Context[Any], hit: Hit, question_id: int) -> str:
     return await ctx.seal(SHOW, f"{hit.article.id}|{question_id}")
 
 
-async def _feedback_buttons(ctx: Context[Any], question_id: int) -> tuple[Button, ...]:
+async def _feedback_buttons(
+    ctx: Context[Any], question_id: int, article_id: str
+) -> tuple[Button, ...]:
+    """Feedback on the answer to a question; the article shown is named too, so that the
+    answer can be redrawn without the buttons once one is pressed."""
+    about = f"{question_id}|{article_id}"
     return (
-        Button("Helpful", HELPFUL, await ctx.seal(HELPFUL, question_id)),
-        Button("Not helpful", NOT_HELPFUL, await ctx.seal(NOT_HELPFUL, question_id)),
+        Button("Helpful", HELPFUL, await ctx.seal(HELPFUL, about)),
+        Button("Not helpful", NOT_HELPFUL, await ctx.seal(NOT_HELPFUL, about)),
     )
 
 

@@ -17,6 +17,7 @@ from enum import Enum
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from bot.dates import moment_label, reader_zone
 from bot.messenger import DeliveryError
 from bot.plural import counted
 from bot.quiet import delivery_time, outside_quiet_hours
@@ -161,7 +162,10 @@ class PulseEngine:
             await self.services.outbox.enqueue(REMINDER, round_key(round_.id), due)
         log.info("round=%s reminder for %d people", round_.id, len(people))
 
-    async def close(self, round_: Round, now: datetime) -> bool:
+    async def close(self, round_: Round, now: datetime, *, send_results: bool = True) -> bool:
+        """Close the round, once (a conditional write: of two closes at once, one gets True).
+        The results go to the survey's owner, unless `send_results` is False: the owner is
+        closing it in their own chat and gets them there, after the word that it closed."""
         if not await self.services.surveys.close_round(round_.id, now):
             return False
         withdrawn = await self.services.outbox.withdraw(round_key(round_.id))
@@ -177,7 +181,11 @@ class PulseEngine:
             return True
         if survey.schedule.get("kind") == "once":
             await self.services.surveys.set_status(survey.id, "ended")
-        reply = await self.results(survey, round_id=round_.id)
+        if not send_results:
+            return True
+        owner = await self.services.people.get(survey.owner_person_id)
+        zone = reader_zone(owner.timezone if owner else None, self.services.settings.timezone)
+        reply = await self.results(survey, zone, round_id=round_.id)
         try:
             await self.services.outbound.to_person(survey.owner_person_id, reply)
         except DeliveryError as exc:
@@ -190,6 +198,7 @@ class PulseEngine:
     async def results(
         self,
         survey: Survey,
+        zone: ZoneInfo,
         *,
         round_id: int | None = None,
         group_by: str | None = None,
@@ -217,6 +226,7 @@ class PulseEngine:
             definition,
             outcome,
             title=f"{definition.title} (survey #{survey.id})",
+            zone=zone,
             file_stem=f"pulse-{survey.id}-results",
         )
 
@@ -251,11 +261,29 @@ class PulseEngine:
         survey = await self.services.surveys.get(round_.survey_id)
         if survey is None:
             return {}
-        reply = survey_message(SurveyDefinition.from_json(survey.definition), round_, survey, {})
-        if kind == REMINDER:
-            blocks = (Text(say.REMINDER), *reply.blocks)
-            reply = Reply(fallback=f"{plain_text(say.REMINDER)}\n{reply.fallback}", blocks=blocks)
-        return {recipient.person_id: reply for recipient in recipients}
+        definition = SurveyDefinition.from_json(survey.definition)
+        by_zone: dict[ZoneInfo, Reply] = {}
+        replies: dict[int, Reply] = {}
+        for recipient in recipients:
+            zone = reader_zone(recipient.timezone, self.services.settings.timezone)
+            if zone not in by_zone:
+                by_zone[zone] = self._invitation(kind, definition, round_, survey, zone)
+            replies[recipient.person_id] = by_zone[zone]
+        return replies
+
+    def _invitation(
+        self,
+        kind: str,
+        definition: SurveyDefinition,
+        round_: Round,
+        survey: Survey,
+        zone: ZoneInfo,
+    ) -> Reply:
+        reply = survey_message(definition, round_, survey, {}, zone)
+        if kind != REMINDER:
+            return reply
+        blocks = (Text(say.REMINDER), *reply.blocks)
+        return Reply(fallback=f"{plain_text(say.REMINDER)}\n{reply.fallback}", blocks=blocks)
 
 
 def _round_id(kind: str, payload_key: str) -> int:
@@ -266,9 +294,14 @@ def _round_id(kind: str, payload_key: str) -> int:
 
 
 def survey_message(
-    definition: SurveyDefinition, round_: Round, survey: Survey, answers: dict[str, str]
+    definition: SurveyDefinition,
+    round_: Round,
+    survey: Survey,
+    answers: dict[str, str],
+    zone: ZoneInfo,
 ) -> Reply:
-    """The survey as a DM: one scale or choice per question, with what was already picked."""
+    """The survey as a DM: one scale or choice per question, with what was already picked;
+    its closing time on the reader's clock (`zone`)."""
     blocks: list[Any] = [Text(f"**{definition.title}**")]
     if definition.intro:
         blocks.append(Text(definition.intro))
@@ -276,7 +309,7 @@ def survey_message(
         blocks.append(_choice(question, round_.id, answers.get(question.id)))
     if answers:
         blocks.append(Text(say.PROGRESS.format(done=len(answers), total=len(definition.questions))))
-    closes = f"{round_.closes_at:%A %b %d}"
+    closes = moment_label(round_.closes_at, zone)
     note = say.ANONYMITY_NOTE.format(threshold=effective_threshold(survey.threshold), closes=closes)
     blocks.append(Text(note, subtle=True))
     lines = [

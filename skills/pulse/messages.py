@@ -13,6 +13,7 @@ THANKS = (
 )
 ALREADY_ANSWERED = "That answer is in already, thank you. Nothing more to do."
 COMMENT_PROMPT_TITLE = "Add a comment"
+COMMENT_EMPTY = "No comment saved: the box was empty. Your answers stand as they are."
 COMMENT_SAVED = "Thanks, your comment is saved with your anonymous answers."
 COMMENT_PHI = (
     "I replaced what looked like patient or personal details with tags ({tags}) before saving."
@@ -56,6 +57,7 @@ ALREADY_ACTIVE = "Survey #{id} is active already. Next round: {next_run}."
 RESUMED = "Survey #{id} is active again. Next round: {next_run}."
 CLOSED = "Closed survey #{id}'s open round. {sent}"
 RESULTS_SENT = "The results are on their way to the survey's owner."
+RESULTS_FOLLOW = "Its results follow."
 STARTED = "Started a round of survey #{id}. {invitations}"
 NOBODY_RUN = "Nobody is in survey #{id}'s audience ({audience}) yet, so no round was started."
 ALREADY_OPEN = (

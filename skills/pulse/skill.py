@@ -6,11 +6,13 @@ import logging
 from datetime import datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from bot.arguments import Arg, BadInput, Identifier, Integer, OneOf, Option, Phrase, Words
 from bot.context import Context
+from bot.dates import moment_label, reader_zone
 from bot.errors import SkillError
-from bot.events import Action, Command, Platform, ScheduledTrigger
+from bot.events import Action, Command, ConversationKind, Platform, ScheduledTrigger
 from bot.ownership import NotYours
 from bot.plural import counted
 from bot.replies import Button, Buttons, Form, Input, InputKind, Reply, Text, plain_text
@@ -130,7 +132,10 @@ class PulseSkill:
 
     async def on_answer(self, ctx: Context[Action]) -> Reply:
         round_id, question_id, value = _answer_value(ctx.event.value)
-        round_, survey, definition = await self._open(ctx, round_id)
+        try:
+            round_, survey, definition = await self._open(ctx, round_id)
+        except RoundClosed:
+            return _retired(say.ROUND_CLOSED)
         question = definition.question(question_id)
         if question is None or value not in question.values:
             raise SkillError("That answer doesn't match this survey any more.")
@@ -146,14 +151,16 @@ class PulseSkill:
             )
         except LookupError:
             raise SkillError(say.NOT_INVITED) from None
-        if recorded.complete and not recorded.changed:
-            # The same answer again (a double click, on one replica or two): the first press
-            # said thank you and replaced the survey; this one leaves it alone.
-            return Reply.text(say.ALREADY_ANSWERED, ephemeral=True)
         if not recorded.complete:
-            reply = survey_message(definition, round_, survey, recorded.answers)
+            reply = survey_message(definition, round_, survey, recorded.answers, self._zone(ctx))
             return Reply(fallback=reply.fallback, blocks=reply.blocks, replace_original=True)
-        text = say.THANKS.format(title=definition.title, closes=f"{round_.closes_at:%A %b %d}")
+        closes = moment_label(round_.closes_at, self._zone(ctx))
+        text = say.THANKS.format(title=definition.title, closes=closes)
+        if not recorded.changed:
+            # The same answer again: a double click (on one replica or two), or a button on
+            # another card of this survey (the invitation, answered on the reminder). Nothing
+            # changed; that card too becomes the thank-you, so it is not pressed again.
+            text = f"{say.ALREADY_ANSWERED} {text}"
         buttons = [Button("Change my answers", CHANGE, str(round_id))]
         if definition.comment:
             buttons.append(Button("Add a comment", COMMENT, str(round_id)))
@@ -166,9 +173,14 @@ class PulseSkill:
     async def on_change(self, ctx: Context[Action]) -> Reply:
         """The survey with what the person picked so far. "Change my answers" redraws the
         thank-you in place; "Answer now" on the home surface has no message to replace."""
-        round_, survey, definition = await self._open(ctx, parse_id(ctx.event.value))
+        try:
+            round_, survey, definition = await self._open(ctx, parse_id(ctx.event.value))
+        except RoundClosed:
+            if ctx.event.action_id == CHANGE:
+                return _retired(say.ROUND_CLOSED)
+            raise
         answers = await self.services.survey_answers.own_answers(round_.id, ctx.person.id)
-        reply = survey_message(definition, round_, survey, answers)
+        reply = survey_message(definition, round_, survey, answers, self._zone(ctx))
         return Reply(
             fallback=reply.fallback,
             blocks=reply.blocks,
@@ -184,7 +196,7 @@ class PulseSkill:
                     "comment",
                     definition.comment or "Your comment",
                     InputKind.MULTILINE,
-                    required=True,
+                    # The question says it is optional; a form that insists would contradict it.
                     max_length=say.MAX_COMMENT,
                     placeholder="Please leave out patient names and details.",
                 ),
@@ -196,9 +208,15 @@ class PulseSkill:
         return Reply(fallback=form.title, blocks=(form,), ephemeral=True)
 
     async def on_comment_submit(self, ctx: Context[Action]) -> Reply:
-        round_, _, _ = await self._open(ctx, parse_id(ctx.event.value))
+        """Save the comment; a form shown in a message (Teams) becomes what came of it."""
+        try:
+            round_, _, _ = await self._open(ctx, parse_id(ctx.event.value))
+        except RoundClosed:
+            return _retired(say.ROUND_CLOSED)
         comment = ctx.event.values.get("comment", "").strip()
-        if not comment or len(comment) > say.MAX_COMMENT:
+        if not comment:
+            return _retired(say.COMMENT_EMPTY)
+        if len(comment) > say.MAX_COMMENT:
             raise SkillError(f"Please write a comment of up to {say.MAX_COMMENT:,} characters.")
         screened = redact(comment)
         try:
@@ -214,7 +232,7 @@ class PulseSkill:
         lines = [say.COMMENT_SAVED]
         if screened.found:
             lines.append(say.COMMENT_PHI.format(tags=", ".join(sorted(screened.types))))
-        return Reply.text("\n".join(lines), ephemeral=True)
+        return _retired("\n".join(lines))
 
     async def _open(
         self, ctx: Context[Action], round_id: int | None
@@ -229,7 +247,7 @@ class PulseSkill:
                 raise NotYours(f"round:{round_id}", say.NOT_INVITED)
             raise SkillError("I can't find that survey any more.")
         if round_.status != "open":
-            raise SkillError(say.ROUND_CLOSED)
+            raise RoundClosed(say.ROUND_CLOSED)
         survey = await self.services.surveys.get(round_.survey_id)
         assert survey is not None
         return round_, survey, SurveyDefinition.from_json(survey.definition)
@@ -291,7 +309,7 @@ class PulseSkill:
         }
         if not starts_now:
             text = say.CREATED.format(
-                **described, schedule=schedule.describe(), next_run=self._when(first_run)
+                **described, schedule=schedule.describe(), next_run=self._when(first_run, ctx)
             )
             return Reply.text(text + (" " + say.NOBODY_YET if nobody else ""), ephemeral=True)
         opened = await self.engine.open_round(survey, now, run_at=None)
@@ -345,13 +363,13 @@ class PulseSkill:
             line = (
                 f"- #{survey.id} **{survey.name}** ({survey.status}) for "
                 f"{_describe_audience(survey.audience)}, {schedule}; next round "
-                f"{self._when(survey.next_run_at)}"
+                f"{self._when(survey.next_run_at, ctx)}"
             )
             for round_ in await self.services.surveys.open_rounds(survey.id):
                 rate = round_.responded / round_.invited if round_.invited else 0.0
                 line += (
                     f"; open round: {rate:.0%} answered so far, closes "
-                    f"{self._when(round_.closes_at)}"
+                    f"{self._when(round_.closes_at, ctx)}"
                 )
             lines.append(line)
         text = "\n".join(lines)
@@ -366,7 +384,7 @@ class PulseSkill:
             )
         if not isinstance(opened, Opened):
             rounds = await self.services.surveys.open_rounds(survey.id)
-            closes = self._when(rounds[0].closes_at) if rounds else "when it closes"
+            closes = self._when(rounds[0].closes_at, ctx) if rounds else "when it closes"
             raise SkillError(say.ALREADY_OPEN.format(id=survey.id, closes=closes))
         await ctx.audit("pulse.run", f"survey:{survey.id}")
         text = say.STARTED.format(id=survey.id, invitations=self._invitations(opened))
@@ -383,7 +401,9 @@ class PulseSkill:
         survey = await self._survey(ctx.args[SURVEY])
         if survey.status == "active":
             return Reply.text(
-                say.ALREADY_ACTIVE.format(id=survey.id, next_run=self._when(survey.next_run_at)),
+                say.ALREADY_ACTIVE.format(
+                    id=survey.id, next_run=self._when(survey.next_run_at, ctx)
+                ),
                 ephemeral=True,
             )
         now = self.services.clock()
@@ -392,26 +412,41 @@ class PulseSkill:
         await self.services.surveys.set_next_run(survey.id, following)
         if not await self.services.surveys.set_status(survey.id, "active"):
             return Reply.text(
-                say.ALREADY_ACTIVE.format(id=survey.id, next_run=self._when(following)),
+                say.ALREADY_ACTIVE.format(id=survey.id, next_run=self._when(following, ctx)),
                 ephemeral=True,
             )
         await ctx.audit("pulse.resume", f"survey:{survey.id}")
         return Reply.text(
-            say.RESUMED.format(id=survey.id, next_run=self._when(following)), ephemeral=True
+            say.RESUMED.format(id=survey.id, next_run=self._when(following, ctx)), ephemeral=True
         )
 
-    async def close_now(self, ctx: Context[Command]) -> Reply:
+    async def close_now(self, ctx: Context[Command]) -> list[Reply]:
         survey = await self._survey(ctx.args[SURVEY])
         rounds = await self.services.surveys.open_rounds(survey.id)
         if not rounds:
             raise SkillError(say.NOTHING_OPEN.format(id=survey.id))
+        # The owner closing in their own chat gets the results there as replies, after the word
+        # that the round closed: sent from here, they would arrive before it. Anywhere else
+        # (a channel) they go to the owner's chat, where no one else can read them.
+        here = (
+            survey.owner_person_id == ctx.person.id
+            and ctx.event.conversation.kind is ConversationKind.DIRECT
+        )
         # Closing is a conditional write: of two closes at once, one closes the round and sends
         # the results, and the other is told.
-        closed = [r for r in rounds if await self.engine.close(r, self.services.clock())]
+        now = self.services.clock()
+        closed = [r for r in rounds if await self.engine.close(r, now, send_results=not here)]
         if not closed:
             raise SkillError(say.ALREADY_CLOSED.format(id=survey.id))
         await ctx.audit("pulse.close", f"survey:{survey.id}")
-        return Reply.text(say.CLOSED.format(id=survey.id, sent=say.RESULTS_SENT), ephemeral=True)
+        if not here:
+            text = say.CLOSED.format(id=survey.id, sent=say.RESULTS_SENT)
+            return [Reply.text(text, ephemeral=True)]
+        replies = [Reply.text(say.CLOSED.format(id=survey.id, sent=say.RESULTS_FOLLOW))]
+        for round_ in closed:
+            replies.append(await self.engine.results(survey, self._zone(ctx), round_id=round_.id))
+            await ctx.audit("pulse.results", f"round:{round_.id}", via="close")
+        return replies
 
     async def show_results(self, ctx: Context[Command]) -> Reply:
         survey = await self._survey(ctx.args[SURVEY])
@@ -419,7 +454,9 @@ class PulseSkill:
         if group is not None and group_by is None:
             raise BadInput(say.GROUP_NEEDS_BY.format(id=survey.id, name=group, group=quote(group)))
         await ctx.audit("pulse.results", f"survey:{survey.id}", by=group_by)
-        reply = await self.engine.results(survey, group_by=group_by, group=group)
+        reply = await self.engine.results(
+            survey, self._zone(ctx), group_by=group_by, group=group
+        )
         return Reply(fallback=reply.fallback, blocks=reply.blocks, ephemeral=True)
 
     async def _survey(self, survey_id: int) -> Survey:
@@ -428,11 +465,21 @@ class PulseSkill:
             raise SkillError(say.NO_SUCH_SURVEY.format(id=survey_id))
         return survey
 
-    def _when(self, moment: datetime | None) -> str:
-        if moment is None:
-            return "none scheduled"
-        local = moment.astimezone(self.engine.hospital_tz)
-        return f"{local:%a %b %d, %H:%M} ({self.engine.hospital_tz.key})"
+    def _when(self, moment: datetime | None, ctx: Context[Any]) -> str:
+        return "none scheduled" if moment is None else moment_label(moment, self._zone(ctx))
+
+    def _zone(self, ctx: Context[Any]) -> ZoneInfo:
+        """The time zone the person reads dates in: their own, else the hospital's."""
+        return reader_zone(ctx.person.timezone, self.services.settings.timezone)
+
+
+class RoundClosed(SkillError):
+    """The survey round a button names has closed."""
+
+
+def _retired(text: str) -> Reply:
+    """`text` in place of the card whose control was used, so that it is not used again."""
+    return Reply(fallback=plain_text(text), blocks=(Text(text),), replace_original=True)
 
 
 def setup(router: Router) -> PulseSkill:

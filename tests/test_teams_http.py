@@ -441,6 +441,48 @@ async def test_a_survey_card_answered_by_button_is_updated_in_place(teams: Teams
     assert picked[0]["title"].startswith("✓")
 
 
+async def test_a_survey_card_says_it_is_anonymous_once_and_its_comment_is_optional(
+    teams: Teams,
+) -> None:
+    await known(teams, NURSE, HR)
+    await teams.answer(teams.message("pulse create weekly-pulse to everyone now", "m-p", by=HR))
+    await teams.runtime.delivery.run_until_idle()
+    [survey] = [c for c in teams.fake.of_kind("send") if c.conversation_id == PERSONAL]
+    shown = [b["text"] for b in card_of(survey.body)["body"] if b["type"] == "TextBlock"]
+    assert sum("anonymous" in text.lower() for text in shown) == 1
+    # Answered in full, the survey offers a comment; its form does not insist on one.
+    card = survey
+    for question in range(3):
+        value = submits(card_of(card.body))[question * 5]["data"]
+        card = await teams.answer(teams.click(value, survey, f"m-a{question}"), kinds=("update",))
+    comment = action(card, "Add a comment")
+    form = await teams.answer(teams.click(comment, survey, "m-comment"))
+    [field] = inputs(form).values()
+    assert "optional" in field["label"]
+    assert field["isRequired"] is False
+
+
+async def test_an_owner_closing_in_their_chat_hears_it_closed_before_the_results(
+    teams: Teams,
+) -> None:
+    await known(teams, NURSE, HR)
+    await teams.answer(teams.message("pulse create monthly-enps to everyone now", "m-p", by=HR))
+    await teams.runtime.delivery.run_until_idle()
+    [survey] = [c for c in teams.fake.of_kind("send") if c.conversation_id == PERSONAL]
+
+    before = len(teams.fake.calls)
+    assert await teams.activity(teams.message("pulse close 1", "m-close", by=HR)) in (200, 201)
+    to_hr = [c for c in teams.fake.calls[before:] if c.conversation_id == HR.personal]
+    assert [text_of(c).split(" ")[0] for c in to_hr] == ["Closed", "Results"]
+
+    # A button of the closed survey's card retires the card instead of answering.
+    first_question = submits(card_of(survey.body))[0]["data"]
+    closed = await teams.answer(teams.click(first_question, survey, "m-late"), kinds=("update",))
+    assert closed.activity_id == survey.created_id
+    assert "closed" in text_of(closed)
+    assert "attachments" not in closed.body or not submits(card_of(closed.body))
+
+
 # -- knowledge: an unsure answer handed to HR, and HR's answer coming back -------------------------
 
 
@@ -468,6 +510,7 @@ async def test_a_question_handed_to_hr_is_answered_from_the_hr_channel(teams: Te
     assert "potluck" in text_of(ticket)
     [ack] = [c for c in calls if c.conversation_id == PERSONAL]
     assert "ticket #1" in text_of(ack)
+    assert (ack.kind, ack.activity_id) == ("update", unsure.created_id)  # the card retires
 
     in_channel = {"id": HR_CHANNEL, "conversationType": "channel", "tenantId": TENANT}
     pressed = teams.click(action(ticket, "Answer"), ticket, "m-answer-press", by=HR)

@@ -184,6 +184,10 @@ def test_a_form_has_its_inputs_and_a_submit_with_its_value() -> None:
     assert select["choices"] == [{"title": "Safety", "value": "s"}]
     assert toggle["type"] == "Input.Toggle"
     assert (toggle["valueOn"], toggle["valueOff"]) == ("true", "false")
+    # Its words once, beside the box: a label above it would say them again.
+    assert toggle["title"] == "Stay anonymous"
+    assert "label" not in toggle
+    assert "isRequired" not in toggle
     [submit] = actions["actions"]
     assert submit["data"] == {"verb": "ideas.submit", "value": "42"}
 

@@ -313,8 +313,10 @@ def _input(field: Input) -> Json:
             choice["value"] = field.initial
         return choice
     if field.kind is InputKind.TOGGLE:
+        # The toggle's `title` is the text beside its box; a `label` above it would say the
+        # same again. An unticked box is an answer ("false"), so it is never required.
         return {
-            **common,
+            "id": field.name,
             "type": "Input.Toggle",
             "title": field.label,
             "valueOn": "true",

@@ -15,7 +15,7 @@ from bot.delivery import OutboxSender
 from bot.events import SYSTEM_ACTOR, SYSTEM_CONVERSATION, ScheduledTrigger
 from bot.messenger import SentMessage
 from bot.pacing import RateLimit, RateLimiters
-from bot.replies import Buttons, Choice, Form, Image, Outcome, Reply
+from bot.replies import Buttons, Choice, Form, Image, Outcome, Reply, Text
 from bot.roles import Role
 from bot.runtime import Runtime, start_runtime
 from bot.settings import Settings
@@ -182,6 +182,27 @@ async def test_the_same_answer_twice_thanks_once_and_keeps_one_response(
     assert again.fallback.startswith(say.ALREADY_ANSWERED)
     assert again.replace_original  # the card pressed again becomes the thank-you too
     assert len(await rt.services.survey_answers.responses(1)) == 1
+
+
+async def test_each_reader_sees_the_closing_time_on_their_own_clock_in_one_form(
+    rt: Runtime, fake: RecordingMessenger
+) -> None:
+    await hr(rt)
+    [east] = await staff(rt, 1)
+    await rt.services.people.resolve(
+        Profile("console", TENANT, "U-west", "U-west", timezone="Europe/London")
+    )
+    await pulse(rt, "create monthly-enps now")  # open for 5 days: closes Sat 28 Nov, 15:00 UTC
+    await deliver(rt)
+    [invite_east], [invite_west] = fake.direct_to(east), fake.direct_to("U-west")
+    assert "until Sat 28 Nov, 10:00." in _notes(invite_east)
+    assert "until Sat 28 Nov, 15:00." in _notes(invite_west)
+    thanks = await answer_all(rt, invite_west, "U-west")
+    assert "until Sat 28 Nov, 15:00." in thanks.fallback  # the same words as the card
+
+
+def _notes(reply: Reply) -> str:
+    return " ".join(b.markdown for b in reply.blocks if isinstance(b, Text))
 
 
 async def test_comments_are_screened_for_phi(rt: Runtime, fake: RecordingMessenger) -> None:

@@ -58,7 +58,7 @@ def question_id(reply: Reply) -> int:
         for b in block.buttons
         if b.action_id == "knowledge.helpful"
     )
-    return int(named_record(value))
+    return int(named_record(value).partition("|")[0])
 
 
 @dataclass

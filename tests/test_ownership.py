@@ -116,7 +116,8 @@ async def person_id(rt: Runtime, user: str, **profile: str) -> int:
 async def question(rt: Runtime, text: str, action_id: str) -> tuple[str, int]:
     reply = await dispatch(rt, command("ask", text, user=OWNER))
     value = values_of(reply)[action_id]
-    return value, int(named_record(value).split("|")[-1])
+    # Each button names the question (and maybe an article) in its record, in its own order.
+    return value, int(next(part for part in named_record(value).split("|") if part.isdigit()))
 
 
 async def helpful_is(rt: Runtime, question_id: int, wanted: bool | None) -> bool:
@@ -131,7 +132,7 @@ async def stage_feedback(rt: Runtime, action_id: str) -> Stage:
     async def done(rt: Runtime, reply: Reply) -> bool:
         return await helpful_is(rt, question_id, wanted)
 
-    return Stage(action_id, value, str(question_id), OWNER, done)
+    return Stage(action_id, value, named_record(value), OWNER, done)
 
 
 async def stage_show(rt: Runtime) -> Stage:

@@ -7,11 +7,13 @@ import asyncio
 import logging
 import threading
 from collections.abc import AsyncIterator, Callable
+from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
+from bot.events import ConversationKind, ConversationRef
 from bot.ownership import named_record
 from bot.replies import Buttons, Form, Reply
 from bot.roles import Role
@@ -185,6 +187,29 @@ async def test_helpful_pressed_twice_is_counted_once(kb_runtime: Runtime) -> Non
     [again] = await kb_runtime.router.dispatch(click)
     assert thanks.fallback.endswith(say.THANKS_HELPFUL)
     assert again.fallback.endswith(say.FEEDBACK_ALREADY)
+
+
+async def test_in_a_channel_a_retired_card_tells_nobody_else_what_was_pressed(
+    kb_runtime: Runtime,
+) -> None:
+    channel = ConversationRef(platform="console", kind=ConversationKind.CHANNEL)
+    reply = await ask(kb_runtime, "does the hospital pay for my bsn")
+    press = action("knowledge.not_helpful", button(reply, "knowledge.not_helpful"))
+    retired, sorry = await kb_runtime.router.dispatch(replace(press, conversation=channel))
+    assert retired.replace_original
+    assert not retired.ephemeral
+    assert "Tuition reimbursement" in retired.fallback
+    assert not buttons(retired)
+    assert "Sorry" not in retired.fallback  # that is for the asker alone
+    assert sorry.ephemeral
+    assert not sorry.replace_original
+    hand_off = action("knowledge.ask_hr", button(sorry, "knowledge.ask_hr"))
+    card, sent = await kb_runtime.router.dispatch(replace(hand_off, conversation=channel))
+    assert card.replace_original
+    assert not buttons(card)
+    assert "ticket" not in card.fallback
+    assert sent.ephemeral
+    assert "ticket #1" in sent.fallback
 
 
 async def test_a_pressed_feedback_button_retires_the_card_but_keeps_the_answer(

@@ -12,7 +12,7 @@ from bot.arguments import Arg, Identifier, Integer, Option, Rest
 from bot.context import Context
 from bot.dates import moment_label, reader_zone
 from bot.errors import SkillError
-from bot.events import Action, Command, Message
+from bot.events import Action, Command, ConversationKind, Message
 from bot.messenger import DeliveryError
 from bot.replies import (
     Button,
@@ -185,7 +185,7 @@ class KnowledgeSkill:
 
     # -- buttons --------------------------------------------------------------------------
 
-    async def on_feedback(self, ctx: Context[Action]) -> Reply:
+    async def on_feedback(self, ctx: Context[Action]) -> list[Reply]:
         """Store the feedback once, and redraw the answer with what came of it in place of
         the buttons, so that the card cannot be pressed again."""
         helpful = ctx.event.action_id == HELPFUL
@@ -207,7 +207,11 @@ class KnowledgeSkill:
             ]
         answered = await self.library.article(article_id or logged.article_id or "")
         shown = _article_blocks(answered, logged.text) if answered is not None else []
-        return Reply.of(*shown, *outcome, ephemeral=True, replace_original=True)
+        if ctx.event.conversation.kind is ConversationKind.DIRECT:
+            return [Reply.of(*shown, *outcome, ephemeral=True, replace_original=True)]
+        # In a conversation others read, the answer loses its buttons for everyone, and what
+        # came of the press is for the asker alone.
+        return [Reply.of(*shown, replace_original=True), Reply.of(*outcome, ephemeral=True)]
 
     async def on_show(self, ctx: Context[Action]) -> Reply:
         article_id, _, question = ctx.event.value.partition("|")
@@ -222,7 +226,7 @@ class KnowledgeSkill:
             blocks.append(Buttons(await _feedback_buttons(ctx, question_id, article.id)))
         return Reply.of(*blocks)
 
-    async def on_ask_hr(self, ctx: Context[Action]) -> Reply:
+    async def on_ask_hr(self, ctx: Context[Action]) -> list[Reply]:
         """Hand the question to HR once; the card the button sat on becomes what came of it."""
         question_id = parse_id(ctx.event.value)
         logged = await self.services.questions.get(question_id) if question_id else None
@@ -231,18 +235,18 @@ class KnowledgeSkill:
         ticket, new = await self.services.tickets.open(ctx.person.id, logged.text, logged.id)
         if not new:
             # Pressed before (or twice at once): HR has it, and is not asked twice.
-            return _outcome(say.ALREADY_WITH_HR.format(id=ticket.id))
+            return _handed_to_hr(ctx, say.ALREADY_WITH_HR.format(id=ticket.id))
         channel = self.services.settings.hr_channel
         if channel is None:
-            return _outcome(say.LOGGED_FOR_HR.format(id=ticket.id))
+            return _handed_to_hr(ctx, say.LOGGED_FOR_HR.format(id=ticket.id))
         try:
             await self.services.outbound.to_channel(channel, self._ticket_post(ticket, ctx))
         except DeliveryError as exc:
             log.warning(
                 "event=%s ticket=%s HR channel post failed: %s", ctx.event.id, ticket.id, exc
             )
-            return _outcome(say.LOGGED_FOR_HR.format(id=ticket.id))
-        return _outcome(say.SENT_TO_HR.format(id=ticket.id))
+            return _handed_to_hr(ctx, say.LOGGED_FOR_HR.format(id=ticket.id))
+        return _handed_to_hr(ctx, say.SENT_TO_HR.format(id=ticket.id))
 
     def _ticket_post(self, ticket: Ticket, ctx: Context[Any]) -> Reply:
         text = say.HR_NEW_TICKET.format(
@@ -403,6 +407,15 @@ def _article_blocks(article: Article, question: str) -> list[Any]:
     if article.link:
         blocks.append(Text(f"Source: [{article.title}]({article.link})", subtle=True))
     return blocks
+
+
+def _handed_to_hr(ctx: Context[Action], text: str) -> list[Reply]:
+    """What came of "Ask HR" in place of its card; in a conversation others read, only the
+    asker hears it, and the card just loses its buttons."""
+    if ctx.event.conversation.kind is ConversationKind.DIRECT:
+        return [_outcome(text)]
+    retired = Reply.text(say.NOT_SURE)
+    return [replace(retired, replace_original=True), Reply.text(text, ephemeral=True)]
 
 
 def _outcome(text: str) -> Reply:

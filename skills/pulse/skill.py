@@ -454,9 +454,7 @@ class PulseSkill:
         if group is not None and group_by is None:
             raise BadInput(say.GROUP_NEEDS_BY.format(id=survey.id, name=group, group=quote(group)))
         await ctx.audit("pulse.results", f"survey:{survey.id}", by=group_by)
-        reply = await self.engine.results(
-            survey, self._zone(ctx), group_by=group_by, group=group
-        )
+        reply = await self.engine.results(survey, self._zone(ctx), group_by=group_by, group=group)
         return Reply(fallback=reply.fallback, blocks=reply.blocks, ephemeral=True)
 
     async def _survey(self, survey_id: int) -> Survey:

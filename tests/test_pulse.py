@@ -619,7 +619,9 @@ async def test_run_while_a_round_is_open_is_refused_and_nobody_is_invited_twice(
     assert (await pulse(rt, "run 1")).outcome is Outcome.DONE
     again = await pulse(rt, "run 1")
     assert again.outcome is Outcome.REFUSED
-    assert again.fallback.startswith("Survey #1 already has a round open, closing Sat 28 Nov, 10:00;")
+    assert again.fallback.startswith(
+        "Survey #1 already has a round open, closing Sat 28 Nov, 10:00;"
+    )
     assert "pulse close 1" in again.fallback
     await deliver(rt)
     assert all(len(fake.direct_to(user)) == 1 for user in users)

@@ -274,6 +274,34 @@ async def test_an_installation_by_someone_not_found_greets_without_an_id(teams: 
     assert NURSE.teams_id not in shown
 
 
+async def test_an_installation_whose_name_is_an_id_greets_without_it(teams: Teams) -> None:
+    """Some clients send the Teams id as the sender's name."""
+    update = install(teams, "m-install-id-named")
+    update["from"]["name"] = NURSE.teams_id
+    welcome = await teams.answer(update)
+    assert text_of(welcome).startswith("Hi there!")
+    assert NURSE.teams_id not in json.dumps(card_of(welcome.body))
+
+
+async def test_help_asked_in_a_channel_names_rights_only_to_the_person(teams: Teams) -> None:
+    """The help lists what the person may do, HR rights included: the channel never sees it."""
+    await known(teams, HR)
+    mention = teams.message(
+        "<at>Breakroom</at> help",
+        "m-channel-help",
+        by=HR,
+        conversation={"id": CHANNEL, "conversationType": "channel", "tenantId": TENANT},
+        entities=[{"type": "mention", "text": "<at>Breakroom</at>", "mentioned": {"id": BOT}}],
+    )
+    assert await teams.activity(mention) in (200, 201)
+    await teams.bridge.settle()
+    messages = teams.fake.of_kind("send", "reply")
+    in_channel = [c for c in messages if c.conversation_id.startswith(CHANNEL)]
+    assert not [c for c in in_channel if "HR rights" in text_of(c)]
+    in_private = [c for c in messages if not c.conversation_id.startswith(CHANNEL)]
+    assert [c for c in in_private if "You have HR rights here." in text_of(c)]
+
+
 async def test_installed_in_a_team_the_channel_gets_an_introduction_and_the_installer_help(
     teams: Teams,
 ) -> None:

@@ -57,9 +57,16 @@ def actor(activity: Json) -> Actor:
         tenant=tenant_of(activity),
         # The Entra object id is stable across the tenant's apps; the Teams id (29:…) is not.
         user_id=str(sender.get("aadObjectId") or sender.get("id") or ""),
-        display_name=str(sender.get("name") or ""),
+        display_name=person_name(sender.get("name"), sender.get("id"), sender.get("aadObjectId")),
         locale=activity.get("locale") or None,
     )
+
+
+def person_name(name: object, *ids: object) -> str:
+    """The name to show, or "" when the only "name" a client sent is one of the person's ids
+    (some clients put the Teams id there): an id is never shown as a name."""
+    text = str(name or "").strip()
+    return "" if text in {str(i) for i in ids if i} else text
 
 
 def tenant_of(activity: Json) -> str:

@@ -43,7 +43,7 @@ from botbuilder.schema.teams import TeamsChannelAccount, TeamsPagedMembersResult
 from msrest.exceptions import ClientException, HttpOperationError
 
 from adapters.teams.files import FileConsents
-from adapters.teams.inbound import PLATFORM
+from adapters.teams.inbound import PLATFORM, person_name
 from adapters.teams.render import files_of, render_activity
 from bot.messenger import DeliveryError, RateLimited, RecipientUnreachable, SentMessage
 from bot.pacing import ROSTER_PATIENCE, patiently, retry_after
@@ -287,7 +287,7 @@ def _page_of(accounts: Iterable[TeamsChannelAccount], reference: Mapping[str, An
             platform=PLATFORM,
             tenant=tenant,
             user_id=user_id,
-            display_name=str(account.name or ""),
+            display_name=person_name(account.name, teams_id, account.aad_object_id),
             email=account.email or account.user_principal_name or None,
         )
         hint = {

@@ -31,7 +31,9 @@ SHARED_INTRO = (
 
 def setup(router: Router) -> None:
     async def show_help(ctx: Context[Any]) -> Reply:
-        return _help(router, ctx)
+        # The help names the person's rights: in a channel only they see it.
+        shared = ctx.event.conversation.kind is not ConversationKind.DIRECT
+        return replace(_help(router, ctx), ephemeral=True) if shared else _help(router, ctx)
 
     async def welcome(ctx: Context[Any]) -> list[Reply]:
         event = ctx.event

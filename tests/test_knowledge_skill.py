@@ -262,7 +262,7 @@ async def test_only_hr_has_an_ask_reply_for_everyone_else_it_is_a_question(
     await make_hr(kb_runtime)
     [no_answer] = await kb_runtime.router.dispatch(command("ask", "reply #1", user="U-hr"))
     assert no_answer.fallback == (
-        "Please add the answer for the employee.\nUsage: `ask reply TICKET ANSWER`"
+        "Please add the answer for the employee.\nUsage: `ask reply <ticket> <answer>`"
     )
 
 

@@ -58,8 +58,8 @@ ASK_SUBMIT = "knowledge.ask_submit"
 
 QUESTION = Rest("<question>", missing=say.EMPTY_QUESTION)
 STATS_DAYS = Option("--days", Integer("days", 1, 365), default=30)
-TICKET = Arg(Identifier("ticket", metavar="TICKET"))
-ANSWER = Rest("ANSWER", label="answer for the employee")
+TICKET = Arg(Identifier("ticket", metavar="<ticket>"))
+ANSWER = Rest("<answer>", label="answer for the employee")
 
 
 class KnowledgeSkill:

@@ -51,7 +51,7 @@ from bot.runtime import Runtime  # noqa: E402
 from bot.settings import Settings  # noqa: E402
 from skills.knowledge.articles import load  # noqa: E402
 from skills.knowledge.library import bundled_kb  # noqa: E402
-from tests.cli import BREAKROOM, free_port, loopback_env  # noqa: E402
+from tests.cli import BREAKROOM, free_port, loopback_env, running_with  # noqa: E402
 
 TICK = 0.010
 GOAL_MS = 100.0
@@ -238,17 +238,6 @@ async def sigterm_while_indexing(kb: Path, cache: Path, workdir: Path) -> tuple[
     seconds = time.perf_counter() - started
     assert process.returncode is not None
     return seconds, process.returncode, await asyncio.to_thread(running_with, str(cache))
-
-
-def running_with(argument: str) -> bool:
-    """Whether a process of this machine has `argument` on its command line."""
-    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
-        try:
-            if argument in cmdline.read_text(errors="replace"):
-                return True
-        except OSError:
-            continue  # ended meanwhile
-    return False
 
 
 async def run(articles: int, settle: float) -> int:

@@ -56,6 +56,17 @@ def run(
     )
 
 
+def running_with(argument: str) -> bool:
+    """Whether a process of this machine has `argument` on its command line."""
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            if argument in cmdline.read_text(errors="replace"):
+                return True
+        except OSError:
+            continue  # ended meanwhile
+    return False
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

@@ -20,7 +20,7 @@ from skills.knowledge import shelf
 from skills.knowledge.articles import load
 from skills.knowledge.library import PROCESS_FROM_FILES, KnowledgeLibrary
 from skills.knowledge.search import Retriever
-from tests.cli import BREAKROOM, clean_env, free_port
+from tests.cli import BREAKROOM, clean_env, free_port, running_with
 from tests.kb_fixture import ARTICLES, write_article, write_kb
 
 UNIFORMS = "Do we get money for scrubs?"
@@ -202,17 +202,6 @@ async def test_closing_the_library_stops_the_indexing_process(tmp_path: Path) ->
     await library.close()
     assert not await asyncio.to_thread(running_with, str(cache))
     assert library.article_count == 0
-
-
-def running_with(argument: str) -> bool:
-    """Whether a process of this machine has `argument` on its command line."""
-    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
-        try:
-            if argument in cmdline.read_text(errors="replace"):
-                return True
-        except OSError:
-            continue  # ended meanwhile
-    return False
 
 
 async def test_a_saved_index_reads_back_the_same_retriever(tmp_path: Path) -> None:

@@ -23,6 +23,7 @@ from bot.replies import Reply
 from bot.settings import Settings
 from storage.db import StorageUnavailable
 from storage.people import Profile
+from tests.fake_connector import Call
 from tests.teams_harness import (
     BOT,
     CHANNEL,
@@ -469,13 +470,19 @@ async def test_a_survey_card_answered_by_button_is_updated_in_place(teams: Teams
     assert picked[0]["title"].startswith("✓")
 
 
+async def survey_card(teams: Teams, template: str) -> Call:
+    """HR starts `template` for everyone now; the survey card the nurse was sent."""
+    await known(teams, NURSE, HR)
+    await teams.answer(teams.message(f"pulse create {template} to everyone now", "m-p", by=HR))
+    await teams.runtime.delivery.run_until_idle()
+    [survey] = [c for c in teams.fake.of_kind("send") if c.conversation_id == PERSONAL]
+    return survey
+
+
 async def test_a_survey_card_says_it_is_anonymous_once_and_its_comment_is_optional(
     teams: Teams,
 ) -> None:
-    await known(teams, NURSE, HR)
-    await teams.answer(teams.message("pulse create weekly-pulse to everyone now", "m-p", by=HR))
-    await teams.runtime.delivery.run_until_idle()
-    [survey] = [c for c in teams.fake.of_kind("send") if c.conversation_id == PERSONAL]
+    survey = await survey_card(teams, "weekly-pulse")
     shown = [b["text"] for b in card_of(survey.body)["body"] if b["type"] == "TextBlock"]
     assert sum("anonymous" in text.lower() for text in shown) == 1
     # Answered in full, the survey offers a comment; its form does not insist on one.
@@ -493,10 +500,7 @@ async def test_a_survey_card_says_it_is_anonymous_once_and_its_comment_is_option
 async def test_an_owner_closing_in_their_chat_hears_it_closed_before_the_results(
     teams: Teams,
 ) -> None:
-    await known(teams, NURSE, HR)
-    await teams.answer(teams.message("pulse create monthly-enps to everyone now", "m-p", by=HR))
-    await teams.runtime.delivery.run_until_idle()
-    [survey] = [c for c in teams.fake.of_kind("send") if c.conversation_id == PERSONAL]
+    survey = await survey_card(teams, "monthly-enps")
 
     before = len(teams.fake.calls)
     assert await teams.activity(teams.message("pulse close 1", "m-close", by=HR)) in (200, 201)

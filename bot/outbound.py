@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from bot.messenger import Messenger, NoRoute, RecipientUnreachable, SentMessage
-from bot.pacing import PROACTIVE_PATIENCE, Patience, patiently
+from bot.patience import PROACTIVE_PATIENCE, Patience, patiently
 from bot.replies import Reply
 from storage.people import Identity, PeopleRepository
 

@@ -26,7 +26,7 @@ from bot.answering.forms import FORM_NOT_OPENED, OPEN_OFFERED_FORM
 from bot.context import Context
 from bot.events import Action, ConversationKind, ConversationRef, Event, Message
 from bot.messenger import DeliveryError, RateLimited
-from bot.pacing import Patience
+from bot.patience import Patience
 from bot.replies import Reply
 from bot.runtime import Runtime
 from storage.db import StorageUnavailable

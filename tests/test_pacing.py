@@ -12,20 +12,17 @@ import pytest
 
 from bot.messenger import DeliveryError, RateLimited
 from bot.pacing import (
-    DEFAULT_RETRY_AFTER,
     SLACK_MAX_RATE,
     Backoff,
     BudgetStore,
     MemoryBudgets,
-    Patience,
     RateLimit,
     RateLimiter,
     RateLimiters,
     WorkspacePace,
-    patiently,
-    retry_after,
     slack_limit,
 )
+from bot.patience import DEFAULT_RETRY_AFTER, Patience, patiently, retry_after
 from storage.db import Database
 from storage.send_budgets import SendBudgetRepository
 from tests.fake_slack import TokenBucket

@@ -13,7 +13,7 @@ from pathlib import Path
 from adapters.console.render import Pick, render
 from bot.answering import Capabilities, Openings, Source, Surface
 from bot.events import Action, Event, Platform
-from bot.pacing import Patience
+from bot.patience import Patience
 from bot.replies import Form, Reply
 
 CONSOLE = Capabilities(platform=Platform.CONSOLE.value, patience=Patience(attempts=1))

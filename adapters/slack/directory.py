@@ -24,7 +24,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.web.async_slack_response import AsyncSlackResponse
 
 from bot.directory import Directories, DirectoryUnavailable, Listing, SyncReport
-from bot.pacing import DIRECTORY_PATIENCE, DIRECTORY_RETRY_AFTER, retry_after
+from bot.patience import DIRECTORY_PATIENCE, DIRECTORY_RETRY_AFTER, retry_after
 from storage.people import Profile
 
 log = logging.getLogger(__name__)

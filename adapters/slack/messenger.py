@@ -28,7 +28,7 @@ from slack_sdk.webhook.async_client import AsyncWebhookClient
 from adapters.slack.render import escaped, offered_forms, render_blocks
 from bot.answering import KeepForms
 from bot.messenger import DeliveryError, RateLimited, RecipientUnreachable, SentMessage
-from bot.pacing import retry_after
+from bot.patience import retry_after
 from bot.replies import File, Image, Reply
 from bot.settings import DEFAULT_SLACK_API_URL
 from storage.people import Identity

@@ -20,7 +20,7 @@ from adapters.slack.render import modal_view, with_origin
 from bot.answering import Capabilities, Openings, Source, Surface
 from bot.events import Action, ConversationKind, Event
 from bot.messenger import DeliveryError, SentMessage
-from bot.pacing import REPLY_PATIENCE
+from bot.patience import REPLY_PATIENCE
 from bot.replies import Reply
 
 SLACK = Capabilities(

@@ -51,7 +51,7 @@ from bot.answering import Answerer
 from bot.directory import DirectoryUnavailable
 from bot.events import Action, ConversationKind, Event
 from bot.messenger import DeliveryError
-from bot.pacing import patiently
+from bot.patience import patiently
 from bot.runtime import Runtime
 
 log = logging.getLogger(__name__)

@@ -46,7 +46,7 @@ from adapters.teams.files import FileConsents
 from adapters.teams.inbound import PLATFORM, person_name
 from adapters.teams.render import files_of, render_activity
 from bot.messenger import DeliveryError, RateLimited, RecipientUnreachable, SentMessage
-from bot.pacing import ROSTER_PATIENCE, patiently, retry_after
+from bot.patience import ROSTER_PATIENCE, patiently, retry_after
 from bot.replies import Reply
 from storage.conversations import ConversationStore
 from storage.people import Identity, Profile

@@ -25,7 +25,7 @@ from adapters.teams.render import card_response, message_response
 from bot.answering import Capabilities, Openings, Source, Surface
 from bot.events import Action, ConversationKind, Event, MemberJoined
 from bot.messenger import DeliveryError
-from bot.pacing import IN_TURN_PATIENCE
+from bot.patience import IN_TURN_PATIENCE
 from bot.replies import Reply, Text
 from storage.conversations import ConversationStore
 

@@ -23,7 +23,7 @@ from bot.answering.surface import Surface
 from bot.answering.turns import Turns
 from bot.events import Action, Actor, Event
 from bot.messenger import DeliveryError, RateLimited
-from bot.pacing import patiently
+from bot.patience import patiently
 from bot.replies import Reply
 from bot.router import STORAGE_APOLOGY, Router
 from storage.db import StorageUnavailable

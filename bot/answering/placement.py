@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from bot.events import Action, ConversationKind, Event, HomeOpened, MemberJoined
-from bot.pacing import Patience
+from bot.patience import Patience
 from bot.replies import File, Reply
 
 FILES_NEED_DIRECT = (

@@ -302,6 +302,7 @@ def _ask(args: argparse.Namespace, settings: Settings) -> int:
     import json
 
     from skills.knowledge.library import KnowledgeLibrary, bundled_kb
+    from skills.knowledge.smalltalk import small_talk
 
     source = args.kb or settings.kb_dir or bundled_kb()
     library = KnowledgeLibrary(source, cache_dir=settings.kb_cache_dir)
@@ -312,19 +313,25 @@ def _ask(args: argparse.Namespace, settings: Settings) -> int:
         question = line.strip()
         if not question:
             continue
-        answer = retriever.answer(question)
-        best = answer.best
+        chat = small_talk(question)
+        # Small talk gets what a person in the chat gets: a friendly word, not an article.
+        if chat is not None and not args.json:
+            print(f"small talk ({chat.kind.value}): {chat.answer}", flush=True)
+            continue
+        answer = None if chat is not None else retriever.answer(question)
+        best = answer.best if answer is not None else None
         if args.json:
-            record = {
+            record: dict[str, object] = {
                 "question": question,
-                "answered": answer.answered,
+                "answered": answer is not None and answer.answered,
                 "article_id": best.article.id if best else None,
                 "title": best.article.title if best else None,
-                "score": round(answer.confidence, 4),
-                "alternatives": [hit.article.id for hit in answer.hits[1:]],
+                "score": round(answer.confidence, 4) if answer is not None else 0.0,
+                "alternatives": [hit.article.id for hit in answer.hits[1:]] if answer else [],
+                "small_talk": chat.kind.value if chat is not None else None,
             }
             print(json.dumps(record, ensure_ascii=False), flush=True)
-        else:
+        elif answer is not None:
             verdict = "answer" if answer.answered else "not sure"
             title = best.article.title if best else "-"
             print(f"{verdict} ({answer.confidence:.2f}): {title}", flush=True)

@@ -12,7 +12,15 @@ from tests.conftest import SHARED_EVAL
 from tests.kb_fixture import write_kb
 from tests.test_knowledge_reload import write_uniform_article
 
-CONTRACT_KEYS = {"question", "answered", "article_id", "title", "score", "alternatives"}
+CONTRACT_KEYS = {
+    "question",
+    "answered",
+    "article_id",
+    "title",
+    "score",
+    "alternatives",
+    "small_talk",
+}
 
 
 def test_ask_json_follows_the_contract(tmp_path: Path) -> None:
@@ -20,11 +28,14 @@ def test_ask_json_follows_the_contract(tmp_path: Path) -> None:
     result = run(
         ["ask", "--kb", str(kb), "--json"],
         cwd=tmp_path,
-        stdin="how many vacation days do i get\n\nwhat's the weather tomorrow\n",
+        stdin=(
+            "how many vacation days do i get\n\nwhat's the weather tomorrow\n"
+            "how's your night going\n"
+        ),
     )
     assert result.returncode == 0, result.stderr
     lines = [json.loads(line) for line in result.stdout.splitlines()]
-    assert len(lines) == 2, "blank lines are skipped"
+    assert len(lines) == 3, "blank lines are skipped"
     for record in lines:
         assert set(record) == CONTRACT_KEYS
         assert isinstance(record["answered"], bool)
@@ -33,6 +44,16 @@ def test_ask_json_follows_the_contract(tmp_path: Path) -> None:
     assert lines[0]["answered"] is True
     assert lines[0]["article_id"] == "pto-basics"
     assert lines[1]["answered"] is False
+    assert lines[0]["small_talk"] is None
+    assert lines[2] == {
+        "question": "how's your night going",
+        "answered": False,
+        "article_id": None,
+        "title": None,
+        "score": 0.0,
+        "alternatives": [],
+        "small_talk": "greeting",
+    }, "small talk gets what a person in the chat gets: a friendly word, not an article"
 
 
 @pytest.mark.skipif(

@@ -466,8 +466,8 @@ async def _ask_hr_button(ctx: Context[Any], question_id: int) -> Button:
     return Button("Ask HR", ASK_HR, value, style=ButtonStyle.PRIMARY)
 
 
-def _first_name(ctx: Context[Any]) -> str:
-    return ctx.person.display_name.split(" ")[0] if ctx.person.display_name else "there"
+def _first_name(ctx: Context[Any]) -> str | None:
+    return ctx.person.display_name.split(" ")[0] if ctx.person.display_name else None
 
 
 def _tag_list(types: frozenset[str]) -> str:

@@ -1,6 +1,6 @@
-"""Small talk ("hi", "thanks", "ok", "helpful", "bye", a lone emoji) is not a question: it gets a
-short friendly answer, never "I'm not sure" with an offer to ask HR, and it is never logged as a
-gap in the knowledge base.
+"""Small talk ("hi", "thanks", "ok", "helpful", "bye", "who are you", "how's your night going",
+a lone emoji) is not a question: it gets a short friendly answer, never "I'm not sure" with an
+offer to ask HR, and it is never logged as a gap in the knowledge base.
 
 The phrases are data, one phrasebook per language, so a language is added by adding its
 phrasebook. A message counts as small talk only when the whole of it is made of such phrases:
@@ -23,6 +23,12 @@ class Kind(Enum):
     HELPFUL = "helpful"
     GOODBYE = "goodbye"
     ACKNOWLEDGE = "acknowledge"
+    ABOUT = "about"
+    """Questions about the bot itself: "who are you", "what can you do", "are you a person"."""
+    CHAT = "chat"
+    """Chit-chat that asks nothing of the knowledge base: "tell me a joke", "i'm bored"."""
+    MISSED = "missed"
+    """The person says an answer did not help: "not helpful", "you're useless"."""
 
 
 @dataclass(frozen=True)
@@ -33,6 +39,9 @@ class Phrasebook:
     phrases: Mapping[Kind, tuple[str, ...]]
     filler: tuple[str, ...]
     answers: Mapping[Kind, str]
+    """A greeting's answer starts with `hello` (or `hello_anyone` when no name is known)."""
+    hello: str
+    hello_anyone: str
 
 
 ENGLISH = Phrasebook(
@@ -43,7 +52,10 @@ ENGLISH = Phrasebook(
             r"good (morning|afternoon|evening)",
             r"morning|evening",
             r"what'?s up|sup",
-            r"how are (you|u)( doing)?( today)?",
+            r"how (are|r) (you|u)( doing)?( today| tonight)?",
+            r"how'?s (it going|everything|life|things)",
+            r"how'?s (your|ur) (day|night|shift|morning|evening|week|weekend)( going)?",
+            r"how (is|was) (your|ur) (day|night|shift|morning|evening|week|weekend)",
             r"greetings",
         ),
         Kind.THANKS: (
@@ -65,6 +77,7 @@ ENGLISH = Phrasebook(
             r"(have a )?(good|nice|great) (day|night|shift|one|weekend)",
             r"take care",
             r"later|ttyl|cya",
+            r"good ?night|nite|night night|gn",
         ),
         Kind.ACKNOWLEDGE: (
             r"ok(ay)?|k+|kk",
@@ -73,6 +86,29 @@ ENGLISH = Phrasebook(
             r"got it|gotcha|understood|i see|makes sense|noted",
             r"cool|great|perfect|awesome|nice|sounds good|wow",
             r"lol|haha+",
+        ),
+        Kind.ABOUT: (
+            r"who (are|r) (you|u)|what (are|r) (you|u)",
+            r"what'?s (your|ur) name|what is (your|ur) name|do (you|u) have a name",
+            r"what (can|do) (you|u) do|what (are|r) (you|u) for|how do (you|u) work",
+            r"(are|r) (you|u) (a )?(real )?(person|human|bot|robot|ai|computer|machine)",
+            r"is this (a )?(real )?(person|human|bot|robot|ai)",
+            r"(are|r) (you|u) (there|awake|real)|(you|u) there",
+        ),
+        Kind.CHAT: (
+            r"tell me (a )?joke|say something funny",
+            r"i'?m (so )?(bored|tired|sleepy|hungry)",
+            r"(i )?(love|like) (you|u)|(you|u) (rock|rule)",
+            r"(you'?re|ur|you are) (the best|awesome|funny|cute|smart|great|amazing)",
+            r"what'?s new|nothing much|not much",
+        ),
+        Kind.MISSED: (
+            r"(that|this|it) (was )?(not|n'?t|wasn'?t|isn'?t|didn'?t|doesn'?t) (help(ful)?|it)",
+            r"(that|this|it) (didn'?t|doesn'?t|did not|does not) help",
+            r"not (helpful|what i (asked|meant|wanted|needed))",
+            r"(you'?re|ur|you are) (useless|dumb|stupid|no help|not helpful|wrong)",
+            r"(you|this) (suck|sucks|is useless)",
+            r"wrong (answer|article|info)",
         ),
     },
     filler=(
@@ -83,21 +119,119 @@ ENGLISH = Phrasebook(
     ),
     answers={
         Kind.GREETING: (
-            "Hi {name}! I answer questions about benefits, pay, leave and programs, run quick "
-            "surveys and take your ideas: just ask, or type `help`."
+            "I answer questions about benefits, pay, leave and programs, run quick surveys and "
+            "take your ideas: just ask, or type `help`."
         ),
         Kind.THANKS: "You're welcome! Ask me anything else whenever you need.",
         Kind.HELPFUL: "Glad that helped! Ask me anything else whenever you need.",
         Kind.GOODBYE: "Take care! I'm here whenever you need me.",
         Kind.ACKNOWLEDGE: "Okay! I'm here if you have a question.",
+        Kind.ABOUT: (
+            "I'm Breakroom, the hospital's chat helper. I answer questions about benefits, pay, "
+            "leave and programs, run quick surveys and take your ideas. I'm a bot: what I can't "
+            "answer, I can pass on to HR."
+        ),
+        Kind.CHAT: "I'm better at benefits than jokes! Ask me about pay, leave or programs.",
+        Kind.MISSED: (
+            "Sorry that missed. Try asking in other words, in one short question; if I still "
+            "can't find it, I'll offer to pass it on to HR."
+        ),
     },
+    hello="Hi {name}!",
+    hello_anyone="Hi there!",
 )
 
-PHRASEBOOKS: Mapping[str, Phrasebook] = {"en": ENGLISH}
-"""Every language's small talk, by language code; all are tried on every message."""
+SPANISH = Phrasebook(
+    phrases={
+        Kind.GREETING: (
+            r"hola+|buenas( tardes| noches)?|buen dia|buenos dias",
+            r"que tal|que onda|que hubo|quiubo",
+            r"como (esta|estas|le va|te va)( usted)?( hoy)?",
+            r"saludos",
+        ),
+        Kind.THANKS: (
+            r"(muchas |mil )?gracias( a usted)?",
+            r"se (lo |le |te )?agradece|le agradezco|te agradezco",
+        ),
+        Kind.HELPFUL: (
+            r"(eso |esto )?me (ayudo|sirvio)( mucho)?",
+            r"(muy |super )?util",
+            r"(muy )?buena (respuesta|informacion)",
+        ),
+        Kind.GOODBYE: (
+            r"adios|chao|chau|bye",
+            r"hasta (luego|manana|pronto|la proxima)|nos vemos",
+            r"cuidese|cuidate|que (descanse|descanses)",
+            r"(que tenga |que tengas )?(buen|feliz) (turno|dia|fin de semana)",
+        ),
+        Kind.ACKNOWLEDGE: (
+            r"ok(ay|a)?|vale|va|sale|listo|bueno|ya",
+            r"si|no|claro|de acuerdo|entendido|entiendo|perfecto|excelente|genial",
+            r"jaja+|jeje+",
+        ),
+        Kind.ABOUT: (
+            r"quien (eres|es usted|es)|que eres",
+            r"como te llamas|como se llama( usted)?|cual es (tu|su) nombre",
+            r"que (puedes|puede) hacer|para que sirves|para que sirve",
+            r"(eres|es usted|es) (una )?(persona|robot|bot|humano|maquina)( real)?",
+        ),
+        Kind.CHAT: (
+            r"cuentame un chiste|dime un chiste",
+            r"estoy (muy )?(aburrido|aburrida|cansado|cansada)",
+            r"te quiero",
+        ),
+        Kind.MISSED: (
+            r"no (me )?(ayudo|sirvio|sirve|es (util|eso|lo que pregunte))",
+            r"(respuesta|informacion) (equivocada|incorrecta)",
+        ),
+    },
+    filler=(
+        r"a todos|todos|amigo|amiga",
+        r"y|pues|oye|oiga|eh+|mmm+",
+        r"bot|breakroom",
+        r"muy|mucho|tan",
+    ),
+    answers={
+        Kind.GREETING: (
+            "Respondo preguntas sobre beneficios, pago, permisos y programas, hago encuestas "
+            "cortas y recibo sus ideas: pregúnteme lo que necesite."
+        ),
+        Kind.THANKS: "¡Con gusto! Pregúnteme lo que necesite cuando quiera.",
+        Kind.HELPFUL: "¡Qué bueno que le sirvió! Pregúnteme lo que necesite cuando quiera.",
+        Kind.GOODBYE: "¡Cuídese! Aquí estoy cuando me necesite.",
+        Kind.ACKNOWLEDGE: "¡Está bien! Aquí estoy si tiene alguna pregunta.",
+        Kind.ABOUT: (
+            "Soy Breakroom, el asistente de chat del hospital. Respondo preguntas sobre "
+            "beneficios, pago, permisos y programas, hago encuestas cortas y recibo sus ideas. "
+            "Soy un bot: lo que no sé responder, se lo puedo pasar a Recursos Humanos."
+        ),
+        Kind.CHAT: (
+            "¡Sé más de beneficios que de chistes! Pregúnteme sobre pago, permisos o programas."
+        ),
+        Kind.MISSED: (
+            "Perdón, no acerté. Pregúnteme con otras palabras, en una pregunta corta; si aún "
+            "no lo encuentro, le ofreceré pasarla a Recursos Humanos."
+        ),
+    },
+    hello="¡Hola, {name}!",
+    hello_anyone="¡Hola!",
+)
+
+PHRASEBOOKS: Mapping[str, Phrasebook] = {"en": ENGLISH, "es": SPANISH}
+"""Every language's small talk, by language code; all are tried on every message, in this order
+("ok" and "no" are English first)."""
 
 # Kinds in the order their answer wins when one message holds several ("ok thanks, bye").
-_PRECEDENCE = (Kind.GREETING, Kind.HELPFUL, Kind.THANKS, Kind.GOODBYE, Kind.ACKNOWLEDGE)
+_PRECEDENCE = (
+    Kind.MISSED,
+    Kind.ABOUT,
+    Kind.GREETING,
+    Kind.HELPFUL,
+    Kind.THANKS,
+    Kind.GOODBYE,
+    Kind.CHAT,
+    Kind.ACKNOWLEDGE,
+)
 _FILLER = "filler"
 _SHORTCODE = re.compile(r":[a-z0-9_+'-]+:")
 _EMOTICON = re.compile(r"[:;=]-?[()dp3]|<3")
@@ -111,9 +245,12 @@ class SmallTalk:
 
 
 def _matcher(book: Phrasebook) -> re.Pattern[str]:
+    """One pattern for a phrasebook, its kinds tried in `_PRECEDENCE` order so the longer,
+    stronger phrase wins where a shorter one would also start ("no me sirvió" is not "no")."""
     groups = [
-        f"(?P<{kind.value}>{'|'.join(f'(?:{p})' for p in patterns)})"
-        for kind, patterns in book.phrases.items()
+        f"(?P<{kind.value}>{'|'.join(f'(?:{p})' for p in book.phrases[kind])})"
+        for kind in _PRECEDENCE
+        if kind in book.phrases
     ]
     groups.append(f"(?P<{_FILLER}>{'|'.join(f'(?:{p})' for p in book.filler)})")
     return re.compile(rf"(?:{'|'.join(groups)})(?: |$)")
@@ -136,7 +273,7 @@ def _kinds(matcher: re.Pattern[str], text: str) -> set[Kind] | None:
     return kinds
 
 
-def small_talk(text: str, *, name: str = "there") -> SmallTalk | None:
+def small_talk(text: str, *, name: str | None = None) -> SmallTalk | None:
     """The answer to `text` when it is small talk, else None."""
     lowered = strip_accents(text.lower()).replace("\u2019", "'")
     without_emoji = _SHORTCODE.sub(" ", lowered)
@@ -149,8 +286,15 @@ def small_talk(text: str, *, name: str = "there") -> SmallTalk | None:
         kinds = _kinds(matcher, words)
         if kinds:
             kind = next(k for k in _PRECEDENCE if k in kinds)
-            return SmallTalk(kind, PHRASEBOOKS[language].answers[kind].format(name=name))
+            return SmallTalk(kind, _answer(PHRASEBOOKS[language], kind, name))
     return None
+
+
+def _answer(book: Phrasebook, kind: Kind, name: str | None) -> str:
+    if kind is not Kind.GREETING:
+        return book.answers[kind]
+    hello = book.hello.format(name=name) if name else book.hello_anyone
+    return f"{hello} {book.answers[kind]}"
 
 
 def _is_emoji(text: str) -> bool:

@@ -2,10 +2,12 @@
 
     python bench/qa_accuracy.py [--kb DIR --questions TSV]
 
-With no arguments it measures three question sets, each against its own knowledge base:
+With no arguments it measures four question sets, each against its own knowledge base:
 
 - dev: the shared evaluation questions (`../shared/eval/questions-dev.tsv`) on the Riverbend
   knowledge base (`../shared/eval/kb`);
+- harbor: the questions of a second hospital's knowledge base written in another house style
+  (`../shared/eval/kb-harbor`), which nothing in the project is tuned on;
 - paraphrases: the project's own situational phrasings for that knowledge base
   (`tests/data/eval_kb_paraphrases.tsv`), written apart from the dev questions;
 - sample KB: the project's own questions for the bundled Lakeside sample knowledge base
@@ -20,7 +22,8 @@ the bot should hand to HR. Reported, for each system:
 
 - top-1, top-3: share of in-scope questions whose expected article is first / in the first three,
   on ranking alone (whether or not the system would answer);
-- answered correctly: in-scope, answered, and the first hit is right (what staff experience);
+- answered correctly: in-scope, answered, and the first hit is right (what staff experience:
+  small talk gets a friendly word rather than an article, so it counts as not answered);
 - false abstention: share of in-scope questions not answered;
 - out-of-scope declined: share of `none` questions not answered;
 - median and p95 latency per question, in milliseconds.
@@ -46,6 +49,7 @@ from pathlib import Path
 
 from skills.knowledge.articles import Article, load
 from skills.knowledge.search import Retriever
+from skills.knowledge.smalltalk import small_talk
 from skills.knowledge.text import STOP_WORDS
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -54,6 +58,7 @@ DATA = ROOT / "tests" / "data"
 SAMPLE_KB = ROOT / "skills" / "knowledge" / "sample_kb"
 SETS = (
     ("dev", EVAL / "kb", EVAL / "questions-dev.tsv"),
+    ("harbor", EVAL / "kb-harbor", EVAL / "kb-harbor" / "questions.tsv"),
     ("paraphrases", EVAL / "kb", DATA / "eval_kb_paraphrases.tsv"),
     ("sample KB", SAMPLE_KB, DATA / "sample_kb_questions.tsv"),
 )
@@ -136,10 +141,11 @@ def run_ours(retriever: Retriever, questions: Sequence[tuple[str, str]]) -> list
     outcomes = []
     for question, expected in questions:
         start = time.perf_counter()
+        chat = small_talk(question)
         answer = retriever.answer(question, k=3)
         millis = (time.perf_counter() - start) * 1000
         ranked = tuple(hit.article.id for hit in answer.hits)
-        outcomes.append(Outcome(expected, ranked, answer.answered, millis))
+        outcomes.append(Outcome(expected, ranked, answer.answered and chat is None, millis))
     return outcomes
 
 

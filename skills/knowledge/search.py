@@ -26,6 +26,7 @@ from skills.knowledge.articles import Article
 from skills.knowledge.clinical import looks_clinical
 from skills.knowledge.confidence import Signals, confidence
 from skills.knowledge.markdown import MD_LINK, leaves_kb, without_links
+from skills.knowledge.sections import Section, sections
 from skills.knowledge.text import (
     EQUIVALENT_PREFIX,
     OFF_TOPIC_PREFIX,
@@ -39,12 +40,12 @@ from skills.knowledge.text import (
 from skills.textkit.spelling import Speller, english_count, is_english, load_english
 from skills.textkit.stemming import stem
 
-FIELD_WEIGHTS = {"title": 3.0, "questions": 2.0, "tags": 2.0, "body": 0.6}
-"""Title, example questions and tags are written to be matched and say what the article is about;
-the body also mentions other things in passing ("use PTO for the rest", "for conferences see
-..."), so a body word counts for much less."""
-HEAD_FIELDS = frozenset({"title", "questions", "tags"})
-FIELD_B = {"title": 0.3, "questions": 0.5, "tags": 0.3, "body": 0.75}
+FIELD_WEIGHTS = {"title": 3.0, "questions": 2.0, "tags": 2.0, "heading": 2.0, "body": 0.6}
+"""Title, example questions, tags and a section's heading are written to be matched and say what
+the article (or the section) is about; the body also mentions other things in passing ("use PTO
+for the rest", "for conferences see ..."), so a body word counts for much less."""
+HEAD_FIELDS = frozenset({"title", "questions", "tags", "heading"})
+FIELD_B = {"title": 0.3, "questions": 0.5, "tags": 0.3, "heading": 0.3, "body": 0.75}
 """Length normalization: short fields barely vary in length, long bodies do."""
 MIN_LENGTH_NORM = 0.5
 """A field much shorter than average (the two-line answer of a spreadsheet FAQ row beside long
@@ -78,6 +79,8 @@ _BOLD = re.compile(r"\*\*([^*]+)\*\*")
 class Hit:
     article: Article
     score: float
+    section: Section
+    """The part of the article that answers best: a `##` section, or the whole article."""
 
 
 @dataclass(frozen=True)
@@ -97,11 +100,13 @@ class Answer:
         return self.hits[0] if self.hits else None
 
 
-def _fields(article: Article, titles: frozenset[str]) -> dict[str, str]:
-    """The text of each field. A cross-reference in the body, as a link to another file of the
-    knowledge base ("see [Sick leave](sick-leave.md)") or as a bold mention of another article's
-    title ("for conferences see **CEU and conference allowance**"), points away from this
-    article, so it is left out of this article's terms."""
+def _fields(article: Article, section: Section, titles: frozenset[str]) -> dict[str, str]:
+    """The text of each field of one section: the article's title, example questions and tags
+    speak for every section of it, the heading and text for that section alone (the whole
+    article is a section with no heading). A cross-reference in the body, as a link to another
+    file of the knowledge base ("see [Sick leave](sick-leave.md)") or as a bold mention of
+    another article's title ("for conferences see **CEU and conference allowance**"), points
+    away from this article, so it is left out of this article's terms."""
 
     def keep(match: re.Match[str]) -> str:
         inner = match.group(1)
@@ -110,13 +115,59 @@ def _fields(article: Article, titles: frozenset[str]) -> dict[str, str]:
     def cross_reference(match: re.Match[str]) -> str:
         return match.group(0) if leaves_kb(match.group(2)) else " "
 
-    body = MD_LINK.sub(cross_reference, article.body)
+    body = MD_LINK.sub(cross_reference, section.text)
     return {
         "title": article.title,
         "questions": "\n".join(article.questions),
         "tags": " ".join(article.tags),
+        "heading": section.heading or "",
         "body": _BOLD.sub(keep, without_links(body)),
     }
+
+
+def _whole(article: Article) -> Section:
+    """An article as one section: what a question is first matched against."""
+    return Section(None, article.body, None)
+
+
+def _postings(
+    texts: Sequence[Mapping[str, str]],
+) -> tuple[dict[str, dict[int, float]], dict[str, set[int]]]:
+    """BM25F postings of documents given as field texts: term -> document -> saturated weighted
+    frequency (0..1), and term -> documents with it in a head field."""
+    field_terms = [{name: index_terms(text) for name, text in f.items()} for f in texts]
+    average = {
+        name: sum(len(f[name]) for f in field_terms) / len(field_terms) if field_terms else 1.0
+        for name in FIELD_WEIGHTS
+    }
+    postings: dict[str, dict[int, float]] = {}
+    head: dict[str, set[int]] = {}
+    for doc, doc_fields in enumerate(field_terms):
+        pseudo: dict[str, float] = {}
+        for name, terms in doc_fields.items():
+            if not terms:
+                continue
+            norm = 1 - FIELD_B[name] + FIELD_B[name] * len(terms) / (average[name] or 1.0)
+            norm = max(norm, MIN_LENGTH_NORM)
+            for term, count in Counter(terms).items():
+                pseudo[term] = pseudo.get(term, 0.0) + FIELD_WEIGHTS[name] * count / norm
+                if name in HEAD_FIELDS:
+                    head.setdefault(term, set()).add(doc)
+        for term, tf in pseudo.items():
+            postings.setdefault(term, {})[doc] = tf / (K1 + tf)
+    return postings, head
+
+
+def _sections_of(units: Sequence[tuple[int, Section]]) -> dict[int, tuple[int, ...]]:
+    """Article -> the indexes of its sections among `units`."""
+    grouped: dict[int, list[int]] = {}
+    for unit, (doc, _) in enumerate(units):
+        grouped.setdefault(doc, []).append(unit)
+    return {doc: tuple(found) for doc, found in grouped.items()}
+
+
+def _best_first(item: tuple[int, float]) -> tuple[float, int]:
+    return -item[1], item[0]
 
 
 @dataclass(frozen=True)
@@ -144,6 +195,23 @@ class _Query:
     base without a student-loan article."""
 
 
+def _scores(
+    query: _Query,
+    idf: Mapping[str, float],
+    postings: Mapping[str, Mapping[int, float]],
+    among: Sequence[int] | None = None,
+) -> dict[int, float]:
+    """The BM25F score of every document (or of those `among`) that matches the question."""
+    totals: dict[int, float] = {}
+    for unit in query.units:
+        for term, weight in unit.terms:
+            found = postings.get(term, {})
+            worth = idf[term] * weight
+            for doc in found if among is None else (d for d in among if d in found):
+                totals[doc] = totals.get(doc, 0.0) + worth * found[doc]
+    return totals
+
+
 class Retriever:
     """BM25F ranking with synonyms and typo tolerance, and a calibrated confidence."""
 
@@ -152,28 +220,23 @@ class Retriever:
         self.cutoff = cutoff
         n = len(self.articles)
         titles = frozenset(a.title.lower() for a in self.articles)
-        texts = [_fields(a, titles) for a in self.articles]
-        field_terms = [{name: index_terms(text) for name, text in f.items()} for f in texts]
-        average = {
-            name: sum(len(f[name]) for f in field_terms) / n if n else 1.0 for name in FIELD_WEIGHTS
-        }
-        self._postings: dict[str, dict[int, float]] = {}
-        """Term -> article -> saturated weighted frequency, 0..1."""
-        self._head: dict[str, set[int]] = {}
-        """Term -> articles with it in the title, example questions or tags."""
-        for doc, doc_fields in enumerate(field_terms):
-            pseudo: dict[str, float] = {}
-            for name, terms in doc_fields.items():
-                if not terms:
-                    continue
-                norm = 1 - FIELD_B[name] + FIELD_B[name] * len(terms) / (average[name] or 1.0)
-                norm = max(norm, MIN_LENGTH_NORM)
-                for term, count in Counter(terms).items():
-                    pseudo[term] = pseudo.get(term, 0.0) + FIELD_WEIGHTS[name] * count / norm
-                    if name in HEAD_FIELDS:
-                        self._head.setdefault(term, set()).add(doc)
-            for term, tf in pseudo.items():
-                self._postings.setdefault(term, {})[doc] = tf / (K1 + tf)
+        texts = [_fields(a, _whole(a), titles) for a in self.articles]
+        self._postings, self._head = _postings(texts)
+        """Term -> article -> saturated weighted frequency, 0..1; term -> articles with it in the
+        title, example questions or tags."""
+        self._sections = tuple(
+            (doc, section)
+            for doc, article in enumerate(self.articles)
+            if len(parts := sections(article)) > 1
+            for section in parts
+        )
+        """The sections of every article that has more than one, with the article's index."""
+        self._section_postings, _ = _postings(
+            [_fields(self.articles[doc], section, titles) for doc, section in self._sections]
+        )
+        """Term -> section -> saturated weighted frequency, 0..1, each section scored with its
+        article's title, example questions and tags, its own heading and its own text."""
+        self._sections_of = _sections_of(self._sections)
         self._idf = {
             term: math.log(1 + (n - len(docs) + 0.5) / (len(docs) + 0.5))
             for term, docs in self._postings.items()
@@ -199,6 +262,8 @@ class Retriever:
         `from_state` turns back into a retriever without redoing the work of building it."""
         return {
             "articles": [astuple(article) for article in self.articles],
+            "sections": [(doc, astuple(section)) for doc, section in self._sections],
+            "section_postings": self._section_postings,
             "cutoff": self.cutoff,
             "postings": self._postings,
             "head": self._head,
@@ -216,6 +281,9 @@ class Retriever:
         """The retriever whose `state()` this is."""
         retriever = cls.__new__(cls)
         retriever.articles = tuple(Article(*fields) for fields in state["articles"])
+        retriever._sections = tuple((doc, Section(*section)) for doc, section in state["sections"])
+        retriever._section_postings = state["section_postings"]
+        retriever._sections_of = _sections_of(retriever._sections)
         retriever.cutoff = state["cutoff"]
         retriever._postings = state["postings"]
         retriever._head = state["head"]
@@ -359,21 +427,28 @@ class Retriever:
     # -- ranking and confidence ----------------------------------------------------------------
 
     def _rank(self, query: _Query) -> list[tuple[int, float]]:
-        totals: dict[int, float] = {}
-        for unit in query.units:
-            for term, weight in unit.terms:
-                idf = self._idf[term] * weight
-                for doc, saturation in self._postings[term].items():
-                    totals[doc] = totals.get(doc, 0.0) + idf * saturation
-        return sorted(totals.items(), key=lambda item: (-item[1], item[0]))
+        return sorted(_scores(query, self._idf, self._postings).items(), key=_best_first)
 
     def answer(self, question: str, k: int = 3) -> Answer:
         query = self._query(question)
         ranked = self._rank(query)
-        hits = tuple(Hit(self.articles[doc], score) for doc, score in ranked[:k])
+        hits = tuple(
+            Hit(self.articles[doc], score, self._best_section(doc, query))
+            for doc, score in ranked[:k]
+        )
         clinical = looks_clinical(question)
         confidence = self._confidence(clinical, query, ranked)
         return Answer(question, hits, confidence, confidence >= self.cutoff, clinical)
+
+    def _best_section(self, doc: int, query: _Query) -> Section:
+        """The section of an article that best answers the question; the first (its lead) when
+        none is better, and the whole article when it has no sections."""
+        candidates = self._sections_of.get(doc)
+        if candidates is None:
+            return _whole(self.articles[doc])
+        scores = _scores(query, self._idf, self._section_postings, among=candidates)
+        best = min(candidates, key=lambda unit: (-scores.get(unit, 0.0), unit))
+        return self._sections[best][1]
 
     def _confidence(self, clinical: bool, query: _Query, ranked: list[tuple[int, float]]) -> float:
         """How likely the best article answers the question (see `confidence`)."""

@@ -26,7 +26,7 @@ from skills.knowledge.text import (
     normalize,
     tokenize,
 )
-from skills.textkit.spelling import Speller, is_english
+from skills.textkit.spelling import Speller, is_english, likely_meant
 
 _BLANK_LINE = re.compile(r"\n\s*\n")
 _BULLET = re.compile(r"\s*(?:[-*+]|\d{1,2}[.)])\s")
@@ -159,8 +159,10 @@ def _fix_typos(question: str, speller: Speller) -> list[str]:
     tokens = tokenize(question)
     fixed = []
     for token in tokens:
-        if token.isalpha() and token not in STOP_WORDS and not is_english(token):
+        if token.isalpha() and token not in STOP_WORDS and token not in speller.vocabulary:
             nearest = speller.nearest(token)
+            if is_english(token):
+                nearest = likely_meant(token, nearest)
             token = nearest[0] if nearest else token
         fixed.append(token)
     return fixed

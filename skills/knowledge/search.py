@@ -37,7 +37,13 @@ from skills.knowledge.text import (
     table_words,
     tokenize,
 )
-from skills.textkit.spelling import Speller, english_count, is_english, load_english
+from skills.textkit.spelling import (
+    Speller,
+    english_count,
+    is_english,
+    likely_meant,
+    load_english,
+)
 from skills.textkit.stemming import stem
 
 FIELD_WEIGHTS = {"title": 3.0, "questions": 2.0, "tags": 2.0, "heading": 2.0, "body": 0.6}
@@ -314,9 +320,6 @@ class Retriever:
         keeps it goes first; then the one whose best article shares the most (rarity-weighted)
         words with the rest of the question ("clinical lader" -> "ladder", not "later"); then
         the more common English word."""
-        candidates = self._speller.nearest(token)
-        if len(candidates) <= 1:
-            return candidates[0] if candidates else None
         context_stems = {stem(w) for w in context} & self._idf.keys()
 
         def support(word: str) -> float:
@@ -325,6 +328,14 @@ class Retriever:
                 (sum(self._idf[t] for t in context_stems if d in self._postings[t]) for d in docs),
                 default=0.0,
             )
+
+        candidates = self._speller.nearest(token)
+        if is_english(token):
+            # A real word is read as a typo only for a far more common word that an article
+            # uses with the rest of the question: "cary over my pto", not "heparin drip".
+            candidates = tuple(w for w in likely_meant(token, candidates) if support(w) > 0)
+        if len(candidates) <= 1:
+            return candidates[0] if candidates else None
 
         return min(
             candidates,
@@ -337,10 +348,11 @@ class Retriever:
         one word ("on call" -> "oncall", "life insurance" -> "lifeinsurance" from a tag).
 
         A word the knowledge base does not know but English does ("severance", "flight") is
-        left alone: it is a real word that no article uses, not a typo."""
+        left alone: it is a real word that no article uses, not a typo; unless it is a rare word
+        one typo from a far more common one the knowledge base uses ("cary", "carry")."""
         tokens: list[str] = []
         for token in tokenize(question):
-            if self._correctable(token):
+            if self._correctable(token) and not is_english(token):
                 tokens.extend(self._split(token) or [token])
             else:
                 tokens.append(token)
@@ -360,12 +372,7 @@ class Retriever:
         return tokens, corrected, joined
 
     def _correctable(self, token: str) -> bool:
-        return (
-            token.isalpha()
-            and token not in STOP_WORDS
-            and not self._known(token)
-            and not is_english(token)
-        )
+        return token.isalpha() and token not in STOP_WORDS and not self._known(token)
 
     def _query(self, question: str) -> _Query:
         """The units of a question. The words of one phrase of the vocabulary ("night shift",

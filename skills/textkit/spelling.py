@@ -15,6 +15,9 @@ from spellchecker import SpellChecker
 ENGLISH_MIN_COUNT = 20
 """A word seen at least this often in pyspellchecker's English frequency list is a real word:
 misspellings ("vaction", "reqest") are absent from it, rare words ("coder", "strep") are not."""
+RARE_SHARE = 0.02
+"""A real English word used less than this share as often as a word one edit away from it is
+more often that word mistyped than meant: "cary" beside "carry" (1 to 100)."""
 
 
 @lru_cache(maxsize=1)
@@ -36,6 +39,17 @@ def english_count(word: str) -> int:
 def is_english(word: str) -> bool:
     """True for a correctly spelled English word."""
     return english_count(word) >= ENGLISH_MIN_COUNT
+
+
+def likely_meant(word: str, candidates: Iterable[str]) -> tuple[str, ...]:
+    """The candidates that a real English word is most likely a typo of: those it is a rare
+    neighbour of (`RARE_SHARE`). Empty for a word used in its own right ("severance")."""
+    count = english_count(word)
+    return tuple(
+        c
+        for c in candidates
+        if count < RARE_SHARE * english_count(c) and edit_distance(word, c, 1) <= 1
+    )
 
 
 def edit_distance(a: str, b: str, limit: int) -> int:

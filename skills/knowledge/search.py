@@ -51,6 +51,8 @@ FIELD_WEIGHTS = {"title": 3.0, "questions": 2.0, "tags": 2.0, "heading": 2.0, "b
 the article (or the section) is about; the body also mentions other things in passing ("use PTO
 for the rest", "for conferences see ..."), so a body word counts for much less."""
 HEAD_FIELDS = frozenset({"title", "questions", "tags", "heading"})
+SECTION_FIELDS = frozenset({"heading", "body"})
+"""What tells one section of an article from another (see `Retriever._best_section`)."""
 FIELD_B = {"title": 0.3, "questions": 0.5, "tags": 0.3, "heading": 0.3, "body": 0.75}
 """Length normalization: short fields barely vary in length, long bodies do."""
 MIN_LENGTH_NORM = 0.5
@@ -143,7 +145,9 @@ def _postings(
     frequency (0..1), and term -> documents with it in a head field."""
     field_terms = [{name: index_terms(text) for name, text in f.items()} for f in texts]
     average = {
-        name: sum(len(f[name]) for f in field_terms) / len(field_terms) if field_terms else 1.0
+        name: sum(len(f.get(name, ())) for f in field_terms) / len(field_terms)
+        if field_terms
+        else 1.0
         for name in FIELD_WEIGHTS
     }
     postings: dict[str, dict[int, float]] = {}
@@ -238,10 +242,16 @@ class Retriever:
         )
         """The sections of every article that has more than one, with the article's index."""
         self._section_postings, _ = _postings(
-            [_fields(self.articles[doc], section, titles) for doc, section in self._sections]
+            [
+                {name: text for name, text in fields.items() if name in SECTION_FIELDS}
+                for fields in (
+                    _fields(self.articles[doc], section, titles) for doc, section in self._sections
+                )
+            ]
         )
-        """Term -> section -> saturated weighted frequency, 0..1, each section scored with its
-        article's title, example questions and tags, its own heading and its own text."""
+        """Term -> section -> saturated weighted frequency, 0..1, of the section's heading and
+        text: the article's title, example questions and tags speak for all its sections alike,
+        through the article's score, and so cannot tell one section from another."""
         self._sections_of = _sections_of(self._sections)
         self._idf = {
             term: math.log(1 + (n - len(docs) + 0.5) / (len(docs) + 0.5))
@@ -315,11 +325,20 @@ class Retriever:
                 return [left, right]
         return None
 
-    def _correct(self, token: str, context: Sequence[str]) -> str | None:
+    def _correct(
+        self, token: str, context: Sequence[str], neighbours: tuple[str, str]
+    ) -> str | None:
         """The nearest known word. Typists rarely miss the first letter, so a candidate that
-        keeps it goes first; then the one whose best article shares the most (rarity-weighted)
-        words with the rest of the question ("clinical lader" -> "ladder", not "later"); then
-        the more common English word."""
+        keeps it goes first; then one that makes a word the knowledge base writes as one with
+        the word before or after it ("cary over" -> "carry over", written "carryover"); then
+        the one whose best article shares the most (rarity-weighted) words with the rest of the
+        question ("clinical lader" -> "ladder", not "later"); then the more common English
+        word."""
+        before, after = neighbours
+
+        def joins(word: str) -> bool:
+            return before + word in self._surface or word + after in self._surface
+
         context_stems = {stem(w) for w in context} & self._idf.keys()
 
         def support(word: str) -> float:
@@ -339,7 +358,7 @@ class Retriever:
 
         return min(
             candidates,
-            key=lambda w: (w[0] != token[0], -support(w), -english_count(w), w),
+            key=lambda w: (w[0] != token[0], not joins(w), -support(w), -english_count(w), w),
         )
 
     def _prepare(self, question: str) -> tuple[list[str], set[int], list[tuple[int, str]]]:
@@ -360,7 +379,11 @@ class Retriever:
         corrected: set[int] = set()
         for position, token in enumerate(tokens):
             if self._correctable(token):
-                fix = self._correct(token, known)
+                neighbours = (
+                    tokens[position - 1] if position else "",
+                    tokens[position + 1] if position + 1 < len(tokens) else "",
+                )
+                fix = self._correct(token, known, neighbours)
                 if fix is not None:
                     tokens[position] = fix
                     corrected.add(position)
@@ -447,15 +470,37 @@ class Retriever:
         confidence = self._confidence(clinical, query, ranked)
         return Answer(question, hits, confidence, confidence >= self.cutoff, clinical)
 
+    def section_for(self, article: Article, question: str) -> Section:
+        """The section of one article that best answers a question (see `Hit.section`), for
+        an article shown again later or picked by hand rather than ranked."""
+        doc = next((i for i, a in enumerate(self.articles) if a.id == article.id), None)
+        if doc is None:
+            return _whole(article)
+        return self._best_section(doc, self._query(question))
+
     def _best_section(self, doc: int, query: _Query) -> Section:
         """The section of an article that best answers the question; the first (its lead) when
         none is better, and the whole article when it has no sections."""
         candidates = self._sections_of.get(doc)
         if candidates is None:
             return _whole(self.articles[doc])
-        scores = _scores(query, self._idf, self._section_postings, among=candidates)
+        scores = _scores(query, self._rarity(candidates, query), self._section_postings, candidates)
         best = min(candidates, key=lambda unit: (-scores.get(unit, 0.0), unit))
         return self._sections[best][1]
+
+    def _rarity(self, sections: Sequence[int], query: _Query) -> dict[str, float]:
+        """How rare each term of the question is among these sections of one article (Robertson
+        and Sparck Jones' IDF over them, never below zero): a word in half of them or more
+        ("FMLA" in the FMLA article) says nothing about which one answers, so a question made of
+        such words gets the lead."""
+        n = len(sections)
+        rarity = {}
+        for unit in query.units:
+            for term, _ in unit.terms:
+                found = self._section_postings.get(term, {})
+                count = sum(1 for section in sections if section in found)
+                rarity[term] = max(0.0, math.log((n - count + 0.5) / (count + 0.5)))
+        return rarity
 
     def _confidence(self, clinical: bool, query: _Query, ranked: list[tuple[int, float]]) -> float:
         """How likely the best article answers the question (see `confidence`)."""

@@ -326,6 +326,7 @@ def _ask(args: argparse.Namespace, settings: Settings) -> int:
                 "answered": answer is not None and answer.answered,
                 "article_id": best.article.id if best else None,
                 "title": best.article.title if best else None,
+                "section": best.section.heading if best else None,
                 "score": round(answer.confidence, 4) if answer is not None else 0.0,
                 "alternatives": [hit.article.id for hit in answer.hits[1:]] if answer else [],
                 "small_talk": chat.kind.value if chat is not None else None,

@@ -9,7 +9,7 @@ import pytest
 
 from tests.cli import run
 from tests.conftest import SHARED_EVAL
-from tests.kb_fixture import write_kb
+from tests.kb_fixture import write_article, write_kb
 from tests.test_knowledge_reload import write_uniform_article
 
 CONTRACT_KEYS = {
@@ -17,6 +17,7 @@ CONTRACT_KEYS = {
     "answered",
     "article_id",
     "title",
+    "section",
     "score",
     "alternatives",
     "small_talk",
@@ -43,6 +44,7 @@ def test_ask_json_follows_the_contract(tmp_path: Path) -> None:
         assert isinstance(record["alternatives"], list)
     assert lines[0]["answered"] is True
     assert lines[0]["article_id"] == "pto-basics"
+    assert lines[0]["section"] is None, "an article without ## headings is one section"
     assert lines[1]["answered"] is False
     assert lines[0]["small_talk"] is None
     assert lines[2] == {
@@ -50,10 +52,32 @@ def test_ask_json_follows_the_contract(tmp_path: Path) -> None:
         "answered": False,
         "article_id": None,
         "title": None,
+        "section": None,
         "score": 0.0,
         "alternatives": [],
         "small_talk": "greeting",
     }, "small talk gets what a person in the chat gets: a friendly word, not an article"
+
+
+def test_ask_json_names_the_section_that_answers(tmp_path: Path) -> None:
+    kb = write_kb(tmp_path / "kb")
+    write_article(
+        kb,
+        "parking",
+        "Parking and shuttles",
+        ["Where do I park?"],
+        ["parking", "shuttle"],
+        "Staff park in Garage B.\n\n## Night shift\nAfter 19:00 you may park in Garage A.\n\n"
+        "## Shuttle\nThe shuttle to the remote lot runs every 15 minutes.",
+    )
+    result = run(
+        ["ask", "--kb", str(kb), "--json"],
+        cwd=tmp_path,
+        stdin="how often does the parking shuttle run\n",
+    )
+    assert result.returncode == 0, result.stderr
+    record = json.loads(result.stdout)
+    assert (record["article_id"], record["section"]) == ("parking", "Shuttle")
 
 
 @pytest.mark.skipif(

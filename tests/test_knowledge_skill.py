@@ -90,6 +90,37 @@ async def test_a_question_gets_an_excerpt_its_source_and_feedback_buttons(
     assert (logged.article_id, logged.answered, logged.helpful) == ("pto-basics", True, None)
 
 
+async def test_an_answer_from_one_section_names_it_and_links_to_it(
+    tmp_path: Path, make_settings: Callable[..., Settings]
+) -> None:
+    kb = write_kb(tmp_path / "kb")
+    write_article(
+        kb,
+        "parking",
+        "Parking and shuttles",
+        ["Where do I park?"],
+        ["parking", "shuttle"],
+        "Staff park in Garage B.\n\n## Night shift\nAfter 19:00 you may park in Garage A.\n\n"
+        "## Shuttle\nThe shuttle to the remote lot runs every 15 minutes.",
+    )
+    rt = await start_runtime(make_settings(BREAKROOM_KB_DIR=str(kb)))
+    try:
+        reply = await ask(rt, "how often does the parking shuttle run")
+        assert say.SECTION.format(heading="Shuttle") in reply.fallback
+        assert "every 15 minutes" in reply.fallback
+        assert "Garage B" not in reply.fallback
+        assert "https://intranet.example/parking#shuttle" in reply.fallback
+        [thanks] = await rt.router.dispatch(
+            action("knowledge.helpful", button(reply, "knowledge.helpful"))
+        )
+        assert "every 15 minutes" in thanks.fallback, "redrawn with the same section"
+        lead = await ask(rt, "where do i park")
+        assert "Garage B" in lead.fallback
+        assert "Section:" not in lead.fallback, "the lead needs no heading"
+    finally:
+        await rt.close()
+
+
 async def test_feedback_is_stored_and_not_helpful_offers_hr(kb_runtime: Runtime) -> None:
     reply = await ask(kb_runtime, "does the hospital pay for my bsn")
     question_id = named_record(button(reply, "knowledge.helpful")).partition("|")[0]

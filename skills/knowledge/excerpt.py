@@ -17,6 +17,7 @@ from itertools import pairwise
 
 from skills.knowledge.articles import Article
 from skills.knowledge.markdown import MD_LINK, leaves_kb, without_links
+from skills.knowledge.sections import Section
 from skills.knowledge.text import (
     EQUIVALENT_PREFIX,
     STOP_WORDS,
@@ -168,9 +169,12 @@ def _fix_typos(question: str, speller: Speller) -> list[str]:
     return fixed
 
 
-def excerpt(article: Article, question: str, max_chars: int = 400) -> str:
-    """The part of the body that best answers the question, Markdown kept (links to other
-    articles reduced to their label), at most `max_chars` long.
+def excerpt(
+    article: Article, question: str, max_chars: int = 400, section: Section | None = None
+) -> str:
+    """The part of the body (or of the `section` search found best) that best answers the
+    question, Markdown kept (links to other articles reduced to their label), at most
+    `max_chars` long. The section's heading is not part of it: the answer shows it apart.
 
     A question that only names what the article is about (the words of its title, as in "how
     much PTO do I get" on the PTO article) gets the lead paragraph, which is written as the
@@ -181,7 +185,7 @@ def excerpt(article: Article, question: str, max_chars: int = 400) -> str:
     sentence (its label or intro), then the items and sentences that match the question, cut
     only at item and sentence boundaries; "…" marks what was left out.
     """
-    blocks = _blocks(article.body)
+    blocks = _blocks(article.body if section is None else section.text)
     if not blocks:
         return ""
     about = _about(article.title)

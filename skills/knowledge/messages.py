@@ -16,6 +16,8 @@ TOO_LONG = (
 FORM_TITLE = "Ask a question"
 FORM_LABEL = "Your question about benefits, pay, leave or programs"
 FORM_PLACEHOLDER = "e.g. How many PTO days do I get?"
+SECTION = "Section: {heading}"
+"""Under the article's title, when the answer comes from one `##` section of it."""
 NOT_SURE = "I'm not sure I have the right answer to that."
 CLOSEST = "These articles come closest:"
 NOTHING_CLOSE = "I couldn't find anything close in the HR knowledge base."

@@ -32,6 +32,7 @@ from skills.knowledge.articles import Article
 from skills.knowledge.excerpt import excerpt
 from skills.knowledge.library import KnowledgeLibrary, bundled_kb
 from skills.knowledge.search import Answer, Hit
+from skills.knowledge.sections import Section, link
 from skills.knowledge.smalltalk import small_talk
 from skills.knowledge.stats import content_gaps
 from skills.phi import redact
@@ -206,7 +207,11 @@ class KnowledgeSkill:
                 Buttons((await _ask_hr_button(ctx, question_id),)),
             ]
         answered = await self.library.article(article_id or logged.article_id or "")
-        shown = _article_blocks(answered, logged.text) if answered is not None else []
+        shown = []
+        if answered is not None:
+            retriever = await self.library.retriever()
+            section = retriever.section_for(answered, logged.text)
+            shown = _article_blocks(answered, logged.text, section)
         if ctx.event.conversation.kind is ConversationKind.DIRECT:
             return [Reply.of(*shown, *outcome, ephemeral=True, replace_original=True)]
         # In a conversation others read, the answer loses its buttons for everyone, and what
@@ -219,9 +224,9 @@ class KnowledgeSkill:
         if article is None:
             raise SkillError("That article is no longer in the knowledge base.")
         question_id = parse_id(question)
-        blocks = _article_blocks(
-            article, article.questions[0] if article.questions else article.title
-        )
+        shown_for = article.questions[0] if article.questions else article.title
+        section = (await self.library.retriever()).section_for(article, shown_for)
+        blocks = _article_blocks(article, shown_for, section)
         if question_id is not None:
             blocks.append(Buttons(await _feedback_buttons(ctx, question_id, article.id)))
         return Reply.of(*blocks)
@@ -387,7 +392,7 @@ async def _answer_reply(
     best = result.best
     assert best is not None
     article = best.article
-    blocks: list[Any] = _article_blocks(article, question)
+    blocks: list[Any] = _article_blocks(article, question, best.section)
     if clinical:
         blocks.append(Text(say.NOT_MEDICAL_ADVICE, subtle=True))
     blocks.extend(notes)
@@ -401,11 +406,17 @@ async def _answer_reply(
     return Reply.of(*blocks)
 
 
-def _article_blocks(article: Article, question: str) -> list[Any]:
-    """An article as an answer shows it: its title, the part that answers, its source."""
-    blocks: list[Any] = [Text(f"**{article.title}**"), Text(excerpt(article, question))]
-    if article.link:
-        blocks.append(Text(f"Source: [{article.title}]({article.link})", subtle=True))
+def _article_blocks(article: Article, question: str, section: Section) -> list[Any]:
+    """An article as an answer shows it: its title (and the heading of the section that
+    answers, so the excerpt reads in its place), the part that answers, and its source, opened
+    at that section where the source allows."""
+    title = f"**{article.title}**"
+    if section.heading:
+        title += f"\n{say.SECTION.format(heading=section.heading)}"
+    blocks: list[Any] = [Text(title), Text(excerpt(article, question, section=section))]
+    source = link(article, section)
+    if source:
+        blocks.append(Text(f"Source: [{article.title}]({source})", subtle=True))
     return blocks
 
 

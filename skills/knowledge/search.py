@@ -478,7 +478,8 @@ class Retriever:
     def section_for(self, article: Article, question: str) -> Section:
         """The section of one article that best answers a question (see `Hit.section`), for
         an article shown again later or picked by hand rather than ranked."""
-        doc = next((i for i, a in enumerate(self.articles) if a.id == article.id), None)
+        # Compared whole, not by id: an article read before a reload may have been edited since.
+        doc = next((i for i, a in enumerate(self.articles) if a == article), None)
         if doc is None:
             return _whole(article)
         return self._best_section(doc, self._query(question))

@@ -509,3 +509,11 @@ def test_regression_guard_on_dev_set() -> None:
     recall = {kind: found_by_type[kind] / n for kind, n in gold_by_type.items()}
     assert min(recall.values()) >= 0.90, recall
     assert changed / clean <= 0.08
+
+
+def test_identifiers_can_be_cut_from_the_original_text() -> None:
+    text = "call Maria Gonzalez at (555) 201-3344 about the shuttle"
+    cut = redact(text).cut_from(text)
+    assert "Maria" not in cut
+    assert "555" not in cut
+    assert cut.split() == ["call", "at", "about", "the", "shuttle"]

@@ -131,9 +131,9 @@ class KnowledgeSkill:
             # Not a question: nothing is logged, so "thanks" is never a gap for HR to fill.
             log.info("event=%s small talk: %s", ctx.event.id, chat.kind.value)
             return Reply.text(chat.answer)
-        result = (await self.library.retriever()).answer(question)
-        clinical = result.clinical
         screened = redact(question)
+        result = (await self.library.retriever()).answer(screened.cut_from(question))
+        clinical = result.clinical
         best = result.best
         question_id = await ctx.log_question(
             QuestionEntry(

@@ -32,6 +32,16 @@ class Redaction:
     def types(self) -> frozenset[str]:
         return frozenset(e.type for e in self.entities)
 
+    def cut_from(self, original: str) -> str:
+        """The original text with each identifier cut out rather than tagged: what a search
+        should read, since a name or a record number says nothing about what is asked."""
+        parts, pos = [], 0
+        for e in self.entities:
+            parts.append(original[pos : e.start])
+            pos = e.end
+        parts.append(original[pos:])
+        return " ".join(parts)
+
 
 def redact(text: str) -> Redaction:
     """Structured identifiers first (an e-mail or address hides the name-like words inside it),

@@ -308,7 +308,11 @@ async def test_clinical_questions_are_never_answered_from_outside_the_kb(
 async def test_benefit_answers_that_touch_health_carry_the_not_medical_advice_note(
     kb_runtime: Runtime,
 ) -> None:
-    reply = await ask(kb_runtime, "is it safe to get the flu vaccine while pregnant")
+    reply = await ask(
+        kb_runtime,
+        "is the flu vaccine required for everyone who works on site even if pregnant, is it safe",
+    )
+    assert "December 1" in reply.fallback, "the benefits part is answered"
     assert "not medical advice" in reply.fallback
 
 
@@ -323,6 +327,23 @@ async def test_phi_in_a_question_is_screened_before_it_is_stored(kb_runtime: Run
     assert "00482913" not in logged.text
     assert "[MRN]" in logged.text
     assert "removed what looked like" in reply.fallback
+
+
+async def test_a_patient_name_does_not_sway_the_answer(
+    kb_runtime: Runtime,
+) -> None:
+    """Identifiers say nothing about what is asked: search reads the question without them."""
+    plain = await ask(kb_runtime, "can I use PTO to visit my patient after discharge")
+    named = await ask(
+        kb_runtime, "can I use PTO to visit my patient Maria Gonzalez after discharge"
+    )
+    logged = []
+    for reply in (plain, named):
+        question_id = named_record(button(reply, "knowledge.helpful")).partition("|")[0]
+        entry = await kb_runtime.services.questions.get(int(question_id))
+        assert entry is not None
+        logged.append((entry.article_id, entry.confidence, entry.answered))
+    assert logged[0] == logged[1]
 
 
 @pytest.mark.parametrize(

@@ -55,7 +55,6 @@ FIELD_WEIGHTS = {"title": 3.0, "questions": 2.0, "tags": 2.0, "heading": 2.0, "b
 """Title, example questions, tags and a section's heading are written to be matched and say what
 the article (or the section) is about; the body also mentions other things in passing ("use PTO
 for the rest", "for conferences see ..."), so a body word counts for much less."""
-HEAD_FIELDS = frozenset({"title", "questions", "tags", "heading"})
 SECTION_FIELDS = frozenset({"heading", "body"})
 """What tells one section of an article from another (see `Retriever._best_section`)."""
 FIELD_B = {"title": 0.3, "questions": 0.5, "tags": 0.3, "heading": 0.3, "body": 0.75}
@@ -81,6 +80,10 @@ DEFAULT_CUTOFF = 0.5
 """`answered` is True at or above this confidence; below it the bot hands the question to HR.
 The confidence is a logistic score centred so that 0.5 is an even chance of a useful answer."""
 
+BREADTH_UNITS = 3
+"""How many of the things a question names the best article must mention to count as fully
+broad (all of them, for a shorter question): an article that shares one word with a question
+("bring my dog to work" and pet insurance) is about that word, not about the question."""
 MIN_CEILING = 0.5
 """The most any question could score is taken to be at least half the worth of the rarest
 possible word, so a question made only of words most articles use ("when do we get paid")
@@ -107,6 +110,11 @@ class Answer:
     """confidence >= the cut-off: below it the bot should hand the question to HR."""
     clinical: bool
     """The question reads as a clinical one (`looks_clinical`), which also lowers confidence."""
+    signals: Signals | None
+    """What the confidence was made of (None when nothing matched): `bench/fit_confidence.py`
+    refits the weights from them."""
+    evidence: int
+    """How many things the question names (see `confidence`)."""
 
     @property
     def best(self) -> Hit | None:
@@ -143,11 +151,9 @@ def _whole(article: Article) -> Section:
     return Section(None, article.body, None)
 
 
-def _postings(
-    texts: Sequence[Mapping[str, str]],
-) -> tuple[dict[str, dict[int, float]], dict[str, set[int]]]:
+def _postings(texts: Sequence[Mapping[str, str]]) -> dict[str, dict[int, float]]:
     """BM25F postings of documents given as field texts: term -> document -> saturated weighted
-    frequency (0..1), and term -> documents with it in a head field."""
+    frequency (0..1)."""
     field_terms = [{name: index_terms(text) for name, text in f.items()} for f in texts]
     average = {
         name: sum(len(f.get(name, ())) for f in field_terms) / len(field_terms)
@@ -156,7 +162,6 @@ def _postings(
         for name in FIELD_WEIGHTS
     }
     postings: dict[str, dict[int, float]] = {}
-    head: dict[str, set[int]] = {}
     for doc, doc_fields in enumerate(field_terms):
         pseudo: dict[str, float] = {}
         for name, terms in doc_fields.items():
@@ -166,11 +171,9 @@ def _postings(
             norm = max(norm, MIN_LENGTH_NORM)
             for term, count in Counter(terms).items():
                 pseudo[term] = pseudo.get(term, 0.0) + FIELD_WEIGHTS[name] * count / norm
-                if name in HEAD_FIELDS:
-                    head.setdefault(term, set()).add(doc)
         for term, tf in pseudo.items():
             postings.setdefault(term, {})[doc] = tf / (K1 + tf)
-    return postings, head
+    return postings
 
 
 def _sections_of(units: Sequence[tuple[int, Section]]) -> dict[int, tuple[int, ...]]:
@@ -236,9 +239,8 @@ class Retriever:
         n = len(self.articles)
         titles = frozenset(a.title.lower() for a in self.articles)
         texts = [_fields(a, _whole(a), titles) for a in self.articles]
-        self._postings, self._head = _postings(texts)
-        """Term -> article -> saturated weighted frequency, 0..1; term -> articles with it in the
-        title, example questions or tags."""
+        self._postings = _postings(texts)
+        """Term -> article -> saturated weighted frequency, 0..1."""
         self._sections = tuple(
             (doc, section)
             for doc, article in enumerate(self.articles)
@@ -246,7 +248,7 @@ class Retriever:
             for section in parts
         )
         """The sections of every article that has more than one, with the article's index."""
-        self._section_postings, _ = _postings(
+        self._section_postings = _postings(
             [
                 {name: text for name, text in fields.items() if name in SECTION_FIELDS}
                 for fields in (
@@ -287,7 +289,6 @@ class Retriever:
             "section_postings": self._section_postings,
             "cutoff": self.cutoff,
             "postings": self._postings,
-            "head": self._head,
             "idf": self._idf,
             "unseen_idf": self._unseen_idf,
             "generic": self._generic,
@@ -307,7 +308,6 @@ class Retriever:
         retriever._sections_of = _sections_of(retriever._sections)
         retriever.cutoff = state["cutoff"]
         retriever._postings = state["postings"]
-        retriever._head = state["head"]
         retriever._idf = state["idf"]
         retriever._unseen_idf = state["unseen_idf"]
         retriever._generic = state["generic"]
@@ -472,8 +472,10 @@ class Retriever:
             for doc, score in ranked[:k]
         )
         clinical = looks_clinical(question)
-        confidence = self._confidence(clinical, query, ranked)
-        return Answer(question, hits, confidence, confidence >= self.cutoff, clinical)
+        signals = self._signals(clinical, query, ranked)
+        evidence = len(query.units)
+        sure = 0.0 if signals is None else confidence(signals, evidence=evidence)
+        return Answer(question, hits, sure, sure >= self.cutoff, clinical, signals, evidence)
 
     def section_for(self, article: Article, question: str) -> Section:
         """The section of one article that best answers a question (see `Hit.section`), for
@@ -508,11 +510,6 @@ class Retriever:
                 rarity[term] = max(0.0, math.log((n - count + 0.5) / (count + 0.5)))
         return rarity
 
-    def _confidence(self, clinical: bool, query: _Query, ranked: list[tuple[int, float]]) -> float:
-        """How likely the best article answers the question (see `confidence`)."""
-        signals = self._signals(clinical, query, ranked)
-        return 0.0 if signals is None else confidence(signals, evidence=len(query.units))
-
     def _signals(
         self, clinical: bool, query: _Query, ranked: list[tuple[int, float]]
     ) -> Signals | None:
@@ -521,22 +518,13 @@ class Retriever:
         best_doc, best_score = ranked[0]
         second = ranked[1][1] if len(ranked) > 1 else 0.0
         ceiling = max(sum(u.worth for u in query.units), MIN_CEILING * self._unseen_idf)
-        head = sum(
-            u.worth
-            for u in query.units
-            if any(best_doc in self._head.get(t, ()) for t, _ in u.terms)
-        )
-        strongest = max(
-            self._idf[t] * w * self._postings[t].get(best_doc, 0.0)
-            for u in query.units
-            for t, w in u.terms
+        named = sum(
+            1 for u in query.units if any(best_doc in self._postings[t] for t, _ in u.terms)
         )
         return Signals(
             strength=best_score / ceiling,
-            lead=(best_score - second) / ceiling,
             margin=(best_score - second) / best_score,
-            head=head / ceiling,
-            specificity=strongest / self._unseen_idf,
+            breadth=min(named, BREADTH_UNITS) / min(len(query.units), BREADTH_UNITS),
             length=min(len(query.units), 6) / 6,
             clinical=1.0 if clinical else 0.0,
             off_topic=1.0 if query.off_topic else 0.0,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import os
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,6 +16,7 @@ from typing import TypeVar
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+import phonenumbers
 from dotenv import dotenv_values
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
@@ -29,6 +31,9 @@ MAX_SENDS_PER_SECOND = 1000.0  # far past any platform's limit: a typo, not a ch
 BOT_FRAMEWORK_OPENID_URL = "https://login.botframework.com/v1/.well-known/openidconfiguration"
 TEAMS_APP_TYPES = ("MultiTenant", "SingleTenant", "UserAssignedMSI")
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
+DEFAULT_EMERGENCY_NUMBER = "911"
+PHONE_REGION = "US"  # how a number written without +country code is read
+_SHORT_DIAL = re.compile(r"\d(?:[ -]?\d){2,6}")  # 911, an internal extension such as 5-5555
 
 T = TypeVar("T")
 
@@ -67,6 +72,10 @@ class Settings:
     # their keys on loopback.
     teams_openid_url: str = BOT_FRAMEWORK_OPENID_URL
     seal_key: str | None = field(default=None, repr=False)
+    # Given to a person in a crisis: the emergency number, and hospital security's line
+    # (unset: the reply says "hospital security" without a number).
+    emergency_number: str = DEFAULT_EMERGENCY_NUMBER
+    security_number: str | None = None
 
     @property
     def slack_enabled(self) -> bool:
@@ -120,6 +129,10 @@ def load_settings(
         microsoft_app_tenant_id=reader.optional("MICROSOFT_APP_TENANT_ID", _non_empty),
         teams_emulator=reader.get("BREAKROOM_TEAMS_EMULATOR", _boolean, False),
         seal_key=reader.optional("BREAKROOM_SEAL_KEY", _fernet_key),
+        emergency_number=reader.get(
+            "BREAKROOM_EMERGENCY_NUMBER", _dial_number, DEFAULT_EMERGENCY_NUMBER
+        ),
+        security_number=reader.optional("BREAKROOM_SECURITY_NUMBER", _dial_number),
     )
     _check_combinations(settings)
     return settings
@@ -306,3 +319,31 @@ def _fernet_key(raw: str) -> str:
     if len(decoded) != 32:
         raise ValueError("expected 32 bytes in URL-safe base64 (44 characters)")
     return raw
+
+
+def _dial_number(raw: str) -> str:
+    """A number a person in danger dials: a short one as written (911, an internal extension
+    such as 5-5555), or a phone number in its usual national form. Only the length is checked
+    for the country, not whether the number is assigned: a checked-in list of assigned ranges
+    goes stale, and a wrong length is the typo worth stopping for."""
+    if _SHORT_DIAL.fullmatch(raw):
+        return raw
+    try:
+        number = phonenumbers.parse(raw, PHONE_REGION)
+    except phonenumbers.NumberParseException:
+        number = None
+    if (
+        number is None
+        or not phonenumbers.is_possible_number(number)
+        or any(c.isalpha() for c in raw)
+    ):
+        raise ValueError(
+            f"{raw!r} is not a phone number; write it as 911, an extension such as 5-5555, "
+            "or a full number such as (617) 555-0100 or +1 617 555 0100"
+        )
+    style = (
+        phonenumbers.PhoneNumberFormat.NATIONAL
+        if phonenumbers.region_code_for_number(number) == PHONE_REGION
+        else phonenumbers.PhoneNumberFormat.INTERNATIONAL
+    )
+    return phonenumbers.format_number(number, style)

@@ -120,6 +120,10 @@ class KnowledgeLibrary:
     async def article(self, article_id: str) -> Article | None:
         return (await self._in_service()).articles.get(article_id)
 
+    async def articles(self) -> list[Article]:
+        """Every article in service."""
+        return list((await self._in_service()).articles.values())
+
     @property
     def article_count(self) -> int:
         """Articles in service; 0 until the first reading."""

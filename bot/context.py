@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
+from zoneinfo import ZoneInfo
 
 from bot.arguments import Invocation
 from bot.events import Event
@@ -14,7 +15,7 @@ from bot.ownership import seal_value
 from bot.replies import Reply
 from bot.roles import Role
 from bot.services import Services
-from storage.admission import Admissions, QuestionEntry
+from storage.admission import Admissions, CrisisCount, QuestionEntry
 from storage.people import Person
 
 E = TypeVar("E", bound=Event, covariant=True)
@@ -36,11 +37,17 @@ class PendingAdmission:
     identity_id: int
     done: bool = False
 
-    async def admit(self, question: QuestionEntry | None = None) -> int | None:
-        """Record the event (and log `question`); the logged question's id. Raises
-        `DuplicateDelivery` when the event was recorded before."""
+    async def admit(
+        self, question: QuestionEntry | None = None, crisis: CrisisCount | None = None
+    ) -> int | None:
+        """Record the event (and log `question`, or count `crisis`); the logged question's id.
+        Raises `DuplicateDelivery` when the event was recorded before."""
         admitted = await self.admissions.admit(
-            self.platform, self.event_id, identity_id=self.identity_id, question=question
+            self.platform,
+            self.event_id,
+            identity_id=self.identity_id,
+            question=question,
+            crisis=crisis,
         )
         if admitted is None:
             raise DuplicateDelivery(self.event_id)
@@ -74,6 +81,17 @@ class Context(Generic[E]):
             confidence=entry.confidence,
             answered=entry.answered,
         )
+
+    async def count_crisis(self, kind: str) -> None:
+        """Count a message answered with crisis resources, by the hospital's day and its kind:
+        nothing else of it is kept. For a question event not recorded yet, in the same round
+        trip as its event id (and `DuplicateDelivery` when it was a redelivery)."""
+        zone = ZoneInfo(self.services.settings.timezone)
+        count = CrisisCount(self.services.clock().astimezone(zone).date(), kind)
+        if self.admission is not None and not self.admission.done:
+            await self.admission.admit(crisis=count)
+            return
+        await self.services.crisis_counts.add(count.day, count.kind)
 
     async def seal(self, action_id: str, payload: object) -> str:
         """`payload` as the value of an `action_id` button only this person can press: for

@@ -15,6 +15,7 @@ from storage.admission import Admissions
 from storage.audit import AuditLog
 from storage.console_messages import ConsoleMessages
 from storage.conversations import ConversationStore
+from storage.crisis_counts import CrisisCounts
 from storage.db import Database
 from storage.held_files import HeldFiles
 from storage.ideas import IdeaRepository
@@ -56,6 +57,7 @@ class Services:
     roster_hints: RosterHints
     directories: Directories
     console_messages: ConsoleMessages
+    crisis_counts: CrisisCounts
     # What each kind of outbox message reads like: skills register, the outbox sender renders.
     renderers: Renderers = field(default_factory=Renderers)
     clock: Callable[[], datetime] = field(default=_utcnow)
@@ -86,4 +88,5 @@ class Services:
             roster_hints=roster_hints,
             directories=Directories(people, roster_hints),
             console_messages=ConsoleMessages(db),
+            crisis_counts=CrisisCounts(db),
         )

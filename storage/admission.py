@@ -1,11 +1,15 @@
 """Admitting a question event in one round trip: its id recorded once, its asker heard from,
-and its question logged, committed together before the answer goes out.
+and its question logged (or, for a crisis message, only counted), committed together before
+the answer goes out.
 
 The question log is written with the event id rather than after the reply, because the reply
 names it: its Helpful / Not helpful / Ask HR buttons carry the logged question's id. A row
 written after the reply would be lost by a crash between the two, leaving buttons that name
 nothing; written in the same commit as the event id, it exists exactly when the event counts
 as handled, and a redelivery (whose id is taken) logs nothing and is not answered twice.
+
+A crisis message is never logged: only the count of its day and kind goes up, in the same
+commit as its event id, so that a redelivery neither answers nor counts it twice.
 
 On PostgreSQL the three writes are one statement (data-modifying CTEs) sent in autocommit:
 one statement is one transaction and one round trip. SQLite has no data-modifying CTEs; there
@@ -18,7 +22,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 
 from storage.db import Database, retry_on_disconnect
@@ -41,6 +45,14 @@ class QuestionEntry:
 
 
 @dataclass(frozen=True)
+class CrisisCount:
+    """What is kept of a crisis message: its day (in the hospital's zone) and kind."""
+
+    day: date
+    kind: str
+
+
+@dataclass(frozen=True)
 class Admitted:
     question_id: int | None  # the logged question's id, when one was given
 
@@ -57,13 +69,17 @@ class Admissions:
         *,
         identity_id: int,
         question: QuestionEntry | None = None,
+        crisis: CrisisCount | None = None,
     ) -> Admitted | None:
         """Record the event id and, only if it was new, mark the identity as heard from
         (reachable, not left) and log the question. None when the id was recorded before (a
         redelivery): then nothing was written. A dropped connection is retried once: the usual
         case, a connection the server closed while it sat idle, fails before anything is
         written; one lost after its statement committed finds the id taken on the retry, and
-        the event goes unanswered rather than answered twice."""
+        the event goes unanswered rather than answered twice. A `crisis` is counted instead
+        of logged."""
+        if question is not None and crisis is not None:
+            raise ValueError("a crisis message is counted, never logged as a question")
         values: dict[str, Any] = {
             "platform": platform,
             "event_id": event_id,
@@ -77,28 +93,41 @@ class Admissions:
                 confidence=question.confidence,
                 answered=question.answered,
             )
+        if crisis is not None:
+            values.update(day=crisis.day, kind=crisis.kind)
         admit = self._admit_sqlite if self._db.is_sqlite else self._admit_postgres
-        return await retry_on_disconnect(lambda: admit(values, logs=question is not None))
+        return await retry_on_disconnect(
+            lambda: admit(values, logs=question is not None, counts=crisis is not None)
+        )
 
-    async def _admit_postgres(self, values: dict[str, Any], *, logs: bool) -> Admitted | None:
+    async def _admit_postgres(
+        self, values: dict[str, Any], *, logs: bool, counts: bool
+    ) -> Admitted | None:
         arguments = [values["platform"], values["event_id"], values["now"], values["identity_id"]]
+        statement = _ADMIT
         if logs:
+            statement = _ADMIT_AND_LOG
             arguments += [
                 values["text"],
                 values["article_id"],
                 values["confidence"],
                 values["answered"],
             ]
+        elif counts:
+            statement = _ADMIT_AND_COUNT
+            arguments += [values["day"], values["kind"]]
 
         async def admit(connection: asyncpg.Connection) -> Any:
-            return await connection.fetchrow(_ADMIT_AND_LOG if logs else _ADMIT, *arguments)
+            return await connection.fetchrow(statement, *arguments)
 
         row = await self._db.on_asyncpg(admit)
         if not row["first"]:
             return None
         return Admitted(question_id=row["question_id"] if logs else None)
 
-    async def _admit_sqlite(self, values: dict[str, Any], *, logs: bool) -> Admitted | None:
+    async def _admit_sqlite(
+        self, values: dict[str, Any], *, logs: bool, counts: bool
+    ) -> Admitted | None:
         stored_now = self._stored_time(values["now"])
 
         def admit(connection: sqlite3.Connection) -> Admitted | None:
@@ -123,6 +152,8 @@ class Admissions:
                         ),
                     ).fetchone()
                     question_id = int(logged[0])
+                if counts:
+                    connection.execute(_COUNT_SQLITE, (values["day"].isoformat(), values["kind"]))
                 connection.commit()
             except BaseException:
                 connection.rollback()
@@ -160,6 +191,11 @@ _LOG_SQLITE = (
     "VALUES (?, ?, ?, ?, ?) RETURNING id"
 )
 
+_COUNT_SQLITE = (
+    "INSERT INTO crisis_counts (day, kind, count) VALUES (?, ?, 1) "
+    "ON CONFLICT (day, kind) DO UPDATE SET count = crisis_counts.count + 1"
+)
+
 
 # PostgreSQL: one statement, sent in autocommit (one statement, one transaction, one round
 # trip). The event id is inserted unless taken; only if it was new is the identity marked as
@@ -191,4 +227,14 @@ _ADMIT_AND_LOG = (
     RETURNING id
 )
 SELECT EXISTS (SELECT FROM recorded) AS first, (SELECT id FROM logged) AS question_id"""
+)
+_ADMIT_AND_COUNT = (
+    _RECORDED_AND_HEARD
+    + """, counted AS (
+    INSERT INTO crisis_counts (day, kind, count)
+    SELECT $5::DATE, $6::VARCHAR, 1
+    FROM recorded
+    ON CONFLICT (day, kind) DO UPDATE SET count = crisis_counts.count + 1
+)
+SELECT EXISTS (SELECT FROM recorded) AS first"""
 )

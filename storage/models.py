@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any, ClassVar
 
 from sqlalchemy import (
     JSON,
+    Date,
     DateTime,
     Dialect,
     Float,
@@ -486,3 +487,14 @@ class ConsoleMessageRow(Base):
     picks: Mapped[list[list[str]]] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     shown_at: Mapped[datetime | None] = mapped_column()
+
+
+class CrisisCountRow(Base):
+    """How many messages got crisis resources, per day and kind: a counter and nothing more.
+    No person, no text, no time of day: a crisis message leaves no other trace."""
+
+    __tablename__ = "crisis_counts"
+
+    day: Mapped[date] = mapped_column(Date, primary_key=True)  # in the hospital's time zone
+    kind: Mapped[str] = mapped_column(String(32), primary_key=True)
+    count: Mapped[int] = mapped_column()

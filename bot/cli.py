@@ -303,6 +303,7 @@ def _ask(args: argparse.Namespace, settings: Settings) -> int:
 
     from skills.knowledge.library import KnowledgeLibrary, bundled_kb
     from skills.knowledge.smalltalk import small_talk
+    from skills.safety.detector import detect
 
     source = args.kb or settings.kb_dir or bundled_kb()
     library = KnowledgeLibrary(source, cache_dir=settings.kb_cache_dir)
@@ -313,12 +314,17 @@ def _ask(args: argparse.Namespace, settings: Settings) -> int:
         question = line.strip()
         if not question:
             continue
-        chat = small_talk(question)
-        # Small talk gets what a person in the chat gets: a friendly word, not an article.
-        if chat is not None and not args.json:
+        # What a person in the chat gets: crisis resources or a friendly word are never searched.
+        crisis = detect(question)
+        chat = None if crisis is not None else small_talk(question)
+        if not args.json and crisis is not None:
+            print(f"crisis ({crisis.kind.value.replace('_', ' ')})", flush=True)
+            continue
+        if not args.json and chat is not None:
             print(f"small talk ({chat.kind.value}): {chat.answer}", flush=True)
             continue
-        answer = None if chat is not None else retriever.answer(question)
+        searched = crisis is None and chat is None
+        answer = retriever.answer(question) if searched else None
         best = answer.best if answer is not None else None
         if args.json:
             record: dict[str, object] = {
@@ -330,6 +336,7 @@ def _ask(args: argparse.Namespace, settings: Settings) -> int:
                 "score": round(answer.confidence, 4) if answer is not None else 0.0,
                 "alternatives": [hit.article.id for hit in answer.hits[1:]] if answer else [],
                 "small_talk": chat.kind.value if chat is not None else None,
+                "crisis": crisis is not None,
             }
             print(json.dumps(record, ensure_ascii=False), flush=True)
         elif answer is not None:

@@ -21,6 +21,7 @@ CONTRACT_KEYS = {
     "score",
     "alternatives",
     "small_talk",
+    "crisis",
 }
 
 
@@ -32,11 +33,12 @@ def test_ask_json_follows_the_contract(tmp_path: Path) -> None:
         stdin=(
             "how many vacation days do i get\n\nwhat's the weather tomorrow\n"
             "how's your night going\n"
+            "i was assaulted by a patient\n"
         ),
     )
     assert result.returncode == 0, result.stderr
     lines = [json.loads(line) for line in result.stdout.splitlines()]
-    assert len(lines) == 3, "blank lines are skipped"
+    assert len(lines) == 4, "blank lines are skipped"
     for record in lines:
         assert set(record) == CONTRACT_KEYS
         assert isinstance(record["answered"], bool)
@@ -56,7 +58,11 @@ def test_ask_json_follows_the_contract(tmp_path: Path) -> None:
         "score": 0.0,
         "alternatives": [],
         "small_talk": "greeting",
+        "crisis": False,
     }, "small talk gets what a person in the chat gets: a friendly word, not an article"
+    assert [line["crisis"] for line in lines] == [False, False, False, True]
+    # A crisis is answered with resources, never with an article.
+    assert (lines[3]["answered"], lines[3]["article_id"]) == (False, None)
 
 
 def test_ask_json_names_the_section_that_answers(tmp_path: Path) -> None:

@@ -35,8 +35,12 @@ from skills.knowledge.search import Answer, Hit
 from skills.knowledge.sections import Section, link
 from skills.knowledge.smalltalk import small_talk
 from skills.knowledge.stats import content_gaps
+from skills.knowledge.text import vocabulary
 from skills.phi import redact
 from skills.references import parse_id
+from skills.safety.contacts import program_line
+from skills.safety.detector import Crisis, detect
+from skills.safety.replies import Resources, crisis_text
 from storage.admission import QuestionEntry
 from storage.questions import Feedback
 from storage.tickets import Ticket
@@ -61,6 +65,9 @@ QUESTION = Rest("<question>", missing=say.EMPTY_QUESTION)
 STATS_DAYS = Option("--days", Integer("days", 1, 365), default=30)
 TICKET = Arg(Identifier("ticket", metavar="<ticket>"))
 ANSWER = Rest("<answer>", label="answer for the employee")
+# The vocabulary's concepts whose articles give the EAP's and HR's numbers to a person in crisis.
+EAP_CONCEPT = "eap"
+HR_CONCEPT = "hr"
 
 
 class KnowledgeSkill:
@@ -124,6 +131,9 @@ class KnowledgeSkill:
         question = question.strip()
         if not question:
             return Reply.text(say.EMPTY_QUESTION, ephemeral=True)
+        crisis = detect(question)
+        if crisis is not None:
+            return await self._crisis_reply(ctx, crisis)
         if len(question) > say.MAX_QUESTION_CHARS:
             raise SkillError(say.TOO_LONG)
         chat = small_talk(question, name=_first_name(ctx))
@@ -157,6 +167,24 @@ class KnowledgeSkill:
         if result.answered and best is not None:
             return await _answer_reply(ctx, result, question, question_id, clinical, notes)
         return await _not_sure_reply(ctx, result, question_id, clinical, notes)
+
+    async def _crisis_reply(self, ctx: Context[Any], crisis: Crisis) -> Reply:
+        """Resources at once, before anything is searched: no article, no ticket, nothing
+        logged but a count, so that neither HR's statistics nor the logs hold the message."""
+        await ctx.count_crisis(crisis.kind.value)
+        log.debug("event=%s crisis: %s", ctx.event.id, crisis.kind.value)
+        settings = self.services.settings
+        articles = await self.library.articles()
+        concepts = vocabulary().equivalents
+        resources = Resources(
+            emergency=settings.emergency_number,
+            security=settings.security_number,
+            eap=program_line(articles, concepts.get(EAP_CONCEPT, ())),
+            hr=program_line(articles, concepts.get(HR_CONCEPT, ())),
+        )
+        # Where others read along, only the person sees the resources.
+        private = ctx.event.conversation.kind is not ConversationKind.DIRECT
+        return Reply.text(crisis_text(crisis, resources), ephemeral=private)
 
     async def on_ask_form(self, ctx: Context[Action]) -> Reply:
         """A form for the question, for surfaces where typing is not the obvious next step

@@ -1,0 +1,328 @@
+"""Crisis and safety messages: told from questions on our own test set (tests/data/crisis.tsv),
+answered at once with resources in the person's language, and never logged, searched or handed
+to HR: through the router, the terminal chat and Slack over real HTTP."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sqlite3
+from collections.abc import AsyncIterator, Callable
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pytest
+
+from bot.events import Command, ConversationKind, ConversationRef
+from bot.replies import Buttons, Reply
+from bot.runtime import Runtime, start_runtime
+from bot.settings import Settings, SettingsError, load_settings
+from skills.knowledge.articles import load
+from skills.knowledge.library import bundled_kb
+from skills.knowledge.text import vocabulary
+from skills.safety.contacts import program_line
+from skills.safety.detector import Crisis, CuesError, Kind, detect, parse_cues
+from skills.safety.replies import Resources, crisis_text
+from storage.admission import Admissions, CrisisCount, QuestionEntry
+from storage.crisis_counts import CrisisCounts
+from storage.db import Database
+from storage.people import PeopleRepository, Profile
+from storage.questions import QuestionLog
+from tests.cli import run
+from tests.conftest import SHARED_EVAL
+from tests.fake_slack import FakeSlack
+from tests.helpers import TENANT, actor, message
+from tests.kb_fixture import write_kb
+from tests.slack_harness import NURSE, Slack, serve_slack, slack_env
+from tests.slack_payloads import dm_event
+
+CRISIS_SET = Path(__file__).parent / "data" / "crisis.tsv"
+ONE_DAY = date(2026, 12, 7)
+LONG_AGO = datetime(2000, 1, 1, tzinfo=UTC)
+FIRST_DAY = LONG_AGO.date()
+
+
+def crisis_set() -> list[tuple[str, Kind | None]]:
+    rows = []
+    for line in CRISIS_SET.read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            text, kind = line.split("\t")
+            rows.append((text, None if kind == "none" else Kind(kind)))
+    return rows
+
+
+# -- telling a crisis from a question ---------------------------------------------------------
+
+
+def test_the_set_is_large_and_about_half_near_misses() -> None:
+    rows = crisis_set()
+    near_misses = [text for text, kind in rows if kind is None]
+    assert len(rows) >= 120
+    assert 0.4 <= len(near_misses) / len(rows) <= 0.6
+    assert {kind for _, kind in rows if kind} == set(Kind)
+
+
+def test_crises_are_found_and_near_misses_left_alone() -> None:
+    rows = crisis_set()
+    crises = [(text, kind) for text, kind in rows if kind is not None]
+    near_misses = [text for text, kind in rows if kind is None]
+    found = [text for text, kind in crises if (seen := detect(text)) and seen.kind is kind]
+    flagged = [text for text in near_misses if detect(text) is not None]
+    assert len(found) / len(crises) >= 0.95, sorted({t for t, _ in crises} - set(found))
+    assert len(flagged) / len(near_misses) <= 0.05, flagged
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "language"),
+    [
+        ("I\u2019m gonna kill myself", Kind.SELF_HARM, "en"),
+        ("Me quiero MORIR", Kind.SELF_HARM, "es"),
+        ("mi esposo me pegó", Kind.DOMESTIC_VIOLENCE, "es"),
+        ("theres a guy with a GUN in the lobby!!", Kind.ACTIVE_THREAT, "en"),
+    ],
+)
+def test_messages_are_read_as_typed(text: str, kind: Kind, language: str) -> None:
+    found = detect(text)
+    assert found is not None
+    assert (found.kind, found.language) == (kind, language)
+
+
+def test_a_negation_or_a_joke_undoes_a_cue_but_not_a_disclosure_beside_it() -> None:
+    assert detect("im not going to kill myself") is None
+    assert detect("i want to die lol") is None
+    assert detect("lol i want to kill myself") is not None  # a joke does not undo that one
+    assert detect("no me quiero morir") is None
+    assert detect("ya no aguanto, me quiero matar") is not None
+
+
+def test_a_malformed_cue_file_is_refused_with_where() -> None:
+    with pytest.raises(CuesError, match=r"en\.kinds\.self_harm\.cues"):
+        parse_cues("en:\n  kinds:\n    self_harm:\n      cues: ['(unclosed']\n")
+    with pytest.raises(CuesError, match="is not one of"):
+        parse_cues("en:\n  kinds:\n    boredom:\n      cues: []\n")
+    with pytest.raises(CuesError, match="negations"):
+        parse_cues("en:\n  negations: not a list\n")
+
+
+# -- the reply's resources ---------------------------------------------------------------------
+
+
+def test_the_eap_and_hr_numbers_come_from_the_knowledge_base() -> None:
+    articles = load(bundled_kb()).articles
+    concepts = vocabulary().equivalents
+    assert program_line(articles, concepts["eap"]) == "555-0188"
+    assert program_line(articles, concepts["hr"]) == "555-0140"
+
+
+@pytest.mark.skipif(not (SHARED_EVAL / "kb").is_dir(), reason="../shared/eval is not here")
+@pytest.mark.parametrize("kb", ["kb", "kb-harbor"])
+def test_the_eap_line_is_found_in_any_house_style(kb: str) -> None:
+    """The number beside "24/7", not the program office's."""
+    line = program_line(load(SHARED_EVAL / kb).articles, vocabulary().equivalents["eap"])
+    assert line is not None
+    article = next(a for a in load(SHARED_EVAL / kb).articles if line in a.body)
+    around = article.body[max(0, article.body.index(line) - 80) : article.body.index(line)]
+    assert "24" in around
+
+
+def test_each_kind_gets_its_lines_in_the_persons_language() -> None:
+    resources = Resources(emergency="911", security="555-0111", eap="555-0188", hr="555-0140")
+    text = {kind: crisis_text(detect_kind(kind), resources) for kind in Kind}
+    assert "988" in text[Kind.SELF_HARM]
+    assert "1-800-799-7233" in text[Kind.DOMESTIC_VIOLENCE]
+    assert "START" in text[Kind.DOMESTIC_VIOLENCE]
+    assert "1-800-656-4673" in text[Kind.SEXUAL]
+    assert text[Kind.ACTIVE_THREAT].index("911") < text[Kind.ACTIVE_THREAT].index("555-0111")
+    for kind in Kind:
+        assert "555-0188" in text[kind]
+        if kind is not Kind.ACTIVE_THREAT:
+            assert "HR is not told" in text[kind]
+    spanish = crisis_text(detect_or_fail("me quiero morir"), resources)
+    assert "Llame o envíe un mensaje de texto al **988**" in spanish
+    assert "marque 2" in spanish
+
+
+def test_without_a_security_number_the_reply_names_security_without_one() -> None:
+    text = crisis_text(detect_or_fail("a patient punched me"), Resources(emergency="911"))
+    assert "call hospital security, or **911**" in text
+    assert "EAP" not in text  # no number found: no line that would say nothing
+
+
+def detect_or_fail(text: str) -> Crisis:
+    found = detect(text)
+    assert found is not None
+    return found
+
+
+def detect_kind(kind: Kind) -> Crisis:
+    examples = {
+        Kind.SELF_HARM: "i want to kill myself",
+        Kind.VIOLENCE: "a patient punched me",
+        Kind.DOMESTIC_VIOLENCE: "my husband hits me",
+        Kind.SEXUAL: "i was raped",
+        Kind.ACTIVE_THREAT: "someone has a gun in the lobby",
+    }
+    found = detect(examples[kind])
+    assert found is not None
+    assert found.kind is kind
+    return found
+
+
+# -- settings ----------------------------------------------------------------------------------
+
+
+def test_emergency_and_security_numbers_are_read_and_formatted() -> None:
+    defaults = load_settings({}, env_file=None)
+    assert (defaults.emergency_number, defaults.security_number) == ("911", None)
+    settings = load_settings(
+        {"BREAKROOM_EMERGENCY_NUMBER": "112", "BREAKROOM_SECURITY_NUMBER": "+1 617 555 0111"},
+        env_file=None,
+    )
+    assert (settings.emergency_number, settings.security_number) == ("112", "(617) 555-0111")
+    extension = load_settings({"BREAKROOM_SECURITY_NUMBER": "5-5555"}, env_file=None)
+    assert extension.security_number == "5-5555"
+
+
+@pytest.mark.parametrize("raw", ["call security", "12", "617-555-01", "+1 617 555 0100 9999"])
+def test_a_number_that_cannot_be_dialled_stops_the_bot(raw: str) -> None:
+    with pytest.raises(SettingsError, match="BREAKROOM_SECURITY_NUMBER"):
+        load_settings({"BREAKROOM_SECURITY_NUMBER": raw}, env_file=None)
+
+
+# -- storage: a count, no trace ----------------------------------------------------------------
+
+
+async def test_a_crisis_is_counted_with_its_event_and_never_logged(database: Database) -> None:
+    people = PeopleRepository(database)
+    known = await people.known(Profile("slack", TENANT, "U-one"))
+    admissions = Admissions(database)
+    crisis = CrisisCount(ONE_DAY, Kind.SELF_HARM.value)
+    first = await admissions.admit("slack", "Ev1", identity_id=known.identity_id, crisis=crisis)
+    again = await admissions.admit("slack", "Ev1", identity_id=known.identity_id, crisis=crisis)
+    other = await admissions.admit("slack", "Ev2", identity_id=known.identity_id, crisis=crisis)
+    assert first is not None
+    assert other is not None
+    assert again is None, "a redelivery is not answered, nor counted, twice"
+    counts = CrisisCounts(database)
+    await counts.add(ONE_DAY, Kind.VIOLENCE.value)
+    assert await counts.since(ONE_DAY) == {"self_harm": 2, "violence": 1}
+    assert await QuestionLog(database).count_since(LONG_AGO) == 0
+    with pytest.raises(ValueError, match="never logged"):
+        await admissions.admit(
+            "slack",
+            "Ev3",
+            identity_id=known.identity_id,
+            question=QuestionEntry("x", article_id=None, confidence=0.0, answered=False),
+            crisis=crisis,
+        )
+
+
+# -- through the router ------------------------------------------------------------------------
+
+
+@pytest.fixture
+async def kb_runtime(
+    tmp_path: Path, make_settings: Callable[..., Settings]
+) -> AsyncIterator[Runtime]:
+    kb = write_kb(tmp_path / "kb")
+    rt = await start_runtime(
+        make_settings(BREAKROOM_KB_DIR=str(kb), BREAKROOM_SECURITY_NUMBER="555-0111")
+    )
+    yield rt
+    await rt.close()
+
+
+def action_ids(reply: Reply) -> list[str]:
+    return [
+        b.action_id for block in reply.blocks if isinstance(block, Buttons) for b in block.buttons
+    ]
+
+
+async def test_a_crisis_question_gets_resources_once_and_leaves_no_trace(
+    kb_runtime: Runtime, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    text = "I was assaulted by a patient"
+    event = message(text, redelivered_possible=True)
+    [reply] = await kb_runtime.router.dispatch(event)
+    assert "hospital security at 555-0111" in reply.fallback
+    assert "555-0100" in reply.fallback  # the fixture's EAP line
+    assert "punch corrections" not in reply.fallback.lower()
+    assert action_ids(reply) == [], "no Ask HR, no feedback, no related articles"
+    assert await kb_runtime.router.dispatch(event) == [], "a redelivery is not answered twice"
+    services = kb_runtime.services
+    assert await services.questions.count_since(LONG_AGO) == 0
+    assert await services.crisis_counts.since(FIRST_DAY) == {"violence": 1}
+    above_debug = [r.getMessage() for r in caplog.records if r.levelno > logging.DEBUG]
+    assert not any("assaulted" in line or "violence" in line for line in above_debug)
+
+
+async def test_the_ask_command_and_a_channel_get_resources_for_the_person_alone(
+    kb_runtime: Runtime,
+) -> None:
+    channel = ConversationRef("console", ConversationKind.CHANNEL, {"channel": "C-unit"})
+    event = Command(
+        actor=actor(), conversation=channel, name="ask", text="my bf choked me last night"
+    )
+    [reply] = await kb_runtime.router.dispatch(event)
+    assert reply.ephemeral
+    assert "1-800-799-7233" in reply.fallback
+    assert "leave" in reply.fallback
+    assert await kb_runtime.services.crisis_counts.since(FIRST_DAY) == {"domestic_violence": 1}
+
+
+# -- the terminal chat and Slack, end to end ---------------------------------------------------
+
+
+def test_the_terminal_chat_answers_a_crisis_with_resources_and_stores_no_question(
+    tmp_path: Path,
+) -> None:
+    result = run(
+        ["chat"],
+        cwd=tmp_path,
+        stdin="ya no aguanto, me quiero matar\nmy husband hits me, can I get time off?\nquit\n",
+        BREAKROOM_SECURITY_NUMBER="555-0111",
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Llame o envíe un mensaje de texto al 988" in result.stdout
+    assert "1-800-799-7233" in result.stdout
+    assert "555-0188" in result.stdout  # the bundled knowledge base's EAP line
+    assert "Ask HR" not in result.stdout
+    assert "matar" not in result.stderr
+    assert "husband" not in result.stderr
+    with sqlite3.connect(tmp_path / "breakroom.db") as db:
+        assert db.execute("SELECT count(*) FROM questions").fetchone() == (0,)
+        kinds = dict(db.execute("SELECT kind, count FROM crisis_counts").fetchall())
+    assert kinds == {"self_harm": 1, "domestic_violence": 1}
+
+
+@pytest.fixture
+async def fake() -> AsyncIterator[FakeSlack]:
+    async with FakeSlack() as slack:
+        yield slack
+
+
+@pytest.fixture
+async def slack(
+    make_settings: Callable[..., Settings], fake: FakeSlack, tmp_path: Path
+) -> AsyncIterator[Slack]:
+    settings = make_settings(**slack_env(fake, tmp_path / "kb"))
+    async with serve_slack(settings, fake) as served:
+        yield served
+
+
+async def test_a_slack_dm_in_crisis_gets_resources_once_and_no_ask_hr(slack: Slack) -> None:
+    body = dm_event("theres a guy with a gun in the lobby", NURSE, "EvThreat")
+    assert await slack.event(body) == 200
+    retried = {"X-Slack-Retry-Num": "1", "X-Slack-Retry-Reason": "http_timeout"}
+    assert await slack.event(body, **retried) == 200
+    await slack.bridge.idle()
+    [answer] = slack.fake.calls["chat.postMessage"]
+    shown = json.dumps(answer.args, ensure_ascii=False)
+    assert "911" in shown
+    assert "hide, lock or block the door" in shown
+    assert "knowledge.ask_hr" not in shown
+    assert "Ask HR" not in shown
+    services = slack.runtime.services
+    assert await services.questions.count_since(LONG_AGO) == 0
+    assert await services.crisis_counts.since(FIRST_DAY) == {"active_threat": 1}

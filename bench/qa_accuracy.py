@@ -17,6 +17,12 @@ With no arguments it measures four question sets, each against its own knowledge
 A set whose files are missing (the shared folder is not beside the checkout) is skipped. With
 `--kb` and `--questions`, only that set is measured.
 
+Then the crisis check (`skills.safety.detector`) on the project's own crisis set
+(`tests/data/crisis.tsv`, `text<TAB>kind`, `none` for a near-miss: hyperbole, work talk, a
+policy question): recall per kind and overall (found, and as the right kind), the share of
+near-misses flagged, the share of the knowledge questions above flagged, and the check's
+median and p95 latency per message.
+
 A questions file has one `question<TAB>expected article id` per line, `none` for a question
 the bot should hand to HR. Reported, for each system:
 
@@ -51,11 +57,13 @@ from skills.knowledge.articles import Article, load
 from skills.knowledge.search import Retriever
 from skills.knowledge.smalltalk import small_talk
 from skills.knowledge.text import STOP_WORDS
+from skills.safety.detector import Kind, detect
 
 ROOT = Path(__file__).resolve().parents[1]
 EVAL = ROOT.parent / "shared" / "eval"
 DATA = ROOT / "tests" / "data"
 SAMPLE_KB = ROOT / "skills" / "knowledge" / "sample_kb"
+CRISIS_SET = DATA / "crisis.tsv"
 SETS = (
     ("dev", EVAL / "kb", EVAL / "questions-dev.tsv"),
     ("harbor", EVAL / "kb-harbor", EVAL / "kb-harbor" / "questions.tsv"),
@@ -202,6 +210,10 @@ def main(argv: Sequence[str] | None = None) -> None:
             print(f"[{name}] skipped: {kb} or {questions_file} is missing")
             continue
         measure(name, kb, questions_file)
+    if args.kb is None:
+        print()
+        knowledge = [q for _, _, f in SETS if f.is_file() for q, _ in read_questions(f)]
+        measure_crisis(CRISIS_SET, knowledge)
 
 
 def measure(name: str, kb: Path, questions_file: Path) -> None:
@@ -231,6 +243,50 @@ def measure(name: str, kb: Path, questions_file: Path) -> None:
         a, b = getattr(ours, metric), getattr(base, metric)
         ratio = f"{a / b:.2f}" if b else "-"
         print(f"{label:<24}{a:>10.3f}{b:>10.3f}{ratio:>8}{unit}")
+
+
+def measure_crisis(crisis_file: Path, knowledge_questions: Sequence[str]) -> None:
+    lines = crisis_file.read_text(encoding="utf-8").splitlines()
+    rows = [
+        (text, expected)
+        for text, _, expected in (line.partition("\t") for line in lines)
+        if text.strip() and not text.startswith("#")
+    ]
+    detect("")  # the cues are compiled on first use, once per process: not a message's cost
+    seen: list[tuple[str, str, float]] = []
+    for text, expected in rows:
+        start = time.perf_counter()
+        found = detect(text)
+        took = (time.perf_counter() - start) * 1000
+        seen.append((expected, found.kind.value if found else "none", took))
+    crises = [(e, g) for e, g, _ in seen if e != "none"]
+    near = [g for e, g, _ in seen if e == "none"]
+    flagged_questions = sum(1 for q in knowledge_questions if detect(q) is not None)
+    millis = sorted(ms for _, _, ms in seen)
+    print(
+        f"[crisis] {crisis_file.name}: {len(rows)} messages ({len(crises)} crises, "
+        f"{len(near)} near-misses)"
+    )
+    print(f"{'kind':<24}{'messages':>10}{'found':>10}{'recall':>8}")
+    for kind in Kind:
+        mine = [g for e, g in crises if e == kind.value]
+        right = sum(1 for g in mine if g == kind.value)
+        recall = f"{right / len(mine):.3f}" if mine else "-"
+        print(f"{kind.value:<24}{len(mine):>10}{right:>10}{recall:>8}")
+    found_any = sum(1 for _, g in crises if g != "none")
+    right_kind = sum(1 for e, g in crises if g == e)
+    total = len(crises)
+    print(f"{'overall (any kind)':<24}{total:>10}{found_any:>10}{found_any / total:>8.3f}")
+    print(f"{'overall (right kind)':<24}{total:>10}{right_kind:>10}{right_kind / total:>8.3f}")
+    flagged = sum(1 for g in near if g != "none")
+    print(f"near-misses flagged: {flagged}/{len(near)} = {flagged / len(near):.3f}")
+    if knowledge_questions:
+        print(
+            f"knowledge questions flagged: {flagged_questions}/{len(knowledge_questions)} = "
+            f"{flagged_questions / len(knowledge_questions):.3f}"
+        )
+    p95 = millis[min(len(millis) - 1, math.ceil(0.95 * len(millis)) - 1)]
+    print(f"check latency: median {statistics.median(millis):.3f} ms, p95 {p95:.3f} ms")
 
 
 if __name__ == "__main__":

@@ -35,6 +35,7 @@ class Wording:
     hr_unnamed: str
     privacy: str
     leave: str  # for domestic violence: leave can be asked about too
+    report: str  # for violence at work: how to report it can be asked about too
 
 
 ENGLISH = Wording(
@@ -80,6 +81,7 @@ ENGLISH = Wording(
     "them whenever you choose.",
     privacy="I don't keep what you wrote.",
     leave="When you're ready, you can also ask me about leave and time off.",
+    report="When you're ready, you can also ask me how to report what happened.",
 )
 
 SPANISH = Wording(
@@ -130,6 +132,7 @@ SPANISH = Wording(
     "contactarlos cuando usted decida.",
     privacy="No guardo lo que escribió.",
     leave="Cuando esté listo o lista, también puede preguntarme sobre permisos y días libres.",
+    report="Cuando esté listo o lista, también puede preguntarme cómo reportar lo que pasó.",
 )
 
 WORDINGS: Mapping[str, Wording] = {"en": ENGLISH, "es": SPANISH}
@@ -157,4 +160,6 @@ def crisis_text(crisis: Crisis, resources: Resources) -> str:
         lines.append(f"{wording.privacy} {hr}")
     if kind is Kind.DOMESTIC_VIOLENCE:
         lines.append(wording.leave)
+    if kind is Kind.VIOLENCE:
+        lines.append(wording.report)
     return "\n".join(lines)

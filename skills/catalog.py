@@ -13,14 +13,19 @@ from skills.ideas import skill as ideas_skill
 from skills.knowledge import skill as knowledge_skill
 from skills.knowledge.library import KnowledgeLibrary
 from skills.pulse import skill as pulse_skill
+from skills.safety.responder import CrisisResponder
 
 
 def install(router: Router) -> KnowledgeLibrary:
     """Register every skill; help goes last so it can list what the others registered. The
     knowledge library is returned for the server to start and stop."""
-    knowledge = knowledge_skill.setup(router)
-    ideas_skill.setup(router)
-    pulse_skill.setup(router)
+    knowledge = knowledge_skill.library_for(router)
+    # Questions, ideas and survey comments answer a crisis alike, with the EAP's line from
+    # this library.
+    safety = CrisisResponder(knowledge.articles)
+    knowledge_skill.setup(router, knowledge, safety)
+    ideas_skill.setup(router, safety)
+    pulse_skill.setup(router, safety)
     home.setup(router)
     help_skill.setup(router)
     return knowledge

@@ -31,7 +31,7 @@ from storage.questions import QuestionLog
 from tests.cli import run
 from tests.conftest import SHARED_EVAL
 from tests.fake_slack import FakeSlack
-from tests.helpers import TENANT, actor, message
+from tests.helpers import TENANT, actor, dm, message
 from tests.kb_fixture import write_kb
 from tests.slack_harness import NURSE, Slack, serve_slack, slack_env
 from tests.slack_payloads import dm_event
@@ -269,6 +269,18 @@ async def test_the_ask_command_and_a_channel_get_resources_for_the_person_alone(
     assert "1-800-799-7233" in reply.fallback
     assert "leave" in reply.fallback
     assert await kb_runtime.services.crisis_counts.since(FIRST_DAY) == {"domestic_violence": 1}
+
+
+async def test_an_idea_in_crisis_gets_the_resources_above_its_preview(
+    kb_runtime: Runtime,
+) -> None:
+    idea = "a visitor threatened to shoot me at the front desk, we need a panic button there"
+    [reply] = await kb_runtime.router.dispatch(
+        Command(actor=actor(), conversation=dm(), name="idea", text=idea)
+    )
+    assert reply.fallback.index("hospital security") < reply.fallback.index("panic button")
+    assert "ideas.confirm" in action_ids(reply), "the idea is still the person's to send"
+    assert await kb_runtime.services.crisis_counts.since(FIRST_DAY) == {"violence": 1}
 
 
 # -- the terminal chat and Slack, end to end ---------------------------------------------------

@@ -226,6 +226,29 @@ async def test_comments_are_screened_for_phi(rt: Runtime, fake: RecordingMesseng
     assert stored.comment == "Mr. [NAME] in bed 12 waited an hour for pain meds"
 
 
+async def test_a_comment_in_crisis_is_kept_and_answered_with_resources(
+    rt: Runtime, fake: RecordingMessenger
+) -> None:
+    """The comment goes to the survey as written (a report of violence is what leaders need
+    to read), and its writer gets the resources at once."""
+    await hr(rt)
+    [user] = await staff(rt, 1)
+    await pulse(rt, "create weekly-pulse now")
+    await deliver(rt)
+    await answer_all(rt, fake.direct_to(user)[0], user)
+    [form_reply] = await rt.router.dispatch(action("pulse.comment", "1", user=user))
+    [form] = [b for b in form_reply.blocks if isinstance(b, Form)]
+    comment = "a patient punched me last week and nobody followed up"
+    [saved] = await rt.router.dispatch(
+        action(form.submit_action_id, form.value, user=user, values={"comment": comment})
+    )
+    assert "call hospital security" in saved.fallback
+    assert say.COMMENT_SAVED in saved.fallback
+    [stored] = await rt.services.survey_answers.responses(1)
+    assert stored.comment == comment
+    assert await rt.services.crisis_counts.since(START.date()) == {"violence": 1}
+
+
 async def test_closing_erases_every_link_between_people_and_answers(
     rt: Runtime, fake: RecordingMessenger
 ) -> None:

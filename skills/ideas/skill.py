@@ -5,16 +5,27 @@ in `submission`, `review`, `workflow` and `export`."""
 
 from __future__ import annotations
 
+from typing import Any
+
+from bot.context import Context
+from bot.replies import Reply
 from bot.roles import Role
 from bot.router import Router
 from skills.ideas import actions, export, review, submission, workflow
 from skills.ideas.common import IDEA
+from skills.safety.responder import CrisisResponder
 
 
-def setup(router: Router) -> None:
+def setup(router: Router, safety: CrisisResponder) -> None:
+    async def on_idea(ctx: Context[Any]) -> Reply:
+        return await submission.on_idea(ctx, safety)
+
+    async def on_form(ctx: Context[Any]) -> Reply:
+        return await submission.on_form(ctx, safety)
+
     router.command(
         "idea",
-        submission.on_idea,
+        on_idea,
         summary="Share an idea to improve the patient experience (you can stay anonymous)",
         args=[submission.IDEA_TEXT],
     )
@@ -58,7 +69,7 @@ def setup(router: Router) -> None:
     )
     router.action(actions.NEW, submission.open_form)
     # A draft's buttons and the ideas offered to vote for are the presser's own: sealed for them.
-    router.action(actions.SUBMIT_FORM, submission.on_form, sealed=True)
+    router.action(actions.SUBMIT_FORM, on_form, sealed=True)
     router.action(actions.CONFIRM, submission.on_confirm, sealed=True)
     router.action(actions.CONFIRM_ANONYMOUS, submission.on_confirm, sealed=True)
     router.action(actions.EDIT, submission.on_edit, sealed=True)

@@ -36,6 +36,7 @@ from skills.ideas.actions import CANCEL, CONFIRM, CONFIRM_ANONYMOUS, EDIT, SUBMI
 from skills.ideas.common import find_idea, quote
 from skills.phi import redact
 from skills.references import parse_id
+from skills.safety.responder import CrisisResponder
 from storage.ideas import Draft, Idea, IdeaFilter
 
 log = logging.getLogger(__name__)
@@ -62,12 +63,18 @@ def guess_category(text: str) -> str:
     return "other"
 
 
-async def on_idea(ctx: Context[Command]) -> Reply:
+async def on_idea(ctx: Context[Command], safety: CrisisResponder) -> Reply:
     text = ctx.args[IDEA_TEXT]
     if not text:
         return idea_form()
     return await _preview(
-        ctx, title="", description=text, category=guess_category(text), unit="", anonymous=False
+        ctx,
+        safety,
+        title="",
+        description=text,
+        category=guess_category(text),
+        unit="",
+        anonymous=False,
     )
 
 
@@ -125,7 +132,7 @@ def idea_form(draft: Draft | None = None, sealed_draft: str = "") -> Reply:
     return Reply(fallback=say.FORM_TITLE, blocks=(form,))
 
 
-async def on_form(ctx: Context[Action]) -> Reply:
+async def on_form(ctx: Context[Action], safety: CrisisResponder) -> Reply:
     values = ctx.event.values
     category = values.get("category", "").strip() or "other"
     if category not in say.CATEGORIES:
@@ -137,6 +144,7 @@ async def on_form(ctx: Context[Action]) -> Reply:
     # not submitted again from there.
     preview = await _preview(
         ctx,
+        safety,
         title=values.get("title", ""),
         description=values.get("description", ""),
         category=category,
@@ -148,6 +156,7 @@ async def on_form(ctx: Context[Action]) -> Reply:
 
 async def _preview(
     ctx: Context[Any],
+    safety: CrisisResponder,
     *,
     title: str,
     description: str,
@@ -215,7 +224,9 @@ async def _preview(
             )
         )
     )
-    return Reply.of(*blocks, ephemeral=True)
+    # Someone in crisis may write wherever they are: the resources come first, and the idea
+    # is still theirs to send.
+    return await safety.ahead_of(ctx, Reply.of(*blocks, ephemeral=True), title, description)
 
 
 async def _similar(services: Services, text: str) -> list[Idea]:

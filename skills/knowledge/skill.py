@@ -35,12 +35,9 @@ from skills.knowledge.search import Answer, Hit
 from skills.knowledge.sections import Section, link
 from skills.knowledge.smalltalk import small_talk
 from skills.knowledge.stats import content_gaps
-from skills.knowledge.text import vocabulary
 from skills.phi import redact
 from skills.references import parse_id
-from skills.safety.contacts import program_line
-from skills.safety.detector import Crisis, detect
-from skills.safety.replies import Resources, crisis_text
+from skills.safety.responder import CrisisResponder
 from storage.admission import QuestionEntry
 from storage.questions import Feedback
 from storage.tickets import Ticket
@@ -65,15 +62,13 @@ QUESTION = Rest("<question>", missing=say.EMPTY_QUESTION)
 STATS_DAYS = Option("--days", Integer("days", 1, 365), default=30)
 TICKET = Arg(Identifier("ticket", metavar="<ticket>"))
 ANSWER = Rest("<answer>", label="answer for the employee")
-# The vocabulary's concepts whose articles give the EAP's and HR's numbers to a person in crisis.
-EAP_CONCEPT = "eap"
-HR_CONCEPT = "hr"
 
 
 class KnowledgeSkill:
-    def __init__(self, router: Router, library: KnowledgeLibrary) -> None:
+    def __init__(self, router: Router, library: KnowledgeLibrary, safety: CrisisResponder) -> None:
         self.router = router
         self.library = library
+        self.safety = safety
         self.services = router.services
 
     def register(self) -> None:
@@ -131,9 +126,10 @@ class KnowledgeSkill:
         question = question.strip()
         if not question:
             return Reply.text(say.EMPTY_QUESTION, ephemeral=True)
-        crisis = detect(question)
+        # Before anything is searched or logged: no article, no ticket, nothing kept but a count.
+        crisis = await self.safety.answer(ctx, question)
         if crisis is not None:
-            return await self._crisis_reply(ctx, crisis)
+            return crisis
         if len(question) > say.MAX_QUESTION_CHARS:
             raise SkillError(say.TOO_LONG)
         chat = small_talk(question, name=_first_name(ctx))
@@ -167,24 +163,6 @@ class KnowledgeSkill:
         if result.answered and best is not None:
             return await _answer_reply(ctx, result, question, question_id, clinical, notes)
         return await _not_sure_reply(ctx, result, question_id, clinical, notes)
-
-    async def _crisis_reply(self, ctx: Context[Any], crisis: Crisis) -> Reply:
-        """Resources at once, before anything is searched: no article, no ticket, nothing
-        logged but a count, so that neither HR's statistics nor the logs hold the message."""
-        await ctx.count_crisis(crisis.kind.value)
-        log.debug("event=%s crisis: %s", ctx.event.id, crisis.kind.value)
-        settings = self.services.settings
-        articles = await self.library.articles()
-        concepts = vocabulary().equivalents
-        resources = Resources(
-            emergency=settings.emergency_number,
-            security=settings.security_number,
-            eap=program_line(articles, concepts.get(EAP_CONCEPT, ())),
-            hr=program_line(articles, concepts.get(HR_CONCEPT, ())),
-        )
-        # Where others read along, only the person sees the resources.
-        private = ctx.event.conversation.kind is not ConversationKind.DIRECT
-        return Reply.text(crisis_text(crisis, resources), ephemeral=private)
 
     async def on_ask_form(self, ctx: Context[Action]) -> Reply:
         """A form for the question, for surfaces where typing is not the obvious next step
@@ -400,13 +378,15 @@ class KnowledgeSkill:
         return Reply(fallback=plain_text(text), blocks=(Text(text),), ephemeral=True)
 
 
-def setup(router: Router) -> KnowledgeLibrary:
-    """Register the skill; the library it answers from is returned for the server to start
+def library_for(router: Router) -> KnowledgeLibrary:
+    """The knowledge base the settings name (or the bundled sample), for the server to start
     and stop."""
     settings = router.services.settings
-    library = KnowledgeLibrary(settings.kb_dir or bundled_kb(), cache_dir=settings.kb_cache_dir)
-    KnowledgeSkill(router, library).register()
-    return library
+    return KnowledgeLibrary(settings.kb_dir or bundled_kb(), cache_dir=settings.kb_cache_dir)
+
+
+def setup(router: Router, library: KnowledgeLibrary, safety: CrisisResponder) -> None:
+    KnowledgeSkill(router, library, safety).register()
 
 
 async def _answer_reply(

@@ -41,6 +41,7 @@ from skills.pulse.results import DEFAULT_THRESHOLD, MIN_THRESHOLD
 from skills.pulse.schedule import Schedule, ScheduleError, next_run
 from skills.pulse.schedule_parser import parse_schedule
 from skills.references import parse_id
+from skills.safety.responder import CrisisResponder
 from storage.surveys import Survey
 
 log = logging.getLogger(__name__)
@@ -74,8 +75,9 @@ GROUP = Option("--group", Phrase("group", "NAME"), default=None)
 
 
 class PulseSkill:
-    def __init__(self, router: Router) -> None:
+    def __init__(self, router: Router, safety: CrisisResponder) -> None:
         self.router = router
+        self.safety = safety
         self.services = router.services
         self.engine = PulseEngine(router.services)
 
@@ -232,7 +234,9 @@ class PulseSkill:
         lines = [say.COMMENT_SAVED]
         if screened.found:
             lines.append(say.COMMENT_PHI.format(tags=", ".join(sorted(screened.types))))
-        return _retired("\n".join(lines))
+        # An anonymous comment is kept for the survey as written; someone in crisis also
+        # gets the resources at once.
+        return await self.safety.ahead_of(ctx, _retired("\n".join(lines)), comment)
 
     async def _open(
         self, ctx: Context[Action], round_id: int | None
@@ -480,8 +484,8 @@ def _retired(text: str) -> Reply:
     return Reply(fallback=plain_text(text), blocks=(Text(text),), replace_original=True)
 
 
-def setup(router: Router) -> PulseSkill:
-    skill = PulseSkill(router)
+def setup(router: Router, safety: CrisisResponder) -> PulseSkill:
+    skill = PulseSkill(router, safety)
     skill.register()
     return skill
 

@@ -15,6 +15,7 @@ import pytest
 
 from bot.events import Command, ConversationKind, ConversationRef
 from bot.replies import Buttons, Reply
+from bot.roles import Role
 from bot.runtime import Runtime, start_runtime
 from bot.settings import Settings, SettingsError, load_settings
 from skills.knowledge.articles import load
@@ -269,6 +270,13 @@ async def test_the_ask_command_and_a_channel_get_resources_for_the_person_alone(
     assert "1-800-799-7233" in reply.fallback
     assert "leave" in reply.fallback
     assert await kb_runtime.services.crisis_counts.since(FIRST_DAY) == {"domestic_violence": 1}
+    hr = await kb_runtime.services.people.resolve(Profile("console", TENANT, "U-hr", "Hana"))
+    await kb_runtime.services.people.grant(hr.id, Role.HR.value, granted_by="test")
+    [stats] = await kb_runtime.router.dispatch(
+        Command(actor=actor("U-hr"), conversation=dm(), name="ask", text="stats")
+    )
+    assert "1 message got them instead of an answer (domestic violence: 1)" in stats.fallback
+    assert "choked" not in stats.fallback
 
 
 async def test_an_idea_in_crisis_gets_the_resources_above_its_preview(

@@ -7,6 +7,7 @@ import logging
 from dataclasses import replace
 from datetime import timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from bot.arguments import Arg, Identifier, Integer, Option, Rest
 from bot.context import Context
@@ -34,7 +35,7 @@ from skills.knowledge.library import KnowledgeLibrary, bundled_kb
 from skills.knowledge.search import Answer, Hit
 from skills.knowledge.sections import Section, link
 from skills.knowledge.smalltalk import small_talk
-from skills.knowledge.stats import content_gaps
+from skills.knowledge.stats import content_gaps, crisis_summary
 from skills.phi import redact
 from skills.references import parse_id
 from skills.safety.responder import CrisisResponder
@@ -375,6 +376,11 @@ class KnowledgeSkill:
             if article is not None:
                 titles[article_id] = article.title
         text = content_gaps(failed, total=total, days=days, titles=titles)
+        # Counted by the hospital's day (`Context.count_crisis`).
+        hospital_day = since.astimezone(ZoneInfo(self.services.settings.timezone)).date()
+        crises = await self.services.crisis_counts.since(hospital_day)
+        if crises:
+            text += "\n\n" + crisis_summary(crises)
         return Reply(fallback=plain_text(text), blocks=(Text(text),), ephemeral=True)
 
 

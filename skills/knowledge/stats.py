@@ -118,3 +118,26 @@ def _name(members: Sequence[LoggedQuestion], titles: Mapping[str, str]) -> str |
     ranked = sorted(shared.items(), key=lambda item: (-item[1], -len(item[0]), item[0]))
     terms = [spelled[root].most_common(1)[0][0] for root, n in ranked if n >= 2]
     return ", ".join(terms[:KEY_TERMS]).capitalize() if terms else None
+
+
+CRISIS_KINDS = {
+    "self_harm": "self-harm or suicidal thoughts",
+    "violence": "violence or threats at work",
+    "domestic_violence": "domestic violence",
+    "sexual": "sexual harassment or assault",
+    "active_threat": "an active threat",
+}
+
+
+def crisis_summary(counts: Mapping[str, int]) -> str:
+    """How many messages got crisis resources instead of an answer, by kind: they are not
+    among the questions above, and nothing else of them is kept."""
+    total = sum(counts.values())
+    kinds = ", ".join(
+        f"{CRISIS_KINDS.get(kind, kind)}: {count}"
+        for kind, count in sorted(counts.items(), key=lambda item: -item[1])
+    )
+    return (
+        f"**Crisis resources**: {counted(total, 'message')} got them instead of an answer "
+        f"({kinds}). I keep no names or words of these, only the count."
+    )

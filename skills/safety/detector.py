@@ -166,7 +166,8 @@ def _language(code: str, section: Any) -> _Language:
             return alternatives[name.group(1)]
 
         try:
-            return re.compile(re.sub(r"\{(\w+)\}", expand, pattern))
+            # Written with accents or without, a pattern reads text that has none.
+            return re.compile(re.sub(r"\{(\w+)\}", expand, strip_accents(pattern)))
         except (KeyError, re.error) as exc:
             raise CuesError(f"{where}: {pattern!r}: {exc}") from None
 

@@ -21,7 +21,9 @@ Then the crisis check (`skills.safety.detector`) on the project's own crisis set
 (`tests/data/crisis.tsv`, `text<TAB>kind`, `none` for a near-miss: hyperbole, work talk, a
 policy question): recall per kind and overall (found, and as the right kind), the share of
 near-misses flagged, the share of the knowledge questions above flagged, and the check's
-median and p95 latency per message.
+median and p95 latency per message. The same, apart, on `tests/data/crisis_heldout.tsv`:
+messages written after the cues last changed and never used to change them, the measure of
+how the check does on phrasings it was not fitted to.
 
 A questions file has one `question<TAB>expected article id` per line, `none` for a question
 the bot should hand to HR. Reported, for each system:
@@ -64,6 +66,7 @@ EVAL = ROOT.parent / "shared" / "eval"
 DATA = ROOT / "tests" / "data"
 SAMPLE_KB = ROOT / "skills" / "knowledge" / "sample_kb"
 CRISIS_SET = DATA / "crisis.tsv"
+CRISIS_HELD_OUT = DATA / "crisis_heldout.tsv"
 SETS = (
     ("dev", EVAL / "kb", EVAL / "questions-dev.tsv"),
     ("harbor", EVAL / "kb-harbor", EVAL / "kb-harbor" / "questions.tsv"),
@@ -214,6 +217,8 @@ def main(argv: Sequence[str] | None = None) -> None:
         print()
         knowledge = [q for _, _, f in SETS if f.is_file() for q, _ in read_questions(f)]
         measure_crisis(CRISIS_SET, knowledge)
+        print()
+        measure_crisis(CRISIS_HELD_OUT, [])
 
 
 def measure(name: str, kb: Path, questions_file: Path) -> None:

@@ -244,6 +244,7 @@ async def test_a_comment_in_crisis_is_kept_and_answered_with_resources(
     )
     assert "call hospital security" in saved.fallback
     assert say.COMMENT_SAVED in saved.fallback
+    assert "I don't keep what you wrote" not in saved.fallback  # this one is kept
     [stored] = await rt.services.survey_answers.responses(1)
     assert stored.comment == comment
     assert await rt.services.crisis_counts.since(START.date()) == {"violence": 1}

@@ -139,8 +139,10 @@ WORDINGS: Mapping[str, Wording] = {"en": ENGLISH, "es": SPANISH}
 """Every language's texts, by the code of its section in `cues.yaml`."""
 
 
-def crisis_text(crisis: Crisis, resources: Resources) -> str:
-    """The reply to a crisis message: what to do now, who to call, and that it stays private."""
+def crisis_text(crisis: Crisis, resources: Resources, *, kept: bool = False) -> str:
+    """The reply to a crisis message: what to do now, who to call, and that it stays private.
+    `kept`: the words go where the person sent them (an idea, a survey comment), so the reply
+    does not say they are not kept."""
     wording = WORDINGS.get(crisis.language, ENGLISH)
     kind = crisis.kind
     security = (
@@ -157,7 +159,7 @@ def crisis_text(crisis: Crisis, resources: Resources) -> str:
     lines = [wording.opening[kind], *(f"- {step}" for step in steps)]
     if kind is not Kind.ACTIVE_THREAT:
         hr = wording.hr_named.format(number=resources.hr) if resources.hr else wording.hr_unnamed
-        lines.append(f"{wording.privacy} {hr}")
+        lines.append(hr if kept else f"{wording.privacy} {hr}")
     if kind is Kind.DOMESTIC_VIOLENCE:
         lines.append(wording.leave)
     if kind is Kind.VIOLENCE:

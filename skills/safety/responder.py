@@ -29,15 +29,16 @@ class CrisisResponder:
     def __init__(self, articles: Callable[[], Awaitable[Sequence[Article]]]) -> None:
         self._articles = articles
 
-    async def answer(self, ctx: Context[Any], *texts: str) -> Reply | None:
+    async def answer(self, ctx: Context[Any], *texts: str, kept: bool = False) -> Reply | None:
         """The crisis reply when any of `texts` discloses a crisis, else None. The message is
-        counted by day and kind, and its words go nowhere: not to storage, not to the logs."""
+        counted by day and kind; unless `kept` (the caller stores it as sent), its words go
+        nowhere: not to storage, not to the logs."""
         crisis = _first_crisis(texts)
         if crisis is None:
             return None
         await ctx.count_crisis(crisis.kind.value)
         log.debug("event=%s crisis: %s", ctx.event.id, crisis.kind.value)
-        text = crisis_text(crisis, await self.resources(ctx))
+        text = crisis_text(crisis, await self.resources(ctx), kept=kept)
         # Where others read along, only the person sees the resources.
         private = ctx.event.conversation.kind is not ConversationKind.DIRECT
         return Reply.text(text, ephemeral=private)
@@ -46,7 +47,7 @@ class CrisisResponder:
         """`reply` with the crisis resources above it when any of `texts` discloses a crisis:
         for what a person means to keep (an idea, a survey comment), which still goes where
         they send it, since a report of violence may be exactly the idea or the comment."""
-        resources = await self.answer(ctx, *texts)
+        resources = await self.answer(ctx, *texts, kept=True)
         if resources is None:
             return reply
         return replace(

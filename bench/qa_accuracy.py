@@ -17,13 +17,14 @@ With no arguments it measures four question sets, each against its own knowledge
 A set whose files are missing (the shared folder is not beside the checkout) is skipped. With
 `--kb` and `--questions`, only that set is measured.
 
-Then the crisis check (`skills.safety.detector`) on the project's own crisis set
-(`tests/data/crisis.tsv`, `text<TAB>kind`, `none` for a near-miss: hyperbole, work talk, a
-policy question): recall per kind and overall (found, and as the right kind), the share of
-near-misses flagged, the share of the knowledge questions above flagged, and the check's
-median and p95 latency per message. The same, apart, on `tests/data/crisis_heldout.tsv`:
-messages written after the cues last changed and never used to change them, the measure of
-how the check does on phrasings it was not fitted to.
+Then the crisis check (`skills.safety.detector`: the cues, then the learned reader) on the
+examples the cues were written with and the reader is trained on (`skills/safety/examples.tsv`,
+`text<TAB>kind`, `none` for a near-miss: hyperbole, work talk, a policy question): recall per
+kind and overall (found, and as the right kind), the share of near-misses flagged, the share of
+the knowledge questions above flagged, and the check's median and p95 latency per message. The
+same, apart, on two sets the check was never fitted to: `tests/data/crisis_heldout.tsv`,
+written after the cues last changed, and `tests/data/crisis_blind.tsv`, written without
+reading the cues or the examples.
 
 A questions file has one `question<TAB>expected article id` per line, `none` for a question
 the bot should hand to HR. Reported, for each system:
@@ -65,8 +66,9 @@ ROOT = Path(__file__).resolve().parents[1]
 EVAL = ROOT.parent / "shared" / "eval"
 DATA = ROOT / "tests" / "data"
 SAMPLE_KB = ROOT / "skills" / "knowledge" / "sample_kb"
-CRISIS_SET = DATA / "crisis.tsv"
+CRISIS_SET = ROOT / "skills" / "safety" / "examples.tsv"
 CRISIS_HELD_OUT = DATA / "crisis_heldout.tsv"
+CRISIS_BLIND = DATA / "crisis_blind.tsv"
 SETS = (
     ("dev", EVAL / "kb", EVAL / "questions-dev.tsv"),
     ("harbor", EVAL / "kb-harbor", EVAL / "kb-harbor" / "questions.tsv"),
@@ -219,6 +221,8 @@ def main(argv: Sequence[str] | None = None) -> None:
         measure_crisis(CRISIS_SET, knowledge)
         print()
         measure_crisis(CRISIS_HELD_OUT, [])
+        print()
+        measure_crisis(CRISIS_BLIND, [])
 
 
 def measure(name: str, kb: Path, questions_file: Path) -> None:

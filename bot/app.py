@@ -47,6 +47,10 @@ def create_app(
         runtime = await start_runtime(settings)
         app[RUNTIME_KEY] = runtime
         if whole_process:
+            # Read back (or trained) now, while no request waits, not at the first message.
+            from skills.safety.learned import reader as crisis_reader
+
+            crisis_reader()
             gc.freeze()
             runtime.knowledge.start(freeze_editions=True)
         readiness = Readiness(runtime.services.database)

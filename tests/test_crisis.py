@@ -1,4 +1,4 @@
-"""Crisis and safety messages: told from questions on our own test set (tests/data/crisis.tsv),
+"""Crisis and safety messages: told from questions on our own examples (skills/safety/examples.tsv),
 answered at once with resources in the person's language, and never logged, searched or handed
 to HR: through the router, the terminal chat and Slack over real HTTP."""
 
@@ -21,8 +21,10 @@ from bot.settings import Settings, SettingsError, load_settings
 from skills.knowledge.articles import load
 from skills.knowledge.library import bundled_kb
 from skills.knowledge.text import vocabulary
+from skills.safety import learned
 from skills.safety.contacts import program_line
 from skills.safety.detector import Crisis, CuesError, Kind, detect, parse_cues
+from skills.safety.learned import THRESHOLD, language_of, reader
 from skills.safety.replies import Resources, crisis_text
 from storage.admission import Admissions, CrisisCount, QuestionEntry
 from storage.crisis_counts import CrisisCounts
@@ -37,7 +39,7 @@ from tests.kb_fixture import write_kb
 from tests.slack_harness import NURSE, Slack, serve_slack, slack_env
 from tests.slack_payloads import dm_event
 
-CRISIS_SET = Path(__file__).parent / "data" / "crisis.tsv"
+CRISIS_SET = Path(__file__).parents[1] / "skills" / "safety" / "examples.tsv"
 ONE_DAY = date(2026, 12, 7)
 LONG_AGO = datetime(2000, 1, 1, tzinfo=UTC)
 FIRST_DAY = LONG_AGO.date()
@@ -71,6 +73,49 @@ def test_crises_are_found_and_near_misses_left_alone() -> None:
     flagged = [text for text in near_misses if detect(text) is not None]
     assert len(found) / len(crises) >= 0.95, sorted({t for t, _ in crises} - set(found))
     assert len(flagged) / len(near_misses) <= 0.05, flagged
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "language"),
+    [
+        ("wrote goodbye notes to everyone tonight", Kind.SELF_HARM, "en"),
+        ("i feel like a burden and want it all to stop", Kind.SELF_HARM, "en"),
+        ("mi pareja me dejo moretones en los brazos", Kind.DOMESTIC_VIOLENCE, "es"),
+        ("my coworker keeps sending me pics of himself, i said stop", Kind.SEXUAL, "en"),
+    ],
+)
+def test_the_learned_reader_finds_what_no_cue_foresaw(text: str, kind: Kind, language: str) -> None:
+    assert reader().read(text) is kind
+    assert detect(text) == Crisis(kind, language)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "i would never kill myself, just tired",  # a cue, negated: the cues have read it
+        "this shift is killing me lol",
+        "el paciente me pidio agua",
+        "shoot me a text when youre on the unit",
+        "the ED is a war zone tonight",
+    ],
+)
+def test_what_the_cues_defuse_or_laughter_marks_is_not_read_again(text: str) -> None:
+    assert detect(text) is None
+
+
+def test_the_reader_is_sure_only_above_its_threshold() -> None:
+    probabilities = reader().probabilities("how many pto days do i get")
+    assert set(probabilities) == {"none", *(kind.value for kind in Kind)}
+    assert sum(probabilities.values()) == pytest.approx(1.0)
+    assert 1 - probabilities["none"] < THRESHOLD
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [("quiero que todo se acabe ya", "es"), ("i want it all to be over", "en"), ("", "en")],
+)
+def test_the_reply_language_follows_the_words_used(text: str, language: str) -> None:
+    assert language_of(text) == language
 
 
 @pytest.mark.parametrize(
@@ -346,3 +391,39 @@ async def test_a_slack_dm_in_crisis_gets_resources_once_and_no_ask_hr(slack: Sla
     services = slack.runtime.services
     assert await services.questions.count_since(LONG_AGO) == 0
     assert await services.crisis_counts.since(FIRST_DAY) == {"active_threat": 1}
+
+
+def test_the_reader_is_trained_once_per_machine_and_read_back(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every replica and terminal chat reads back what the first one trained."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    learned.reader.cache_clear()
+    try:
+        first = learned.reader()
+        [saved] = (tmp_path / "breakroom" / "safety").glob("crisis-reader-*.npz")
+
+        def no_training(examples: object) -> learned.Reader:
+            raise AssertionError("trained again")
+
+        monkeypatch.setattr(learned.Reader, "trained", no_training)
+        learned.reader.cache_clear()
+        again = learned.reader()
+        message = "i feel like a burden and want it all to stop"
+        assert again.probabilities(message) == pytest.approx(first.probabilities(message))
+        assert saved.is_file()
+    finally:
+        learned.reader.cache_clear()
+
+
+def test_a_cache_that_cannot_be_written_still_gives_a_reader(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(blocked))
+    learned.reader.cache_clear()
+    try:
+        assert learned.reader().read("i feel like a burden and want it all to stop") is not None
+    finally:
+        learned.reader.cache_clear()

@@ -93,33 +93,68 @@ def read_as_typed(text: str) -> str:
 
 
 def detect(text: str) -> Crisis | None:
-    """The crisis `text` discloses, or None. Every language is tried: people mix them."""
+    """The crisis `text` discloses, or None. Every language is tried: people mix them. The cues
+    decide where they see anything, a disclosure or a figure of speech they defuse; only what
+    they do not see at all, and that is not said laughing, goes to the learned reader."""
+    cues = read_cues(text)
+    if cues.crisis is not None or cues.seen:
+        return cues.crisis
+    # Imported here: the reader is trained on first use, and reads with this module's words.
+    from skills.safety.learned import language_of, reader
+
+    learned = reader().read(text[:MAX_READ])
+    return None if learned is None else Crisis(learned, language_of(text))
+
+
+@dataclass(frozen=True)
+class CueReading:
+    crisis: Crisis | None
+    seen: bool
+    """The cues saw something, a disclosure or a cue they negated, guarded or laughed off, or
+    the message laughs: it is theirs to decide, and the learned reader is not asked."""
+
+
+def read_cues(text: str) -> CueReading:
+    """What the cues alone make of `text`."""
     typed = read_as_typed(text[:MAX_READ])
+    seen = False
     for kind in Kind:
         for language in _languages():
-            if _discloses(language, kind, typed):
-                return Crisis(kind, language.code)
-    return None
+            verdict = _reading(language, kind, typed)
+            if verdict is _Reading.DISCLOSED:
+                return CueReading(Crisis(kind, language.code), seen=True)
+            seen = seen or verdict is _Reading.DEFUSED
+    laughing = any(language.laughter.search(typed) for language in _languages())
+    return CueReading(None, seen=seen or laughing)
 
 
-def _discloses(language: _Language, kind: Kind, typed: str) -> bool:
+class _Reading(Enum):
+    NOTHING = "nothing"
+    DEFUSED = "defused"
+    """A cue was there, but negated, guarded or laughed off: the cues have read it."""
+    DISCLOSED = "disclosed"
+
+
+def _reading(language: _Language, kind: Kind, typed: str) -> _Reading:
     cues = language.kinds.get(kind)
     if cues is None:
-        return False
+        return _Reading.NOTHING
     defused = language.laughter.search(typed) is not None or any(
         talk.search(typed) for talk in cues.talk
     )
     guarded = [span for guard in cues.guards for span in _spans(guard, typed)]
+    reading = _Reading.NOTHING
     for cue in cues.cues:
-        if cue.light and defused:
-            continue
         for found in cue.pattern.finditer(typed):
-            if _negated(language, found):
+            if (
+                (cue.light and defused)
+                or _negated(language, found)
+                or any(_overlap(found.span(), span) for span in guarded)
+            ):
+                reading = _Reading.DEFUSED
                 continue
-            if any(_overlap(found.span(), span) for span in guarded):
-                continue
-            return True
-    return False
+            return _Reading.DISCLOSED
+    return reading
 
 
 def _spans(pattern: re.Pattern[str], typed: str) -> Iterable[tuple[int, int]]:

@@ -54,8 +54,8 @@ ENGLISH = Phrasebook(
             r"what'?s up|sup",
             r"how (are|r) (you|u)( doing)?( today| tonight)?",
             r"how'?s (it going|everything|life|things)",
-            r"how'?s (your|ur) (day|night|shift|morning|evening|week|weekend)( going)?",
-            r"how (is|was) (your|ur) (day|night|shift|morning|evening|week|weekend)",
+            r"how'?s (your|ur|the) (day|night|shift|morning|evening|week|weekend)( going)?",
+            r"how (is|was) (your|ur) (day|night|shift|morning|evening|week|weekend)( going)?",
             r"greetings",
         ),
         Kind.THANKS: (

@@ -54,3 +54,17 @@ def write_article(
         encoding="utf-8",
     )
     return path
+
+
+def write_sectioned_article(folder: Path) -> Path:
+    """An article whose `##` sections answer different questions: parking, with the night
+    rule and the shuttle each under its own heading."""
+    return write_article(
+        folder,
+        "parking",
+        "Parking and shuttles",
+        ["Where do I park?"],
+        ["parking", "shuttle"],
+        "Staff park in Garage B.\n\n## Night shift\nAfter 19:00 you may park in Garage A.\n\n"
+        "## Shuttle\nThe shuttle to the remote lot runs every 15 minutes.",
+    )

@@ -9,7 +9,7 @@ import pytest
 
 from tests.cli import run
 from tests.conftest import SHARED_EVAL
-from tests.kb_fixture import write_article, write_kb
+from tests.kb_fixture import write_kb, write_sectioned_article
 from tests.test_knowledge_reload import write_uniform_article
 
 CONTRACT_KEYS = {
@@ -67,15 +67,7 @@ def test_ask_json_follows_the_contract(tmp_path: Path) -> None:
 
 def test_ask_json_names_the_section_that_answers(tmp_path: Path) -> None:
     kb = write_kb(tmp_path / "kb")
-    write_article(
-        kb,
-        "parking",
-        "Parking and shuttles",
-        ["Where do I park?"],
-        ["parking", "shuttle"],
-        "Staff park in Garage B.\n\n## Night shift\nAfter 19:00 you may park in Garage A.\n\n"
-        "## Shuttle\nThe shuttle to the remote lot runs every 15 minutes.",
-    )
+    write_sectioned_article(kb)
     result = run(
         ["ask", "--kb", str(kb), "--json"],
         cwd=tmp_path,

@@ -24,7 +24,7 @@ from skills.knowledge.library import KnowledgeLibrary
 from storage.people import Profile
 from tests.fakes import RecordingMessenger
 from tests.helpers import TENANT, action, command, message
-from tests.kb_fixture import ARTICLES, write_article, write_kb
+from tests.kb_fixture import ARTICLES, write_article, write_kb, write_sectioned_article
 
 HR_CHANNEL = "C-hr"
 
@@ -94,15 +94,7 @@ async def test_an_answer_from_one_section_names_it_and_links_to_it(
     tmp_path: Path, make_settings: Callable[..., Settings]
 ) -> None:
     kb = write_kb(tmp_path / "kb")
-    write_article(
-        kb,
-        "parking",
-        "Parking and shuttles",
-        ["Where do I park?"],
-        ["parking", "shuttle"],
-        "Staff park in Garage B.\n\n## Night shift\nAfter 19:00 you may park in Garage A.\n\n"
-        "## Shuttle\nThe shuttle to the remote lot runs every 15 minutes.",
-    )
+    write_sectioned_article(kb)
     rt = await start_runtime(make_settings(BREAKROOM_KB_DIR=str(kb)))
     try:
         reply = await ask(rt, "how often does the parking shuttle run")

@@ -205,7 +205,8 @@ def _notes(reply: Reply) -> str:
     return " ".join(b.markdown for b in reply.blocks if isinstance(b, Text))
 
 
-async def test_comments_are_screened_for_phi(rt: Runtime, fake: RecordingMessenger) -> None:
+async def comment_after_answering(rt: Runtime, fake: RecordingMessenger, comment: str) -> Reply:
+    """One employee answers a survey that just opened, then sends `comment` from its form."""
     await hr(rt)
     [user] = await staff(rt, 1)
     await pulse(rt, "create weekly-pulse now")
@@ -214,12 +215,14 @@ async def test_comments_are_screened_for_phi(rt: Runtime, fake: RecordingMesseng
     [form_reply] = await rt.router.dispatch(action("pulse.comment", "1", user=user))
     [form] = [b for b in form_reply.blocks if isinstance(b, Form)]
     [saved] = await rt.router.dispatch(
-        action(
-            form.submit_action_id,
-            form.value,
-            user=user,
-            values={"comment": "Mr. Okafor in bed 12 waited an hour for pain meds"},
-        )
+        action(form.submit_action_id, form.value, user=user, values={"comment": comment})
+    )
+    return saved
+
+
+async def test_comments_are_screened_for_phi(rt: Runtime, fake: RecordingMessenger) -> None:
+    saved = await comment_after_answering(
+        rt, fake, "Mr. Okafor in bed 12 waited an hour for pain meds"
     )
     assert "NAME" in saved.fallback
     [stored] = await rt.services.survey_answers.responses(1)
@@ -231,17 +234,8 @@ async def test_a_comment_in_crisis_is_kept_and_answered_with_resources(
 ) -> None:
     """The comment goes to the survey as written (a report of violence is what leaders need
     to read), and its writer gets the resources at once."""
-    await hr(rt)
-    [user] = await staff(rt, 1)
-    await pulse(rt, "create weekly-pulse now")
-    await deliver(rt)
-    await answer_all(rt, fake.direct_to(user)[0], user)
-    [form_reply] = await rt.router.dispatch(action("pulse.comment", "1", user=user))
-    [form] = [b for b in form_reply.blocks if isinstance(b, Form)]
     comment = "a patient punched me last week and nobody followed up"
-    [saved] = await rt.router.dispatch(
-        action(form.submit_action_id, form.value, user=user, values={"comment": comment})
-    )
+    saved = await comment_after_answering(rt, fake, comment)
     assert "call hospital security" in saved.fallback
     assert say.COMMENT_SAVED in saved.fallback
     assert "I don't keep what you wrote" not in saved.fallback  # this one is kept

@@ -45,6 +45,9 @@ NEVER_FITTED = (
     ("blind", EVAL / "kb", DATA / "eval_kb_blind.tsv"),
 )
 OUT_OF_SCOPE_WEIGHT = 2.0
+FIT_STEPS = 20_000
+FIT_RATE = 2.0
+"""Enough steps that the weights stop moving in their first decimal."""
 SIGNS = {
     "strength": 1,
     "margin": 1,
@@ -83,10 +86,9 @@ def fit(sets: Sequence[list[Row]]) -> tuple[float, dict[str, float]]:
     """Sign-constrained logistic regression by projected gradient descent."""
     features, labels, weights = [], [], []
     for rows in sets:
-        usable = [r for r in rows if r.signals is not None]
-        for row in usable:
-            assert row.signals is not None
-            features.append([1.0, *(getattr(row.signals, name) for name in NAMES)])
+        usable = [(row, row.signals) for row in rows if row.signals is not None]
+        for row, signals in usable:
+            features.append([1.0, *(getattr(signals, name) for name in NAMES)])
             labels.append(1.0 if row.expected != "none" and row.best == row.expected else 0.0)
             outside = row.expected == "none"
             weights.append((OUT_OF_SCOPE_WEIGHT if outside else 1.0) / len(usable))
@@ -94,9 +96,9 @@ def fit(sets: Sequence[list[Row]]) -> tuple[float, dict[str, float]]:
     w /= w.sum()
     signs = np.array([0.0, *(SIGNS[name] for name in NAMES)])
     beta = np.zeros(x.shape[1])
-    for _ in range(20_000):
+    for _ in range(FIT_STEPS):
         predicted = 1 / (1 + np.exp(-x @ beta))
-        beta -= 2.0 * (x.T @ (w * (predicted - y)))
+        beta -= FIT_RATE * (x.T @ (w * (predicted - y)))
         beta[1:] = np.where(signs[1:] * beta[1:] < 0, 0.0, beta[1:])
     return float(beta[0]), dict(zip(NAMES, (float(b) for b in beta[1:]), strict=True))
 

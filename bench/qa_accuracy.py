@@ -2,17 +2,23 @@
 
     python bench/qa_accuracy.py [--kb DIR --questions TSV]
 
-With no arguments it measures four question sets, each against its own knowledge base:
+With no arguments it measures these question sets, each against its own knowledge base:
 
 - dev: the shared evaluation questions (`../shared/eval/questions-dev.tsv`) on the Riverbend
   knowledge base (`../shared/eval/kb`);
 - harbor: the questions of a second hospital's knowledge base written in another house style
-  (`../shared/eval/kb-harbor`), which nothing in the project is tuned on;
-- paraphrases: the project's own situational phrasings for that knowledge base
-  (`tests/data/eval_kb_paraphrases.tsv`), written apart from the dev questions;
-- sample KB: the project's own questions for the bundled Lakeside sample knowledge base
-  (`tests/data/sample_kb_questions.tsv` on `skills/knowledge/sample_kb`), a second knowledge
-  base that shows whether anything is tuned to the first one.
+  (`../shared/eval/kb-harbor`), which nothing in the project is tuned or fitted on;
+- blind: the project's own questions for Riverbend written without running search and never
+  fitted on (`tests/data/eval_kb_blind.tsv`): with harbor, the measure of unseen questions;
+- held-out, paraphrases: the project's other question sets for Riverbend
+  (`tests/data/eval_kb_heldout.tsv`, written blind, and `eval_kb_paraphrases.tsv`);
+- sample KB, near misses, short: the project's questions for the bundled Lakeside sample
+  knowledge base (`tests/data/sample_kb_*.tsv` on `skills/knowledge/sample_kb`): everyday
+  questions, near misses that share a word with an article but are not answered by it, and
+  two-word questions.
+
+The confidence weights are fitted on dev, held-out, paraphrases and the three sample sets
+(`bench/fit_confidence.py`); harbor and blind are never fitted on.
 
 A set whose files are missing (the shared folder is not beside the checkout) is skipped. With
 `--kb` and `--questions`, only that set is measured.
@@ -72,8 +78,12 @@ CRISIS_BLIND = DATA / "crisis_blind.tsv"
 SETS = (
     ("dev", EVAL / "kb", EVAL / "questions-dev.tsv"),
     ("harbor", EVAL / "kb-harbor", EVAL / "kb-harbor" / "questions.tsv"),
+    ("blind", EVAL / "kb", DATA / "eval_kb_blind.tsv"),
+    ("held-out", EVAL / "kb", DATA / "eval_kb_heldout.tsv"),
     ("paraphrases", EVAL / "kb", DATA / "eval_kb_paraphrases.tsv"),
     ("sample KB", SAMPLE_KB, DATA / "sample_kb_questions.tsv"),
+    ("near misses", SAMPLE_KB, DATA / "sample_kb_near_misses.tsv"),
+    ("short", SAMPLE_KB, DATA / "sample_kb_short_questions.tsv"),
 )
 _WORD = re.compile(r"\w+")
 

@@ -13,6 +13,7 @@ import asyncio
 import json
 import logging
 from collections.abc import AsyncIterator, Callable
+from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
@@ -88,6 +89,25 @@ async def test_a_question_is_answered_with_a_card_and_the_feedback_stored(
     assert logged is not None
     assert logged.helpful is True
     assert "How much PTO" not in caplog.text  # message text stays out of logs above DEBUG
+
+
+async def test_a_crisis_in_teams_gets_resources_in_spanish_once_and_no_ask_hr(
+    teams: Teams, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO)
+    activity = teams.message("mi esposo me pega cuando toma", "m-crisis")
+    for _ in range(2):  # a redelivery is neither answered nor counted again
+        assert await teams.activity(activity) in (200, 201)
+    [answer] = await teams.fake.wait_for("send", "reply")
+    shown = text_of(answer)
+    assert "1-800-799-7233" in shown
+    assert "Recursos Humanos no sabe nada de este mensaje" in shown
+    assert "ask_hr" not in json.dumps(answer.body)
+    assert len(teams.fake.of_kind("send", "reply")) == 1
+    services = teams.runtime.services
+    assert await services.questions.count_since(datetime(2000, 1, 1, tzinfo=UTC)) == 0
+    assert await services.crisis_counts.since(date(2000, 1, 1)) == {"domestic_violence": 1}
+    assert "esposo" not in caplog.text
 
 
 async def test_a_redelivered_activity_is_answered_once(teams: Teams) -> None:

@@ -39,8 +39,8 @@ EXAMPLES_FILE = "examples.tsv"
 NONE = "none"
 THRESHOLD = 0.7
 """How sure the model must be that a message is a crisis. Chosen by five-fold cross-validation
-on the examples (`bench/crisis_reader.py`): the reader adds about one near miss in forty to what
-the cues flag, and finds most of the crises the cues miss."""
+on the examples (`bench/crisis_reader.py`): the lowest that keeps the near misses flagged, by
+the cues and the reader together, under one in twenty."""
 LABELS = (NONE, *(kind.value for kind in Kind))
 L2 = 0.01
 STEPS = 100

@@ -11,11 +11,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from phonenumbers import Leniency, PhoneNumberMatcher
+
 from skills.knowledge.articles import Article
 
-PHONE = re.compile(
-    r"(?<![\w-])(?:\+?1[\s.-])?(?:\(\d{3}\)\s?|\d{3}[\s.-])?\d{3}[\s.-]\d{4}(?![\w-])"
-)
+PHONE_REGION = "US"
+"""Where a number written without a country code is read as dialled."""
 ROUND_THE_CLOCK = re.compile(
     r"24/7|24 hours|24-hour|around the clock|any time|anytime|day or night|at any hour",
     re.IGNORECASE,
@@ -31,8 +32,11 @@ def program_line(articles: Iterable[Article], concept: Iterable[str]) -> str | N
         return None
     best: tuple[int, int, str] | None = None
     for position, line in enumerate(article.body.splitlines()):
-        for number in PHONE.findall(line):
-            rank = (0 if ROUND_THE_CLOCK.search(line) else 1, position, number.strip())
+        # phonenumbers' matcher, not a pattern of our own: it knows every way a number is
+        # written, and that "ext. 4455" is not one. POSSIBLE admits a seven-digit local number
+        # and the 555 numbers of sample articles.
+        for found in PhoneNumberMatcher(line, PHONE_REGION, leniency=Leniency.POSSIBLE):
+            rank = (0 if ROUND_THE_CLOCK.search(line) else 1, position, found.raw_string)
             best = rank if best is None or rank < best else best
     return best[2] if best else None
 

@@ -37,7 +37,7 @@ from skills.textkit.words import words
 
 EXAMPLES_FILE = "examples.tsv"
 NONE = "none"
-THRESHOLD = 0.7
+THRESHOLD = 0.75
 """How sure the model must be that a message is a crisis. Chosen by five-fold cross-validation
 on the examples (`bench/crisis_reader.py`): the lowest that keeps the near misses flagged, by
 the cues and the reader together, under one in twenty."""

@@ -225,7 +225,10 @@ async def test_a_replaced_index_is_freed_without_the_garbage_collector(tmp_path:
     library = KnowledgeLibrary(write_kb(tmp_path / "kb"), clock=lambda: now[0])
     library.start(freeze_editions=True)
     retriever = await library.retriever()
-    parts: list[Callable[[], object]] = [weakref.ref(retriever), weakref.ref(retriever._speller)]
+    parts: list[Callable[[], object]] = [
+        weakref.ref(retriever),
+        weakref.ref(retriever._typing.speller),
+    ]
     parts += [weakref.ref(article) for article in retriever.articles]
     del retriever
     write_uniform_article(library.source)

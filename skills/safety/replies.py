@@ -27,7 +27,10 @@ class Resources:
 @dataclass(frozen=True)
 class Wording:
     opening: Mapping[Kind, str]
+    danger: Mapping[Kind, str]
+    """What to do if in danger right now: said once, for the likeliest kind."""
     steps: Mapping[Kind, tuple[str, ...]]
+    """The kind's own resources, for each kind the message may be."""
     security_named: str  # hospital security with its number
     security_unnamed: str  # hospital security when no number is configured
     eap: str
@@ -46,29 +49,31 @@ ENGLISH = Wording(
         Kind.SEXUAL: "I'm so sorry. What happened is not your fault.",
         Kind.ACTIVE_THREAT: "Get yourself safe first.",
     },
+    danger={
+        Kind.SELF_HARM: (
+            "If you might act on these thoughts now, call **{emergency}** or go to the nearest "
+            "emergency department."
+        ),
+        Kind.VIOLENCE: "If you are in danger now, call {security}, or **{emergency}**.",
+        Kind.DOMESTIC_VIOLENCE: "If you are in danger now, call **{emergency}**.",
+        Kind.SEXUAL: "If you are in danger now, call {security}, or **{emergency}**.",
+        Kind.ACTIVE_THREAT: "Call **{emergency}** now, then {security}.",
+    },
     steps={
         Kind.SELF_HARM: (
             "Call or text **988**, the Suicide & Crisis Lifeline, any time, day or night.",
-            "If you might act on these thoughts now, call **{emergency}** or go to the nearest "
-            "emergency department.",
         ),
-        Kind.VIOLENCE: (
-            "If you are in danger now, call {security}, or **{emergency}**.",
-            "If you are hurt, get checked today, even if it seems minor.",
-        ),
+        Kind.VIOLENCE: ("If you are hurt, get checked today, even if it seems minor.",),
         Kind.DOMESTIC_VIOLENCE: (
-            "If you are in danger now, call **{emergency}**.",
             "National Domestic Violence Hotline, free and confidential, any time: call "
             "**1-800-799-7233** or text **START** to **88788**.",
             "At work, {security} can walk you to your car or step in if someone comes here.",
         ),
         Kind.SEXUAL: (
-            "If you are in danger now, call {security}, or **{emergency}**.",
             "RAINN National Sexual Assault Hotline, free and confidential, any time: "
             "**1-800-656-4673**.",
         ),
         Kind.ACTIVE_THREAT: (
-            "Call **{emergency}** now, then {security}.",
             "If you can't get out: hide, lock or block the door, and silence your phone.",
         ),
     },
@@ -93,19 +98,23 @@ SPANISH = Wording(
         Kind.SEXUAL: "Lo siento mucho. Lo que pasó no es su culpa.",
         Kind.ACTIVE_THREAT: "Primero póngase a salvo.",
     },
+    danger={
+        Kind.SELF_HARM: (
+            "Si cree que puede hacerse daño ahora, llame al **{emergency}** o vaya a la sala "
+            "de emergencias más cercana."
+        ),
+        Kind.VIOLENCE: "Si está en peligro ahora, llame a {security}, o al **{emergency}**.",
+        Kind.DOMESTIC_VIOLENCE: "Si está en peligro ahora, llame al **{emergency}**.",
+        Kind.SEXUAL: "Si está en peligro ahora, llame a {security}, o al **{emergency}**.",
+        Kind.ACTIVE_THREAT: "Llame al **{emergency}** ahora, y después a {security}.",
+    },
     steps={
         Kind.SELF_HARM: (
             "Llame o envíe un mensaje de texto al **988**, la Línea de Prevención del Suicidio "
             "y Crisis, a cualquier hora (marque 2 para español).",
-            "Si cree que puede hacerse daño ahora, llame al **{emergency}** o vaya a la sala "
-            "de emergencias más cercana.",
         ),
-        Kind.VIOLENCE: (
-            "Si está en peligro ahora, llame a {security}, o al **{emergency}**.",
-            "Si está herido o herida, hágase revisar hoy, aunque parezca poca cosa.",
-        ),
+        Kind.VIOLENCE: ("Si está herido o herida, hágase revisar hoy, aunque parezca poca cosa.",),
         Kind.DOMESTIC_VIOLENCE: (
-            "Si está en peligro ahora, llame al **{emergency}**.",
             "Línea Nacional sobre la Violencia Doméstica, gratuita y confidencial, a cualquier "
             "hora: llame al **1-800-799-7233** o envíe **START** por mensaje de texto al "
             "**88788**.",
@@ -113,12 +122,10 @@ SPANISH = Wording(
             "viene aquí.",
         ),
         Kind.SEXUAL: (
-            "Si está en peligro ahora, llame a {security}, o al **{emergency}**.",
             "Línea Nacional de Agresión Sexual de RAINN, gratuita y confidencial, a cualquier "
             "hora: **1-800-656-4673**.",
         ),
         Kind.ACTIVE_THREAT: (
-            "Llame al **{emergency}** ahora, y después a {security}.",
             "Si no puede salir: escóndase, cierre o bloquee la puerta y silencie su teléfono.",
         ),
     },
@@ -150,18 +157,24 @@ def crisis_text(crisis: Crisis, resources: Resources, *, kept: bool = False) -> 
         if resources.security
         else wording.security_unnamed
     )
-    steps = [
-        step.format(emergency=resources.emergency, security=security)
-        for step in wording.steps[kind]
-    ]
+    kinds = (kind, *crisis.also)
+    danger = wording.danger[kind]
+    own = [step for each in kinds for step in wording.steps[each]]
+    # The lifeline leads for self-harm; for the others, what to do in danger right now.
+    ordered = [*own, danger] if kind is Kind.SELF_HARM else [danger, *own]
+    steps = list(
+        dict.fromkeys(
+            step.format(emergency=resources.emergency, security=security) for step in ordered
+        )
+    )
     if resources.eap:
         steps.append(wording.eap.format(number=resources.eap))
     lines = [wording.opening[kind], *(f"- {step}" for step in steps)]
-    if kind is not Kind.ACTIVE_THREAT:
+    if kinds != (Kind.ACTIVE_THREAT,):
         hr = wording.hr_named.format(number=resources.hr) if resources.hr else wording.hr_unnamed
         lines.append(hr if kept else f"{wording.privacy} {hr}")
-    if kind is Kind.DOMESTIC_VIOLENCE:
+    if Kind.DOMESTIC_VIOLENCE in kinds:
         lines.append(wording.leave)
-    if kind is Kind.VIOLENCE:
+    if Kind.VIOLENCE in kinds:
         lines.append(wording.report)
     return "\n".join(lines)

@@ -29,11 +29,18 @@ from bot.replies import (
 from bot.roles import Role
 from bot.router import Router
 from skills.knowledge import messages as say
-from skills.knowledge.articles import Article
-from skills.knowledge.excerpt import excerpt
+from skills.knowledge.cards import (
+    ASK_HR,
+    HELPFUL,
+    NOT_HELPFUL,
+    SHOW,
+    answer_reply,
+    article_blocks,
+    ask_hr_button,
+    feedback_buttons,
+    not_sure_reply,
+)
 from skills.knowledge.library import KnowledgeLibrary, bundled_kb
-from skills.knowledge.search import Answer, Hit
-from skills.knowledge.sections import Section, link
 from skills.knowledge.smalltalk import small_talk
 from skills.knowledge.stats import content_gaps, crisis_summary
 from skills.phi import redact
@@ -50,10 +57,6 @@ class AlreadyAnswered(SkillError):
     """The ticket was answered before (by someone in HR, or an earlier press)."""
 
 
-HELPFUL = "knowledge.helpful"
-NOT_HELPFUL = "knowledge.not_helpful"
-SHOW = "knowledge.show"
-ASK_HR = "knowledge.ask_hr"
 HR_ANSWER = "knowledge.hr_answer"
 HR_REPLY = "knowledge.hr_reply"
 ASK_FORM = "knowledge.ask_form"
@@ -162,8 +165,8 @@ class KnowledgeSkill:
         if screened.found:
             notes.append(Text(say.PHI_REMOVED.format(types=_tag_list(screened.types)), subtle=True))
         if result.answered and best is not None:
-            return await _answer_reply(ctx, result, question, question_id, clinical, notes)
-        return await _not_sure_reply(ctx, result, question_id, clinical, notes)
+            return await answer_reply(ctx, result, question, question_id, clinical, notes)
+        return await not_sure_reply(ctx, result, question_id, clinical, notes)
 
     async def on_ask_form(self, ctx: Context[Action]) -> Reply:
         """A form for the question, for surfaces where typing is not the obvious next step
@@ -211,14 +214,14 @@ class KnowledgeSkill:
         elif not helpful:
             outcome = [
                 Text(say.SORRY_NOT_HELPFUL),
-                Buttons((await _ask_hr_button(ctx, question_id),)),
+                Buttons((await ask_hr_button(ctx, question_id),)),
             ]
         answered = await self.library.article(article_id or logged.article_id or "")
         shown = []
         if answered is not None:
             retriever = await self.library.retriever()
             section = retriever.section_for(answered, logged.text)
-            shown = _article_blocks(answered, logged.text, section)
+            shown = article_blocks(answered, logged.text, section)
         if ctx.event.conversation.kind is ConversationKind.DIRECT:
             return [Reply.of(*shown, *outcome, ephemeral=True, replace_original=True)]
         # In a conversation others read, the answer loses its buttons for everyone, and what
@@ -233,9 +236,9 @@ class KnowledgeSkill:
         question_id = parse_id(question)
         shown_for = article.questions[0] if article.questions else article.title
         section = (await self.library.retriever()).section_for(article, shown_for)
-        blocks = _article_blocks(article, shown_for, section)
+        blocks = article_blocks(article, shown_for, section)
         if question_id is not None:
-            blocks.append(Buttons(await _feedback_buttons(ctx, question_id, article.id)))
+            blocks.append(Buttons(await feedback_buttons(ctx, question_id, article.id)))
         return Reply.of(*blocks)
 
     async def on_ask_hr(self, ctx: Context[Action]) -> list[Reply]:
@@ -395,45 +398,6 @@ def setup(router: Router, library: KnowledgeLibrary, safety: CrisisResponder) ->
     KnowledgeSkill(router, library, safety).register()
 
 
-async def _answer_reply(
-    ctx: Context[Any],
-    result: Answer,
-    question: str,
-    question_id: int,
-    clinical: bool,
-    notes: list[Text],
-) -> Reply:
-    best = result.best
-    assert best is not None
-    article = best.article
-    blocks: list[Any] = _article_blocks(article, question, best.section)
-    if clinical:
-        blocks.append(Text(say.NOT_MEDICAL_ADVICE, subtle=True))
-    blocks.extend(notes)
-    related = [
-        Button(f"Related: {hit.article.title}", SHOW, await _show_value(ctx, hit, question_id))
-        for hit in result.hits[1:3]
-    ]
-    if related:
-        blocks.append(Buttons(tuple(related)))
-    blocks.append(Buttons(await _feedback_buttons(ctx, question_id, article.id)))
-    return Reply.of(*blocks)
-
-
-def _article_blocks(article: Article, question: str, section: Section) -> list[Any]:
-    """An article as an answer shows it: its title (and the heading of the section that
-    answers, so the excerpt reads in its place), the part that answers, and its source, opened
-    at that section where the source allows."""
-    title = f"**{article.title}**"
-    if section.heading:
-        title += f"\n{say.SECTION.format(heading=section.heading)}"
-    blocks: list[Any] = [Text(title), Text(excerpt(article, question, section=section))]
-    source = link(article, section)
-    if source:
-        blocks.append(Text(f"Source: [{article.title}]({source})", subtle=True))
-    return blocks
-
-
 def _handed_to_hr(ctx: Context[Action], text: str) -> list[Reply]:
     """What came of "Ask HR" in place of its card; in a conversation others read, only the
     asker hears it, and the card just loses its buttons."""
@@ -449,46 +413,6 @@ def _outcome(text: str) -> Reply:
     return Reply(
         fallback=plain_text(text), blocks=(Text(text),), ephemeral=True, replace_original=True
     )
-
-
-async def _not_sure_reply(
-    ctx: Context[Any], result: Answer, question_id: int, clinical: bool, notes: list[Text]
-) -> Reply:
-    if clinical:
-        blocks: list[Any] = [Text(say.CLINICAL_DECLINE), *notes]
-        return Reply.of(*blocks)
-    closest = [
-        Button(hit.article.title, SHOW, await _show_value(ctx, hit, question_id))
-        for hit in result.hits[:3]
-    ]
-    blocks = [Text(say.NOT_SURE)]
-    if closest:
-        blocks += [Text(say.CLOSEST), Buttons(tuple(closest))]
-    else:
-        blocks.append(Text(say.NOTHING_CLOSE))
-    blocks += [*notes, Text(say.OFFER_HR), Buttons((await _ask_hr_button(ctx, question_id),))]
-    return Reply.of(*blocks)
-
-
-async def _show_value(ctx: Context[Any], hit: Hit, question_id: int) -> str:
-    return await ctx.seal(SHOW, f"{hit.article.id}|{question_id}")
-
-
-async def _feedback_buttons(
-    ctx: Context[Any], question_id: int, article_id: str
-) -> tuple[Button, ...]:
-    """Feedback on the answer to a question; the article shown is named too, so that the
-    answer can be redrawn without the buttons once one is pressed."""
-    about = f"{question_id}|{article_id}"
-    return (
-        Button("Helpful", HELPFUL, await ctx.seal(HELPFUL, about)),
-        Button("Not helpful", NOT_HELPFUL, await ctx.seal(NOT_HELPFUL, about)),
-    )
-
-
-async def _ask_hr_button(ctx: Context[Any], question_id: int) -> Button:
-    value = await ctx.seal(ASK_HR, question_id)
-    return Button("Ask HR", ASK_HR, value, style=ButtonStyle.PRIMARY)
 
 
 def _first_name(ctx: Context[Any]) -> str | None:

@@ -1,0 +1,102 @@
+"""How an answer is shown: the article's part that answers with its source, related articles
+and feedback buttons, or an honest "not sure" with the closest articles and Ask HR.
+
+Every button names its question and article sealed (`Context.seal`), so a press is checked
+against the person it was shown to.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.context import Context
+from bot.replies import Button, Buttons, ButtonStyle, Reply, Text
+from skills.knowledge import messages as say
+from skills.knowledge.articles import Article
+from skills.knowledge.excerpt import excerpt
+from skills.knowledge.search import Answer, Hit
+from skills.knowledge.sections import Section, link
+
+HELPFUL = "knowledge.helpful"
+NOT_HELPFUL = "knowledge.not_helpful"
+SHOW = "knowledge.show"
+ASK_HR = "knowledge.ask_hr"
+
+
+async def answer_reply(
+    ctx: Context[Any],
+    result: Answer,
+    question: str,
+    question_id: int,
+    clinical: bool,
+    notes: list[Text],
+) -> Reply:
+    best = result.best
+    assert best is not None
+    article = best.article
+    blocks: list[Any] = article_blocks(article, question, best.section)
+    if clinical:
+        blocks.append(Text(say.NOT_MEDICAL_ADVICE, subtle=True))
+    blocks.extend(notes)
+    related = [
+        Button(f"Related: {hit.article.title}", SHOW, await _show_value(ctx, hit, question_id))
+        for hit in result.hits[1:3]
+    ]
+    if related:
+        blocks.append(Buttons(tuple(related)))
+    blocks.append(Buttons(await feedback_buttons(ctx, question_id, article.id)))
+    return Reply.of(*blocks)
+
+
+def article_blocks(article: Article, question: str, section: Section) -> list[Any]:
+    """An article as an answer shows it: its title (and the heading of the section that
+    answers, so the excerpt reads in its place), the part that answers, and its source, opened
+    at that section where the source allows."""
+    title = f"**{article.title}**"
+    if section.heading:
+        title += f"\n{say.SECTION.format(heading=section.heading)}"
+    blocks: list[Any] = [Text(title), Text(excerpt(article, question, section=section))]
+    source = link(article, section)
+    if source:
+        blocks.append(Text(f"Source: [{article.title}]({source})", subtle=True))
+    return blocks
+
+
+async def not_sure_reply(
+    ctx: Context[Any], result: Answer, question_id: int, clinical: bool, notes: list[Text]
+) -> Reply:
+    if clinical:
+        blocks: list[Any] = [Text(say.CLINICAL_DECLINE), *notes]
+        return Reply.of(*blocks)
+    closest = [
+        Button(hit.article.title, SHOW, await _show_value(ctx, hit, question_id))
+        for hit in result.hits[:3]
+    ]
+    blocks = [Text(say.NOT_SURE)]
+    if closest:
+        blocks += [Text(say.CLOSEST), Buttons(tuple(closest))]
+    else:
+        blocks.append(Text(say.NOTHING_CLOSE))
+    blocks += [*notes, Text(say.OFFER_HR), Buttons((await ask_hr_button(ctx, question_id),))]
+    return Reply.of(*blocks)
+
+
+async def _show_value(ctx: Context[Any], hit: Hit, question_id: int) -> str:
+    return await ctx.seal(SHOW, f"{hit.article.id}|{question_id}")
+
+
+async def feedback_buttons(
+    ctx: Context[Any], question_id: int, article_id: str
+) -> tuple[Button, ...]:
+    """Feedback on the answer to a question; the article shown is named too, so that the
+    answer can be redrawn without the buttons once one is pressed."""
+    about = f"{question_id}|{article_id}"
+    return (
+        Button("Helpful", HELPFUL, await ctx.seal(HELPFUL, about)),
+        Button("Not helpful", NOT_HELPFUL, await ctx.seal(NOT_HELPFUL, about)),
+    )
+
+
+async def ask_hr_button(ctx: Context[Any], question_id: int) -> Button:
+    value = await ctx.seal(ASK_HR, question_id)
+    return Button("Ask HR", ASK_HR, value, style=ButtonStyle.PRIMARY)

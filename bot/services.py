@@ -26,6 +26,7 @@ from storage.processed import ProcessedEvents
 from storage.questions import QuestionLog
 from storage.roster_hints import RosterHints
 from storage.secrets import SecretStore
+from storage.spotlights import SpotlightRepository
 from storage.survey_answers import SurveyAnswers
 from storage.surveys import SurveyRepository
 from storage.tickets import TicketRepository
@@ -58,6 +59,7 @@ class Services:
     directories: Directories
     console_messages: ConsoleMessages
     crisis_counts: CrisisCounts
+    spotlights: SpotlightRepository
     # What each kind of outbox message reads like: skills register, the outbox sender renders.
     renderers: Renderers = field(default_factory=Renderers)
     clock: Callable[[], datetime] = field(default=_utcnow)
@@ -89,4 +91,5 @@ class Services:
             directories=Directories(people, roster_hints),
             console_messages=ConsoleMessages(db),
             crisis_counts=CrisisCounts(db),
+            spotlights=SpotlightRepository(db),
         )

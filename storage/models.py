@@ -498,3 +498,45 @@ class CrisisCountRow(Base):
     day: Mapped[date] = mapped_column(Date, primary_key=True)  # in the hospital's time zone
     kind: Mapped[str] = mapped_column(String(32), primary_key=True)
     count: Mapped[int] = mapped_column()
+
+
+class SpotlightRow(Base):
+    """A recurring spotlight campaign: one knowledge-base article at a time, to an audience, on
+    a schedule. `article_ids` is HR's list in its order; None rotates through the articles
+    tagged `spotlight`, as the knowledge base has them at each turn."""
+
+    __tablename__ = "spotlights"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    owner_person_id: Mapped[int | None] = mapped_column(
+        ForeignKey("people.id", ondelete="SET NULL")
+    )
+    article_ids: Mapped[list[str] | None] = mapped_column(JSON)
+    audience: Mapped[dict[str, Any]] = mapped_column()
+    schedule: Mapped[dict[str, Any]] = mapped_column()
+    status: Mapped[str] = mapped_column(String(16), default="active", index=True)
+    next_run_at: Mapped[datetime | None] = mapped_column(index=True)
+    turns: Mapped[int] = mapped_column(default=0)  # how many turns have fired
+    last_article_id: Mapped[str | None] = mapped_column(String(120))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class SpotlightTurnRow(Base):
+    """One turn of a spotlight: the article it sent and when. The unique number per spotlight
+    makes a turn fire once, whichever replica's tick gets there first; `queued_at` is set once
+    its messages are in the outbox, so a crash in between is finished by the next tick."""
+
+    __tablename__ = "spotlight_turns"
+    __table_args__ = (UniqueConstraint("spotlight_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    spotlight_id: Mapped[int] = mapped_column(ForeignKey("spotlights.id", ondelete="CASCADE"))
+    number: Mapped[int] = mapped_column()
+    article_id: Mapped[str] = mapped_column(String(120))
+    title: Mapped[str] = mapped_column(String(200))  # kept for the stats once it is gone
+    run_at: Mapped[datetime] = mapped_column()  # the scheduled time, the hospital's wall clock
+    fired_at: Mapped[datetime] = mapped_column(index=True)
+    queued_at: Mapped[datetime | None] = mapped_column()
+    recipients: Mapped[int] = mapped_column(default=0)
+    # "Ask about this" presses: a count, never who pressed.
+    asks: Mapped[int] = mapped_column(default=0)

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import func, or_, select, update
 
 from storage.db import Database
 from storage.models import QuestionRow
@@ -90,6 +90,18 @@ class QuestionLog:
                 select(QuestionRow.id).where(QuestionRow.asked_at >= since)
             )
             return len(list(rows))
+
+    async def count_between(
+        self, start: datetime, end: datetime, *, article_id: str | None = None
+    ) -> int:
+        """Questions asked from `start` until `end`; with `article_id`, those it came to."""
+        query = select(func.count(QuestionRow.id)).where(
+            QuestionRow.asked_at >= start, QuestionRow.asked_at < end
+        )
+        if article_id is not None:
+            query = query.where(QuestionRow.article_id == article_id)
+        async with self._db.transaction() as session:
+            return int(await session.scalar(query) or 0)
 
 
 def _logged(row: QuestionRow) -> LoggedQuestion:

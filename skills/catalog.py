@@ -14,6 +14,7 @@ from skills.knowledge import skill as knowledge_skill
 from skills.knowledge.library import KnowledgeLibrary
 from skills.pulse import skill as pulse_skill
 from skills.safety.responder import CrisisResponder
+from skills.spotlight import skill as spotlight_skill
 
 
 def install(router: Router) -> KnowledgeLibrary:
@@ -26,6 +27,7 @@ def install(router: Router) -> KnowledgeLibrary:
     knowledge_skill.setup(router, knowledge, safety)
     ideas_skill.setup(router, safety)
     pulse_skill.setup(router, safety)
+    spotlight_skill.setup(router, knowledge)
     home.setup(router)
     help_skill.setup(router)
     return knowledge

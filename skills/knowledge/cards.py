@@ -21,6 +21,8 @@ HELPFUL = "knowledge.helpful"
 NOT_HELPFUL = "knowledge.not_helpful"
 SHOW = "knowledge.show"
 ASK_HR = "knowledge.ask_hr"
+# "Ask about this" on a spotlight card: the value names the spotlight's turn and its article.
+ASK_ABOUT = "knowledge.ask_about"
 
 
 async def answer_reply(

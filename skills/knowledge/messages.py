@@ -57,3 +57,9 @@ ALREADY_ANSWERED = (
     "open ones."
 )
 NO_OPEN_TICKETS = "No open questions for HR. Nice work!"
+
+# "Ask about this" on a spotlight: what the question log keeps of the press, and the answer's
+# invitation to go on.
+ASKED_ABOUT = "Ask about this (spotlight): {title}"
+FOLLOW_UP = "Anything else about it? Type your question here, or press **Ask a question**."
+SPOTLIGHT_GONE = "That spotlight's article is no longer in the knowledge base."

@@ -30,6 +30,7 @@ from bot.roles import Role
 from bot.router import Router
 from skills.knowledge import messages as say
 from skills.knowledge.cards import (
+    ASK_ABOUT,
     ASK_HR,
     HELPFUL,
     NOT_HELPFUL,
@@ -42,7 +43,8 @@ from skills.knowledge.cards import (
 )
 from skills.knowledge.library import KnowledgeLibrary, bundled_kb
 from skills.knowledge.smalltalk import small_talk
-from skills.knowledge.stats import content_gaps, crisis_summary
+from skills.knowledge.spotlit import ask_about, spotlight_echoes
+from skills.knowledge.stats import content_gaps, crisis_summary, spotlight_summary
 from skills.phi import redact
 from skills.references import parse_id
 from skills.safety.responder import CrisisResponder
@@ -115,6 +117,7 @@ class KnowledgeSkill:
         r.action(NOT_HELPFUL, self.on_feedback, sealed=True)
         r.action(SHOW, self.on_show, sealed=True)
         r.action(ASK_HR, self.on_ask_hr, sealed=True)
+        r.action(ASK_ABOUT, self.on_ask_about, sealed=True)
         r.action(HR_ANSWER, self.on_hr_answer, roles=[Role.HR])
         r.action(HR_REPLY, self.on_hr_reply, roles=[Role.HR])
 
@@ -240,6 +243,9 @@ class KnowledgeSkill:
         if question_id is not None:
             blocks.append(Buttons(await feedback_buttons(ctx, question_id, article.id)))
         return Reply.of(*blocks)
+
+    async def on_ask_about(self, ctx: Context[Action]) -> Reply:
+        return await ask_about(ctx, self.library, Button("Ask a question", ASK_FORM))
 
     async def on_ask_hr(self, ctx: Context[Action]) -> list[Reply]:
         """Hand the question to HR once; the card the button sat on becomes what came of it."""
@@ -384,6 +390,10 @@ class KnowledgeSkill:
         crises = await self.services.crisis_counts.since(hospital_day)
         if crises:
             text += "\n\n" + crisis_summary(crises)
+        echoes = await spotlight_echoes(self.services, since)
+        if echoes:
+            zone = reader_zone(ctx.person.timezone, self.services.settings.timezone)
+            text += "\n\n" + spotlight_summary(echoes, zone)
         return Reply(fallback=plain_text(text), blocks=(Text(text),), ephemeral=True)
 
 

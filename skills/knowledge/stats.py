@@ -10,7 +10,10 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
+from bot.dates import local_day_label
 from bot.plural import counted
 from skills.grouping import group_similar
 from skills.knowledge.clinical import looks_clinical
@@ -141,3 +144,38 @@ def crisis_summary(counts: Mapping[str, int]) -> str:
         f"**Crisis resources**: {counted(total, 'message')} got them instead of an answer "
         f"({kinds}). I keep no names or words of these, only the count."
     )
+
+
+# How long after a spotlight its questions are counted: long enough for people on every
+# rotation to have worked a shift since, short of the next turn of a weekly campaign.
+SPOTLIGHT_WINDOW = timedelta(days=7)
+
+
+@dataclass(frozen=True)
+class SpotlightEcho:
+    """What came after one spotlight turn: counts only, never who."""
+
+    spotlight_id: int
+    title: str
+    fired_at: datetime
+    sent: int
+    questions: int  # every question asked in the window
+    on_article: int  # those that came to the spotlight's article, "Ask about this" included
+    asks: int  # "Ask about this" presses
+    complete: bool  # the whole window has passed
+
+
+def spotlight_summary(echoes: Sequence[SpotlightEcho], zone: ZoneInfo) -> str:
+    """One line per spotlight sent: how many questions followed it, overall and on its
+    article, and how many of those came through its "Ask about this" button."""
+    days = counted(SPOTLIGHT_WINDOW.days, "day")
+    lines = ["**Spotlights**: questions asked after each one."]
+    for echo in echoes:
+        window = f"In the {days} after" if echo.complete else "Since then"
+        lines.append(
+            f"- #{echo.spotlight_id} _{echo.title}_, {local_day_label(echo.fired_at, zone)}, "
+            f"sent to {counted(echo.sent, 'person', 'people')}. {window}: "
+            f"{counted(echo.questions, 'question')} asked, {echo.on_article} about this "
+            f'article ({echo.asks} through "Ask about this").'
+        )
+    return "\n".join(lines)

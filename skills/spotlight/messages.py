@@ -1,0 +1,41 @@
+"""What the spotlight skill says."""
+
+from __future__ import annotations
+
+CARD_INTRO = "**In the spotlight:** a program worth knowing about."
+ASK_ABOUT = "Ask about this"
+TAGGED = "the articles tagged `spotlight`"
+ARTICLES_NEEDED = (
+    "A spotlight rotates, so it needs at least two articles. {found} Tag more articles "
+    "`spotlight` in the knowledge base, or name them with `--articles ID,ID`."
+)
+TAGGED_FOUND = "The knowledge base has {count} tagged `spotlight`."
+UNKNOWN_ARTICLES = (
+    "I can't find {ids} in the knowledge base. Check the ids (the `id:` line at the top of "
+    "each article) and try again."
+)
+ONCE_A_WEEK_AT_MOST = (
+    "A spotlight goes out on one day every week or every few weeks, or once a month. Say "
+    "e.g. `every other tuesday 10:00`, `every 3 weeks on monday 09:00` or "
+    "`first monday of the month 10:00`."
+)
+CREATED = (
+    "Spotlight **#{id}** for {audience}: {schedule}. It rotates through {articles}. "
+    "First: _{first}_ on {next_run}."
+)
+NOBODY_YET = "Nobody is in that audience yet: a turn reaches whoever is in it by then."
+NO_SPOTLIGHTS = (
+    "No spotlights yet. Start one with e.g. "
+    "`spotlight create to everyone every other tuesday 10:00`."
+)
+NO_SUCH_SPOTLIGHT = "There is no spotlight #{id}. `spotlight list` shows them all."
+NEXT = "Next for spotlight #{id}: _{title}_ on {when}, to {audience} ({people} now)."
+NEXT_PAUSED = "Spotlight #{id} is paused. When you resume it, the next article is _{title}_."
+NOTHING_NEXT = (
+    "Spotlight #{id} has no article to send next: {articles} are no longer in the knowledge "
+    "base, or only the one it sent last is."
+)
+PAUSED = "Spotlight #{id} is paused; no articles go out until you resume it."
+ALREADY_PAUSED = "Spotlight #{id} is paused already; no articles go out until you resume it."
+RESUMED = "Spotlight #{id} is on again. Next article: {next_run}."
+ALREADY_ACTIVE = "Spotlight #{id} is on already. Next article: {next_run}."

@@ -1,0 +1,228 @@
+"""Program spotlights: HR and leaders set up a campaign with `spotlight …`; staff get one
+article every few weeks, with "Ask about this" (handled by the knowledge skill)."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from typing import Any
+
+from bot.arguments import Arg, BadInput, Identifier, Option, Phrase, Words
+from bot.context import Context
+from bot.dates import moment_label, reader_zone
+from bot.errors import SkillError
+from bot.events import Command, ScheduledTrigger
+from bot.plural import counted
+from bot.replies import Reply, Text, plain_text
+from bot.roles import Role
+from bot.router import Router
+from bot.services import Services
+from skills.knowledge.library import KnowledgeLibrary
+from skills.pulse.schedule import Kind, Schedule, ScheduleError, next_run
+from skills.pulse.schedule_parser import parse_schedule
+from skills.pulse.skill import _audience, _describe_audience
+from skills.spotlight import messages as say
+from skills.spotlight.engine import ARTICLE, SpotlightEngine, tagged
+from storage.spotlights import Spotlight
+
+TICK_JOB = "spotlight.tick"
+TICK_SECONDS = 30
+
+SPOTLIGHT = Arg(Identifier("spotlight"))
+AUDIENCE_SCHEDULE = Words("[to everyone|department NAME|unit NAME|channel ID] SCHEDULE")
+ARTICLES = Option("--articles", Phrase("articles", "ID,ID,…"), default=None)
+
+
+class SpotlightSkill:
+    def __init__(self, router: Router, library: KnowledgeLibrary) -> None:
+        self.router = router
+        self.services = router.services
+        self.library = library
+        self.engine = SpotlightEngine(router.services, library)
+
+    def register(self) -> None:
+        r = self.router
+        r.command(
+            "spotlight",
+            summary="Put a program in the spotlight every few weeks",
+            roles=[Role.HR, Role.LEADER],
+        )
+        r.subcommand(
+            "spotlight create",
+            self.create,
+            summary="Start a campaign, e.g. "
+            '`spotlight create to unit "5 North" every other tuesday 10:00`',
+            args=[AUDIENCE_SCHEDULE],
+            options=[ARTICLES],
+        )
+        r.subcommand("spotlight list", self.list_spotlights, summary="Campaigns and what's next")
+        r.subcommand(
+            "spotlight next", self.what_next, summary="The next article and when", args=[SPOTLIGHT]
+        )
+        r.subcommand(
+            "spotlight pause", self.pause, summary="Send nothing for now", args=[SPOTLIGHT]
+        )
+        r.subcommand("spotlight resume", self.resume, summary="Send again", args=[SPOTLIGHT])
+        r.job(TICK_JOB, self.tick, every_seconds=TICK_SECONDS)
+        self.services.renderers.register(ARTICLE, self.engine.render)
+
+    async def tick(self, trigger: ScheduledTrigger, services: Services) -> None:
+        await self.engine.tick(services.clock())
+
+    async def create(self, ctx: Context[Command]) -> Reply:
+        audience, words = _audience(list(ctx.args[AUDIENCE_SCHEDULE]))
+        now = self.services.clock()
+        tz = self.engine.hospital_tz
+        try:
+            schedule = parse_schedule(" ".join(words), now.astimezone(tz).date())
+        except ScheduleError as exc:
+            raise BadInput(f"{exc}\nUsage: `{ctx.args.usage}`") from None
+        if not _recurring_at_most_weekly(schedule):
+            raise BadInput(say.ONCE_A_WEEK_AT_MOST)
+        article_ids = await self._articles(ctx.args[ARTICLES])
+        first_run = next_run(schedule, now, tz)
+        spotlight = await self.services.spotlights.create(
+            owner_person_id=ctx.person.id,
+            article_ids=article_ids,
+            audience=audience,
+            schedule=schedule.to_json(),
+            next_run_at=first_run,
+        )
+        await ctx.audit(
+            "spotlight.create",
+            f"spotlight:{spotlight.id}",
+            audience=audience,
+            articles=article_ids or "tagged",
+        )
+        first = await self.engine.upcoming(spotlight)
+        assert first is not None  # two articles at least were checked just now
+        text = say.CREATED.format(
+            id=spotlight.id,
+            audience=_describe_audience(audience),
+            schedule=schedule.describe(),
+            articles=self._articles_described(spotlight),
+            first=first.title,
+            next_run=self._when(first_run, ctx),
+        )
+        if not await self.engine.audience_size(spotlight):
+            text += " " + say.NOBODY_YET
+        return Reply.text(text, ephemeral=True)
+
+    async def _articles(self, given: str | None) -> list[str] | None:
+        """HR's list of article ids, checked against the knowledge base; None for the tagged
+        ones. Either way at least two, or there is nothing to rotate."""
+        articles = await self.library.articles()
+        if given is None:
+            found = tagged(articles)
+            if len(found) < 2:
+                count = say.TAGGED_FOUND.format(count=counted(len(found), "article"))
+                raise SkillError(say.ARTICLES_NEEDED.format(found=count))
+            return None
+        ids = list(dict.fromkeys(i for i in re.split(r"[\s,]+", given) if i))
+        known = {a.id for a in articles}
+        unknown = [i for i in ids if i not in known]
+        if unknown:
+            raise SkillError(say.UNKNOWN_ARTICLES.format(ids=", ".join(f"`{i}`" for i in unknown)))
+        if len(ids) < 2:
+            raise SkillError(say.ARTICLES_NEEDED.format(found=""))
+        return ids
+
+    async def list_spotlights(self, ctx: Context[Command]) -> Reply:
+        spotlights = await self.services.spotlights.all()
+        if not spotlights:
+            return Reply.text(say.NO_SPOTLIGHTS, ephemeral=True)
+        lines = ["**Spotlights:**"]
+        for spotlight in spotlights:
+            schedule = Schedule.from_json(spotlight.schedule).describe()
+            line = (
+                f"- #{spotlight.id} ({_status(spotlight)}) for "
+                f"{_describe_audience(spotlight.audience)}, {schedule}; "
+                f"{self._articles_described(spotlight)}; "
+                f"{counted(spotlight.turns, 'article')} sent"
+            )
+            upcoming = await self.engine.upcoming(spotlight)
+            if spotlight.status == "active" and upcoming is not None:
+                line += f"; next: _{upcoming.title}_ on {self._when(spotlight.next_run_at, ctx)}"
+            lines.append(line)
+        text = "\n".join(lines)
+        return Reply(fallback=plain_text(text), blocks=(Text(text),), ephemeral=True)
+
+    async def what_next(self, ctx: Context[Command]) -> Reply:
+        spotlight = await self._spotlight(ctx.args[SPOTLIGHT])
+        upcoming = await self.engine.upcoming(spotlight)
+        if upcoming is None:
+            articles = self._articles_described(spotlight)
+            return Reply.text(say.NOTHING_NEXT.format(id=spotlight.id, articles=articles))
+        if spotlight.status != "active":
+            return Reply.text(
+                say.NEXT_PAUSED.format(id=spotlight.id, title=upcoming.title), ephemeral=True
+            )
+        people = await self.engine.audience_size(spotlight)
+        text = say.NEXT.format(
+            id=spotlight.id,
+            title=upcoming.title,
+            when=self._when(spotlight.next_run_at, ctx),
+            audience=_describe_audience(spotlight.audience),
+            people=counted(people, "person", "people"),
+        )
+        return Reply.text(text, ephemeral=True)
+
+    async def pause(self, ctx: Context[Command]) -> Reply:
+        spotlight = await self._spotlight(ctx.args[SPOTLIGHT])
+        if not await self.services.spotlights.set_status(spotlight.id, "paused"):
+            return Reply.text(say.ALREADY_PAUSED.format(id=spotlight.id), ephemeral=True)
+        await ctx.audit("spotlight.pause", f"spotlight:{spotlight.id}")
+        return Reply.text(say.PAUSED.format(id=spotlight.id), ephemeral=True)
+
+    async def resume(self, ctx: Context[Command]) -> Reply:
+        spotlight = await self._spotlight(ctx.args[SPOTLIGHT])
+        if spotlight.status == "active":
+            when = self._when(spotlight.next_run_at, ctx)
+            return Reply.text(say.ALREADY_ACTIVE.format(id=spotlight.id, next_run=when))
+        schedule = Schedule.from_json(spotlight.schedule)
+        following = next_run(schedule, self.services.clock(), self.engine.hospital_tz)
+        # The next run first: once active, the scheduler may look at once, and must not find
+        # the runs missed while it was paused.
+        await self.services.spotlights.set_next_run(spotlight.id, following)
+        when = self._when(following, ctx)
+        if not await self.services.spotlights.set_status(spotlight.id, "active"):
+            return Reply.text(say.ALREADY_ACTIVE.format(id=spotlight.id, next_run=when))
+        await ctx.audit("spotlight.resume", f"spotlight:{spotlight.id}")
+        return Reply.text(say.RESUMED.format(id=spotlight.id, next_run=when), ephemeral=True)
+
+    async def _spotlight(self, spotlight_id: int) -> Spotlight:
+        spotlight = await self.services.spotlights.get(spotlight_id)
+        if spotlight is None:
+            raise SkillError(say.NO_SUCH_SPOTLIGHT.format(id=spotlight_id))
+        return spotlight
+
+    @staticmethod
+    def _articles_described(spotlight: Spotlight) -> str:
+        if spotlight.article_ids is None:
+            return say.TAGGED
+        return counted(len(spotlight.article_ids), "article")
+
+    def _when(self, moment: datetime | None, ctx: Context[Any]) -> str:
+        if moment is None:
+            return "none scheduled"
+        return moment_label(
+            moment, reader_zone(ctx.person.timezone, self.services.settings.timezone)
+        )
+
+
+def _recurring_at_most_weekly(schedule: Schedule) -> bool:
+    """One day every week or few weeks, or a day a month: a spotlight that came daily, or
+    several days a week, would be noise people learn to ignore."""
+    if schedule.kind is Kind.WEEKLY:
+        return len(schedule.weekdays) == 1
+    return schedule.kind is Kind.MONTHLY
+
+
+def _status(spotlight: Spotlight) -> str:
+    return "on" if spotlight.status == "active" else spotlight.status
+
+
+def setup(router: Router, library: KnowledgeLibrary) -> SpotlightSkill:
+    skill = SpotlightSkill(router, library)
+    skill.register()
+    return skill

@@ -5,11 +5,14 @@ from __future__ import annotations
 CARD_INTRO = "**In the spotlight:** a program worth knowing about."
 ASK_ABOUT = "Ask about this"
 TAGGED = "the articles tagged `spotlight`"
-ARTICLES_NEEDED = (
-    "A spotlight rotates, so it needs at least two articles. {found} Tag more articles "
-    "`spotlight` in the knowledge base, or name them with `--articles ID,ID`."
+TOO_FEW_TAGGED = (
+    "A spotlight rotates, so it needs at least two articles, and the knowledge base has "
+    "{count} tagged `spotlight`. Tag more, or name the articles with `--articles ID,ID`."
 )
-TAGGED_FOUND = "The knowledge base has {count} tagged `spotlight`."
+TOO_FEW_LISTED = (
+    "A spotlight rotates, so it needs at least two articles: name two or more with "
+    "`--articles ID,ID`."
+)
 UNKNOWN_ARTICLES = (
     "I can't find {ids} in the knowledge base. Check the ids (the `id:` line at the top of "
     "each article) and try again."
@@ -32,8 +35,8 @@ NO_SUCH_SPOTLIGHT = "There is no spotlight #{id}. `spotlight list` shows them al
 NEXT = "Next for spotlight #{id}: _{title}_ on {when}, to {audience} ({people} now)."
 NEXT_PAUSED = "Spotlight #{id} is paused. When you resume it, the next article is _{title}_."
 NOTHING_NEXT = (
-    "Spotlight #{id} has no article to send next: {articles} are no longer in the knowledge "
-    "base, or only the one it sent last is."
+    "Spotlight #{id} has nothing to send next: of {articles}, none is in the knowledge base "
+    "any more but the one it sent last. Its turns are skipped until there is another."
 )
 PAUSED = "Spotlight #{id} is paused; no articles go out until you resume it."
 ALREADY_PAUSED = "Spotlight #{id} is paused already; no articles go out until you resume it."

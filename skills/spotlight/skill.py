@@ -17,6 +17,7 @@ from bot.replies import Reply, Text, plain_text
 from bot.roles import Role
 from bot.router import Router
 from bot.services import Services
+from skills.knowledge.articles import Article
 from skills.knowledge.library import KnowledgeLibrary
 from skills.pulse.schedule import Kind, Schedule, ScheduleError, next_run
 from skills.pulse.schedule_parser import parse_schedule
@@ -79,7 +80,7 @@ class SpotlightSkill:
             raise BadInput(f"{exc}\nUsage: `{ctx.args.usage}`") from None
         if not _recurring_at_most_weekly(schedule):
             raise BadInput(say.ONCE_A_WEEK_AT_MOST)
-        article_ids = await self._articles(ctx.args[ARTICLES])
+        article_ids, first = await self._articles(ctx.args[ARTICLES])
         first_run = next_run(schedule, now, tz)
         spotlight = await self.services.spotlights.create(
             owner_person_id=ctx.person.id,
@@ -94,8 +95,6 @@ class SpotlightSkill:
             audience=audience,
             articles=article_ids or "tagged",
         )
-        first = await self.engine.upcoming(spotlight)
-        assert first is not None  # two articles at least were checked just now
         text = say.CREATED.format(
             id=spotlight.id,
             audience=_describe_audience(audience),
@@ -108,24 +107,24 @@ class SpotlightSkill:
             text += " " + say.NOBODY_YET
         return Reply.text(text, ephemeral=True)
 
-    async def _articles(self, given: str | None) -> list[str] | None:
-        """HR's list of article ids, checked against the knowledge base; None for the tagged
-        ones. Either way at least two, or there is nothing to rotate."""
-        articles = await self.library.articles()
+    async def _articles(self, given: str | None) -> tuple[list[str] | None, Article]:
+        """HR's list of article ids, checked against the knowledge base (None for the tagged
+        ones), and the article that goes first. Either way at least two, or there is nothing
+        to rotate."""
+        articles = {a.id: a for a in await self.library.articles()}
         if given is None:
-            found = tagged(articles)
+            found = tagged(list(articles.values()))
             if len(found) < 2:
-                count = say.TAGGED_FOUND.format(count=counted(len(found), "article"))
-                raise SkillError(say.ARTICLES_NEEDED.format(found=count))
-            return None
+                count = counted(len(found), "article")
+                raise SkillError(say.TOO_FEW_TAGGED.format(count=count))
+            return None, articles[found[0]]
         ids = list(dict.fromkeys(i for i in re.split(r"[\s,]+", given) if i))
-        known = {a.id for a in articles}
-        unknown = [i for i in ids if i not in known]
+        unknown = [i for i in ids if i not in articles]
         if unknown:
             raise SkillError(say.UNKNOWN_ARTICLES.format(ids=", ".join(f"`{i}`" for i in unknown)))
         if len(ids) < 2:
-            raise SkillError(say.ARTICLES_NEEDED.format(found=""))
-        return ids
+            raise SkillError(say.TOO_FEW_LISTED)
+        return ids, articles[ids[0]]
 
     async def list_spotlights(self, ctx: Context[Command]) -> Reply:
         spotlights = await self.services.spotlights.all()
@@ -152,7 +151,8 @@ class SpotlightSkill:
         upcoming = await self.engine.upcoming(spotlight)
         if upcoming is None:
             articles = self._articles_described(spotlight)
-            return Reply.text(say.NOTHING_NEXT.format(id=spotlight.id, articles=articles))
+            text = say.NOTHING_NEXT.format(id=spotlight.id, articles=articles)
+            return Reply.text(text, ephemeral=True)
         if spotlight.status != "active":
             return Reply.text(
                 say.NEXT_PAUSED.format(id=spotlight.id, title=upcoming.title), ephemeral=True
@@ -178,7 +178,9 @@ class SpotlightSkill:
         spotlight = await self._spotlight(ctx.args[SPOTLIGHT])
         if spotlight.status == "active":
             when = self._when(spotlight.next_run_at, ctx)
-            return Reply.text(say.ALREADY_ACTIVE.format(id=spotlight.id, next_run=when))
+            return Reply.text(
+                say.ALREADY_ACTIVE.format(id=spotlight.id, next_run=when), ephemeral=True
+            )
         schedule = Schedule.from_json(spotlight.schedule)
         following = next_run(schedule, self.services.clock(), self.engine.hospital_tz)
         # The next run first: once active, the scheduler may look at once, and must not find
@@ -186,7 +188,9 @@ class SpotlightSkill:
         await self.services.spotlights.set_next_run(spotlight.id, following)
         when = self._when(following, ctx)
         if not await self.services.spotlights.set_status(spotlight.id, "active"):
-            return Reply.text(say.ALREADY_ACTIVE.format(id=spotlight.id, next_run=when))
+            return Reply.text(
+                say.ALREADY_ACTIVE.format(id=spotlight.id, next_run=when), ephemeral=True
+            )
         await ctx.audit("spotlight.resume", f"spotlight:{spotlight.id}")
         return Reply.text(say.RESUMED.format(id=spotlight.id, next_run=when), ephemeral=True)
 

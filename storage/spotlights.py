@@ -97,6 +97,13 @@ class SpotlightRepository:
             )
             return [_spotlight(row) for row in rows]
 
+    async def status(self, spotlight_id: int) -> str | None:
+        async with self._db.transaction() as session:
+            status: str | None = await session.scalar(
+                select(SpotlightRow.status).where(SpotlightRow.id == spotlight_id)
+            )
+            return status
+
     async def set_status(self, spotlight_id: int, status: str) -> bool:
         """Change the status; False when it was that already (a second press, another HR)."""
         async with self._db.transaction() as session:

@@ -170,14 +170,25 @@ async def quiet_hours_respected(rt: Runtime) -> None:
     await rt.delivery.run_until_idle()
     assert fake.direct_to("U-denver") == []
     assert fake.direct_to("U-tokyo") == []
-    due = {}
+    ids = {}
     for user in ("U-denver", "U-tokyo"):
         identity = await rt.services.people.find_identity("console", user)
         assert identity is not None
-        due[user] = identity.person_id
+        ids[user] = identity.person_id
     items = {i.person_id: i.due_at for i in await rt.services.outbox.items("spotlight:1:turn:1")}
-    assert items[due["U-denver"]] == START + timedelta(hours=2), "10:00 in Denver"
-    assert items[due["U-tokyo"]] == datetime(2026, 11, 23, 22, 0, tzinfo=UTC), "07:00 in Tokyo"
+    assert items[ids["U-denver"]] == START + timedelta(hours=2), "10:00 in Denver"
+    assert items[ids["U-tokyo"]] == datetime(2026, 11, 23, 22, 0, tzinfo=UTC), "07:00 in Tokyo"
+
+    clock_of(rt).now = START + timedelta(hours=2)
+    await rt.delivery.run_until_idle()
+    assert len(fake.direct_to("U-denver")) == 1
+    # Paused before Tokyo's morning: the card still waiting for it does not go out.
+    await spotlight(rt, "pause 1")
+    clock_of(rt).now = datetime(2026, 11, 23, 22, 0, tzinfo=UTC)
+    await rt.delivery.run_until_idle()
+    assert fake.direct_to("U-tokyo") == []
+    progress = await rt.services.outbox.progress("spotlight:1:turn:1")
+    assert (progress.sent, progress.skipped) == (2, 1), "HR's and Denver's sent, Tokyo's not"
 
 
 async def test_ask_about_this_opens_the_article_and_ask_stats_counts_what_followed(
@@ -227,6 +238,9 @@ async def test_employees_are_refused_and_bad_words_are_explained(rt: Runtime) ->
     assert refused.outcome is Outcome.REFUSED
     assert refused.fallback == "Only HR and leaders can do that."
     assert await rt.services.spotlights.all() == []
+    bare = await spotlight(rt, "create to everyone", user="U-lead")
+    assert bare.outcome is Outcome.BAD_INPUT
+    assert bare.fallback.startswith("Say when it goes out, e.g. `every other tuesday 10:00`.")
     daily = await spotlight(rt, "create every day 10:00", user="U-lead")
     assert daily.outcome is Outcome.BAD_INPUT
     assert "every other tuesday" in daily.fallback

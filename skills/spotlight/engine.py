@@ -3,8 +3,10 @@ one card per person in the audience through the outbox, at the run's wall-clock 
 own zone and outside their quiet hours (as pulse invitations are).
 
 A turn's messages are outbox rows of kind `spotlight.article` about `spotlight:<id>:turn:<n>`;
-`SpotlightEngine.render` writes them when their batch is claimed. An article taken out of the
-knowledge base by then is not sent: its rows are skipped.
+`SpotlightEngine.render` writes them when their batch is claimed, and `still_on` is asked right
+before each one leaves. An article taken out of the knowledge base by then, or a campaign
+paused meanwhile (cards waiting for the end of someone's quiet hours, say), is not sent: its
+rows are skipped.
 """
 
 from __future__ import annotations
@@ -140,6 +142,11 @@ class SpotlightEngine:
         )
 
     # -- messages -------------------------------------------------------------------------
+
+    async def still_on(self, kind: str, payload_key: str) -> bool:
+        """Whether the campaign a card is about is still on, asked as each one leaves."""
+        spotlight_id, _ = payload_turn(payload_key)
+        return await self.services.spotlights.status(spotlight_id) == "active"
 
     async def render(
         self, kind: str, payload_key: str, recipients: Sequence[Recipient]

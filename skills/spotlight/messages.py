@@ -17,6 +17,7 @@ UNKNOWN_ARTICLES = (
     "I can't find {ids} in the knowledge base. Check the ids (the `id:` line at the top of "
     "each article) and try again."
 )
+WHEN_NEEDED = "Say when it goes out, e.g. `every other tuesday 10:00`."
 ONCE_A_WEEK_AT_MOST = (
     "A spotlight goes out on one day every week or every few weeks, or once a month. Say "
     "e.g. `every other tuesday 10:00`, `every 3 weeks on monday 09:00` or "
@@ -38,7 +39,10 @@ NOTHING_NEXT = (
     "Spotlight #{id} has nothing to send next: of {articles}, none is in the knowledge base "
     "any more but the one it sent last. Its turns are skipped until there is another."
 )
-PAUSED = "Spotlight #{id} is paused; no articles go out until you resume it."
+PAUSED = (
+    "Spotlight #{id} is paused: nothing more goes out until you resume it, not even cards "
+    "still waiting for the end of someone's quiet hours."
+)
 ALREADY_PAUSED = "Spotlight #{id} is paused already; no articles go out until you resume it."
 RESUMED = "Spotlight #{id} is on again. Next article: {next_run}."
 ALREADY_ACTIVE = "Spotlight #{id} is on already. Next article: {next_run}."

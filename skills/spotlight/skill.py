@@ -65,7 +65,7 @@ class SpotlightSkill:
         )
         r.subcommand("spotlight resume", self.resume, summary="Send again", args=[SPOTLIGHT])
         r.job(TICK_JOB, self.tick, every_seconds=TICK_SECONDS)
-        self.services.renderers.register(ARTICLE, self.engine.render)
+        self.services.renderers.register(ARTICLE, self.engine.render, current=self.engine.still_on)
 
     async def tick(self, trigger: ScheduledTrigger, services: Services) -> None:
         await self.engine.tick(services.clock())
@@ -74,6 +74,8 @@ class SpotlightSkill:
         audience, words = _audience(list(ctx.args[AUDIENCE_SCHEDULE]))
         now = self.services.clock()
         tz = self.engine.hospital_tz
+        if not words:
+            raise BadInput(f"{say.WHEN_NEEDED}\nUsage: `{ctx.args.usage}`")
         try:
             schedule = parse_schedule(" ".join(words), now.astimezone(tz).date())
         except ScheduleError as exc:

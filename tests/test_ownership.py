@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +17,7 @@ import pytest
 from cryptography.fernet import Fernet
 from sqlalchemy import select
 
-from bot.events import Event
+from bot.events import SYSTEM_ACTOR, SYSTEM_CONVERSATION, Event, ScheduledTrigger
 from bot.ownership import NOT_YOURS, TAG_CHARS, NotYours, named_record, open_value, seal_value
 from bot.replies import Buttons, Choice, Form, Reply
 from bot.runtime import Runtime, start_runtime
@@ -282,6 +283,36 @@ async def stage_pulse(rt: Runtime, fake: RecordingMessenger, action_id: str) -> 
     return Stage(action_id, value, f"round:{round_id}", OWNER, done, inputs, invited=True)
 
 
+async def stage_spotlight(rt: Runtime, fake: RecordingMessenger) -> Stage:
+    """A spotlight turn for the pharmacy, due a minute ago, its card delivered: "Ask about
+    this" on it. (Its reader is not the owner, whose DMs the survey stages count.)"""
+    reader = await person_id(rt, FIRST, unit="Pharmacy")
+    await person_id(rt, OTHER, unit="ICU")
+    await rt.services.spotlights.create(
+        owner_person_id=reader,
+        article_ids=["flu-shots", "pto-basics"],
+        audience={"kind": "unit", "value": "Pharmacy"},
+        schedule={"kind": "weekly", "at": "10:00", "weekdays": ["mon"], "every_weeks": 1},
+        next_run_at=rt.services.clock() - timedelta(minutes=1),
+    )
+    trigger = ScheduledTrigger(
+        actor=SYSTEM_ACTOR, conversation=SYSTEM_CONVERSATION, job="spotlight.tick"
+    )
+    await rt.router.dispatch(trigger)
+    await rt.delivery.run_until_idle()
+    [value] = [
+        values_of(card)["knowledge.ask_about"]
+        for card in fake.direct_to(FIRST)
+        if "knowledge.ask_about" in values_of(card)
+    ]
+
+    async def done(rt: Runtime, reply: Reply) -> bool:
+        turn = await rt.services.spotlights.turn(1, 1)
+        return "Flu shots" in reply.fallback and turn is not None and turn.asks == 1
+
+    return Stage("knowledge.ask_about", value, named_record(value), FIRST, done)
+
+
 Stager = Callable[[Runtime, RecordingMessenger], Awaitable[Stage]]
 
 
@@ -303,6 +334,7 @@ STAGES: dict[str, Stager] = {
     **_each(stage_feedback, "knowledge.helpful", "knowledge.not_helpful"),
     "knowledge.show": lambda rt, fake: stage_show(rt),
     "knowledge.ask_hr": lambda rt, fake: stage_ask_hr(rt),
+    "knowledge.ask_about": stage_spotlight,
     **_each(stage_hr, "knowledge.hr_answer", "knowledge.hr_reply"),
     **_each(stage_draft, "ideas.confirm", "ideas.confirm_anonymous", "ideas.edit", "ideas.cancel"),
     "ideas.submit_form": lambda rt, fake: stage_submit_form(rt),

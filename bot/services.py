@@ -18,6 +18,7 @@ from storage.conversations import ConversationStore
 from storage.crisis_counts import CrisisCounts
 from storage.db import Database
 from storage.held_files import HeldFiles
+from storage.idea_outcomes import IdeaDigests, IdeaOutcomes
 from storage.ideas import IdeaRepository
 from storage.offered_forms import OfferedForms
 from storage.outbox import OutboxRepository
@@ -49,6 +50,8 @@ class Services:
     questions: QuestionLog
     tickets: TicketRepository
     ideas: IdeaRepository
+    idea_outcomes: IdeaOutcomes
+    idea_digests: IdeaDigests
     sealer: Sealer
     surveys: SurveyRepository
     survey_answers: SurveyAnswers
@@ -81,6 +84,8 @@ class Services:
             questions=QuestionLog(db),
             tickets=TicketRepository(db),
             ideas=IdeaRepository(db),
+            idea_outcomes=IdeaOutcomes(db),
+            idea_digests=IdeaDigests(db),
             sealer=Sealer(settings.seal_key, SecretStore(db)),
             surveys=SurveyRepository(db),
             survey_answers=SurveyAnswers(db),

@@ -275,6 +275,45 @@ class IdeaRow(Base):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
 
+class IdeaOutcomeRow(Base):
+    """What came of an idea that was put in place: what changed and who helped, in the words of
+    the leader who marked it implemented, and whether its submitter agreed to be named when it
+    is shared. `credit_agreed` stays None until a named submitter answers; an anonymous idea's
+    submitter is never asked."""
+
+    __tablename__ = "idea_outcomes"
+
+    idea_id: Mapped[int] = mapped_column(
+        ForeignKey("ideas.id", ondelete="CASCADE"), primary_key=True
+    )
+    what_changed: Mapped[str] = mapped_column(String(500))
+    helped: Mapped[str] = mapped_column(String(300), default="")
+    implemented_by_person_id: Mapped[int | None] = mapped_column(
+        ForeignKey("people.id", ondelete="SET NULL")
+    )
+    implemented_at: Mapped[datetime] = mapped_column(index=True)
+    credit_agreed: Mapped[bool | None] = mapped_column()
+    credit_answered_at: Mapped[datetime | None] = mapped_column()
+
+
+class IdeaDigestRow(Base):
+    """A monthly "you said, we did" digest to an audience. `audience_key` (the audience folded
+    to one string) is unique, so the same digest cannot be scheduled twice; `next_run_at` moves
+    on by a conditional write, so each run happens once across replicas."""
+
+    __tablename__ = "idea_digests"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    audience: Mapped[dict[str, Any]] = mapped_column()
+    audience_key: Mapped[str] = mapped_column(String(160), unique=True)
+    schedule: Mapped[dict[str, Any]] = mapped_column()
+    next_run_at: Mapped[datetime | None] = mapped_column(index=True)
+    created_by_person_id: Mapped[int | None] = mapped_column(
+        ForeignKey("people.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 class IdeaVoteRow(Base):
     __tablename__ = "idea_votes"
 

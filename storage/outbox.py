@@ -26,6 +26,7 @@ from typing import Any, cast
 
 from sqlalchemy import Select, Table, and_, bindparam, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.db import Database
 from storage.models import IdentityRow, OutboxRow, PersonRow
@@ -152,29 +153,8 @@ class OutboxRepository:
     async def enqueue(self, kind: str, payload_key: str, due_at: Mapping[int, datetime]) -> int:
         """Queue one `kind` message about `payload_key` per person (person id → when it is
         due); rows that exist already are left alone. Returns how many rows were added."""
-        rows = [
-            {
-                "kind": kind,
-                "payload_key": payload_key,
-                "person_id": person_id,
-                "status": OutboxStatus.PENDING.value,
-                "due_at": due,
-                "attempts": 0,
-            }
-            for person_id, due in due_at.items()
-        ]
-        insert = postgresql.insert if not self._db.is_sqlite else sqlite.insert
-        added = 0
         async with self._db.transaction() as session:
-            for start in range(0, len(rows), _INSERT_CHUNK):
-                statement = (
-                    insert(OutboxRow)
-                    .values(rows[start : start + _INSERT_CHUNK])
-                    .on_conflict_do_nothing(index_elements=["payload_key", "kind", "person_id"])
-                )
-                result = await session.execute(statement)
-                added += int(getattr(result, "rowcount", 0))
-        return added
+            return await enqueue_in(session, self._db.is_sqlite, kind, payload_key, due_at)
 
     async def withdraw(self, payload_key: str) -> int:
         """Mark every message about `payload_key` still waiting (pending) as skipped: what it
@@ -409,6 +389,39 @@ class OutboxRepository:
             rows = (await session.scalars(statement)).all()
             items = [_item(row) for row in rows]
         return sorted(items, key=lambda item: (item.due_at, item.id))
+
+
+async def enqueue_in(
+    session: AsyncSession,
+    is_sqlite: bool,
+    kind: str,
+    payload_key: str,
+    due_at: Mapping[int, datetime],
+) -> int:
+    """`OutboxRepository.enqueue` inside a transaction the caller holds: for a change whose
+    messages must be queued with it or not at all (a crash between the two would lose them)."""
+    rows = [
+        {
+            "kind": kind,
+            "payload_key": payload_key,
+            "person_id": person_id,
+            "status": OutboxStatus.PENDING.value,
+            "due_at": due,
+            "attempts": 0,
+        }
+        for person_id, due in due_at.items()
+    ]
+    insert = sqlite.insert if is_sqlite else postgresql.insert
+    added = 0
+    for start in range(0, len(rows), _INSERT_CHUNK):
+        statement = (
+            insert(OutboxRow)
+            .values(rows[start : start + _INSERT_CHUNK])
+            .on_conflict_do_nothing(index_elements=["payload_key", "kind", "person_id"])
+        )
+        result = await session.execute(statement)
+        added += int(getattr(result, "rowcount", 0))
+    return added
 
 
 def _clip(error: str | None) -> str | None:

@@ -264,7 +264,7 @@ async def test_status_changes_follow_the_review_path_and_are_audited(
 ) -> None:
     await grant(rt, "U-lead", Role.LEADER)
     idea_id = await submit(rt, "Give discharge folders with pictures for low-literacy patients")
-    for step in ("under_review", "accepted", "implemented"):
+    for step in ("under_review", "accepted", "implemented Picture folders at every desk"):
         [reply] = await rt.router.dispatch(command("ideas", f"status {idea_id} {step}", "U-lead"))
         assert "is now" in reply.fallback
     [refused] = await rt.router.dispatch(command("ideas", f"status {idea_id} new", "U-lead"))
@@ -273,8 +273,12 @@ async def test_status_changes_follow_the_review_path_and_are_audited(
     assert [n.fallback.split("now ")[1].rstrip(".") for n in notices] == [
         "Under review",
         "Accepted",
-        "Implemented",
     ]
+    # Implemented: the submitter hears what changed through the outbox (see test_you_said_we_did).
+    [queued] = await rt.services.outbox.items("idea:1", kind="ideas.implemented")
+    submitted = await rt.services.ideas.get(idea_id)
+    assert submitted is not None
+    assert queued.person_id == submitted.submitter_person_id
     audit = await rt.services.audit.recent(action="idea.status")
     assert [(e.detail["before"], e.detail["after"]) for e in reversed(audit)] == [
         ("new", "under_review"),

@@ -94,3 +94,72 @@ EXPORT_NOT_SENT = (
     "I couldn't send you the export in a direct message. Send me a direct message "
     "(`help` will do) so I can reach you there, then ask again."
 )
+
+# -- "you said, we did" ----------------------------------------------------------------------
+MAX_WHAT_CHANGED = 500
+MAX_HELPED = 300
+IMPLEMENT_FORM_TITLE = "Idea #{id} is in place"
+WHAT_CHANGED_LABEL = "What changed? Staff who shared and voted for it will read this."
+HELPED_LABEL = "Who helped? Colleagues or teams to thank (optional; their names are shared)."
+WHAT_CHANGED_NEEDED = (
+    "Please say what changed, so the people who asked for it hear what was done: "
+    "`ideas status {id} implemented <what changed>`, with `--helped WHO` before it to thank "
+    "the people who made it happen."
+)
+WHAT_CHANGED_TOO_LONG = f"Please keep what changed under {MAX_WHAT_CHANGED} characters."
+HELPED_TOO_LONG = f"Please keep who helped under {MAX_HELPED} characters."
+IMPLEMENTED_TELLING = (
+    "Idea #{id} is now **implemented**. I'm telling {people} (the submitter and everyone who "
+    "voted for it), each once and outside their quiet hours."
+)
+IMPLEMENTED_NOBODY = (
+    "Idea #{id} is now **implemented**. Nobody voted for it and I couldn't reach the "
+    "submitter, so no one was told."
+)
+PREVIEW_HEADING = '**How it reads as "you said, we did":**'
+PREVIEW_ANONYMOUS = "The idea is anonymous, so this never names who had it."
+PREVIEW_UNNAMED = 'It says "a colleague" unless the submitter agrees to be named; I\'ve asked them.'
+PREVIEW_NAMED = "The submitter agreed to be named."
+NOTICE_SUBMITTER = "**You said, we did: your idea #{id} is in place.**"
+NOTICE_VOTER = "**An idea you voted for is in place:** #{id} _{headline}_"
+NOTICE_WHAT_CHANGED = "**What changed:** {text}"
+NOTICE_HELPED = "**Who helped:** {text}"
+NOTICE_THANKS_SUBMITTER = "Thank you for speaking up."
+NOTICE_THANKS_VOTER = "Thank you for backing it."
+NOTICE_STAYS_ANONYMOUS = "Your idea stays anonymous: no one is told it was yours."
+CREDIT_ASK = (
+    "When we share this news, may we say the idea was yours? Until you say yes, we'll say it "
+    "came from a colleague."
+)
+CREDIT_YES_LABEL = "Yes, name me"
+CREDIT_NO_LABEL = "No, keep me unnamed"
+CREDIT_AGREED = "Thank you! When we share this, we'll say it was your idea."
+CREDIT_DECLINED = "Okay: when we share this, we'll say it came from a colleague."
+CREDIT_UNDO_LABEL = "Don't name me"
+CREDIT_REDO_LABEL = "Name me after all"
+NOT_IMPLEMENTED_YET = "Idea #{id} isn't marked implemented, so there is nothing to credit yet."
+
+# -- the monthly digest ----------------------------------------------------------------------
+DIGEST_USAGE = (
+    "Say what to do with the monthly digest of implemented ideas: "
+    '`ideas digest monthly to everyone`, `ideas digest monthly to unit "5 North"`, '
+    "`ideas digest list` or `ideas digest stop ID`."
+)
+DIGEST_ONLY_AUDIENCE = (
+    "The digest goes out on the 1st of every month at {at}, so say only who gets it, e.g. "
+    "`ideas digest monthly to everyone`."
+)
+DIGEST_SCHEDULED = (
+    'Done: the monthly "you said, we did" digest **#{id}** goes to {audience} on the 1st '
+    "of every month at {at} (their own time), first on {first}. It covers the month before, "
+    "and a month with nothing implemented sends nothing."
+)
+DIGEST_EXISTS = (
+    "{audience} gets the monthly digest already (#{id}, next on {next}), so nothing changed."
+)
+DIGEST_SO_FAR = "**So far this month it would say:**"
+DIGEST_NOTHING_YET = "Nothing has been marked implemented this month yet."
+DIGEST_NONE = "No monthly digests are scheduled. Try `ideas digest monthly to everyone`."
+DIGEST_LIST = "**Monthly digests of implemented ideas:**"
+DIGEST_STOPPED = "Stopped the monthly digest #{id} to {audience}."
+DIGEST_NOT_FOUND = "There is no monthly digest #{id}. `ideas digest list` shows them."

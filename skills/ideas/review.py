@@ -17,11 +17,11 @@ from bot.plural import counted
 from bot.replies import Button, Buttons, ButtonStyle, Facts, Reply, Text, plain_text
 from skills.ideas import messages as say
 from skills.ideas.actions import DECLINE, SET_STATUS
-from skills.ideas.common import CATEGORY, IDEA, STATUS, find_idea, quote
+from skills.ideas.common import CATEGORY, IDEA, STATUS, find_idea, notify_submitter, quote
 from skills.ideas.summary import Scope, render, summarize
-from skills.ideas.workflow import notify_submitter
 from skills.phi import redact
-from storage.ideas import IdeaFilter
+from storage.idea_outcomes import Outcome
+from storage.ideas import Idea, IdeaFilter
 
 MAX_DAYS = 730
 SUMMARY_DAYS = Option("--days", Integer("days", 1, MAX_DAYS), default=7)
@@ -83,6 +83,12 @@ async def show(ctx: Context[Command]) -> Reply:
         facts.append(("Reason", idea.status_reason))
     if idea.merged_into_id:
         facts.append(("Merged into", f"#{idea.merged_into_id}"))
+    outcome = await ctx.services.idea_outcomes.get(idea.id)
+    if outcome is not None:
+        facts.append(("What changed", outcome.what_changed))
+        if outcome.helped:
+            facts.append(("Who helped", outcome.helped))
+        facts.append(("Credit", _credit(idea, outcome)))
     blocks: list[Any] = [
         Text(f"**#{idea.id} {idea.headline}**"),
         Text(quote(idea.description)),
@@ -105,6 +111,14 @@ async def show(ctx: Context[Command]) -> Reply:
     if buttons:
         blocks.append(Buttons(tuple(buttons)))
     return Reply.of(*blocks, ephemeral=True)
+
+
+def _credit(idea: Idea, outcome: Outcome) -> str:
+    if idea.anonymous:
+        return "never named (anonymous)"
+    if outcome.credit_agreed is None:
+        return 'not answered yet: shared as "a colleague"'
+    return "agreed to be named" if outcome.credit_agreed else "asked not to be named"
 
 
 async def comment(ctx: Context[Command]) -> Reply:

@@ -11,7 +11,15 @@ from bot.context import Context
 from bot.replies import Reply
 from bot.roles import Role
 from bot.router import Router
-from skills.ideas import actions, export, review, submission, workflow
+from skills.ideas import (
+    actions,
+    export,
+    implemented,
+    monthly,
+    review,
+    submission,
+    workflow,
+)
 from skills.ideas.common import IDEA
 from skills.safety.responder import CrisisResponder
 
@@ -52,8 +60,10 @@ def setup(router: Router, safety: CrisisResponder) -> None:
     router.subcommand(
         "ideas status",
         workflow.on_status,
-        summary="Move an idea along; the submitter hears about it",
+        summary="Move an idea along; the submitter hears about it (and, when it is "
+        "implemented, everyone who voted for it)",
         args=[IDEA, workflow.NEW_STATUS, workflow.REASON],
+        options=[implemented.HELPED],
     )
     router.subcommand(
         "ideas comment",
@@ -67,6 +77,13 @@ def setup(router: Router, safety: CrisisResponder) -> None:
         summary="A spreadsheet of ideas, sent to you by direct message",
         options=[export.EXPORT_DAYS],
     )
+    router.subcommand(
+        "ideas digest",
+        monthly.on_digest,
+        summary='A monthly "you said, we did" digest of implemented ideas, e.g. '
+        "`ideas digest monthly to everyone`",
+        args=[monthly.WORDS],
+    )
     router.action(actions.NEW, submission.open_form)
     # A draft's buttons and the ideas offered to vote for are the presser's own: sealed for them.
     router.action(actions.SUBMIT_FORM, on_form, sealed=True)
@@ -78,4 +95,13 @@ def setup(router: Router, safety: CrisisResponder) -> None:
     router.action(actions.SET_STATUS, workflow.on_set_status, roles=[Role.LEADER])
     router.action(actions.DECLINE, workflow.on_decline, roles=[Role.LEADER])
     router.action(actions.DECLINE_FORM, workflow.on_decline_form, roles=[Role.LEADER])
+    router.action(actions.IMPLEMENT_FORM, workflow.on_implement_form, roles=[Role.LEADER])
+    # Only the submitter may say whether they are named: sealed for them, and checked.
+    router.action(actions.CREDIT_YES, implemented.on_credit, sealed=True)
+    router.action(actions.CREDIT_NO, implemented.on_credit, sealed=True)
     router.job(actions.DIGEST_JOB, workflow.weekly_digest, cron=workflow.DIGEST_CRON)
+    router.job(monthly.TICK_JOB, monthly.tick, every_seconds=monthly.TICK_SECONDS)
+    services = router.services
+    services.renderers.register(implemented.NOTICE, implemented.notice_renderer(services))
+    render_digest, digest_current = monthly.digest_renderer(services)
+    services.renderers.register(monthly.MONTHLY, render_digest, current=digest_current)

@@ -11,13 +11,12 @@ from bot.arguments import Arg, Rest
 from bot.context import Context
 from bot.errors import SkillError
 from bot.events import Action, Command, ScheduledTrigger
-from bot.messenger import DeliveryError
 from bot.replies import Form, Input, InputKind, Reply
-from bot.sealing import SealBroken
 from bot.services import Services
+from skills.ideas import implemented
 from skills.ideas import messages as say
 from skills.ideas.actions import DECLINE_FORM
-from skills.ideas.common import IDEA, STATUS, find_idea
+from skills.ideas.common import IDEA, STATUS, find_idea, notify_submitter
 from skills.ideas.summary import Scope, render, summarize
 from skills.phi import redact
 from skills.references import parse_id
@@ -32,13 +31,38 @@ DIGEST_CRON = "0 8 * * mon"  # Monday 08:00 in BREAKROOM_TIMEZONE, before the le
 
 async def on_status(ctx: Context[Command]) -> Reply:
     """`ideas status 12 declined We can't staff it`; `merged` takes the other idea's number
-    first: `ideas status 12 merged 9 same request`."""
-    return await change_status(ctx, ctx.args[IDEA], ctx.args[NEW_STATUS], ctx.args[REASON])
+    first: `ideas status 12 merged 9 same request`; `implemented` takes what changed, and who
+    helped as `--helped WHO` before it (typed without them, it opens the form)."""
+    status, reason = ctx.args[NEW_STATUS], ctx.args[REASON]
+    if status == "implemented" and not reason.strip():
+        idea = await find_idea(ctx.services, ctx.args[IDEA])
+        if idea.status == status:
+            return _already(idea, status)
+        _check_transition(idea, status)
+        return implemented.implement_form(idea)
+    return await change_status(ctx, ctx.args[IDEA], status, reason, ctx.args[implemented.HELPED])
 
 
 async def on_set_status(ctx: Context[Action]) -> Reply:
     ref, _, status = ctx.event.value.partition(":")
+    if STATUS.read(status) == "implemented":
+        idea = await find_idea(ctx.services, parse_id(ref))
+        if idea.status == "implemented":
+            return _already(idea, "implemented")
+        _check_transition(idea, "implemented")
+        return implemented.implement_form(idea)
     return await change_status(ctx, parse_id(ref), STATUS.read(status), "")
+
+
+async def on_implement_form(ctx: Context[Action]) -> Reply:
+    values = ctx.event.values
+    return await change_status(
+        ctx,
+        parse_id(ctx.event.value),
+        "implemented",
+        values.get("what_changed", ""),
+        values.get("helped", ""),
+    )
 
 
 async def on_decline(ctx: Context[Action]) -> Reply:
@@ -66,21 +90,18 @@ async def on_decline_form(ctx: Context[Action]) -> Reply:
     return await change_status(ctx, parse_id(ctx.event.value), "declined", reason)
 
 
-async def change_status(ctx: Context[Any], idea_id: int | None, status: str, reason: str) -> Reply:
+async def change_status(
+    ctx: Context[Any], idea_id: int | None, status: str, reason: str, helped: str = ""
+) -> Reply:
     services = ctx.services
     idea = await find_idea(services, idea_id)
     if idea.status == status:
         return _already(idea, status)
-    allowed = say.TRANSITIONS[idea.status]
-    if status not in allowed:
-        current = say.STATUSES[idea.status].lower()
-        if not allowed:
-            raise SkillError(say.FINAL_STATUS.format(id=idea.id, current=current))
-        raise SkillError(
-            say.BAD_TRANSITION.format(
-                id=idea.id, current=current, allowed=", ".join(sorted(allowed))
-            )
-        )
+    _check_transition(idea, status)
+    if status == "implemented":
+        # What changed (the reason) and who helped go to everyone who asked for it.
+        done = await implemented.mark(ctx, idea, reason, helped)
+        return done or _already(await find_idea(services, idea.id), status)
     target: Idea | None = None
     if status == "merged":
         words = reason.split(maxsplit=1)
@@ -121,6 +142,18 @@ async def change_status(ctx: Context[Any], idea_id: int | None, status: str, rea
     )
 
 
+def _check_transition(idea: Idea, status: str) -> None:
+    allowed = say.TRANSITIONS[idea.status]
+    if status in allowed:
+        return
+    current = say.STATUSES[idea.status].lower()
+    if not allowed:
+        raise SkillError(say.FINAL_STATUS.format(id=idea.id, current=current))
+    raise SkillError(
+        say.BAD_TRANSITION.format(id=idea.id, current=current, allowed=", ".join(sorted(allowed)))
+    )
+
+
 def _already(idea: Idea, wanted: str) -> Reply:
     """The answer to a status change someone else (or an earlier press) made first."""
     current = say.STATUSES[idea.status].lower()
@@ -129,25 +162,6 @@ def _already(idea: Idea, wanted: str) -> Reply:
     return Reply.text(
         say.STATUS_MOVED_MEANWHILE.format(id=idea.id, current=current), ephemeral=True
     )
-
-
-async def notify_submitter(services: Services, idea_id: int, notice: Reply) -> bool:
-    """Tell the submitter, opening the sealed reference of an anonymous idea only here."""
-    person_id, sealed = await services.ideas.sealed_submitter(idea_id)
-    if person_id is None and sealed is not None:
-        try:
-            person_id = await services.sealer.open(sealed)
-        except SealBroken:
-            log.error("idea=%s sealed submitter cannot be opened with the current key", idea_id)
-            return False
-    if person_id is None:
-        return False
-    try:
-        await services.outbound.to_person(person_id, notice)
-    except DeliveryError as exc:
-        log.warning("idea=%s submitter notice not delivered: %s", idea_id, type(exc).__name__)
-        return False
-    return True
 
 
 async def weekly_digest(trigger: ScheduledTrigger, services: Services) -> None:

@@ -1,0 +1,251 @@
+"""Marking an idea implemented: the leader says what changed and who helped (a form, or words),
+the idea's submitter and voters are told through the outbox, and the leader sees how it reads
+as "you said, we did". The submitter of a named idea is asked whether they may be named when
+it is shared; their answer is theirs alone to give (the button is sealed for them, and the idea
+is checked to be theirs)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping, Sequence
+from datetime import datetime
+from functools import partial
+from typing import Any
+
+from bot.arguments import Option, Phrase
+from bot.context import Context
+from bot.dates import reader_zone
+from bot.errors import SkillError
+from bot.events import Action
+from bot.messenger import DeliveryError
+from bot.ownership import NotYours, seal_value
+from bot.plural import counted
+from bot.quiet import outside_quiet_hours
+from bot.renderers import Render
+from bot.replies import Block, Button, Buttons, Divider, Form, Input, InputKind, Reply, Text
+from bot.services import Services
+from skills.ideas import messages as say
+from skills.ideas.actions import CREDIT_NO, CREDIT_YES, IMPLEMENT_FORM
+from skills.ideas.common import find_idea, quote, submitter_of
+from skills.ideas.story import excerpt, you_said_we_did
+from skills.phi import redact
+from skills.references import parse_id
+from storage.idea_outcomes import IDEA_KEY, Outcome
+from storage.ideas import Idea
+from storage.outbox import Recipient
+
+log = logging.getLogger(__name__)
+
+NOTICE = "ideas.implemented"  # outbox kind; payload `idea:<id>`
+HELPED = Option("--helped", Phrase("who helped", "WHO"), default="")
+
+
+def implement_form(idea: Idea) -> Reply:
+    form = Form(
+        title=say.IMPLEMENT_FORM_TITLE.format(id=idea.id),
+        inputs=(
+            Input(
+                "what_changed",
+                say.WHAT_CHANGED_LABEL,
+                InputKind.MULTILINE,
+                required=True,
+                max_length=say.MAX_WHAT_CHANGED,
+            ),
+            Input("helped", say.HELPED_LABEL, max_length=say.MAX_HELPED),
+        ),
+        submit_action_id=IMPLEMENT_FORM,
+        submit_label="Mark implemented",
+        value=str(idea.id),
+    )
+    return Reply(fallback=form.title, blocks=(form,), ephemeral=True)
+
+
+async def mark(ctx: Context[Any], idea: Idea, what_changed: str, helped: str) -> Reply | None:
+    """Mark `idea` implemented with what changed and who helped, tell its people, and answer
+    with the "you said, we did" preview; None when it had moved on meanwhile."""
+    services = ctx.services
+    what_changed = redact(what_changed.strip()).text
+    if not what_changed:
+        raise SkillError(say.WHAT_CHANGED_NEEDED.format(id=idea.id))
+    if len(what_changed) > say.MAX_WHAT_CHANGED:
+        raise SkillError(say.WHAT_CHANGED_TOO_LONG)
+    helped = screen_helped(helped.strip())
+    if len(helped) > say.MAX_HELPED:
+        raise SkillError(say.HELPED_TOO_LONG)
+    now = services.clock()
+    quiet = services.settings.quiet_hours
+
+    def due(zone: str | None) -> datetime:
+        return outside_quiet_hours(now, reader_zone(zone, services.settings.timezone), quiet)
+
+    done = await services.idea_outcomes.implement(
+        idea.id,
+        from_status=idea.status,
+        what_changed=what_changed,
+        helped=helped,
+        by_person_id=ctx.person.id,
+        now=now,
+        notice_kind=NOTICE,
+        due=due,
+    )
+    if done is None:
+        return None
+    told = done.told + await _tell_anonymous_submitter(services, done.idea, done.outcome)
+    await ctx.audit(
+        "idea.status",
+        f"idea:{idea.id}",
+        before=idea.status,
+        after="implemented",
+        told=told,
+        helped=bool(helped),
+    )
+    log.info("event=%s idea=%s implemented; %d told", ctx.event.id, idea.id, told)
+    if told:
+        people = counted(told, "person", "people")
+        text = say.IMPLEMENTED_TELLING.format(id=idea.id, people=people)
+    else:
+        text = say.IMPLEMENTED_NOBODY.format(id=idea.id)
+    return Reply.of(Text(text), *preview(done.idea, done.outcome), ephemeral=True)
+
+
+def preview(idea: Idea, outcome: Outcome) -> list[Block]:
+    """The leader's view of the "you said, we did" text, as an announcement would carry it.
+    The buttons that offer it as an announcement go after it."""
+    story = you_said_we_did(idea, outcome)
+    if idea.anonymous:
+        note = say.PREVIEW_ANONYMOUS
+    elif outcome.credit_agreed:
+        note = say.PREVIEW_NAMED
+    else:
+        note = say.PREVIEW_UNNAMED
+    return [
+        Divider(),
+        Text(say.PREVIEW_HEADING),
+        Text(f"**{story.title}**\n{story.markdown}"),
+        Text(note, subtle=True),
+    ]
+
+
+def screen_helped(text: str) -> str:
+    """Who helped names colleagues to thank, so names stay; any other identifier the PHI
+    screen finds (a record number, a phone number, a date of birth) is replaced by its tag."""
+    found = [e for e in redact(text).entities if e.type != "NAME"]
+    for entity in reversed(found):
+        text = f"{text[: entity.start]}[{entity.type}]{text[entity.end :]}"
+    return text
+
+
+async def _tell_anonymous_submitter(services: Services, idea: Idea, outcome: Outcome) -> int:
+    """The submitter of an anonymous idea is told directly, like every notice about their idea:
+    an outbox row would tie them to it in the database. One who voted for it is told through
+    the outbox already. 1 when told here."""
+    if not idea.anonymous:
+        return 0
+    person_id = await submitter_of(services, idea.id)
+    if person_id is None or await services.ideas.voted(idea.id, person_id):
+        return 0
+    try:
+        await services.outbound.to_person(person_id, Reply.of(*_submitter_blocks(idea, outcome)))
+    except DeliveryError as exc:
+        log.warning("idea=%s submitter notice not delivered: %s", idea.id, type(exc).__name__)
+        return 0
+    return 1
+
+
+# -- the notices ---------------------------------------------------------------------------
+
+
+def notice_renderer(services: Services) -> Render:
+    """The outbox renderer of `ideas.implemented`: the idea and what came of it are read once
+    per batch; the submitter's notice asks whether they may be named, a voter's thanks them."""
+
+    async def render(
+        kind: str, payload_key: str, recipients: Sequence[Recipient]
+    ) -> Mapping[int, Reply | None]:
+        idea_id = parse_id(payload_key.removeprefix(IDEA_KEY))
+        idea = await services.ideas.get(idea_id) if idea_id else None
+        outcome = await services.idea_outcomes.get(idea.id) if idea else None
+        if idea is None or outcome is None:
+            return {}
+        submitter = await submitter_of(services, idea.id)
+        voter = Reply.of(*_voter_blocks(idea, outcome))
+        replies: dict[int, Reply | None] = {}
+        for recipient in recipients:
+            if recipient.person_id != submitter:
+                replies[recipient.person_id] = voter
+                continue
+            blocks = _submitter_blocks(idea, outcome)
+            if not idea.anonymous:
+                key = await services.sealer.button_key()
+                sealed = partial(
+                    seal_value, key, person_id=recipient.person_id, payload=str(idea.id)
+                )
+                blocks += _credit_blocks(outcome.credit_agreed, sealed)
+            replies[recipient.person_id] = Reply.of(*blocks)
+        return replies
+
+    return render
+
+
+def _said(idea: Idea, outcome: Outcome) -> list[Block]:
+    lines = [quote(excerpt(idea)), say.NOTICE_WHAT_CHANGED.format(text=outcome.what_changed)]
+    if outcome.helped:
+        lines.append(say.NOTICE_HELPED.format(text=outcome.helped))
+    return [Text("\n".join(lines))]
+
+
+def _submitter_blocks(idea: Idea, outcome: Outcome) -> list[Block]:
+    closing = say.NOTICE_THANKS_SUBMITTER
+    if idea.anonymous:
+        closing += " " + say.NOTICE_STAYS_ANONYMOUS
+    return [
+        Text(say.NOTICE_SUBMITTER.format(id=idea.id)),
+        *_said(idea, outcome),
+        Text(closing),
+    ]
+
+
+def _voter_blocks(idea: Idea, outcome: Outcome) -> list[Block]:
+    return [
+        Text(say.NOTICE_VOTER.format(id=idea.id, headline=idea.headline)),
+        *_said(idea, outcome),
+        Text(say.NOTICE_THANKS_VOTER),
+    ]
+
+
+def _credit_blocks(agreed: bool | None, sealed: Callable[[str], str]) -> list[Block]:
+    """The question, or the answer given with the button that changes it. `sealed(action)` is
+    the idea's id sealed for the submitter and that action."""
+    if agreed is None:
+        return [
+            Text(say.CREDIT_ASK),
+            Buttons(
+                (
+                    Button(say.CREDIT_YES_LABEL, CREDIT_YES, sealed(CREDIT_YES)),
+                    Button(say.CREDIT_NO_LABEL, CREDIT_NO, sealed(CREDIT_NO)),
+                )
+            ),
+        ]
+    if agreed:
+        undo = Button(say.CREDIT_UNDO_LABEL, CREDIT_NO, sealed(CREDIT_NO))
+        return [Text(say.CREDIT_AGREED), Buttons((undo,))]
+    redo = Button(say.CREDIT_REDO_LABEL, CREDIT_YES, sealed(CREDIT_YES))
+    return [Text(say.CREDIT_DECLINED), Buttons((redo,))]
+
+
+async def on_credit(ctx: Context[Action]) -> Reply:
+    """The submitter's answer: may they be named? Only the submitter of a named idea answers;
+    the notice is redrawn with the answer and the button that changes it."""
+    services = ctx.services
+    idea = await find_idea(services, parse_id(ctx.event.value))
+    if idea.anonymous or idea.submitter_person_id != ctx.person.id:
+        raise NotYours(f"idea:{idea.id}")
+    agreed = ctx.event.action_id == CREDIT_YES
+    if not await services.idea_outcomes.set_credit(idea.id, agreed, services.clock()):
+        raise SkillError(say.NOT_IMPLEMENTED_YET.format(id=idea.id))
+    await ctx.audit("idea.credit", f"idea:{idea.id}", agreed=agreed)
+    outcome = await services.idea_outcomes.get(idea.id)
+    assert outcome is not None
+    seals = {action: await ctx.seal(action, idea.id) for action in (CREDIT_YES, CREDIT_NO)}
+    blocks = _submitter_blocks(idea, outcome) + _credit_blocks(agreed, seals.__getitem__)
+    return Reply.of(*blocks, replace_original=True)

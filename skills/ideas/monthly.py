@@ -1,0 +1,253 @@
+"""The monthly "you said, we did" digest: leaders schedule it for an audience (the same audience
+words as `pulse create`), and on the 1st of every month the ideas put in place the month before
+go to that audience, grouped by category, each person once, in their own time zone and outside
+their quiet hours.
+
+Runs are found by a tick on the leader, like pulse surveys: a digest's next run moves on by a
+conditional write (`IdeaDigests.claim_run`), so two ticks racing send one month's digest once,
+and the outbox's unique key (`digest:<id>:<YYYY-MM>` per person) makes its queueing harmless
+to repeat. The digest's text is written when it is sent, from what is stored then.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping, Sequence
+from datetime import date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from bot.arguments import BadInput, Words
+from bot.context import Context
+from bot.dates import moment_label, reader_zone
+from bot.errors import SkillError
+from bot.events import Command, ScheduledTrigger
+from bot.quiet import delivery_time, local_time_utc
+from bot.renderers import Current, Render
+from bot.replies import Block, Divider, Reply, Text, plain_text
+from bot.services import Services
+from skills.ideas import messages as say
+from skills.ideas.story import monthly_digest
+from skills.pulse.engine import PulseEngine
+from skills.pulse.schedule import Schedule, next_run, within_window
+from skills.pulse.skill import _audience, _describe_audience
+from skills.references import parse_id
+from storage.idea_outcomes import Digest, Outcome
+from storage.ideas import Idea
+from storage.outbox import Recipient
+
+log = logging.getLogger(__name__)
+
+MONTHLY = "ideas.monthly"  # outbox kind; payload `digest:<id>:<YYYY-MM>`
+DIGEST_KEY = "digest:"
+TICK_JOB = "ideas.monthly_tick"
+TICK_SECONDS = 60
+DIGEST_AT = time(9, 0)  # hospital time: read with the first coffee of the day shift
+# A run missed while no process led still goes out this late; older ones wait for next month.
+MISSED_WINDOW = timedelta(days=3)
+WORDS = Words("monthly to everyone|unit NAME|department NAME | list | stop ID")
+
+
+async def on_digest(ctx: Context[Command]) -> Reply:
+    words = list(ctx.args[WORDS])
+    verb = words.pop(0).lower() if words else "list"
+    if verb == "monthly":
+        return await _schedule(ctx, words)
+    if verb == "list" and not words:
+        return await _list(ctx)
+    if verb == "stop" and len(words) == 1:
+        return await _stop(ctx, parse_id(words[0]))
+    raise BadInput(say.DIGEST_USAGE)
+
+
+async def _schedule(ctx: Context[Command], words: list[str]) -> Reply:
+    services = ctx.services
+    audience, rest = _audience(words)
+    if rest:
+        raise BadInput(say.DIGEST_ONLY_AUDIENCE.format(at=f"{DIGEST_AT:%H:%M}"))
+    now = services.clock()
+    schedule = Schedule.monthly_on_day(1, DIGEST_AT)
+    first = next_run(schedule, now, _hospital(services))
+    described = _describe_audience(audience)
+    digest = await services.idea_digests.create(
+        audience=audience,
+        audience_key=_audience_key(audience),
+        schedule=schedule.to_json(),
+        next_run_at=first,
+        by_person_id=ctx.person.id,
+    )
+    if digest is None:
+        existing = await services.idea_digests.by_audience(_audience_key(audience))
+        if existing is None:  # stopped at this very moment: let them try again
+            raise SkillError(say.DIGEST_NOT_FOUND.format(id="?"))
+        return Reply.text(
+            say.DIGEST_EXISTS.format(
+                audience=described[:1].upper() + described[1:],
+                id=existing.id,
+                next=_when(ctx, existing.next_run_at),
+            ),
+            ephemeral=True,
+        )
+    await ctx.audit("ideas.digest_schedule", f"digest:{digest.id}", audience=audience)
+    text = say.DIGEST_SCHEDULED.format(
+        id=digest.id, audience=described, at=f"{DIGEST_AT:%H:%M}", first=_when(ctx, first)
+    )
+    local = now.astimezone(_hospital(services)).date()
+    so_far = await month_ideas(services, digest, local.replace(day=1), until=now)
+    blocks: list[Block] = [Text(text), Divider(), Text(say.DIGEST_SO_FAR)]
+    if so_far:
+        story = monthly_digest(local, so_far, unit=_unit(digest))
+        blocks.append(Text(f"**{story.title}**\n{story.markdown}"))
+    else:
+        blocks.append(Text(say.DIGEST_NOTHING_YET, subtle=True))
+    return Reply.of(*blocks, ephemeral=True)
+
+
+async def _list(ctx: Context[Command]) -> Reply:
+    digests = await ctx.services.idea_digests.all()
+    await ctx.audit("ideas.digest_list")
+    if not digests:
+        return Reply.text(say.DIGEST_NONE, ephemeral=True)
+    lines = [say.DIGEST_LIST]
+    for digest in digests:
+        schedule = Schedule.from_json(digest.schedule).describe()
+        lines.append(
+            f"- #{digest.id} to {_describe_audience(digest.audience)}, {schedule}; "
+            f"next {_when(ctx, digest.next_run_at)}"
+        )
+    text = "\n".join(lines)
+    return Reply(fallback=plain_text(text), blocks=(Text(text),), ephemeral=True)
+
+
+async def _stop(ctx: Context[Command], digest_id: int | None) -> Reply:
+    services = ctx.services
+    digest = await services.idea_digests.get(digest_id) if digest_id else None
+    if digest is None or not await services.idea_digests.remove(digest.id):
+        raise SkillError(say.DIGEST_NOT_FOUND.format(id=digest_id or "?"))
+    await ctx.audit("ideas.digest_stop", f"digest:{digest.id}")
+    audience = _describe_audience(digest.audience)
+    return Reply.text(say.DIGEST_STOPPED.format(id=digest.id, audience=audience), ephemeral=True)
+
+
+# -- the monthly run (on the leader) ---------------------------------------------------------
+
+
+async def tick(trigger: ScheduledTrigger, services: Services) -> None:
+    """Send each digest that is due, once: a run missed for longer than `MISSED_WINDOW` is
+    skipped, never sent in a burst."""
+    now = services.clock()
+    tz = _hospital(services)
+    for digest in await services.idea_digests.due(now):
+        due = digest.next_run_at
+        assert due is not None
+        following = next_run(Schedule.from_json(digest.schedule), now, tz)
+        if not await services.idea_digests.claim_run(digest.id, due, following):
+            continue
+        if not within_window(due, now, MISSED_WINDOW):
+            log.warning("event=%s digest=%s run due %s missed; skipped", trigger.id, digest.id, due)
+            continue
+        await _send(services, digest, due, now)
+
+
+async def _send(services: Services, digest: Digest, run_at: datetime, now: datetime) -> None:
+    tz = _hospital(services)
+    month = _month_before(run_at.astimezone(tz).date())
+    implemented = await month_ideas(services, digest, month)
+    if not implemented:
+        log.info("digest=%s %s: nothing implemented, nothing sent", digest.id, f"{month:%Y-%m}")
+        return
+    quiet = services.settings.quiet_hours
+    recipients = await PulseEngine(services).audience(digest.audience)
+    due = {
+        r.person_id: delivery_time(run_at, _zone(r.timezone, services), tz, quiet, now)
+        for r in recipients
+    }
+    added = await services.outbox.enqueue(MONTHLY, digest_key(digest.id, month), due)
+    await services.audit.record(
+        None,
+        "ideas.monthly_digest",
+        f"digest:{digest.id}",
+        month=f"{month:%Y-%m}",
+        ideas=len(implemented),
+        people=added,
+    )
+
+
+async def month_ideas(
+    services: Services, digest: Digest, month: date, *, until: datetime | None = None
+) -> list[tuple[Idea, Outcome]]:
+    """What was put in place in `month` (the hospital's calendar), for the digest's audience:
+    a unit's own ideas, or everyone's."""
+    tz = _hospital(services)
+    start = local_time_utc(month.replace(day=1), time(0), tz)
+    end = local_time_utc(_month_after(month), time(0), tz)
+    return await services.idea_outcomes.implemented_between(
+        start, min(end, until) if until else end, unit=_unit(digest)
+    )
+
+
+def digest_key(digest_id: int, month: date) -> str:
+    return f"{DIGEST_KEY}{digest_id}:{month:%Y-%m}"
+
+
+def digest_renderer(services: Services) -> tuple[Render, Current]:
+    """The outbox renderer of `ideas.monthly` and its check: a stopped digest sends nothing
+    more. The text is the same for everyone, built once per batch."""
+
+    async def render(
+        kind: str, payload_key: str, recipients: Sequence[Recipient]
+    ) -> Mapping[int, Reply | None]:
+        digest_id, month = _parse_key(payload_key)
+        digest = await services.idea_digests.get(digest_id)
+        if digest is None:
+            return {}
+        implemented = await month_ideas(services, digest, month)
+        if not implemented:
+            return {}
+        reply = monthly_digest(month, implemented, unit=_unit(digest)).reply()
+        return {recipient.person_id: reply for recipient in recipients}
+
+    async def current(kind: str, payload_key: str) -> bool:
+        digest_id, _ = _parse_key(payload_key)
+        return await services.idea_digests.get(digest_id) is not None
+
+    return render, current
+
+
+def _parse_key(payload_key: str) -> tuple[int, date]:
+    number, _, month = payload_key.removeprefix(DIGEST_KEY).partition(":")
+    year, _, month_number = month.partition("-")
+    return int(number), date(int(year), int(month_number), 1)
+
+
+def _audience_key(audience: Mapping[str, Any]) -> str:
+    kind = str(audience.get("kind", "everyone"))
+    value = audience.get("value")
+    return kind if value is None else f"{kind}:{' '.join(str(value).casefold().split())}"[:160]
+
+
+def _unit(digest: Digest) -> str | None:
+    audience = digest.audience
+    return str(audience["value"]) if audience.get("kind") == "unit" else None
+
+
+def _month_before(day: date) -> date:
+    return (day.replace(day=1) - timedelta(days=1)).replace(day=1)
+
+
+def _month_after(day: date) -> date:
+    return (day.replace(day=28) + timedelta(days=4)).replace(day=1)
+
+
+def _hospital(services: Services) -> ZoneInfo:
+    return ZoneInfo(services.settings.timezone)
+
+
+def _zone(name: str | None, services: Services) -> ZoneInfo:
+    return reader_zone(name, services.settings.timezone)
+
+
+def _when(ctx: Context[Any], moment: datetime | None) -> str:
+    if moment is None:
+        return "none scheduled"
+    return moment_label(moment, reader_zone(ctx.person.timezone, ctx.services.settings.timezone))

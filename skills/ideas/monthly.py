@@ -93,7 +93,7 @@ async def _schedule(ctx: Context[Command], words: list[str]) -> Reply:
         id=digest.id, audience=described, at=f"{DIGEST_AT:%H:%M}", first=_when(ctx, first)
     )
     local = now.astimezone(_hospital(services)).date()
-    so_far = await month_ideas(services, digest, local.replace(day=1), until=now)
+    so_far = await month_ideas(services, digest, local)
     blocks: list[Block] = [Text(text), Divider(), Text(say.DIGEST_SO_FAR)]
     if so_far:
         story = monthly_digest(local, so_far, unit=_unit(digest))
@@ -174,16 +174,14 @@ async def _send(services: Services, digest: Digest, run_at: datetime, now: datet
 
 
 async def month_ideas(
-    services: Services, digest: Digest, month: date, *, until: datetime | None = None
+    services: Services, digest: Digest, month: date
 ) -> list[tuple[Idea, Outcome]]:
     """What was put in place in `month` (the hospital's calendar), for the digest's audience:
     a unit's own ideas, or everyone's."""
     tz = _hospital(services)
     start = local_time_utc(month.replace(day=1), time(0), tz)
     end = local_time_utc(_month_after(month), time(0), tz)
-    return await services.idea_outcomes.implemented_between(
-        start, min(end, until) if until else end, unit=_unit(digest)
-    )
+    return await services.idea_outcomes.implemented_between(start, end, unit=_unit(digest))
 
 
 def digest_key(digest_id: int, month: date) -> str:

@@ -1,7 +1,9 @@
 """Ideas: staff share them (screened for PHI, confirmed before saving, anonymous if they wish)
 and vote for each other's; leaders review them, move them through their statuses, export them
-and get a weekly digest. This module only declares the commands, buttons and job; the work is
-in `submission`, `review`, `workflow` and `export`."""
+and get a weekly digest; an idea put in place is shared back ("you said, we did") with the
+people who asked for it, and monthly with an audience. This module only declares the commands,
+buttons, jobs and outbox kinds; the work is in `submission`, `review`, `workflow`, `export`,
+`implemented` and `monthly`."""
 
 from __future__ import annotations
 

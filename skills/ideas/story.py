@@ -24,7 +24,7 @@ MONTH_NAMES = (
 )  # fmt: skip
 COLLEAGUE = "a colleague"
 EXCERPT = 280  # characters of the idea quoted: enough to recognise it on a phone
-CLOSING = "Thank you to everyone who shared and backed this idea. Have one? Type `idea`."
+CLOSING = "Thank you to everyone who shared and backed it. Got an idea? Type `idea` to share it."
 DIGEST_CLOSING = "Have an idea of your own? Type `idea` to share it."
 
 

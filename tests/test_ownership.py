@@ -251,6 +251,39 @@ async def stage_review(rt: Runtime, action_id: str) -> Stage:
     return Stage(action_id, value, named_record(value), LEADER, done, inputs, role=True)
 
 
+async def accepted_idea(rt: Runtime, text: str) -> int:
+    idea_id = await submitted_idea(rt, text)
+    assert await rt.services.ideas.set_status(idea_id, "accepted") is not None
+    return idea_id
+
+
+async def stage_implement(rt: Runtime) -> Stage:
+    idea_id = await accepted_idea(rt, "Blanket warmers on every unit")
+
+    async def done(rt: Runtime, reply: Reply) -> bool:
+        idea = await rt.services.ideas.get(idea_id)
+        return idea is not None and idea.status == "implemented"
+
+    inputs = {"what_changed": "Warmers on all 12 units", "helped": "Facilities"}
+    value = str(idea_id)
+    return Stage("ideas.implement_form", value, value, LEADER, done, inputs, role=True)
+
+
+async def stage_credit(rt: Runtime, fake: RecordingMessenger, action_id: str) -> Stage:
+    """The submitter's "may we name you?" on the notice that their idea is in place."""
+    idea_id = await accepted_idea(rt, f"Night snacks for the ED ({action_id})")
+    await dispatch(rt, command("ideas", f"status {idea_id} implemented Snacks on nights", LEADER))
+    await rt.delivery.run_until_idle()
+    notice = next(n for n in fake.direct_to(OWNER) if f"#{idea_id} is in place" in n.fallback)
+    value = values_of(notice)[action_id]
+
+    async def done(rt: Runtime, reply: Reply) -> bool:
+        outcome = await rt.services.idea_outcomes.get(idea_id)
+        return outcome is not None and outcome.credit_agreed is (action_id == "ideas.credit_yes")
+
+    return Stage(action_id, value, str(idea_id), OWNER, done)
+
+
 async def open_round(rt: Runtime) -> int:
     """A survey round for 5 North, where the owner works; the forger works in the ICU."""
     if not await rt.services.surveys.all():
@@ -265,8 +298,8 @@ async def open_round(rt: Runtime) -> int:
 
 async def stage_pulse(rt: Runtime, fake: RecordingMessenger, action_id: str) -> Stage:
     round_id = await open_round(rt)
-    [invite] = fake.direct_to(OWNER)
-    first = next(b for b in invite.blocks if isinstance(b, Choice))
+    # The owner's survey invitation (other stages may have told them about their ideas).
+    first = next(b for r in fake.direct_to(OWNER) for b in r.blocks if isinstance(b, Choice))
     value = first.options[0].value if action_id == "pulse.answer" else str(round_id)
     owner = await person_id(rt, OWNER)
 
@@ -340,6 +373,9 @@ STAGES: dict[str, Stager] = {
     "ideas.submit_form": lambda rt, fake: stage_submit_form(rt),
     "ideas.upvote": lambda rt, fake: stage_upvote(rt),
     **_each(stage_review, "ideas.set_status", "ideas.decline", "ideas.decline_form"),
+    "ideas.implement_form": lambda rt, fake: stage_implement(rt),
+    "ideas.credit_yes": lambda rt, fake: stage_credit(rt, fake, "ideas.credit_yes"),
+    "ideas.credit_no": lambda rt, fake: stage_credit(rt, fake, "ideas.credit_no"),
     **_pulse("pulse.answer", "pulse.change", "pulse.open", "pulse.comment", "pulse.comment_submit"),
 }
 
@@ -386,7 +422,13 @@ async def typed(rt: Runtime) -> list[Forgery]:
     await open_round(rt)
     [survey] = await rt.services.surveys.all()
     lines = {
-        "ideas": [f"show {idea_id}", f"status {idea_id} accepted", f"comment {idea_id} Yes!"],
+        "ideas": [
+            f"show {idea_id}",
+            f"status {idea_id} accepted",
+            f"status {idea_id} implemented Done",
+            f"comment {idea_id} Yes!",
+            "digest monthly to everyone",
+        ],
         "pulse": [f"{verb} {survey.id}" for verb in ("results", "close", "pause", "resume", "run")],
     }
     return [

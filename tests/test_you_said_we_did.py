@@ -21,7 +21,7 @@ from bot.settings import Settings
 from skills.ideas.implemented import screen_helped
 from skills.ideas.monthly import TICK_JOB
 from skills.ideas.story import you_said_we_did
-from storage.db import Database
+from storage.db import Database, StorageUnavailable
 from storage.idea_outcomes import IdeaDigests, IdeaOutcomes, Implemented, Outcome
 from storage.ideas import Idea, IdeaRepository
 from storage.outbox import OutboxRepository
@@ -316,7 +316,9 @@ async def test_the_submitter_agrees_to_be_named_in_teams_and_no_one_else_can(
     assert credited.detail == {"agreed": True}
 
 
-async def test_a_monthly_digest_is_scheduled_and_sent_once_on_the_first(teams: Teams) -> None:
+async def test_a_monthly_digest_is_scheduled_and_sent_once_on_the_first(
+    teams: Teams, monkeypatch: pytest.MonkeyPatch
+) -> None:
     services = teams.runtime.services
     await known(teams, TEAMS_NURSE, TEAMS_LEADER, TEAMS_HR)
     submitter = await person(services, "teams", TEAMS_NURSE.aad, TEAMS_NURSE.name)
@@ -350,7 +352,16 @@ async def test_a_monthly_digest_is_scheduled_and_sent_once_on_the_first(teams: T
     services.clock = lambda: datetime(2026, 12, 1, 14, 30, tzinfo=UTC)  # 09:30 in New York
     before = len(teams.fake.calls)
     trigger = ScheduledTrigger(actor=SYSTEM_ACTOR, conversation=SYSTEM_CONVERSATION, job=TICK_JOB)
-    for _ in range(2):  # a second tick (another leader overlapping) sends nothing more
+
+    async def dies(*args: object) -> Any:
+        raise StorageUnavailable("the database went away")
+
+    # A tick that dies before its queueing is done, then one that dies right after it.
+    for broken, step in ((services.outbox, "enqueue"), (services.idea_digests, "claim_run")):
+        with monkeypatch.context() as crash:
+            crash.setattr(broken, step, dies)
+            await teams.runtime.router.dispatch(trigger)
+    for _ in range(2):  # the next tick finishes; another (a leader overlapping) adds nothing
         await teams.runtime.router.dispatch(trigger)
         await teams.runtime.delivery.run_until_idle()
     sent = [c for c in teams.fake.calls[before:] if c.kind == "send"]

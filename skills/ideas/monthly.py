@@ -3,10 +3,11 @@ words as `pulse create`), and on the 1st of every month the ideas put in place t
 go to that audience, grouped by category, each person once, in their own time zone and outside
 their quiet hours.
 
-Runs are found by a tick on the leader, like pulse surveys: a digest's next run moves on by a
-conditional write (`IdeaDigests.claim_run`), so two ticks racing send one month's digest once,
-and the outbox's unique key (`digest:<id>:<YYYY-MM>` per person) makes its queueing harmless
-to repeat. The digest's text is written when it is sent, from what is stored then.
+Runs are found by a tick on the leader, like pulse surveys. A due digest is queued in the
+outbox first, one row per person under `digest:<id>:<YYYY-MM>` (unique, so queueing it again
+adds nothing), and then its next run moves on by a conditional write (`IdeaDigests.claim_run`):
+two ticks racing, or a tick that died between the two, send the month's digest once. The
+digest's text is written when it is sent, from what is stored then.
 """
 
 from __future__ import annotations
@@ -141,36 +142,43 @@ async def tick(trigger: ScheduledTrigger, services: Services) -> None:
         due = digest.next_run_at
         assert due is not None
         following = next_run(Schedule.from_json(digest.schedule), now, tz)
-        if not await services.idea_digests.claim_run(digest.id, due, following):
-            continue
         if not within_window(due, now, MISSED_WINDOW):
-            log.warning("event=%s digest=%s run due %s missed; skipped", trigger.id, digest.id, due)
+            if await services.idea_digests.claim_run(digest.id, due, following):
+                log.warning("event=%s digest=%s run due %s missed", trigger.id, digest.id, due)
             continue
-        await _send(services, digest, due, now)
+        # Queued first, then the run moved on: queueing again is harmless (one row per person
+        # and month), so a crash between the two sends the month's digest still, once.
+        month, ideas, people = await _queue(services, digest, due, now)
+        if await services.idea_digests.claim_run(digest.id, due, following):
+            await services.audit.record(
+                None,
+                "ideas.monthly_digest",
+                f"digest:{digest.id}",
+                month=f"{month:%Y-%m}",
+                ideas=ideas,
+                people=people,
+            )
 
 
-async def _send(services: Services, digest: Digest, run_at: datetime, now: datetime) -> None:
+async def _queue(
+    services: Services, digest: Digest, run_at: datetime, now: datetime
+) -> tuple[date, int, int]:
+    """Queue the digest of the month before `run_at` to its audience: (the month, how many
+    ideas, how many people). A month with nothing implemented queues nothing."""
     tz = _hospital(services)
     month = _month_before(run_at.astimezone(tz).date())
     implemented = await month_ideas(services, digest, month)
     if not implemented:
         log.info("digest=%s %s: nothing implemented, nothing sent", digest.id, f"{month:%Y-%m}")
-        return
+        return month, 0, 0
     quiet = services.settings.quiet_hours
     recipients = await PulseEngine(services).audience(digest.audience)
     due = {
         r.person_id: delivery_time(run_at, _zone(r.timezone, services), tz, quiet, now)
         for r in recipients
     }
-    added = await services.outbox.enqueue(MONTHLY, digest_key(digest.id, month), due)
-    await services.audit.record(
-        None,
-        "ideas.monthly_digest",
-        f"digest:{digest.id}",
-        month=f"{month:%Y-%m}",
-        ideas=len(implemented),
-        people=added,
-    )
+    await services.outbox.enqueue(MONTHLY, digest_key(digest.id, month), due)
+    return month, len(implemented), len(due)
 
 
 async def month_ideas(

@@ -466,3 +466,20 @@ async def test_typed_without_what_changed_it_opens_the_form(slack: Slack) -> Non
     idea = await services.ideas.get(idea_id)
     assert idea is not None
     assert idea.status == "accepted"
+
+
+async def test_an_anonymous_submitter_who_voted_is_told_once_as_the_submitter(
+    teams: Teams,
+) -> None:
+    services = teams.runtime.services
+    await known(teams, TEAMS_NURSE, TEAMS_LEADER)
+    submitter = await person(services, "teams", TEAMS_NURSE.aad, TEAMS_NURSE.name)
+    idea_id = await accepted_idea(services, submitter, anonymous=True)
+    assert await services.ideas.vote(idea_id, submitter) is not None
+    before = len(teams.fake.calls)
+    words = f"ideas status {idea_id} implemented Warmers on every unit"
+    assert await teams.activity(teams.message(words, "m-mark", by=TEAMS_LEADER)) in (200, 201)
+    await teams.runtime.delivery.run_until_idle()
+    [told] = [c for c in teams.fake.calls[before:] if c.conversation_id == TEAMS_NURSE.personal]
+    assert "your idea #1 is in place" in text_of(told)
+    assert "stays anonymous" in text_of(told)

@@ -1,7 +1,7 @@
 """program spotlights: recurring campaigns of knowledge-base articles, and their turns
 
 Revision ID: 0017
-Revises: 0013
+Revises: 0016
 Create Date: 2026-12-07 04:00:00.000000
 
 A spotlight sends one article every few weeks to an audience. Each turn is a row whose number
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0017"
-down_revision = "0013"
+down_revision = "0016"
 branch_labels = None
 depends_on = None
 

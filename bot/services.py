@@ -28,6 +28,7 @@ from storage.questions import QuestionLog
 from storage.roster_hints import RosterHints
 from storage.secrets import SecretStore
 from storage.spotlights import SpotlightRepository
+from storage.survey_actions import SurveyActions
 from storage.survey_answers import SurveyAnswers
 from storage.surveys import SurveyRepository
 from storage.tickets import TicketRepository
@@ -55,6 +56,7 @@ class Services:
     sealer: Sealer
     surveys: SurveyRepository
     survey_answers: SurveyAnswers
+    survey_actions: SurveyActions
     outbox: OutboxRepository
     held_files: HeldFiles
     forms: OfferedForms
@@ -89,6 +91,7 @@ class Services:
             sealer=Sealer(settings.seal_key, SecretStore(db)),
             surveys=SurveyRepository(db),
             survey_answers=SurveyAnswers(db),
+            survey_actions=SurveyActions(db),
             outbox=OutboxRepository(db),
             held_files=HeldFiles(db),
             forms=OfferedForms(db),

@@ -18,6 +18,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
     text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -385,6 +386,8 @@ class SurveyRow(Base):
     open_days: Mapped[int] = mapped_column(default=5)
     reminder_after_days: Mapped[int] = mapped_column(default=2)
     threshold: Mapped[int] = mapped_column(default=5)
+    # Each round's results go to its audience when it closes (`pulse create --share`).
+    share_results: Mapped[bool] = mapped_column(default=False, server_default=false())
     next_run_at: Mapped[datetime | None] = mapped_column(index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
@@ -412,6 +415,26 @@ class SurveyRoundRow(Base):
     closes_at: Mapped[datetime] = mapped_column()
     closed_at: Mapped[datetime | None] = mapped_column()
     invited: Mapped[int] = mapped_column(default=0)
+    # When its results were shared with its audience; None until then.
+    shared_at: Mapped[datetime | None] = mapped_column()
+
+
+class SurveyActionRow(Base):
+    """What HR said would be done about a survey's results: who owns it and how far it got
+    (planned, in progress, done). Listed when results are shared, and in the next invitation."""
+
+    __tablename__ = "survey_actions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    survey_id: Mapped[int] = mapped_column(ForeignKey("surveys.id", ondelete="CASCADE"), index=True)
+    text: Mapped[str] = mapped_column(String(300))
+    owner: Mapped[str] = mapped_column(String(120))
+    status: Mapped[str] = mapped_column(String(16), default="planned")
+    author_person_id: Mapped[int | None] = mapped_column(
+        ForeignKey("people.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
 
 class OutboxRow(Base):

@@ -50,6 +50,7 @@ class Survey:
     threshold: int
     next_run_at: datetime | None
     created_at: datetime
+    share_results: bool = False
 
 
 @dataclass(frozen=True)
@@ -63,6 +64,7 @@ class Round:
     closed_at: datetime | None
     invited: int
     responded: int
+    shared_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -101,9 +103,11 @@ class SurveyRepository:
         open_days: int,
         reminder_after_days: int,
         threshold: int,
+        share_results: bool = False,
     ) -> Survey:
         async with self._db.transaction() as session:
             row = SurveyRow(
+                share_results=share_results,
                 name=name,
                 definition=definition,
                 owner_person_id=owner_person_id,
@@ -259,6 +263,27 @@ class SurveyRepository:
                 return None
             return _round(row, await _responded(session, round_id))
 
+    async def with_previous(self, round_id: int) -> tuple[Round | None, Round | None]:
+        """The round and the survey's round before it (None for its first), in one read:
+        an invitation says what came of the round before."""
+        survey = select(SurveyRoundRow.survey_id).where(SurveyRoundRow.id == round_id)
+        async with self._db.transaction() as session:
+            rows = list(
+                await session.scalars(
+                    select(SurveyRoundRow)
+                    .where(
+                        SurveyRoundRow.survey_id == survey.scalar_subquery(),
+                        SurveyRoundRow.id <= round_id,
+                    )
+                    .order_by(SurveyRoundRow.id.desc())
+                    .limit(2)
+                )
+            )
+            found = [_round(row, await _responded(session, row.id)) for row in rows]
+        if not found or found[0].id != round_id:
+            return None, None
+        return found[0], found[1] if len(found) > 1 else None
+
     async def invited_round(self, round_id: int, person_id: int) -> Round | None:
         """The round, if `person_id` was invited to it: a survey's buttons name a round, and
         only its invitees may answer, comment on or even read it."""
@@ -343,6 +368,32 @@ class SurveyRepository:
             )
             return [Invitation(*row) for row in rows.all()]
 
+    async def invitees(self, round_id: int) -> list[Recipient]:
+        """Everyone invited to the round, answered or not: who its results are shared with."""
+        async with self._db.transaction() as session:
+            rows = await session.execute(
+                select(PersonRow.id, PersonRow.timezone)
+                .join(ParticipationRow, ParticipationRow.person_id == PersonRow.id)
+                .where(ParticipationRow.round_id == round_id)
+                .order_by(PersonRow.id)
+            )
+            return [Recipient(person_id, tz) for person_id, tz in rows.all()]
+
+    async def mark_shared(self, round_id: int, shared_at: datetime) -> bool:
+        """Record that the closed round's results were shared; False when they had been
+        already (by another `pulse share`, or on close), so only one caller says it shared."""
+        async with self._db.transaction() as session:
+            result = await session.execute(
+                update(SurveyRoundRow)
+                .where(
+                    SurveyRoundRow.id == round_id,
+                    SurveyRoundRow.status == CLOSED,
+                    SurveyRoundRow.shared_at.is_(None),
+                )
+                .values(shared_at=shared_at)
+            )
+            return bool(getattr(result, "rowcount", 0))
+
     async def close_round(self, round_id: int, closed_at: datetime) -> bool:
         """Close the round and erase every link between people and answers. False if it was
         already closed (another tick or an HR "close now" got there first)."""
@@ -388,6 +439,7 @@ def _survey(row: SurveyRow) -> Survey:
         threshold=row.threshold,
         next_run_at=row.next_run_at,
         created_at=row.created_at,
+        share_results=row.share_results,
     )
 
 
@@ -402,4 +454,5 @@ def _round(row: SurveyRoundRow, responded: int) -> Round:
         closed_at=row.closed_at,
         invited=row.invited,
         responded=responded,
+        shared_at=row.shared_at,
     )

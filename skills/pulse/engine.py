@@ -1,6 +1,7 @@
 """The life of a survey round: open it for an audience, invite through the outbox, remind the
-people who have not answered once, close it (erasing the link between people and answers), and
-send the results to the HR person who owns the survey.
+people who have not answered once, close it (erasing the link between people and answers),
+send the results to the HR person who owns the survey, and share them with its audience when
+the survey says so (see `sharing`).
 
 Invitations and reminders are outbox rows of kinds `pulse.invite` and `pulse.reminder` about
 `round:<id>`; `PulseEngine.render` writes them when their batch is claimed, and
@@ -21,13 +22,22 @@ from bot.dates import moment_label, reader_zone
 from bot.messenger import DeliveryError
 from bot.plural import counted
 from bot.quiet import delivery_time, outside_quiet_hours
-from bot.replies import Choice, Option, Reply, Text, plain_text
+from bot.replies import Block, Choice, Option, Reply, Text, plain_text
 from bot.services import Services
 from skills.pulse import messages as say
 from skills.pulse.definitions import Question, QuestionKind, SurveyDefinition
+from skills.pulse.keys import round_key, round_of
 from skills.pulse.report import render_refusal, render_results
-from skills.pulse.results import Refusal, ResponseData, RoundData, compute, effective_threshold
+from skills.pulse.results import (
+    Refusal,
+    ResponseData,
+    Results,
+    RoundData,
+    compute,
+    effective_threshold,
+)
 from skills.pulse.schedule import Schedule, next_run, within_window
+from skills.pulse.sharing import ShareBack
 from storage.outbox import Recipient
 from storage.surveys import Recipient as Invitee
 from storage.surveys import Round, Survey
@@ -37,12 +47,6 @@ log = logging.getLogger(__name__)
 ANSWER = "pulse.answer"
 INVITE = "pulse.invite"
 REMINDER = "pulse.reminder"
-ROUND_KEY = "round:"
-
-
-def round_key(round_id: int) -> str:
-    """The outbox payload key of a round's invitations and reminders."""
-    return f"{ROUND_KEY}{round_id}"
 
 
 class NotOpened(Enum):
@@ -64,6 +68,7 @@ class Opened:
 class PulseEngine:
     def __init__(self, services: Services) -> None:
         self.services = services
+        self.sharing = ShareBack(services, self.outcome)
 
     @property
     def hospital_tz(self) -> ZoneInfo:
@@ -181,17 +186,27 @@ class PulseEngine:
             return True
         if survey.schedule.get("kind") == "once":
             await self.services.surveys.set_status(survey.id, "ended")
-        if not send_results:
-            return True
-        owner = await self.services.people.get(survey.owner_person_id)
-        zone = reader_zone(owner.timezone if owner else None, self.services.settings.timezone)
-        reply = await self.results(survey, zone, round_id=round_.id)
-        try:
-            await self.services.outbound.to_person(survey.owner_person_id, reply)
-        except DeliveryError as exc:
-            log.warning("round=%s results not delivered to owner: %s", round_.id, exc)
-        await self.services.audit.record(None, "pulse.results", f"round:{round_.id}", via="close")
+        if send_results:
+            await self._send_results(survey, survey.owner_person_id, round_.id)
+        if survey.share_results:
+            shared = await self.sharing.share(survey, round_.id, now)
+            if isinstance(shared, Refusal):
+                log.info("round=%s results not shared on close: %s", round_.id, shared.reason)
+            else:
+                await self.services.audit.record(
+                    None, "pulse.share", f"round:{round_.id}", via="close", people=shared.people
+                )
         return True
+
+    async def _send_results(self, survey: Survey, owner_id: int, round_id: int) -> None:
+        owner = await self.services.people.get(owner_id)
+        zone = reader_zone(owner.timezone if owner else None, self.services.settings.timezone)
+        reply = await self.results(survey, zone, round_id=round_id)
+        try:
+            await self.services.outbound.to_person(owner_id, reply)
+        except DeliveryError as exc:
+            log.warning("round=%s results not delivered to owner: %s", round_id, exc)
+        await self.services.audit.record(None, "pulse.results", f"round:{round_id}", via="close")
 
     # -- results ------------------------------------------------------------------------
 
@@ -205,21 +220,9 @@ class PulseEngine:
         group: str | None = None,
     ) -> Reply:
         definition = SurveyDefinition.from_json(survey.definition)
-        rounds = await self.services.surveys.rounds(survey.id, limit=8)
-        if round_id is not None:
-            rounds = [r for r in rounds if r.id <= round_id]
-        if not rounds:
+        outcome = await self.outcome(survey, round_id=round_id, group_by=group_by, group=group)
+        if outcome is None:
             return Reply.text(say.NO_ROUND_YET.format(id=survey.id), ephemeral=True)
-        current, *older = rounds
-        data = [await self._round_data(r) for r in reversed(older)]
-        outcome = compute(
-            definition,
-            await self._round_data(current),
-            threshold=effective_threshold(survey.threshold),
-            group_by=group_by,  # type: ignore[arg-type]
-            group=group,
-            history=data,
-        )
         if isinstance(outcome, Refusal):
             return render_refusal(outcome)
         return render_results(
@@ -228,6 +231,32 @@ class PulseEngine:
             title=f"{definition.title} (survey #{survey.id})",
             zone=zone,
             file_stem=f"pulse-{survey.id}-results",
+        )
+
+    async def outcome(
+        self,
+        survey: Survey,
+        *,
+        round_id: int | None = None,
+        group_by: str | None = None,
+        group: str | None = None,
+    ) -> Results | Refusal | None:
+        """What may be shown of the survey's latest round (or of `round_id`), by the rules in
+        `results`, with earlier rounds for the trend; None before its first round."""
+        rounds = await self.services.surveys.rounds(survey.id, limit=8)
+        if round_id is not None:
+            rounds = [r for r in rounds if r.id <= round_id]
+        if not rounds:
+            return None
+        current, *older = rounds
+        data = [await self._round_data(r) for r in reversed(older)]
+        return compute(
+            SurveyDefinition.from_json(survey.definition),
+            await self._round_data(current),
+            threshold=effective_threshold(survey.threshold),
+            group_by=group_by,  # type: ignore[arg-type]
+            group=group,
+            history=data,
         )
 
     async def _round_data(self, round_: Round) -> RoundData:
@@ -247,7 +276,7 @@ class PulseEngine:
     async def still_open(self, kind: str, payload_key: str) -> bool:
         """Whether the round an invitation or reminder is about is still open: asked by the
         sender at the moment each one leaves, after its wait for the rate limit."""
-        return await self.services.surveys.round_status(_round_id(kind, payload_key)) == "open"
+        return await self.services.surveys.round_status(round_of(kind, payload_key)) == "open"
 
     async def render(
         self, kind: str, payload_key: str, recipients: Sequence[Recipient]
@@ -255,19 +284,26 @@ class PulseEngine:
         """The invitation or reminder for a batch of a round's recipients: the round and the
         survey are read once, and the message, the same for everyone, built once. Nobody gets
         one when the round has closed."""
-        round_ = await self.services.surveys.get_round(_round_id(kind, payload_key))
+        round_, previous = await self.services.surveys.with_previous(round_of(kind, payload_key))
         if round_ is None or round_.status != "open":
             return {}
         survey = await self.services.surveys.get(round_.survey_id)
         if survey is None:
             return {}
         definition = SurveyDefinition.from_json(survey.definition)
+        last_time = (
+            await self.sharing.last_time(survey, previous)
+            if kind == INVITE and previous is not None
+            else ()
+        )
         by_zone: dict[ZoneInfo, Reply] = {}
         replies: dict[int, Reply] = {}
         for recipient in recipients:
             zone = reader_zone(recipient.timezone, self.services.settings.timezone)
             if zone not in by_zone:
                 by_zone[zone] = self._invitation(kind, definition, round_, survey, zone)
+                if last_time:
+                    by_zone[zone] = _opened_with(last_time, by_zone[zone])
             replies[recipient.person_id] = by_zone[zone]
         return replies
 
@@ -286,11 +322,10 @@ class PulseEngine:
         return Reply(fallback=f"{plain_text(say.REMINDER)}\n{reply.fallback}", blocks=blocks)
 
 
-def _round_id(kind: str, payload_key: str) -> int:
-    prefix, _, number = payload_key.partition(":")
-    if f"{prefix}:" != ROUND_KEY or not number.isdigit():
-        raise ValueError(f"{kind} is about a round, not {payload_key!r}")
-    return int(number)
+def _opened_with(blocks: tuple[Block, ...], reply: Reply) -> Reply:
+    """`reply` with `blocks` (what was done since last time) before it."""
+    said = [plain_text(b.markdown) for b in blocks if isinstance(b, Text)]
+    return Reply(fallback="\n".join([*said, reply.fallback]), blocks=(*blocks, *reply.blocks))
 
 
 def survey_message(

@@ -64,3 +64,52 @@ ALREADY_OPEN = (
     "Survey #{id} already has a round open, closing {closes}; everyone in it has been "
     "invited. To start another now, close this one first with `pulse close {id}`."
 )
+CREATED_SHARING = " Each round's results go to everyone invited when it closes."
+SHARE_OPEN = (
+    "Survey #{id}'s round is still open, until {closes}. Its results can be shared once it "
+    "closes (`pulse close {id}` closes it now)."
+)
+NOT_SHARED = "Nothing was shared from survey #{id}. {reason}"
+EVERY_QUESTION_HIDDEN = (
+    "Every question had fewer than {threshold} answers, so no results can be shown. This "
+    "protects everyone's anonymity."
+)
+SHARED = "Sharing survey #{id}'s results with {people}, the people it was sent to. {waiting}"
+SHARED_WAITING = "{waiting} in quiet hours, so theirs go out when those end."
+ALREADY_SHARED = (
+    "Survey #{id}'s results were shared already, on {day}. Nobody gets them twice; "
+    "`pulse actions {id}` shows what they list."
+)
+SHARED_TITLE = "**What you told us: {title}**"
+SHARED_TALLY = "{responses} of {invited} answered ({rate}), {dates}. Thank you."
+ENPS_LINE = "eNPS {score} ({promoters} would recommend us, {detractors} would not)"
+LAST_ROUND = " (last time {figure})"
+QUESTION_HIDDEN = "fewer than {threshold} answered, so this one stays hidden"
+WHAT_WE_ARE_DOING = "**What we're doing about it**"
+WHAT_WE_DID = "**Here is what we did:**"
+ACTION_LINE = "- {text}: **{status}** ({owner})"
+SHARED_NOTE = (
+    "Only results from at least {threshold} people are shown. No one, admins included, can "
+    "see who answered what."
+)
+LAST_TIME = "**Last time you told us:** {told}."
+ACTION_ADDED = (
+    "Action #{action} for survey #{id} is recorded: “{text}”, owned by {owner}, planned. Staff "
+    "see it when results are shared and in the next invitation. When it moves on: "
+    "`pulse action {id} started {action}`, then `pulse action {id} done {action}`."
+)
+ACTION_MOVED = "Action #{action} of survey #{id} is now {status} (it was {previous}): “{text}”."
+ACTION_ALREADY = "Action #{action} of survey #{id} is {status} already: “{text}”."
+NO_SUCH_ACTION = "Survey #{id} has no action #{action}. `pulse actions {id}` lists them."
+ACTION_TOO_LONG = "Please keep an action to {limit} characters: staff read it on a phone."
+OWNER_TOO_LONG = "Please keep the owner's name to {limit} characters."
+OWNER_WITH_NEW = (
+    "`--owner` goes with a new action, e.g. `pulse action {id} Float nurse on nights "
+    '--owner "Ana Ruiz"`.'
+)
+NO_ACTIONS = (
+    "Survey #{id} has no actions yet. Add one with `pulse action {id} WHAT WE WILL DO`, "
+    '`--owner "NAME"` if it isn\'t yours.'
+)
+ACTIONS_TITLE = "**Actions for survey #{id}, _{title}_:**"
+ACTIONS_LINE = "- #{action} {text}: **{status}** ({owner})"

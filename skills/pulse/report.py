@@ -83,7 +83,7 @@ def _headline(results: Results, title: str, zone: ZoneInfo) -> str:
         scope = "Everyone"
     tally = f"**{counted(results.responses, 'response')}**"
     if results.response_rate is not None:
-        tally += f" of {results.invited:,} invited ({_percent(results.responses, results.invited)})"
+        tally += f" of {results.invited:,} invited ({percent(results.responses, results.invited)})"
     dates = f"{moment_label(results.opened_at, zone)} to {moment_label(results.closed_at, zone)}"
     return f"**{title}**\nRound of {dates} · {scope}\n{tally}"
 
@@ -99,13 +99,13 @@ def _question_blocks(
     facts = [("Answers", str(result.answered))]
     if result.enps is not None:
         enps = result.enps
-        facts.append(("eNPS", _signed(enps.score)))
+        facts.append(("eNPS", signed(enps.score)))
         for label, count in (
             ("Promoters (9-10)", enps.promoters),
             ("Passives (7-8)", enps.passives),
             ("Detractors (0-6)", enps.detractors),
         ):
-            facts.append((label, f"{count} ({_percent(count, result.answered)})"))
+            facts.append((label, f"{count} ({percent(count, result.answered)})"))
     if result.mean is not None:
         top = 5 if question.kind is QuestionKind.RATING else 10
         facts.append(("Average", f"{result.mean:.1f} of {top}"))
@@ -138,7 +138,7 @@ def _distribution_text(result: QuestionResult) -> str:
         given = [f"{value}: {count}" for value, count in counts if count]
         return "Scores given: " + " · ".join(given)
     return "\n".join(
-        f"- {_value_label(question, value)}: {count} ({_percent(count, result.answered)})"
+        f"- {_value_label(question, value)}: {count} ({percent(count, result.answered)})"
         for value, count in counts
     )
 
@@ -176,11 +176,11 @@ def _trend_blocks(
             series = ", ".join(f"{day}: {mean:.1f}" for day, mean in means)
             lines.append(f"- {question.text} (average): {series}")
         if len(enps_points) >= 2:
-            lines.append("- eNPS: " + ", ".join(f"{day}: {_signed(s)}" for day, s in enps_points))
+            lines.append("- eNPS: " + ", ".join(f"{day}: {signed(s)}" for day, s in enps_points))
             if chart_name is not None:
                 from skills.pulse.charts import enps_trend_png
 
-                scores = ", ".join(_signed(score) for _, score in enps_points)
+                scores = ", ".join(signed(score) for _, score in enps_points)
                 images.append(
                     Image(
                         alt_text=f"eNPS trend: {scores} over the last "
@@ -200,12 +200,12 @@ def _row(row: GroupResult) -> tuple[str, str]:
     parts = [counted(row.responses, "response")]
     for number, result in enumerate(row.questions, start=1):
         if result.enps is not None:
-            parts.append(f"Q{number} eNPS {_signed(result.enps.score)}")
+            parts.append(f"Q{number} eNPS {signed(result.enps.score)}")
         elif result.mean is not None:
             parts.append(f"Q{number} average {result.mean:.1f}")
         elif result.answered:
             value, count = max(result.counts, key=lambda item: item[1])
-            parts.append(f"Q{number} top answer {value} ({_percent(count, result.answered)})")
+            parts.append(f"Q{number} top answer {value} ({percent(count, result.answered)})")
     label = row.label[:1].upper() + row.label[1:]
     return label, " · ".join(parts)
 
@@ -235,11 +235,11 @@ def _fallback(blocks: Sequence[Block]) -> str:
     return "\n".join(lines)
 
 
-def _signed(score: int) -> str:
+def signed(score: int) -> str:
     return f"{score:+d}" if score else "0"
 
 
-def _percent(count: int, total: int) -> str:
+def percent(count: int, total: int) -> str:
     return f"{round_half_away(Fraction(100 * count, total))}%"
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.arguments import Arg, BadInput, Identifier, Integer, OneOf, Option, Phrase, Words
+from bot.arguments import BadInput, Flag, Integer, OneOf, Option, Phrase, Words
 from bot.context import Context
 from bot.dates import moment_label, reader_zone
 from bot.errors import SkillError
@@ -22,6 +22,7 @@ from bot.services import Services
 from bot.tokens import quote
 from skills.phi import redact
 from skills.pulse import messages as say
+from skills.pulse import plan
 from skills.pulse.definitions import (
     SurveyDefinition,
     check_file,
@@ -40,6 +41,7 @@ from skills.pulse.engine import (
 from skills.pulse.results import DEFAULT_THRESHOLD, MIN_THRESHOLD
 from skills.pulse.schedule import Schedule, ScheduleError, next_run
 from skills.pulse.schedule_parser import parse_schedule
+from skills.pulse.sharing import SHARE as SHARED
 from skills.references import parse_id
 from skills.safety.responder import CrisisResponder
 from storage.surveys import Survey
@@ -53,7 +55,7 @@ COMMENT_SUBMIT = "pulse.comment_submit"
 TICK_JOB = "pulse.tick"
 TICK_SECONDS = 30
 
-SURVEY = Arg(Identifier("survey"))
+SURVEY = plan.SURVEY
 TEMPLATE_AUDIENCE_SCHEDULE = Words(
     "TEMPLATE [to everyone|department NAME|unit NAME|channel ID] [SCHEDULE]"
 )
@@ -72,6 +74,7 @@ BY = Option(
     default=None,
 )
 GROUP = Option("--group", Phrase("group", "NAME"), default=None)
+SHARE = Flag("--share")
 
 
 class PulseSkill:
@@ -80,6 +83,7 @@ class PulseSkill:
         self.safety = safety
         self.services = router.services
         self.engine = PulseEngine(router.services)
+        self.plan = plan.ActionPlan(self.engine)
 
     def register(self) -> None:
         r = self.router
@@ -95,7 +99,7 @@ class PulseSkill:
             summary="Schedule a survey, e.g. "
             '`pulse create weekly-pulse to unit "5 North" every other monday 10:00`',
             args=[TEMPLATE_AUDIENCE_SCHEDULE],
-            options=[OPEN_DAYS, REMIND_AFTER, THRESHOLD, FILE],
+            options=[OPEN_DAYS, REMIND_AFTER, THRESHOLD, SHARE, FILE],
         )
         r.subcommand(
             "pulse list", self.list_surveys, summary="Surveys, schedules and response rates"
@@ -116,6 +120,23 @@ class PulseSkill:
             args=[SURVEY],
             options=[BY, GROUP],
         )
+        r.subcommand(
+            "pulse share",
+            self.plan.share,
+            summary="Send the closed round's results to everyone it was sent to",
+            args=[SURVEY],
+        )
+        r.subcommand(
+            "pulse action",
+            self.plan.action,
+            summary="Record what will be done about the results; "
+            "`pulse action ID started|done ACTION` moves it on",
+            args=[SURVEY, plan.WHAT],
+            options=[plan.OWNER],
+        )
+        r.subcommand(
+            "pulse actions", self.plan.actions, summary="A survey's actions", args=[SURVEY]
+        )
         r.action(ANSWER, self.on_answer)
         r.action(CHANGE, self.on_change)
         r.action(OPEN, self.on_change)
@@ -126,6 +147,7 @@ class PulseSkill:
             self.services.renderers.register(
                 kind, self.engine.render, current=self.engine.still_open
             )
+        self.services.renderers.register(SHARED, self.engine.sharing.render)
 
     async def tick(self, trigger: ScheduledTrigger, services: Services) -> None:
         await self.engine.tick(services.clock())
@@ -304,23 +326,28 @@ class PulseSkill:
             open_days=ctx.args[OPEN_DAYS],
             reminder_after_days=ctx.args[REMIND_AFTER],
             threshold=ctx.args[THRESHOLD],
+            share_results=ctx.args[SHARE],
         )
-        await ctx.audit("pulse.create", f"survey:{survey.id}", audience=audience)
+        await ctx.audit(
+            "pulse.create", f"survey:{survey.id}", audience=audience, share=ctx.args[SHARE]
+        )
         described = {
             "id": survey.id,
             "title": definition.title,
             "audience": _describe_audience(audience),
         }
+        sharing = say.CREATED_SHARING if survey.share_results else ""
         if not starts_now:
             text = say.CREATED.format(
                 **described, schedule=schedule.describe(), next_run=self._when(first_run, ctx)
             )
-            return Reply.text(text + (" " + say.NOBODY_YET if nobody else ""), ephemeral=True)
+            text += sharing + (" " + say.NOBODY_YET if nobody else "")
+            return Reply.text(text, ephemeral=True)
         opened = await self.engine.open_round(survey, now, run_at=None)
         if not isinstance(opened, Opened):
             raise SkillError(say.NOBODY_NOW.format(audience=described["audience"]))
         text = say.CREATED_NOW.format(**described, invitations=self._invitations(opened))
-        return Reply.text(text, ephemeral=True)
+        return Reply.text(text + sharing, ephemeral=True)
 
     def _invitations(self, opened: Opened) -> str:
         """Who gets the invitation now, and who waits for the end of their quiet hours."""
@@ -369,6 +396,8 @@ class PulseSkill:
                 f"{_describe_audience(survey.audience)}, {schedule}; next round "
                 f"{self._when(survey.next_run_at, ctx)}"
             )
+            if survey.share_results:
+                line += "; results shared when each round closes"
             for round_ in await self.services.surveys.open_rounds(survey.id):
                 rate = round_.responded / round_.invited if round_.invited else 0.0
                 line += (

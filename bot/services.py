@@ -30,6 +30,7 @@ from storage.secrets import SecretStore
 from storage.spotlights import SpotlightRepository
 from storage.survey_actions import SurveyActions
 from storage.survey_answers import SurveyAnswers
+from storage.survey_shares import SurveyShares
 from storage.surveys import SurveyRepository
 from storage.tickets import TicketRepository
 
@@ -57,6 +58,7 @@ class Services:
     surveys: SurveyRepository
     survey_answers: SurveyAnswers
     survey_actions: SurveyActions
+    survey_shares: SurveyShares
     outbox: OutboxRepository
     held_files: HeldFiles
     forms: OfferedForms
@@ -92,6 +94,7 @@ class Services:
             surveys=SurveyRepository(db),
             survey_answers=SurveyAnswers(db),
             survey_actions=SurveyActions(db),
+            survey_shares=SurveyShares(db),
             outbox=OutboxRepository(db),
             held_files=HeldFiles(db),
             forms=OfferedForms(db),

@@ -18,7 +18,6 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
-    false,
     text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -386,8 +385,6 @@ class SurveyRow(Base):
     open_days: Mapped[int] = mapped_column(default=5)
     reminder_after_days: Mapped[int] = mapped_column(default=2)
     threshold: Mapped[int] = mapped_column(default=5)
-    # Each round's results go to its audience when it closes (`pulse create --share`).
-    share_results: Mapped[bool] = mapped_column(default=False, server_default=false())
     next_run_at: Mapped[datetime | None] = mapped_column(index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
@@ -415,8 +412,29 @@ class SurveyRoundRow(Base):
     closes_at: Mapped[datetime] = mapped_column()
     closed_at: Mapped[datetime | None] = mapped_column()
     invited: Mapped[int] = mapped_column(default=0)
-    # When its results were shared with its audience; None until then.
-    shared_at: Mapped[datetime | None] = mapped_column()
+
+
+class SurveySharingRow(Base):
+    """A survey whose rounds' results go to their audience as each closes
+    (`pulse create --share`)."""
+
+    __tablename__ = "survey_sharing"
+
+    survey_id: Mapped[int] = mapped_column(
+        ForeignKey("surveys.id", ondelete="CASCADE"), primary_key=True
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class SurveyShareRow(Base):
+    """A round whose results were shared with its audience: made once, by its key."""
+
+    __tablename__ = "survey_shares"
+
+    round_id: Mapped[int] = mapped_column(
+        ForeignKey("survey_rounds.id", ondelete="CASCADE"), primary_key=True
+    )
+    shared_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class SurveyActionRow(Base):

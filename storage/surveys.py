@@ -26,6 +26,7 @@ from storage.models import (
     ResponseRow,
     SurveyRoundRow,
     SurveyRow,
+    SurveySharingRow,
 )
 
 ACTIVE = "active"
@@ -50,7 +51,6 @@ class Survey:
     threshold: int
     next_run_at: datetime | None
     created_at: datetime
-    share_results: bool = False
 
 
 @dataclass(frozen=True)
@@ -64,7 +64,6 @@ class Round:
     closed_at: datetime | None
     invited: int
     responded: int
-    shared_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -103,11 +102,12 @@ class SurveyRepository:
         open_days: int,
         reminder_after_days: int,
         threshold: int,
-        share_results: bool = False,
+        share_on_close: bool = False,
     ) -> Survey:
+        """A new survey; `share_on_close` shares each round's results with its audience as
+        the round closes (see `storage.survey_shares`)."""
         async with self._db.transaction() as session:
             row = SurveyRow(
-                share_results=share_results,
                 name=name,
                 definition=definition,
                 owner_person_id=owner_person_id,
@@ -120,6 +120,8 @@ class SurveyRepository:
             )
             session.add(row)
             await session.flush()
+            if share_on_close:
+                session.add(SurveySharingRow(survey_id=row.id))
             return _survey(row)
 
     async def get(self, survey_id: int) -> Survey | None:
@@ -379,21 +381,6 @@ class SurveyRepository:
             )
             return [Recipient(person_id, tz) for person_id, tz in rows.all()]
 
-    async def mark_shared(self, round_id: int, shared_at: datetime) -> bool:
-        """Record that the closed round's results were shared; False when they had been
-        already (by another `pulse share`, or on close), so only one caller says it shared."""
-        async with self._db.transaction() as session:
-            result = await session.execute(
-                update(SurveyRoundRow)
-                .where(
-                    SurveyRoundRow.id == round_id,
-                    SurveyRoundRow.status == CLOSED,
-                    SurveyRoundRow.shared_at.is_(None),
-                )
-                .values(shared_at=shared_at)
-            )
-            return bool(getattr(result, "rowcount", 0))
-
     async def close_round(self, round_id: int, closed_at: datetime) -> bool:
         """Close the round and erase every link between people and answers. False if it was
         already closed (another tick or an HR "close now" got there first)."""
@@ -439,7 +426,6 @@ def _survey(row: SurveyRow) -> Survey:
         threshold=row.threshold,
         next_run_at=row.next_run_at,
         created_at=row.created_at,
-        share_results=row.share_results,
     )
 
 
@@ -454,5 +440,4 @@ def _round(row: SurveyRoundRow, responded: int) -> Round:
         closed_at=row.closed_at,
         invited=row.invited,
         responded=responded,
-        shared_at=row.shared_at,
     )

@@ -188,7 +188,7 @@ class PulseEngine:
             await self.services.surveys.set_status(survey.id, "ended")
         if send_results:
             await self._send_results(survey, survey.owner_person_id, round_.id)
-        if survey.share_results:
+        if await self.services.survey_shares.shares_on_close([survey.id]):
             shared = await self.sharing.share(survey, round_.id, now)
             if isinstance(shared, Refusal):
                 log.info("round=%s results not shared on close: %s", round_.id, shared.reason)

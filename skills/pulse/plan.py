@@ -52,12 +52,13 @@ class ActionPlan:
             closes = moment_label(latest.closes_at, zone)
             raise SkillError(say.SHARE_OPEN.format(id=survey.id, closes=closes))
         now = self.services.clock()
+        shared_before = await self.services.survey_shares.shared_at(latest.id)
         shared = await self.engine.sharing.share(survey, latest.id, now)
         if isinstance(shared, Refusal):
             raise SkillError(say.NOT_SHARED.format(id=survey.id, reason=shared.message))
         await ctx.audit("pulse.share", f"round:{latest.id}", people=shared.people)
-        if latest.shared_at is not None and not shared.added:
-            day = local_day_label(latest.shared_at or now, zone)
+        if shared_before is not None and not shared.added:
+            day = local_day_label(shared_before, zone)
             return Reply.text(say.ALREADY_SHARED.format(id=survey.id, day=day), ephemeral=True)
         return Reply.text(_shared(survey, shared), ephemeral=True)
 

@@ -83,7 +83,7 @@ class ShareBack:
             for person in invitees
         }
         added = await self.services.outbox.enqueue(SHARE, round_key(round_id), due)
-        await self.services.surveys.mark_shared(round_id, now)
+        await self.services.survey_shares.mark_shared(round_id, now)
         waiting = sum(1 for at in due.values() if at > now)
         log.info("round=%s results shared: %d queued for %d people", round_id, added, len(due))
         return Shared(round_id, people=len(due), added=added, waiting=waiting)
@@ -132,7 +132,9 @@ class ShareBack:
     async def last_time(self, survey: Survey, previous: Round) -> tuple[Block, ...]:
         """What opens a new round's invitation: the round before it (`previous`), if its
         results were shared, in a line, and what was done about it."""
-        if previous.status != CLOSED or previous.shared_at is None:
+        if previous.status != CLOSED:
+            return ()
+        if await self.services.survey_shares.shared_at(previous.id) is None:
             return ()
         shown = await self.shown(survey, previous.id)
         if isinstance(shown, Refusal):

@@ -326,7 +326,7 @@ class PulseSkill:
             open_days=ctx.args[OPEN_DAYS],
             reminder_after_days=ctx.args[REMIND_AFTER],
             threshold=ctx.args[THRESHOLD],
-            share_results=ctx.args[SHARE],
+            share_on_close=ctx.args[SHARE],
         )
         await ctx.audit(
             "pulse.create", f"survey:{survey.id}", audience=audience, share=ctx.args[SHARE]
@@ -336,7 +336,7 @@ class PulseSkill:
             "title": definition.title,
             "audience": _describe_audience(audience),
         }
-        sharing = say.CREATED_SHARING if survey.share_results else ""
+        sharing = say.CREATED_SHARING if ctx.args[SHARE] else ""
         if not starts_now:
             text = say.CREATED.format(
                 **described, schedule=schedule.describe(), next_run=self._when(first_run, ctx)
@@ -388,6 +388,7 @@ class PulseSkill:
         surveys = await self.services.surveys.all()
         if not surveys:
             return Reply.text(say.NO_SURVEYS, ephemeral=True)
+        sharing = await self.services.survey_shares.shares_on_close([s.id for s in surveys])
         lines = ["**Pulse surveys:**"]
         for survey in surveys:
             schedule = Schedule.from_json(survey.schedule).describe()
@@ -396,7 +397,7 @@ class PulseSkill:
                 f"{_describe_audience(survey.audience)}, {schedule}; next round "
                 f"{self._when(survey.next_run_at, ctx)}"
             )
-            if survey.share_results:
+            if survey.id in sharing:
                 line += "; results shared when each round closes"
             for round_ in await self.services.surveys.open_rounds(survey.id):
                 rate = round_.responded / round_.invited if round_.invited else 0.0

@@ -1,13 +1,15 @@
-"""results shared back: a survey's action plan, sharing on close, and when a round was shared
+"""results shared back: a survey's action plan, sharing on close, and which rounds were shared
 
 Revision ID: 0015
 Revises: 0013
 Create Date: 2026-12-07 03:40:00.000000
 
 `survey_actions` holds what HR said would be done about a survey's results, with an owner and a
-status. `surveys.share_results` shares each round's results with its audience when it closes;
-`survey_rounds.shared_at` says a round's results went out (the messages themselves are outbox
-rows, one per person, so sharing twice sends nothing twice).
+status. A survey in `survey_sharing` shares each round's results with its audience when it
+closes; a round in `survey_shares` has had its results shared (the messages themselves are
+outbox rows, one per person, so sharing twice sends nothing twice). New tables rather than new
+columns: on SQLite, dropping a column rebuilds the table, and rebuilding `survey_rounds` would
+cascade to the answers that reference it.
 """
 
 from __future__ import annotations
@@ -50,19 +52,35 @@ def upgrade() -> None:
         batch_op.create_index(
             batch_op.f("ix_survey_actions_survey_id"), ["survey_id"], unique=False
         )
-    with op.batch_alter_table("surveys", schema=None) as batch_op:
-        batch_op.add_column(
-            sa.Column("share_results", sa.Boolean(), nullable=False, server_default=sa.false())
-        )
-    with op.batch_alter_table("survey_rounds", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("shared_at", sa.DateTime(timezone=True), nullable=True))
+    op.create_table(
+        "survey_sharing",
+        sa.Column("survey_id", sa.Integer(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["survey_id"],
+            ["surveys.id"],
+            name=op.f("fk_survey_sharing_survey_id_surveys"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("survey_id", name=op.f("pk_survey_sharing")),
+    )
+    op.create_table(
+        "survey_shares",
+        sa.Column("round_id", sa.Integer(), nullable=False),
+        sa.Column("shared_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["round_id"],
+            ["survey_rounds.id"],
+            name=op.f("fk_survey_shares_round_id_survey_rounds"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("round_id", name=op.f("pk_survey_shares")),
+    )
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("survey_rounds", schema=None) as batch_op:
-        batch_op.drop_column("shared_at")
-    with op.batch_alter_table("surveys", schema=None) as batch_op:
-        batch_op.drop_column("share_results")
+    op.drop_table("survey_shares")
+    op.drop_table("survey_sharing")
     with op.batch_alter_table("survey_actions", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_survey_actions_survey_id"))
     op.drop_table("survey_actions")

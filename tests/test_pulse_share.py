@@ -142,6 +142,11 @@ async def test_actions_are_recorded_moved_on_listed_and_shared(
     assert "now in progress (it was planned)" in (await pulse(rt, "action 1 started 1")).fallback
     assert "now done (it was in progress)" in (await pulse(rt, "action 1 done #1")).fallback
     assert "is done already" in (await pulse(rt, "action 1 done 1")).fallback
+    assert (
+        "`--owner` goes with a new action"
+        in (await pulse(rt, "action 1 planned 1 --owner Sam")).fallback
+    )
+    assert "keep an action to 300 characters" in (await pulse(rt, "action 1 " + "x" * 301)).fallback
     assert (await pulse(rt, "action 1 done 9")).fallback == say.NO_SUCH_ACTION.format(
         id=1, action=9
     )

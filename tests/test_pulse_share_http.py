@@ -100,7 +100,9 @@ async def test_slack_a_closed_round_is_shared_once_with_its_actions_and_recalled
     await hr_says(slack, "run 1", "run")
     await slack.runtime.delivery.run_until_idle()
     invitation = slack.fake.posted_to(NURSE)[-1]
-    assert invitation["text"].startswith("Last time you told us: eNPS +33.")
+    assert invitation["text"].startswith(
+        "Last time you told us: 67% would recommend us (eNPS +33)."
+    )
     assert "Here is what we did" in shown(invitation)
 
 

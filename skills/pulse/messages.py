@@ -93,6 +93,7 @@ SHARED_NOTE = (
     "see who answered what."
 )
 LAST_TIME = "**Last time you told us:** {told}."
+LAST_ENPS = "{would} would recommend us (eNPS {score})"
 ACTION_ADDED = (
     "Action #{action} for survey #{id} is recorded: “{text}”, owned by {owner}, planned. Staff "
     "see it when results are shared and in the next invitation. When it moves on: "

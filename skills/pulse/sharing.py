@@ -162,7 +162,7 @@ def summary(
     answered = say.SHARED_TALLY.format(
         responses=results.responses,
         invited=results.invited,
-        rate=percent(results.responses, results.invited) if results.invited else "",
+        rate=percent(results.responses, results.invited),
         dates=dates,
     )
     previous = results.trend[-2] if len(results.trend) >= 2 else None
@@ -183,8 +183,9 @@ def headline(results: Results) -> str:
     most common answer to the first choice question; empty when no figure is shown."""
     parts: list[str] = []
     for result in results.questions:
-        if result.enps is not None:
-            parts.append(f"eNPS {signed(result.enps.score)}")
+        if result.enps is not None and result.answered:
+            would = percent(result.enps.promoters, result.answered)
+            parts.append(say.LAST_ENPS.format(would=would, score=signed(result.enps.score)))
     rated = sorted(
         (q for q in results.questions if q.mean is not None and q.enps is None),
         key=lambda q: q.mean or 0.0,

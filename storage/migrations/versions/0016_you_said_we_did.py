@@ -1,7 +1,7 @@
 """you said, we did: what came of implemented ideas, and monthly digests of them
 
 Revision ID: 0016
-Revises: 0013
+Revises: 0015
 Create Date: 2026-12-07 03:40:00.000000
 
 `idea_outcomes` keeps, per implemented idea, what changed, who helped and whether the submitter
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0016"
-down_revision = "0013"
+down_revision = "0015"
 branch_labels = None
 depends_on = None
 

@@ -27,11 +27,10 @@ from bot.quiet import delivery_time, local_time_utc
 from bot.renderers import Current, Render
 from bot.replies import Block, Divider, Reply, Text, plain_text
 from bot.services import Services
+from skills.audience import describe_audience, parse_audience, reach
 from skills.ideas import messages as say
 from skills.ideas.story import monthly_digest
-from skills.pulse.engine import PulseEngine
 from skills.pulse.schedule import Schedule, next_run, within_window
-from skills.pulse.skill import _audience, _describe_audience
 from skills.references import parse_id
 from storage.idea_outcomes import Digest, Outcome
 from storage.ideas import Idea
@@ -63,13 +62,13 @@ async def on_digest(ctx: Context[Command]) -> Reply:
 
 async def _schedule(ctx: Context[Command], words: list[str]) -> Reply:
     services = ctx.services
-    audience, rest = _audience(words)
+    audience, rest = parse_audience(words)
     if rest:
         raise BadInput(say.DIGEST_ONLY_AUDIENCE.format(at=f"{DIGEST_AT:%H:%M}"))
     now = services.clock()
     schedule = Schedule.monthly_on_day(1, DIGEST_AT)
     first = next_run(schedule, now, _hospital(services))
-    described = _describe_audience(audience)
+    described = describe_audience(audience)
     digest = await services.idea_digests.create(
         audience=audience,
         audience_key=_audience_key(audience),
@@ -113,7 +112,7 @@ async def _list(ctx: Context[Command]) -> Reply:
     for digest in digests:
         schedule = Schedule.from_json(digest.schedule).describe()
         lines.append(
-            f"- #{digest.id} to {_describe_audience(digest.audience)}, {schedule}; "
+            f"- #{digest.id} to {describe_audience(digest.audience)}, {schedule}; "
             f"next {_when(ctx, digest.next_run_at)}"
         )
     text = "\n".join(lines)
@@ -126,7 +125,7 @@ async def _stop(ctx: Context[Command], digest_id: int | None) -> Reply:
     if digest is None or not await services.idea_digests.remove(digest.id):
         raise SkillError(say.DIGEST_NOT_FOUND.format(id=digest_id or "?"))
     await ctx.audit("ideas.digest_stop", f"digest:{digest.id}")
-    audience = _describe_audience(digest.audience)
+    audience = describe_audience(digest.audience)
     return Reply.text(say.DIGEST_STOPPED.format(id=digest.id, audience=audience), ephemeral=True)
 
 
@@ -172,7 +171,7 @@ async def _queue(
         log.info("digest=%s %s: nothing implemented, nothing sent", digest.id, f"{month:%Y-%m}")
         return month, 0, 0
     quiet = services.settings.quiet_hours
-    recipients = await PulseEngine(services).audience(digest.audience)
+    recipients = await reach(services, digest.audience)
     due = {
         r.person_id: delivery_time(run_at, _zone(r.timezone, services), tz, quiet, now)
         for r in recipients

@@ -24,6 +24,7 @@ from bot.plural import counted
 from bot.quiet import delivery_time, outside_quiet_hours
 from bot.replies import Block, Choice, Option, Reply, Text, plain_text
 from bot.services import Services
+from skills.audience import reach
 from skills.pulse import messages as say
 from skills.pulse.definitions import Question, QuestionKind, SurveyDefinition
 from skills.pulse.keys import round_key, round_of
@@ -146,16 +147,7 @@ class PulseEngine:
 
     async def audience(self, audience: dict[str, Any]) -> list[Invitee]:
         """Who a survey for `audience` (`{"kind": "unit", "value": "5 North"}`) reaches now."""
-        kind, value = audience.get("kind", "everyone"), audience.get("value")
-        platforms = self.services.outbound.platforms
-        if kind == "department":
-            return await self.services.surveys.audience(department=value, platforms=platforms)
-        if kind == "unit":
-            return await self.services.surveys.audience(unit=value, platforms=platforms)
-        if kind == "channel":
-            members = await self.services.outbound.channel_members(str(value))
-            return await self.services.surveys.audience(user_ids=members, platforms=platforms)
-        return await self.services.surveys.audience(platforms=platforms)
+        return await reach(self.services, audience)
 
     async def remind(self, round_: Round, now: datetime) -> None:
         people = await self.services.surveys.take_reminder(round_.id)

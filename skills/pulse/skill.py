@@ -20,6 +20,8 @@ from bot.roles import Role
 from bot.router import Router
 from bot.services import Services
 from bot.tokens import quote
+from skills.audience import USAGE as AUDIENCE_USAGE
+from skills.audience import describe_audience, parse_audience
 from skills.phi import redact
 from skills.pulse import messages as say
 from skills.pulse import plan
@@ -56,9 +58,7 @@ TICK_JOB = "pulse.tick"
 TICK_SECONDS = 30
 
 SURVEY = plan.SURVEY
-TEMPLATE_AUDIENCE_SCHEDULE = Words(
-    "TEMPLATE [to everyone|department NAME|unit NAME|channel ID] [SCHEDULE]"
-)
+TEMPLATE_AUDIENCE_SCHEDULE = Words(f"TEMPLATE [{AUDIENCE_USAGE}] [SCHEDULE]")
 OPEN_DAYS = Option("--open-days", Integer("days open", 1, 30), default=5)
 REMIND_AFTER = Option("--remind-after", Integer("days before the reminder", 1, 30), default=2)
 THRESHOLD = Option(
@@ -296,7 +296,7 @@ class PulseSkill:
         if path is None and not words:
             raise SkillError(f"{say.TEMPLATE_NEEDED}\nUsage: `{ctx.args.usage}`")
         definition = self._definition(ctx, path, "" if path else words.pop(0))
-        audience, words = _audience(words)
+        audience, words = parse_audience(words)
         schedule_text = " ".join(words).strip() or "now"
         now = self.services.clock()
         tz = self.engine.hospital_tz
@@ -315,7 +315,7 @@ class PulseSkill:
             first_run = next_run(schedule, now, tz)
         nobody = not await self.engine.audience(audience)
         if starts_now and nobody:
-            raise SkillError(say.NOBODY_NOW.format(audience=_describe_audience(audience)))
+            raise SkillError(say.NOBODY_NOW.format(audience=describe_audience(audience)))
         survey = await self.services.surveys.create(
             name=definition.title,
             definition=definition.to_json(),
@@ -334,7 +334,7 @@ class PulseSkill:
         described = {
             "id": survey.id,
             "title": definition.title,
-            "audience": _describe_audience(audience),
+            "audience": describe_audience(audience),
         }
         sharing = say.CREATED_SHARING if ctx.args[SHARE] else ""
         if not starts_now:
@@ -394,7 +394,7 @@ class PulseSkill:
             schedule = Schedule.from_json(survey.schedule).describe()
             line = (
                 f"- #{survey.id} **{survey.name}** ({survey.status}) for "
-                f"{_describe_audience(survey.audience)}, {schedule}; next round "
+                f"{describe_audience(survey.audience)}, {schedule}; next round "
                 f"{self._when(survey.next_run_at, ctx)}"
             )
             if survey.id in sharing:
@@ -414,7 +414,7 @@ class PulseSkill:
         opened = await self.engine.open_round(survey, self.services.clock(), run_at=None)
         if opened is NotOpened.EMPTY_AUDIENCE:
             raise SkillError(
-                say.NOBODY_RUN.format(id=survey.id, audience=_describe_audience(survey.audience))
+                say.NOBODY_RUN.format(id=survey.id, audience=describe_audience(survey.audience))
             )
         if not isinstance(opened, Opened):
             rounds = await self.services.surveys.open_rounds(survey.id)
@@ -526,23 +526,3 @@ def _answer_value(value: str) -> tuple[int, str, str]:
     if round_id is None:
         raise SkillError("That answer doesn't match this survey any more.")
     return round_id, parts[1], parts[2]
-
-
-def _audience(words: list[str]) -> tuple[dict[str, Any], list[str]]:
-    """`to everyone`, `to department NAME`, `to unit NAME`, `to channel ID`; default everyone."""
-    if not words or words[0].lower() != "to":
-        return {"kind": "everyone"}, words
-    if len(words) >= 2 and words[1].lower() == "everyone":
-        return {"kind": "everyone"}, words[2:]
-    if len(words) >= 3 and words[1].lower() in ("department", "unit", "channel", "team"):
-        kind = "channel" if words[1].lower() == "team" else words[1].lower()
-        return {"kind": kind, "value": words[2]}, words[3:]
-    raise SkillError(
-        "Say who gets it: `to everyone`, `to department NAME`, `to unit NAME` or "
-        '`to channel ID` (quote names with spaces, e.g. `to unit "5 North"`).'
-    )
-
-
-def _describe_audience(audience: dict[str, Any]) -> str:
-    kind = audience.get("kind", "everyone")
-    return "everyone" if kind == "everyone" else f"{kind} {audience.get('value')}"

@@ -22,10 +22,10 @@ from bot.ownership import seal_value
 from bot.quiet import delivery_time
 from bot.replies import Button, Buttons, ButtonStyle, Reply, Text
 from bot.services import Services
+from skills.audience import reach
 from skills.knowledge.articles import Article
 from skills.knowledge.cards import ASK_ABOUT, article_blocks
 from skills.knowledge.library import KnowledgeLibrary
-from skills.pulse.engine import PulseEngine
 from skills.pulse.schedule import Schedule, next_run, within_window
 from skills.spotlight import messages as say
 from storage.outbox import Recipient
@@ -69,7 +69,6 @@ class SpotlightEngine:
         self.services = services
         self.library = library
         # Whom an audience reaches is read as pulse surveys read it.
-        self._audiences = PulseEngine(services)
 
     @property
     def hospital_tz(self) -> ZoneInfo:
@@ -90,7 +89,7 @@ class SpotlightEngine:
         return None if chosen is None else available[chosen]
 
     async def audience_size(self, spotlight: Spotlight) -> int:
-        return len(await self._audiences.audience(spotlight.audience))
+        return len(await reach(self.services, spotlight.audience))
 
     # -- the tick (leader only) -----------------------------------------------------------
 
@@ -133,7 +132,7 @@ class SpotlightEngine:
             person.person_id: delivery_time(
                 turn.run_at, reader_zone(person.timezone, tz.key), tz, quiet, now
             )
-            for person in await self._audiences.audience(spotlight.audience)
+            for person in await reach(self.services, spotlight.audience)
         }
         await self.services.outbox.enqueue(ARTICLE, turn.payload_key, due)
         await self.services.spotlights.mark_queued(turn.id, len(due), now)

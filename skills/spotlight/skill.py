@@ -17,11 +17,11 @@ from bot.replies import Reply, Text, plain_text
 from bot.roles import Role
 from bot.router import Router
 from bot.services import Services
+from skills.audience import describe_audience, parse_audience
 from skills.knowledge.articles import Article
 from skills.knowledge.library import KnowledgeLibrary
 from skills.pulse.schedule import Kind, Schedule, ScheduleError, next_run
 from skills.pulse.schedule_parser import parse_schedule
-from skills.pulse.skill import _audience, _describe_audience
 from skills.spotlight import messages as say
 from skills.spotlight.engine import ARTICLE, SpotlightEngine, tagged
 from storage.spotlights import Spotlight
@@ -71,7 +71,7 @@ class SpotlightSkill:
         await self.engine.tick(services.clock())
 
     async def create(self, ctx: Context[Command]) -> Reply:
-        audience, words = _audience(list(ctx.args[AUDIENCE_SCHEDULE]))
+        audience, words = parse_audience(list(ctx.args[AUDIENCE_SCHEDULE]))
         now = self.services.clock()
         tz = self.engine.hospital_tz
         if not words:
@@ -99,7 +99,7 @@ class SpotlightSkill:
         )
         text = say.CREATED.format(
             id=spotlight.id,
-            audience=_describe_audience(audience),
+            audience=describe_audience(audience),
             schedule=schedule.describe(),
             articles=self._articles_described(spotlight),
             first=first.title,
@@ -137,7 +137,7 @@ class SpotlightSkill:
             schedule = Schedule.from_json(spotlight.schedule).describe()
             line = (
                 f"- #{spotlight.id} ({_status(spotlight)}) for "
-                f"{_describe_audience(spotlight.audience)}, {schedule}; "
+                f"{describe_audience(spotlight.audience)}, {schedule}; "
                 f"{self._articles_described(spotlight)}; "
                 f"{counted(spotlight.turns, 'article')} sent"
             )
@@ -164,7 +164,7 @@ class SpotlightSkill:
             id=spotlight.id,
             title=upcoming.title,
             when=self._when(spotlight.next_run_at, ctx),
-            audience=_describe_audience(spotlight.audience),
+            audience=describe_audience(spotlight.audience),
             people=counted(people, "person", "people"),
         )
         return Reply.text(text, ephemeral=True)

@@ -12,6 +12,7 @@ from bot.renderers import Renderers
 from bot.sealing import Sealer
 from bot.settings import Settings
 from storage.admission import Admissions
+from storage.announcements import AnnouncementRepository
 from storage.audit import AuditLog
 from storage.console_messages import ConsoleMessages
 from storage.conversations import ConversationStore
@@ -67,6 +68,7 @@ class Services:
     console_messages: ConsoleMessages
     crisis_counts: CrisisCounts
     spotlights: SpotlightRepository
+    announcements: AnnouncementRepository
     # What each kind of outbox message reads like: skills register, the outbox sender renders.
     renderers: Renderers = field(default_factory=Renderers)
     clock: Callable[[], datetime] = field(default=_utcnow)
@@ -103,4 +105,5 @@ class Services:
             console_messages=ConsoleMessages(db),
             crisis_counts=CrisisCounts(db),
             spotlights=SpotlightRepository(db),
+            announcements=AnnouncementRepository(db),
         )

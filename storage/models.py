@@ -580,6 +580,48 @@ class CrisisCountRow(Base):
     count: Mapped[int] = mapped_column()
 
 
+class AnnouncementRow(Base):
+    """An announcement HR or a leader wrote: a draft until its author presses Send or Schedule,
+    then queued (its messages are outbox rows about `announcement:<id>`), or cancelled.
+    `send_at` is None for "now"; `zone` is the author's, whose wall clock `send_at` was typed
+    in and each recipient gets it at in their own."""
+
+    __tablename__ = "announcements"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    author_person_id: Mapped[int | None] = mapped_column(
+        ForeignKey("people.id", ondelete="SET NULL")
+    )
+    title: Mapped[str] = mapped_column(String(150))
+    body: Mapped[str] = mapped_column(Text)
+    link: Mapped[str | None] = mapped_column(String(500))
+    article_id: Mapped[str | None] = mapped_column(String(120))
+    audience: Mapped[dict[str, Any]] = mapped_column()
+    send_at: Mapped[datetime | None] = mapped_column()
+    zone: Mapped[str] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(16), default="draft")
+    recipients: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    queued_at: Mapped[datetime | None] = mapped_column()
+    cancelled_at: Mapped[datetime | None] = mapped_column()
+
+
+class AnnouncementOpenRow(Base):
+    """One press of "Got it" or "Learn more" on an announcement: the key keeps one per person
+    and button, so a second press (a double click, another replica) counts nothing. Only counts
+    are ever read."""
+
+    __tablename__ = "announcement_opens"
+
+    announcement_id: Mapped[int] = mapped_column(
+        ForeignKey("announcements.id", ondelete="CASCADE"), primary_key=True
+    )
+    person_id: Mapped[int] = mapped_column(
+        ForeignKey("people.id", ondelete="CASCADE"), primary_key=True
+    )
+    button: Mapped[str] = mapped_column(String(16), primary_key=True)
+
+
 class SpotlightRow(Base):
     """A recurring spotlight campaign: one knowledge-base article at a time, to an audience, on
     a schedule. `article_ids` is HR's list in its order; None rotates through the articles

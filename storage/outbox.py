@@ -359,6 +359,69 @@ class OutboxRepository:
             for person_id, found in identities.items()
         }
 
+    async def addressed(self, payload_key: str, kind: str, person_id: int) -> bool:
+        """Whether `person_id` was queued a `kind` message about `payload_key`: how a button
+        on a message sent to many is checked against the person pressing it."""
+        async with self._db.transaction() as session:
+            found = await session.scalar(
+                select(OutboxRow.id).where(
+                    OutboxRow.payload_key == payload_key,
+                    OutboxRow.kind == kind,
+                    OutboxRow.person_id == person_id,
+                )
+            )
+            return found is not None
+
+    async def people_with(self, payload_key: str, kind: str, status: OutboxStatus) -> list[int]:
+        """Who has a `kind` message about `payload_key` in `status` (the failed, to resend)."""
+        async with self._db.transaction() as session:
+            rows = await session.scalars(
+                select(OutboxRow.person_id)
+                .where(
+                    OutboxRow.payload_key == payload_key,
+                    OutboxRow.kind == kind,
+                    OutboxRow.status == status,
+                )
+                .order_by(OutboxRow.person_id)
+            )
+            return list(rows)
+
+    async def requeue_failed(
+        self, payload_key: str, kind: str, due_at: Mapping[int, datetime]
+    ) -> int:
+        """Put these people's failed `kind` messages about `payload_key` back to pending, due
+        at `due_at[person]`, with their attempts counted afresh. A conditional write: only rows
+        still `failed` change, so of two resends at once, each row goes back once. Returns how
+        many went back."""
+        by_due: dict[datetime, list[int]] = {}
+        for person_id, due in due_at.items():
+            by_due.setdefault(due, []).append(person_id)
+        back = 0
+        async with self._db.transaction() as session:
+            # One statement per due time (people in one time zone share one), so the count
+            # of rows changed is each statement's own, on every backend.
+            for due, people in by_due.items():
+                for start in range(0, len(people), _INSERT_CHUNK):
+                    result = await session.execute(
+                        update(OutboxRow)
+                        .where(
+                            OutboxRow.payload_key == payload_key,
+                            OutboxRow.kind == kind,
+                            OutboxRow.person_id.in_(people[start : start + _INSERT_CHUNK]),
+                            OutboxRow.status == OutboxStatus.FAILED,
+                        )
+                        .values(
+                            status=OutboxStatus.PENDING.value,
+                            due_at=due,
+                            attempts=0,
+                            error=None,
+                            claimed_at=None,
+                            lease_until=None,
+                        )
+                    )
+                    back += int(getattr(result, "rowcount", 0))
+        return back
+
     async def items(self, payload_key: str, *, kind: str | None = None) -> list[OutboxItem]:
         query = select(OutboxRow).where(OutboxRow.payload_key == payload_key)
         if kind is not None:

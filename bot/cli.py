@@ -126,6 +126,19 @@ def _parser() -> argparse.ArgumentParser:
     pulse.add_argument("words", nargs=argparse.REMAINDER, help="e.g. create weekly-pulse now")
     pulse.set_defaults(run=_pulse)
 
+    announce = sub.add_parser(
+        "announce",
+        help="HR's announcements from the terminal (as `announce …` in chat)",
+        epilog="Exit status: 0 done; 1 refused (no such announcement, nobody in the audience, "
+        "sent already) or failed; 2 not understood (unknown words, a missing argument). "
+        "A new announcement is a draft: `announce send ID` sends it.",
+    )
+    announce.add_argument("--as", dest="as_user", default="cli", help="HR user to act as")
+    announce.add_argument(
+        "words", nargs=argparse.REMAINDER, help='e.g. "Flu shots" "Free in the lobby" now'
+    )
+    announce.set_defaults(run=_announce)
+
     manifest = sub.add_parser("manifest", help="print a chat platform's app manifest")
     manifest_sub = manifest.add_subparsers(
         dest="manifest_platform", required=True, metavar="PLATFORM"
@@ -390,6 +403,20 @@ def _survey_validate(args: argparse.Namespace, settings: Settings) -> int:
 def _pulse(args: argparse.Namespace, settings: Settings) -> int:
     """Exit status: 0 done, 2 the words were not understood (usage), 1 refused (no such
     survey, a round already open, nobody in the audience) or failed."""
+    return _chat_command("pulse", args, settings, deliver_word="send")
+
+
+def _announce(args: argparse.Namespace, settings: Settings) -> int:
+    """As `_pulse`, for `announce …`; the outbox is sent by the server (or `pulse send`)."""
+    return _chat_command("announce", args, settings)
+
+
+def _chat_command(
+    name: str, args: argparse.Namespace, settings: Settings, *, deliver_word: str | None = None
+) -> int:
+    """The chat command `name` with the words given, as an HR user at the terminal. Exit
+    status from what the replies say of the outcome: 0 done, 2 not understood, 1 refused or
+    failed. `deliver_word` alone sends what is due in the outbox instead."""
     from adapters.console.chat import ConsoleChat, write_stdout
     from bot.replies import Outcome
     from bot.tokens import quote
@@ -400,11 +427,11 @@ def _pulse(args: argparse.Namespace, settings: Settings) -> int:
         runtime = await _runtime_for_a_command(settings)
         try:
             console = ConsoleChat(runtime, args.as_user, _no_input, write_stdout, role=Role.HR)
-            if args.words[:1] == ["send"]:
+            if deliver_word is not None and args.words[:1] == [deliver_word]:
                 return await console.deliver(progress=True)
             # The shell has already split the words; quote them so the chat reads them back
             # the same, apostrophes and spaces included.
-            replies = await console.say("pulse " + " ".join(quote(word) for word in args.words))
+            replies = await console.say(name + " " + " ".join(quote(w) for w in args.words))
             return max((statuses[reply.outcome] for reply in replies), default=0)
         finally:
             await runtime.close()

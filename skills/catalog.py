@@ -9,6 +9,7 @@ from __future__ import annotations
 from bot.router import Router
 from skills import help as help_skill
 from skills import home
+from skills.announce import skill as announce_skill
 from skills.ideas import skill as ideas_skill
 from skills.knowledge import skill as knowledge_skill
 from skills.knowledge.library import KnowledgeLibrary
@@ -27,6 +28,7 @@ def install(router: Router) -> KnowledgeLibrary:
     knowledge_skill.setup(router, knowledge, safety)
     ideas_skill.setup(router, safety)
     pulse_skill.setup(router, safety)
+    announce_skill.setup(router, knowledge)
     spotlight_skill.setup(router, knowledge)
     home.setup(router)
     help_skill.setup(router)

@@ -17,7 +17,7 @@ from tests.conftest import REPO
 
 # Router commands that are deliberately not Slack slash commands. `help` is typed in the DM:
 # slash commands are workspace-wide, and a /help would be ambiguous among a workspace's apps
-# (DESIGN.md lists the Slack commands as /ask, /idea, /ideas and /pulse).
+# (DESIGN.md lists the Slack commands as /ask, /idea, /ideas, /pulse and /announce).
 NOT_SLASH_COMMANDS = frozenset({"help"})
 EVENTS = "https://bot.example.org/slack/events"
 
@@ -74,7 +74,7 @@ async def test_slash_commands_and_router_commands_match(runtime: Runtime) -> Non
     assert in_manifest <= handled, f"no handler for {sorted(in_manifest - handled)}"
     expected = {f"/{name}" for name in runtime.router.command_names - NOT_SLASH_COMMANDS}
     assert expected <= in_manifest, f"missing from the manifest: {sorted(expected - in_manifest)}"
-    assert {"/ask", "/idea", "/ideas", "/pulse", "/spotlight"} == in_manifest
+    assert {"/ask", "/idea", "/ideas", "/pulse", "/announce", "/spotlight"} == in_manifest
 
 
 def test_every_scope_says_why() -> None:

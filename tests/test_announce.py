@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 
@@ -21,6 +22,7 @@ from skills.knowledge.library import KnowledgeLibrary
 from skills.knowledge.skill import library_for
 from storage.announcements import Press, announcement_key
 from storage.people import Profile
+from tests.cli import run
 from tests.fakes import RecordingMessenger
 from tests.helpers import TENANT, action, command
 
@@ -316,3 +318,19 @@ async def test_the_api_drafts_for_another_skill_without_a_chat(
 
 def _library(rt: Runtime) -> KnowledgeLibrary:
     return library_for(rt.router)
+
+
+def test_announce_from_the_command_line(tmp_path: Path) -> None:
+    no_quiet = "00:00-00:00"  # the test must not depend on the hour
+    drafted = run(
+        ["announce", "Flu shots", "Free in the lobby, all week.", "to", "everyone", "now"],
+        cwd=tmp_path,
+        BREAKROOM_QUIET_HOURS=no_quiet,
+    )
+    assert drafted.returncode == 0, drafted.stderr
+    assert "exactly what 1 person will see" in drafted.stdout
+    assert "announce send 1" in drafted.stdout
+    sent = run(["announce", "send", "1"], cwd=tmp_path, BREAKROOM_QUIET_HOURS=no_quiet)
+    assert sent.returncode == 0, sent.stderr
+    assert "Announcement #1 is on its way to 1 person" in sent.stdout
+    assert run(["announce", "Only a title"], cwd=tmp_path).returncode == 2

@@ -55,9 +55,7 @@ class AnnounceSkill:
         r.command(
             "announce",
             self.create,
-            summary="Tell staff something, now or at a time you pick, e.g. "
-            '`announce "Flu shots" "Free in the lobby all week" to unit "5 North" tomorrow 9:30`'
-            " (alone: a form)",
+            summary="Tell staff something, now or later; `announce` alone opens a form",
             roles=AUTHORS,
             args=[WORDS],
             options=[LINK, ARTICLE],

@@ -26,6 +26,7 @@ from tests.teams_harness import NURSE as TEAMS_NURSE
 from tests.teams_harness import PERSONAL, Teams, action, card_of, inputs, known, text_of
 
 FLU = '"Flu shots" "Free flu shots in the **lobby** all week." now --link https://x.org/flu'
+FLU_ARTICLE = '"Flu shots" "Get yours by December 1." now --article flu-shots'
 
 
 @pytest.fixture
@@ -177,7 +178,7 @@ async def test_teams_announce_previews_sends_counts_and_refuses_employees(teams:
     refused = await teams.answer(teams.message(f"announce {FLU}", "m-refused"))
     assert text_of(refused) == "Only HR and leaders can do that."
 
-    preview = await teams.answer(teams.message(f"announce {FLU}", "m-new", by=TEAMS_HR))
+    preview = await teams.answer(teams.message(f"announce {FLU_ARTICLE}", "m-new", by=TEAMS_HR))
     assert "exactly what 2 people will see" in text_of(preview)
     sent = await teams.answer(
         teams.click(action(preview, "Send now"), preview, "m-send", by=TEAMS_HR),
@@ -193,8 +194,12 @@ async def test_teams_announce_previews_sends_counts_and_refuses_employees(teams:
     for n in range(2):
         thanks = await teams.answer(teams.click(got_it, message, f"m-got-{n}"))
         assert text_of(thanks) == "Thanks for reading."
+    # "Learn more" shows the knowledge-base article the announcement names.
+    more = await teams.answer(teams.click(action(message, "Learn more"), message, "m-more"))
+    assert "Employee Health, Monday to Friday" in json.dumps(more.body)
     report = await teams.answer(teams.message("announce report 1", "m-report", by=TEAMS_HR))
-    assert "1 (50% of those sent)" in json.dumps(card_of(report.body))
+    counts = json.dumps(card_of(report.body))
+    assert "1 (50% of those sent)" in counts
 
 
 async def test_teams_announce_alone_is_a_card_form_whose_answers_become_the_preview(

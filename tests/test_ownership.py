@@ -23,6 +23,7 @@ from bot.replies import Buttons, Choice, Form, Reply
 from bot.runtime import Runtime, start_runtime
 from bot.sealing import Sealer
 from bot.settings import Settings
+from storage.announcements import Press
 from storage.db import Database
 from storage.models import Base, IdeaDraftRow
 from storage.people import Profile
@@ -39,7 +40,9 @@ ANSWERED = "how many vacation days do i get"
 BOOKKEEPING = frozenset(
     {"people", "identities", "role_grants", "processed_events", "secrets", "audit_log"}
 )
-NAMES_NO_RECORD = frozenset({"knowledge.ask_form", "knowledge.ask_submit", "ideas.new"})
+NAMES_NO_RECORD = frozenset(
+    {"knowledge.ask_form", "knowledge.ask_submit", "ideas.new", "announce.submit_form"}
+)
 NOT_YOURS_WORDS = "meant for someone else"
 OLD_BUTTON_WORDS = "from an older message"
 NOT_INVITED_WORDS = "wasn't sent to you"
@@ -298,8 +301,9 @@ async def open_round(rt: Runtime) -> int:
 
 async def stage_pulse(rt: Runtime, fake: RecordingMessenger, action_id: str) -> Stage:
     round_id = await open_round(rt)
-    # The owner's survey invitation (other stages may have told them about their ideas).
-    first = next(b for r in fake.direct_to(OWNER) for b in r.blocks if isinstance(b, Choice))
+    # The survey is the owner's one message with choices (announcements and idea notices
+    # reach them too).
+    first = next(b for m in fake.direct_to(OWNER) for b in m.blocks if isinstance(b, Choice))
     value = first.options[0].value if action_id == "pulse.answer" else str(round_id)
     owner = await person_id(rt, OWNER)
 
@@ -346,6 +350,41 @@ async def stage_spotlight(rt: Runtime, fake: RecordingMessenger) -> Stage:
     return Stage("knowledge.ask_about", value, named_record(value), FIRST, done)
 
 
+async def announcement_preview(rt: Runtime, action_id: str) -> Reply:
+    """HR's preview of an announcement to 5 North, where the owner works."""
+    await person_id(rt, OWNER, unit="5 North")
+    await person_id(rt, OTHER, unit="ICU")
+    words = f'"Parking ({action_id})" "Garage B closes Friday." to unit "5 North" now'
+    return await dispatch(rt, command("announce", f"{words} --link https://x.org", user=HR))
+
+
+async def stage_announce_preview(rt: Runtime, action_id: str) -> Stage:
+    value = values_of(await announcement_preview(rt, action_id))[action_id]
+    announcement_id = int(named_record(value))
+    wanted = "queued" if action_id == "announce.send" else "cancelled"
+
+    async def done(rt: Runtime, reply: Reply) -> bool:
+        announcement = await rt.services.announcements.get(announcement_id)
+        return announcement is not None and announcement.status == wanted
+
+    return Stage(action_id, value, named_record(value), HR, done, role=True)
+
+
+async def stage_announcement(rt: Runtime, fake: RecordingMessenger, action_id: str) -> Stage:
+    preview = await announcement_preview(rt, action_id)
+    await dispatch(rt, action("announce.send", values_of(preview)["announce.send"], HR))
+    await rt.delivery.run_until_idle()
+    message = fake.direct_to(OWNER)[-1]
+    value = values_of(message)[action_id]
+    press = "got_it" if action_id == "announce.got_it" else "learn_more"
+
+    async def done(rt: Runtime, reply: Reply) -> bool:
+        counts = await rt.services.announcements.presses(int(value))
+        return counts[Press(press)] == 1
+
+    return Stage(action_id, value, f"announcement:{value}", OWNER, done, invited=True)
+
+
 Stager = Callable[[Runtime, RecordingMessenger], Awaitable[Stage]]
 
 
@@ -377,6 +416,9 @@ STAGES: dict[str, Stager] = {
     "ideas.credit_yes": lambda rt, fake: stage_credit(rt, fake, "ideas.credit_yes"),
     "ideas.credit_no": lambda rt, fake: stage_credit(rt, fake, "ideas.credit_no"),
     **_pulse("pulse.answer", "pulse.change", "pulse.open", "pulse.comment", "pulse.comment_submit"),
+    **_each(stage_announce_preview, "announce.send", "announce.discard"),
+    "announce.got_it": lambda rt, fake: stage_announcement(rt, fake, "announce.got_it"),
+    "announce.learn_more": lambda rt, fake: stage_announcement(rt, fake, "announce.learn_more"),
 }
 
 
@@ -430,6 +472,7 @@ async def typed(rt: Runtime) -> list[Forgery]:
             "digest monthly to everyone",
         ],
         "pulse": [f"{verb} {survey.id}" for verb in ("results", "close", "pause", "resume", "run")],
+        "announce": [f"{verb} 1" for verb in ("send", "report", "resend", "cancel")],
     }
     return [
         Forgery(f"`{name} {words}`", command(name, words, user=OTHER), ROLE_WORDS, names)

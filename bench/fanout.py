@@ -1,6 +1,7 @@
 """Fan-out of one message to N people, as the product sends it, against a fake Slack that limits.
 
-    python bench/fanout.py [--quick] [--sizes 1000,10000] [--serve] [--database-url URL]
+    python bench/fanout.py [--quick] [--sizes 1000,10000] [--serve] [--announce]
+                           [--database-url URL]
 
 The sender is the one `breakroom` builds (`bot.runtime.start_runtime`, the Slack bridge, the
 default settings): it is not told the fake's limit. The fake Slack Web API allows --rate
@@ -15,6 +16,11 @@ Each prints its wall time (run 2 from the first worker's start to the second's e
 included), the floor, their ratio, duplicates (people messaged twice), losses (people never
 messaged) and the 429s and 500s the fake answered. Target: ratio <= 1.25, no duplicates, no
 losses.
+
+--announce: an announcement to N people (a unit of them), written and sent as HR does it (the
+`announce` command, then the preview's Send button, through the product's router and the Slack
+bridge), delivered by the product's sender with its own renderer, SIGKILLed half-way and
+restarted. Target: ratio <= 1.10, no duplicates, no losses.
 
 --serve: 2,000 survey invitations (a pulse HR opens with `/pulse create weekly-pulse to everyone
 now`, a signed slash command) sent by a real `breakroom serve` process, timed from the command
@@ -58,6 +64,9 @@ WORKER = [sys.executable, str(Path(__file__).resolve()), "--worker"]
 REPLY = Reply.text("**Weekly pulse**: three quick questions, anonymous.")
 KIND = "bench.invite"
 TARGET = 1.25
+ANNOUNCE_TARGET = 1.10
+ANNOUNCE_UNIT = "bench-announce"
+ANNOUNCEMENT = '"Flu shots" "Free flu shots in the **lobby** all week." to unit {unit} now'
 NO_QUIET_HOURS = "00:00-00:00"
 HR = "UHR00001"  # who opens the pulse in Slack (BREAKROOM_HR_USERS); invited too, not counted
 FORM = "application/x-www-form-urlencoded"
@@ -96,6 +105,7 @@ class Result:
     injected_429: int
     injected_5xx: int
     note: str = ""
+    target: float = TARGET
 
     @property
     def floor(self) -> float:
@@ -107,7 +117,7 @@ class Result:
 
     @property
     def ok(self) -> bool:
-        return self.ratio <= TARGET and not self.duplicates and not self.losses
+        return self.ratio <= self.target and not self.duplicates and not self.losses
 
     def show(self) -> None:
         print(
@@ -139,17 +149,21 @@ def score(label: str, fake: FakeSlack, users: Sequence[str], rate: float, second
 # -- the database ---------------------------------------------------------------------------
 
 
-async def add_people(db: Database, users: Sequence[str]) -> None:
-    """One person per user id, each with a Slack identity in the fake's workspace."""
+async def add_people(db: Database, users: Sequence[str], unit: str | None = None) -> None:
+    """One person per user id (in `unit`, if given), each with a Slack identity in the fake's
+    workspace."""
     now = datetime.now(UTC)
     async with db.transaction() as session:
         for start in range(0, len(users), 1000):
             chunk = users[start : start + 1000]
             await session.execute(
-                insert(PersonRow), [{"display_name": u, "created_at": now} for u in chunk]
+                insert(PersonRow),
+                [{"display_name": u, "unit": unit, "created_at": now} for u in chunk],
             )
         rows = await session.execute(text("SELECT id, display_name FROM people"))
         ids = {name: pid for pid, name in rows.all()}
+        wanted = set(users)
+        ids = {name: pid for name, pid in ids.items() if name in wanted}
         for start in range(0, len(users), 1000):
             chunk = users[start : start + 1000]
             await session.execute(
@@ -273,26 +287,119 @@ async def killed_midway(
 ) -> Result:
     await queue_for(db, users, f"killed-{len(users)}")
     async with limits.fake() as fake:
-        env = product_env(place, fake)
-        started = time.perf_counter()
-        first = await asyncio.create_subprocess_exec(*WORKER, env=env)
-        await fake.wait_until(
-            lambda: sum(fake.dm_counts().values()) >= round(len(users) * kill_at), timeout=3600
+        return await kill_and_restart(
+            "killed and restarted", fake, product_env(place, fake), users, limits, kill_at
         )
-        first.send_signal(signal.SIGKILL)
-        await first.wait()
-        killed = time.perf_counter() - started
-        posted_before = sum(fake.dm_counts().values())
-        second = await asyncio.create_subprocess_exec(*WORKER, env=env)
-        if await second.wait() != 0:
-            raise SystemExit("the restarted worker failed")
-        seconds = time.perf_counter() - started
-        result = score("killed and restarted", fake, users, limits.rate, seconds)
+
+
+async def kill_and_restart(
+    label: str,
+    fake: FakeSlack,
+    env: dict[str, str],
+    users: Sequence[str],
+    limits: Limits,
+    kill_at: float,
+    target: float = TARGET,
+) -> Result:
+    """Start a worker, SIGKILL it once `kill_at` of `users` have their message, start another
+    and wait for it to finish; timed from the first worker's start."""
+    started = time.perf_counter()
+    first = await asyncio.create_subprocess_exec(*WORKER, env=env)
+    await fake.wait_until(
+        lambda: sum(fake.dm_counts().values()) >= round(len(users) * kill_at), timeout=3600
+    )
+    first.send_signal(signal.SIGKILL)
+    await first.wait()
+    killed = time.perf_counter() - started
+    posted_before = sum(fake.dm_counts().values())
+    second = await asyncio.create_subprocess_exec(*WORKER, env=env)
+    if await second.wait() != 0:
+        raise SystemExit("the restarted worker failed")
+    seconds = time.perf_counter() - started
+    result = score(label, fake, users, limits.rate, seconds)
+    result.target = target
     result.note = (
         f"SIGKILL after {killed:.2f}s with {posted_before:,} delivered; the restart finished "
         f"{seconds - killed:.2f}s later"
     )
     return result
+
+
+# -- an announcement ----------------------------------------------------------------------------
+
+
+async def announce_as_hr(env: dict[str, str]) -> int:
+    """HR announces to the bench's unit, now, as in Slack: the `announce` command through the
+    product's router, then the preview's Send button (its value sealed for HR). Its messages
+    are queued, due now; the announcement's id."""
+    from adapters.slack.app import SlackBridge
+    from bot.events import Action, Actor, Command, ConversationKind, ConversationRef
+    from bot.replies import Buttons
+    from bot.runtime import start_runtime
+    from bot.settings import load_settings
+
+    runtime = await start_runtime(load_settings(env), migrate=False)
+    bridge = await SlackBridge.start(runtime)
+    try:
+        hr = Actor(platform="slack", tenant=TEAM_ID, user_id=HR, display_name="HR")
+        chat = ConversationRef(platform="slack", kind=ConversationKind.DIRECT)
+        words = ANNOUNCEMENT.format(unit=ANNOUNCE_UNIT)
+        typed = Command(actor=hr, conversation=chat, name="announce", text=words)
+        [preview] = await runtime.router.dispatch(typed)
+        [send] = [
+            b
+            for block in preview.blocks
+            if isinstance(block, Buttons)
+            for b in block.buttons
+            if b.action_id == "announce.send"
+        ]
+        pressed = Action(actor=hr, conversation=chat, action_id=send.action_id, value=send.value)
+        [sent] = await runtime.router.dispatch(pressed)
+        if "on its way" not in sent.fallback:
+            raise SystemExit(f"the announcement was not sent: {sent.fallback}")
+        announcements = await runtime.services.announcements.recent(1)
+        return announcements[0].id
+    finally:
+        await bridge.close()
+        await runtime.close()
+
+
+async def announcement_killed_midway(
+    place: Place, db: Database, users: Sequence[str], limits: Limits, kill_at: float
+) -> Result:
+    async with db.transaction() as session:
+        await session.execute(text("DELETE FROM send_budgets"))
+    async with limits.fake() as fake:
+        env = product_env(place, fake, BREAKROOM_HR_USERS=HR, BREAKROOM_QUIET_HOURS=NO_QUIET_HOURS)
+        announcement = await announce_as_hr(env)
+        result = await kill_and_restart(
+            f"announcement #{announcement}, killed",
+            fake,
+            env,
+            users,
+            limits,
+            kill_at,
+            ANNOUNCE_TARGET,
+        )
+    return result
+
+
+async def announcement_bench(
+    sizes: Sequence[int], url: str | None, limits: Limits, kill_at: float
+) -> list[Result]:
+    results: list[Result] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for n in sizes:
+            (Path(tmp) / str(n)).mkdir(exist_ok=True)
+            place = Place(url, Path(tmp) / str(n))
+            async with place as db:
+                users = [f"U4{i:07d}" for i in range(n)]
+                await add_people(db, users, unit=ANNOUNCE_UNIT)
+                print(f"-- an announcement to {n:,} people", flush=True)
+                result = await announcement_killed_midway(place, db, users, limits, kill_at)
+                result.show()
+                results.append(result)
+    return results
 
 
 async def sizes_bench(
@@ -373,6 +480,9 @@ def main() -> int:
     parser.add_argument("--flaky-5xx", type=float, default=0.001, help="random 500s (0.001)")
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument("--serve", action="store_true", help="2,000 invitations via serve")
+    parser.add_argument(
+        "--announce", action="store_true", help="an announcement, its sender killed half-way"
+    )
     parser.add_argument("--database-url", help="default: a fresh SQLite file")
     parser.add_argument("--kill-at", type=float, default=0.5, help="share sent before SIGKILL")
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
@@ -395,7 +505,8 @@ def main() -> int:
         results.append(result)
     else:
         sizes = [1000] if args.quick else [int(s) for s in args.sizes.split(",")]
-        results = asyncio.run(sizes_bench(sizes, args.database_url, limits, args.kill_at))
+        bench = announcement_bench if args.announce else sizes_bench
+        results = asyncio.run(bench(sizes, args.database_url, limits, args.kill_at))
     return 0 if all(r.ok for r in results) else 1
 
 

@@ -1,7 +1,7 @@
 """results shared back: a survey's action plan, sharing on close, and which rounds were shared
 
 Revision ID: 0015
-Revises: 0013
+Revises: 0014
 Create Date: 2026-12-07 03:40:00.000000
 
 `survey_actions` holds what HR said would be done about a survey's results, with an owner and a
@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0015"
-down_revision = "0013"
+down_revision = "0014"
 branch_labels = None
 depends_on = None
 

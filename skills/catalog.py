@@ -26,9 +26,9 @@ def install(router: Router) -> KnowledgeLibrary:
     # this library.
     safety = CrisisResponder(knowledge.articles)
     knowledge_skill.setup(router, knowledge, safety)
-    ideas_skill.setup(router, safety)
+    announcer = announce_skill.setup(router, knowledge)
+    ideas_skill.setup(router, safety, announcer)
     pulse_skill.setup(router, safety)
-    announce_skill.setup(router, knowledge)
     spotlight_skill.setup(router, knowledge)
     home.setup(router)
     help_skill.setup(router)

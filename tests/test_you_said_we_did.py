@@ -215,6 +215,55 @@ async def test_the_submitter_is_credited_only_once_they_agree_and_only_they_can_
     assert "agreed to be named" in shown(card["blocks"])
 
 
+async def test_the_leader_announces_it_to_the_unit_with_the_credit_given_since(
+    slack: Slack,
+) -> None:
+    services = slack.runtime.services
+    submitter = await services.people.resolve(
+        Profile("slack", TEAM_ID, NURSE, display_name="Rosa Díaz", unit="5 North")
+    )
+    await services.people.resolve(Profile("slack", TEAM_ID, VOTERS[0], unit="5 North"))
+    await services.people.resolve(Profile("slack", TEAM_ID, VOTERS[1], unit="ICU"))
+    idea_id = await accepted_idea(services, submitter.id)
+    await slack.command(
+        "/ideas", f"status {idea_id} implemented Warmers on every unit", LEADER, "mark"
+    )
+    [marked] = await slack.responses("mark")
+    offered = [e for e in elements(marked["blocks"]) if e["action_id"].startswith("ideas.announce")]
+    labels = [e["text"]["text"] for e in offered]
+    assert labels == ["Announce to 5 North", "Announce to everyone"]
+    to_unit = offered[0]
+    await slack.runtime.delivery.run_until_idle()
+    [notice] = slack.fake.posted_to(NURSE)
+    agree = button(notice["blocks"], "ideas.credit_yes")
+    await slack.click(press(slack, agree, NURSE, "agree", message_ts=notice["ts"]))
+    await slack.fake.wait_for_call("chat.update")
+
+    # The submitter replaying the leader's button is refused, and nothing is drafted.
+    await slack.click(press(slack, to_unit, NURSE, "forged"))
+    [refused] = await slack.responses("forged")
+    assert refused["text"] == "Only leaders can do that."
+    assert await services.announcements.get(1) is None
+
+    # Pressed by the leader, it is a draft: previewed, named as agreed since, for the unit.
+    await slack.click(press(slack, to_unit, LEADER, "draft", channel="C0LEAD"))
+    [preview] = await slack.responses("draft")
+    assert "You said, we did: Blanket warmers" in shown(preview["blocks"])
+    assert "Rosa Díaz, 5 North" in shown(preview["blocks"])
+    assert slack.fake.dm_counts() == {NURSE: 1}  # nothing goes out before Send
+    [audited] = await services.audit.recent(action="idea.announce")
+    assert (audited.subject, audited.detail["announcement"]) == (f"idea:{idea_id}", 1)
+
+    send = button(preview["blocks"], "announce.send")
+    await slack.click(press(slack, send, LEADER, "sent", channel="C0LEAD"))
+    [sent] = await slack.responses("sent")
+    assert "2 people" in sent["text"]
+    await slack.runtime.delivery.run_until_idle()
+    assert slack.fake.dm_counts() == {NURSE: 2, VOTERS[0]: 1}  # 5 North only
+    [announced] = slack.fake.posted_to(VOTERS[0])
+    assert "Warmers on every unit" in shown(announced["blocks"])
+
+
 async def test_employees_cannot_mark_ideas_implemented_or_schedule_digests(slack: Slack) -> None:
     services = slack.runtime.services
     submitter = await person(services, "slack", NURSE, "Rosa Díaz")

@@ -24,8 +24,10 @@ from bot.quiet import outside_quiet_hours
 from bot.renderers import Render
 from bot.replies import Block, Button, Buttons, Divider, Form, Input, InputKind, Reply, Text
 from bot.services import Services
+from skills.announce.announcer import AnnouncementDraft, Announcer
+from skills.audience import EVERYONE, audience_of
 from skills.ideas import messages as say
-from skills.ideas.actions import CREDIT_NO, CREDIT_YES, IMPLEMENT_FORM
+from skills.ideas.actions import ANNOUNCE, CREDIT_NO, CREDIT_YES, IMPLEMENT_FORM
 from skills.ideas.common import find_idea, quote, submitter_of
 from skills.ideas.story import excerpt, you_said_we_did
 from skills.phi import redact
@@ -105,12 +107,12 @@ async def mark(ctx: Context[Any], idea: Idea, what_changed: str, helped: str) ->
         text = say.IMPLEMENTED_TELLING.format(id=idea.id, people=people)
     else:
         text = say.IMPLEMENTED_NOBODY.format(id=idea.id)
-    return Reply.of(Text(text), *preview(done.idea, done.outcome), ephemeral=True)
+    offer = await _announce_offer(ctx, done.idea)
+    return Reply.of(Text(text), *preview(done.idea, done.outcome), *offer, ephemeral=True)
 
 
 def preview(idea: Idea, outcome: Outcome) -> list[Block]:
-    """The leader's view of the "you said, we did" text, as an announcement would carry it.
-    The buttons that offer it as an announcement go after it."""
+    """The leader's view of the "you said, we did" text, as an announcement would carry it."""
     story = you_said_we_did(idea, outcome)
     if idea.anonymous:
         note = say.PREVIEW_ANONYMOUS
@@ -124,6 +126,37 @@ def preview(idea: Idea, outcome: Outcome) -> list[Block]:
         Text(f"**{story.title}**\n{story.markdown}"),
         Text(note, subtle=True),
     ]
+
+
+async def _announce_offer(ctx: Context[Any], idea: Idea) -> list[Block]:
+    """Buttons that draft the "you said, we did" announcement, to the idea's unit or to
+    everyone, sealed for the leader who marked it."""
+    targets = [("unit", say.ANNOUNCE_TO_UNIT.format(unit=idea.unit))] if idea.unit else []
+    targets.append(("everyone", say.ANNOUNCE_TO_EVERYONE))
+    buttons = [
+        Button(label, ANNOUNCE, await ctx.seal(ANNOUNCE, f"{idea.id}:{target}"))
+        for target, label in targets
+    ]
+    return [Text(say.ANNOUNCE_OFFER), Buttons(tuple(buttons))]
+
+
+async def on_announce(ctx: Context[Action], announcer: Announcer) -> Reply:
+    """Draft the "you said, we did" announcement of an implemented idea and show its preview:
+    nothing goes out until the leader sends it. The text is written now, so a submitter's
+    consent given since the idea was marked is honoured."""
+    services = ctx.services
+    idea_part, _, target = ctx.event.value.partition(":")
+    idea = await find_idea(services, parse_id(idea_part))
+    outcome = await services.idea_outcomes.get(idea.id)
+    if outcome is None or idea.status != "implemented":
+        raise SkillError(say.NOT_IMPLEMENTED_TO_ANNOUNCE.format(id=idea.id))
+    audience = audience_of("unit", idea.unit) if target == "unit" and idea.unit else EVERYONE
+    story = you_said_we_did(idea, outcome)
+    drafted = await announcer.draft(
+        ctx.person, AnnouncementDraft(story.title, story.markdown, audience=audience)
+    )
+    await ctx.audit("idea.announce", f"idea:{idea.id}", announcement=drafted.id)
+    return drafted.preview
 
 
 def screen_helped(text: str) -> str:

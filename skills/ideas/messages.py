@@ -137,6 +137,12 @@ CREDIT_AGREED = "Thank you! When we share this, we'll say it was your idea."
 CREDIT_DECLINED = "Okay: when we share this, we'll say it came from a colleague."
 CREDIT_UNDO_LABEL = "Don't name me"
 CREDIT_REDO_LABEL = "Name me after all"
+ANNOUNCE_OFFER = "Want everyone who could use it to hear? Announce it; you'll see it first."
+ANNOUNCE_TO_UNIT = "Announce to {unit}"
+ANNOUNCE_TO_EVERYONE = "Announce to everyone"
+NOT_IMPLEMENTED_TO_ANNOUNCE = (
+    "Idea #{id} isn't marked implemented any more, so there is nothing to announce."
+)
 NOT_IMPLEMENTED_YET = "Idea #{id} isn't marked implemented, so there is nothing to credit yet."
 
 # -- the monthly digest ----------------------------------------------------------------------

@@ -13,6 +13,7 @@ from bot.context import Context
 from bot.replies import Reply
 from bot.roles import Role
 from bot.router import Router
+from skills.announce.announcer import Announcer
 from skills.ideas import (
     actions,
     export,
@@ -26,7 +27,7 @@ from skills.ideas.common import IDEA
 from skills.safety.responder import CrisisResponder
 
 
-def setup(router: Router, safety: CrisisResponder) -> None:
+def setup(router: Router, safety: CrisisResponder, announcer: Announcer) -> None:
     async def on_idea(ctx: Context[Any]) -> Reply:
         return await submission.on_idea(ctx, safety)
 
@@ -101,6 +102,12 @@ def setup(router: Router, safety: CrisisResponder) -> None:
     # Only the submitter may say whether they are named: sealed for them, and checked.
     router.action(actions.CREDIT_YES, implemented.on_credit, sealed=True)
     router.action(actions.CREDIT_NO, implemented.on_credit, sealed=True)
+
+    async def on_announce(ctx: Context[Any]) -> Reply:
+        return await implemented.on_announce(ctx, announcer)
+
+    # Offered to the leader who marked the idea implemented: sealed for them.
+    router.action(actions.ANNOUNCE, on_announce, roles=[Role.LEADER], sealed=True)
     router.job(actions.DIGEST_JOB, workflow.weekly_digest, cron=workflow.DIGEST_CRON)
     router.job(monthly.TICK_JOB, monthly.tick, every_seconds=monthly.TICK_SECONDS)
     services = router.services

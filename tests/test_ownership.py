@@ -287,6 +287,20 @@ async def stage_credit(rt: Runtime, fake: RecordingMessenger, action_id: str) ->
     return Stage(action_id, value, str(idea_id), OWNER, done)
 
 
+async def stage_announce_idea(rt: Runtime) -> Stage:
+    """The leader's offer to announce an idea just marked implemented, to everyone."""
+    idea_id = await accepted_idea(rt, "Warm blankets in the ED waiting room")
+    marked = await dispatch(
+        rt, command("ideas", f"status {idea_id} implemented Blankets in the ED", LEADER)
+    )
+    value = values_of(marked)["ideas.announce"]
+
+    async def done(rt: Runtime, reply: Reply) -> bool:
+        return "You said, we did: Warm blankets" in reply.fallback + str(reply.blocks)
+
+    return Stage("ideas.announce", value, named_record(value), LEADER, done, role=True)
+
+
 async def open_round(rt: Runtime) -> int:
     """A survey round for 5 North, where the owner works; the forger works in the ICU."""
     if not await rt.services.surveys.all():
@@ -415,6 +429,7 @@ STAGES: dict[str, Stager] = {
     "ideas.implement_form": lambda rt, fake: stage_implement(rt),
     "ideas.credit_yes": lambda rt, fake: stage_credit(rt, fake, "ideas.credit_yes"),
     "ideas.credit_no": lambda rt, fake: stage_credit(rt, fake, "ideas.credit_no"),
+    "ideas.announce": lambda rt, fake: stage_announce_idea(rt),
     **_pulse("pulse.answer", "pulse.change", "pulse.open", "pulse.comment", "pulse.comment_submit"),
     **_each(stage_announce_preview, "announce.send", "announce.discard"),
     "announce.got_it": lambda rt, fake: stage_announcement(rt, fake, "announce.got_it"),

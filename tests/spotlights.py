@@ -11,19 +11,12 @@ from zoneinfo import ZoneInfo
 from bot.events import SYSTEM_ACTOR, SYSTEM_CONVERSATION, ScheduledTrigger
 from bot.runtime import Runtime
 from skills.pulse.schedule import WEEKDAYS
+from tests.clocks import Clock
 from tests.kb_fixture import ARTICLES, write_article, write_kb
 
 HOSPITAL = ZoneInfo("America/New_York")  # the settings' default time zone
 TAGGED = ("flu-shots", "pto-basics", "tuition-help")  # the rotation order: by id
 TICK = ScheduledTrigger(actor=SYSTEM_ACTOR, conversation=SYSTEM_CONVERSATION, job="spotlight.tick")
-
-
-class Clock:
-    def __init__(self, now: datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
 
 
 def spotlight_kb(folder: Path) -> Path:

@@ -23,19 +23,11 @@ from skills.knowledge.skill import library_for
 from storage.announcements import Press, announcement_key
 from storage.people import Profile
 from tests.cli import run
+from tests.clocks import START, Clock, clock
 from tests.fakes import RecordingMessenger
 from tests.helpers import TENANT, action, command
 
-START = datetime(2026, 11, 23, 15, 0, tzinfo=UTC)  # Monday 10:00 in New York
 NIGHT = datetime(2026, 11, 24, 3, 0, tzinfo=UTC)  # Monday 22:00 in New York, 20:00 in Denver
-
-
-class Clock:
-    def __init__(self, now: datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
 
 
 @pytest.fixture
@@ -51,11 +43,6 @@ def fake(rt: Runtime) -> RecordingMessenger:
     messenger = RecordingMessenger()
     rt.services.outbound.register(messenger)
     return messenger
-
-
-def clock(rt: Runtime) -> Clock:
-    assert isinstance(rt.services.clock, Clock)
-    return rt.services.clock
 
 
 async def person(

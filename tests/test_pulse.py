@@ -22,18 +22,9 @@ from bot.settings import Settings
 from skills.pulse import messages as say
 from storage.people import Identity, Profile
 from tests.cli import run
+from tests.clocks import START, Clock, clock
 from tests.fakes import RecordingMessenger
 from tests.helpers import TENANT, action, command
-
-START = datetime(2026, 11, 23, 15, 0, tzinfo=UTC)  # Monday 10:00 in New York
-
-
-class Clock:
-    def __init__(self, now: datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
 
 
 @pytest.fixture
@@ -49,11 +40,6 @@ def fake(rt: Runtime) -> RecordingMessenger:
     messenger = RecordingMessenger()
     rt.services.outbound.register(messenger)
     return messenger
-
-
-def clock(rt: Runtime) -> Clock:
-    assert isinstance(rt.services.clock, Clock)
-    return rt.services.clock
 
 
 async def staff(rt: Runtime, count: int, unit: str = "5 North", prefix: str = "U") -> list[str]:

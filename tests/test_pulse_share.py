@@ -15,9 +15,10 @@ from bot.settings import Settings
 from skills.pulse import messages as say
 from skills.pulse.sharing import SHARE
 from storage.outbox import OutboxStatus
+from tests.clocks import START, Clock, clock
 from tests.fakes import RecordingMessenger
 from tests.helpers import action, command
-from tests.test_pulse import START, Clock, choices, clock, deliver, hr, pulse, staff
+from tests.test_pulse import choices, deliver, hr, pulse, staff
 
 
 @pytest.fixture

@@ -21,9 +21,10 @@ from skills.spotlight.engine import next_article
 from storage.db import Database
 from storage.people import PeopleRepository, Profile
 from storage.spotlights import Spotlight, SpotlightRepository
+from tests.clocks import Clock
 from tests.fakes import RecordingMessenger
 from tests.helpers import TENANT, action, command
-from tests.spotlights import Clock, clock_of, due_just_now, spotlight_kb, tick
+from tests.spotlights import clock_of, due_just_now, spotlight_kb, tick
 
 START = datetime(2026, 11, 23, 15, 0, tzinfo=UTC)  # Monday 10:00 in New York
 WEEK = timedelta(days=7)

@@ -62,9 +62,11 @@ PROBE_GROWTH = 1.1
 MOST_GROWTH_PER_LOT = 1.5  # so that a 429 comes at most half again past the limit
 CREEP_PER_SECOND = 0.001
 BACK_OFF_FACTOR = 0.9
-SETTLE_BELOW = 0.97
-# A 429 this long after the previous one, under the pace that one came at, leaves it settled.
+SETTLE_BELOW = 0.985
+# A 429 this long after the previous one, with the pace at most PASSING_ABOVE the settled one
+# (about what half a minute of creeping adds), is a passing refusal: the settled pace stays.
 ISOLATED_AFTER = 10.0
+PASSING_ABOVE = 1.06
 CREEP_DOUBLES_AFTER = 20.0
 # How the accepted throughput is smoothed: over about half a second, every replica's sends.
 THROUGHPUT_SECONDS = 0.5
@@ -249,8 +251,8 @@ def _backed_off(
         # refusal (platforms send some at random): it pauses, and the settled pace stays.
         # Another one soon after says the limit has come down.
         isolated = now - state.paused_until > ISOLATED_AFTER
-        if isolated and state.rate <= state.settled / SETTLE_BELOW:
-            settled = max(settled, state.settled)
+        if isolated and state.rate <= state.settled * PASSING_ABOVE:
+            settled = state.settled
         else:  # one 429 lowers it by SETTLE_BELOW at most
             settled = max(settled, state.settled * SETTLE_BELOW)
     rate = max(limit.least, min(settled, state.rate * BACK_OFF_FACTOR))

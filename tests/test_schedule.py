@@ -92,7 +92,7 @@ def test_plain_forms_are_read(text: str, expected: Schedule) -> None:
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("", "Say when the survey should run"),
+        ("", "Say when it should run"),
         ("every blursday 10:00", "couldn't read 'every blursday 10:00'"),
         ("whenever you like", "couldn't read"),
         ("every monday", "Add a time of day"),

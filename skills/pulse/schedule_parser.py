@@ -66,7 +66,7 @@ def parse_schedule(text: str, today: date) -> Schedule:
     on or after today (or from "starting YYYY-MM-DD"), which `describe()` shows.
     """
     if not text.strip():
-        raise ScheduleError(f"Say when the survey should run, for example: {EXAMPLES}.")
+        raise ScheduleError(f"Say when it should run, for example: {EXAMPLES}.")
     if any(char.isdigit() and not char.isascii() for char in text):
         # Regular expressions and int() would read Arabic-Indic or full-width digits as numbers
         # that the person then sees written differently; one way of writing them is clearer.

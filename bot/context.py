@@ -6,10 +6,12 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any, Generic, TypeVar
 from zoneinfo import ZoneInfo
 
 from bot.arguments import Invocation
+from bot.dates import moment_label, reader_zone
 from bot.events import Event
 from bot.ownership import seal_value
 from bot.replies import Reply
@@ -92,6 +94,15 @@ class Context(Generic[E]):
             await self.admission.admit(crisis=count)
             return
         await self.services.crisis_counts.add(count.day, count.kind)
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """The time zone this person reads dates in: their own, else the hospital's."""
+        return reader_zone(self.person.timezone, self.services.settings.timezone)
+
+    def when(self, moment: datetime | None) -> str:
+        """A scheduled moment on this person's clock, or that nothing is scheduled."""
+        return "none scheduled" if moment is None else moment_label(moment, self.zone)
 
     async def seal(self, action_id: str, payload: object) -> str:
         """`payload` as the value of an `action_id` button only this person can press: for

@@ -10,7 +10,7 @@ from __future__ import annotations
 from zoneinfo import ZoneInfo
 
 from bot.context import Context
-from bot.dates import moment_label, reader_zone
+from bot.dates import moment_label
 from bot.events import HomeOpened
 from bot.replies import (
     Block,
@@ -54,7 +54,7 @@ async def draw_home(ctx: Context[HomeOpened]) -> Reply:
     services = ctx.services
     invitations = await services.surveys.open_rounds_for(ctx.person.id)
     ideas = await services.ideas.by_submitter(ctx.person.id, limit=MAX_IDEAS)
-    zone = reader_zone(ctx.person.timezone, services.settings.timezone)
+    zone = ctx.zone
     name = ctx.person.display_name.split(" ")[0] or "there"
     if name == ctx.event.actor.user_id:  # met before the directory sync told us their name
         name = "there"

@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 
 from bot.arguments import BadInput, Words
 from bot.context import Context
-from bot.dates import moment_label, reader_zone
+from bot.dates import reader_zone
 from bot.errors import SkillError
 from bot.events import Command, ScheduledTrigger
 from bot.quiet import delivery_time, local_time_utc
@@ -84,13 +84,13 @@ async def _schedule(ctx: Context[Command], words: list[str]) -> Reply:
             say.DIGEST_EXISTS.format(
                 audience=described[:1].upper() + described[1:],
                 id=existing.id,
-                next=_when(ctx, existing.next_run_at),
+                next=ctx.when(existing.next_run_at),
             ),
             ephemeral=True,
         )
     await ctx.audit("ideas.digest_schedule", f"digest:{digest.id}", audience=audience)
     text = say.DIGEST_SCHEDULED.format(
-        id=digest.id, audience=described, at=f"{DIGEST_AT:%H:%M}", first=_when(ctx, first)
+        id=digest.id, audience=described, at=f"{DIGEST_AT:%H:%M}", first=ctx.when(first)
     )
     local = now.astimezone(_hospital(services)).date()
     so_far = await month_ideas(services, digest, local)
@@ -113,7 +113,7 @@ async def _list(ctx: Context[Command]) -> Reply:
         schedule = Schedule.from_json(digest.schedule).describe()
         lines.append(
             f"- #{digest.id} to {describe_audience(digest.audience)}, {schedule}; "
-            f"next {_when(ctx, digest.next_run_at)}"
+            f"next {ctx.when(digest.next_run_at)}"
         )
     text = "\n".join(lines)
     return Reply(fallback=plain_text(text), blocks=(Text(text),), ephemeral=True)
@@ -250,9 +250,3 @@ def _hospital(services: Services) -> ZoneInfo:
 
 def _zone(name: str | None, services: Services) -> ZoneInfo:
     return reader_zone(name, services.settings.timezone)
-
-
-def _when(ctx: Context[Any], moment: datetime | None) -> str:
-    if moment is None:
-        return "none scheduled"
-    return moment_label(moment, reader_zone(ctx.person.timezone, ctx.services.settings.timezone))

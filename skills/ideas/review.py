@@ -10,7 +10,7 @@ from typing import Any
 
 from bot.arguments import Integer, Option, Phrase, Rest
 from bot.context import Context
-from bot.dates import moment_label, reader_zone
+from bot.dates import moment_label
 from bot.errors import SkillError
 from bot.events import Command
 from bot.plural import counted
@@ -70,7 +70,7 @@ async def show(ctx: Context[Command]) -> Reply:
     idea = await find_idea(ctx.services, ctx.args[IDEA])
     comments = await ctx.services.ideas.comments(idea.id)
     await ctx.audit("ideas.show", f"idea:{idea.id}")
-    zone = reader_zone(ctx.person.timezone, ctx.services.settings.timezone)
+    zone = ctx.zone
     facts = [
         ("Status", say.STATUSES[idea.status]),
         ("Category", say.CATEGORIES.get(idea.category, idea.category)),

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 from bot.arguments import Arg, Identifier, Integer, Option, Rest
 from bot.context import Context
-from bot.dates import moment_label, reader_zone
+from bot.dates import moment_label
 from bot.errors import SkillError
 from bot.events import Action, Command, ConversationKind, Message
 from bot.messenger import DeliveryError
@@ -360,7 +360,7 @@ class KnowledgeSkill:
         if not open_tickets:
             return Reply.text(say.NO_OPEN_TICKETS, ephemeral=True)
         lines = [f"**Open questions for HR** ({len(open_tickets)}):"]
-        zone = reader_zone(ctx.person.timezone, self.services.settings.timezone)
+        zone = ctx.zone
         now = self.services.clock()
         buttons = []
         for ticket in open_tickets:
@@ -392,7 +392,7 @@ class KnowledgeSkill:
             text += "\n\n" + crisis_summary(crises)
         echoes = await spotlight_echoes(self.services, since)
         if echoes:
-            zone = reader_zone(ctx.person.timezone, self.services.settings.timezone)
+            zone = ctx.zone
             text += "\n\n" + spotlight_summary(echoes, zone)
         return Reply(fallback=plain_text(text), blocks=(Text(text),), ephemeral=True)
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from bot.arguments import Arg, BadInput, Identifier, Option, Phrase, Words
 from bot.context import Context
-from bot.dates import local_day_label, moment_label, reader_zone
+from bot.dates import local_day_label, moment_label
 from bot.errors import SkillError
 from bot.events import Command
 from bot.plural import counted
@@ -47,7 +47,7 @@ class ActionPlan:
         if not rounds:
             raise SkillError(say.NO_ROUND_YET.format(id=survey.id))
         latest = rounds[0]
-        zone = reader_zone(ctx.person.timezone, self.services.settings.timezone)
+        zone = ctx.zone
         if latest.status == OPEN:
             closes = moment_label(latest.closes_at, zone)
             raise SkillError(say.SHARE_OPEN.format(id=survey.id, closes=closes))

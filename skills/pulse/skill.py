@@ -6,11 +6,10 @@ import logging
 from datetime import datetime
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from bot.arguments import BadInput, Flag, Integer, OneOf, Option, Phrase, Words
 from bot.context import Context
-from bot.dates import moment_label, reader_zone
+from bot.dates import moment_label
 from bot.errors import SkillError
 from bot.events import Action, Command, ConversationKind, Platform, ScheduledTrigger
 from bot.ownership import NotYours
@@ -176,9 +175,9 @@ class PulseSkill:
         except LookupError:
             raise SkillError(say.NOT_INVITED) from None
         if not recorded.complete:
-            reply = survey_message(definition, round_, survey, recorded.answers, self._zone(ctx))
+            reply = survey_message(definition, round_, survey, recorded.answers, ctx.zone)
             return Reply(fallback=reply.fallback, blocks=reply.blocks, replace_original=True)
-        closes = moment_label(round_.closes_at, self._zone(ctx))
+        closes = moment_label(round_.closes_at, ctx.zone)
         text = say.THANKS.format(title=definition.title, closes=closes)
         if not recorded.changed:
             # The same answer again: a double click (on one replica or two), or a button on
@@ -204,7 +203,7 @@ class PulseSkill:
                 return _retired(say.ROUND_CLOSED)
             raise
         answers = await self.services.survey_answers.own_answers(round_.id, ctx.person.id)
-        reply = survey_message(definition, round_, survey, answers, self._zone(ctx))
+        reply = survey_message(definition, round_, survey, answers, ctx.zone)
         return Reply(
             fallback=reply.fallback,
             blocks=reply.blocks,
@@ -339,7 +338,7 @@ class PulseSkill:
         sharing = say.CREATED_SHARING if ctx.args[SHARE] else ""
         if not starts_now:
             text = say.CREATED.format(
-                **described, schedule=schedule.describe(), next_run=self._when(first_run, ctx)
+                **described, schedule=schedule.describe(), next_run=ctx.when(first_run)
             )
             text += sharing + (" " + say.NOBODY_YET if nobody else "")
             return Reply.text(text, ephemeral=True)
@@ -395,15 +394,14 @@ class PulseSkill:
             line = (
                 f"- #{survey.id} **{survey.name}** ({survey.status}) for "
                 f"{describe_audience(survey.audience)}, {schedule}; next round "
-                f"{self._when(survey.next_run_at, ctx)}"
+                f"{ctx.when(survey.next_run_at)}"
             )
             if survey.id in sharing:
                 line += "; results shared when each round closes"
             for round_ in await self.services.surveys.open_rounds(survey.id):
                 rate = round_.responded / round_.invited if round_.invited else 0.0
                 line += (
-                    f"; open round: {rate:.0%} answered so far, closes "
-                    f"{self._when(round_.closes_at, ctx)}"
+                    f"; open round: {rate:.0%} answered so far, closes {ctx.when(round_.closes_at)}"
                 )
             lines.append(line)
         text = "\n".join(lines)
@@ -418,7 +416,7 @@ class PulseSkill:
             )
         if not isinstance(opened, Opened):
             rounds = await self.services.surveys.open_rounds(survey.id)
-            closes = self._when(rounds[0].closes_at, ctx) if rounds else "when it closes"
+            closes = ctx.when(rounds[0].closes_at) if rounds else "when it closes"
             raise SkillError(say.ALREADY_OPEN.format(id=survey.id, closes=closes))
         await ctx.audit("pulse.run", f"survey:{survey.id}")
         text = say.STARTED.format(id=survey.id, invitations=self._invitations(opened))
@@ -435,9 +433,7 @@ class PulseSkill:
         survey = await self._survey(ctx.args[SURVEY])
         if survey.status == "active":
             return Reply.text(
-                say.ALREADY_ACTIVE.format(
-                    id=survey.id, next_run=self._when(survey.next_run_at, ctx)
-                ),
+                say.ALREADY_ACTIVE.format(id=survey.id, next_run=ctx.when(survey.next_run_at)),
                 ephemeral=True,
             )
         now = self.services.clock()
@@ -446,12 +442,12 @@ class PulseSkill:
         await self.services.surveys.set_next_run(survey.id, following)
         if not await self.services.surveys.set_status(survey.id, "active"):
             return Reply.text(
-                say.ALREADY_ACTIVE.format(id=survey.id, next_run=self._when(following, ctx)),
+                say.ALREADY_ACTIVE.format(id=survey.id, next_run=ctx.when(following)),
                 ephemeral=True,
             )
         await ctx.audit("pulse.resume", f"survey:{survey.id}")
         return Reply.text(
-            say.RESUMED.format(id=survey.id, next_run=self._when(following, ctx)), ephemeral=True
+            say.RESUMED.format(id=survey.id, next_run=ctx.when(following)), ephemeral=True
         )
 
     async def close_now(self, ctx: Context[Command]) -> list[Reply]:
@@ -478,7 +474,7 @@ class PulseSkill:
             return [Reply.text(text, ephemeral=True)]
         replies = [Reply.text(say.CLOSED.format(id=survey.id, sent=say.RESULTS_FOLLOW))]
         for round_ in closed:
-            replies.append(await self.engine.results(survey, self._zone(ctx), round_id=round_.id))
+            replies.append(await self.engine.results(survey, ctx.zone, round_id=round_.id))
             await ctx.audit("pulse.results", f"round:{round_.id}", via="close")
         return replies
 
@@ -488,7 +484,7 @@ class PulseSkill:
         if group is not None and group_by is None:
             raise BadInput(say.GROUP_NEEDS_BY.format(id=survey.id, name=group, group=quote(group)))
         await ctx.audit("pulse.results", f"survey:{survey.id}", by=group_by)
-        reply = await self.engine.results(survey, self._zone(ctx), group_by=group_by, group=group)
+        reply = await self.engine.results(survey, ctx.zone, group_by=group_by, group=group)
         return Reply(fallback=reply.fallback, blocks=reply.blocks, ephemeral=True)
 
     async def _survey(self, survey_id: int) -> Survey:
@@ -496,13 +492,6 @@ class PulseSkill:
         if survey is None:
             raise SkillError(say.NO_SUCH_SURVEY.format(id=survey_id))
         return survey
-
-    def _when(self, moment: datetime | None, ctx: Context[Any]) -> str:
-        return "none scheduled" if moment is None else moment_label(moment, self._zone(ctx))
-
-    def _zone(self, ctx: Context[Any]) -> ZoneInfo:
-        """The time zone the person reads dates in: their own, else the hospital's."""
-        return reader_zone(ctx.person.timezone, self.services.settings.timezone)
 
 
 class RoundClosed(SkillError):

@@ -4,12 +4,9 @@ article every few weeks, with "Ask about this" (handled by the knowledge skill).
 from __future__ import annotations
 
 import re
-from datetime import datetime
-from typing import Any
 
 from bot.arguments import Arg, BadInput, Identifier, Option, Phrase, Words
 from bot.context import Context
-from bot.dates import moment_label, reader_zone
 from bot.errors import SkillError
 from bot.events import Command, ScheduledTrigger
 from bot.plural import counted
@@ -103,7 +100,7 @@ class SpotlightSkill:
             schedule=schedule.describe(),
             articles=self._articles_described(spotlight),
             first=first.title,
-            next_run=self._when(first_run, ctx),
+            next_run=ctx.when(first_run),
         )
         if not await self.engine.audience_size(spotlight):
             text += " " + say.NOBODY_YET
@@ -143,7 +140,7 @@ class SpotlightSkill:
             )
             upcoming = await self.engine.upcoming(spotlight)
             if spotlight.status == "active" and upcoming is not None:
-                line += f"; next: _{upcoming.title}_ on {self._when(spotlight.next_run_at, ctx)}"
+                line += f"; next: _{upcoming.title}_ on {ctx.when(spotlight.next_run_at)}"
             lines.append(line)
         text = "\n".join(lines)
         return Reply(fallback=plain_text(text), blocks=(Text(text),), ephemeral=True)
@@ -163,7 +160,7 @@ class SpotlightSkill:
         text = say.NEXT.format(
             id=spotlight.id,
             title=upcoming.title,
-            when=self._when(spotlight.next_run_at, ctx),
+            when=ctx.when(spotlight.next_run_at),
             audience=describe_audience(spotlight.audience),
             people=counted(people, "person", "people"),
         )
@@ -179,7 +176,7 @@ class SpotlightSkill:
     async def resume(self, ctx: Context[Command]) -> Reply:
         spotlight = await self._spotlight(ctx.args[SPOTLIGHT])
         if spotlight.status == "active":
-            when = self._when(spotlight.next_run_at, ctx)
+            when = ctx.when(spotlight.next_run_at)
             return Reply.text(
                 say.ALREADY_ACTIVE.format(id=spotlight.id, next_run=when), ephemeral=True
             )
@@ -188,7 +185,7 @@ class SpotlightSkill:
         # The next run first: once active, the scheduler may look at once, and must not find
         # the runs missed while it was paused.
         await self.services.spotlights.set_next_run(spotlight.id, following)
-        when = self._when(following, ctx)
+        when = ctx.when(following)
         if not await self.services.spotlights.set_status(spotlight.id, "active"):
             return Reply.text(
                 say.ALREADY_ACTIVE.format(id=spotlight.id, next_run=when), ephemeral=True
@@ -207,13 +204,6 @@ class SpotlightSkill:
         if spotlight.article_ids is None:
             return say.TAGGED
         return counted(len(spotlight.article_ids), "article")
-
-    def _when(self, moment: datetime | None, ctx: Context[Any]) -> str:
-        if moment is None:
-            return "none scheduled"
-        return moment_label(
-            moment, reader_zone(ctx.person.timezone, self.services.settings.timezone)
-        )
 
 
 def _recurring_at_most_weekly(schedule: Schedule) -> bool:

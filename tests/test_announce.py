@@ -5,44 +5,25 @@ are checked against the person pressing them, and presses count once per person.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-
-import pytest
 
 from bot.delivery import OutboxSender
 from bot.messenger import DeliveryError
 from bot.replies import Button, Buttons, Facts, Outcome, Reply, Text
 from bot.roles import Role
-from bot.runtime import Runtime, start_runtime
-from bot.settings import Settings
+from bot.runtime import Runtime
 from skills.announce.announcer import AnnouncementDraft, Announcer
 from skills.knowledge.library import KnowledgeLibrary
 from skills.knowledge.skill import library_for
 from storage.announcements import Press, announcement_key
 from storage.people import Profile
 from tests.cli import run
-from tests.clocks import START, Clock, clock
+from tests.clocks import START, clock, clocked_runtime, recording_messenger  # noqa: F401
 from tests.fakes import RecordingMessenger
 from tests.helpers import TENANT, action, command
 
 NIGHT = datetime(2026, 11, 24, 3, 0, tzinfo=UTC)  # Monday 22:00 in New York, 20:00 in Denver
-
-
-@pytest.fixture
-async def rt(make_settings: Callable[..., Settings]) -> AsyncIterator[Runtime]:
-    runtime = await start_runtime(make_settings(BREAKROOM_TIMEZONE="America/New_York"))
-    runtime.services.clock = Clock(START)
-    yield runtime
-    await runtime.close()
-
-
-@pytest.fixture
-def fake(rt: Runtime) -> RecordingMessenger:
-    messenger = RecordingMessenger()
-    rt.services.outbound.register(messenger)
-    return messenger
 
 
 async def person(

@@ -4,11 +4,9 @@ anonymous, reminders reach only non-responders, and closing erases the person-an
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import pytest
 from sqlalchemy import event, text
 
 from bot.delivery import OutboxSender
@@ -17,29 +15,13 @@ from bot.messenger import SentMessage
 from bot.pacing import RateLimit, RateLimiters
 from bot.replies import Buttons, Choice, Form, Image, Outcome, Reply, Text
 from bot.roles import Role
-from bot.runtime import Runtime, start_runtime
-from bot.settings import Settings
+from bot.runtime import Runtime
 from skills.pulse import messages as say
 from storage.people import Identity, Profile
 from tests.cli import run
-from tests.clocks import START, Clock, clock
+from tests.clocks import START, clock, clocked_runtime, recording_messenger  # noqa: F401
 from tests.fakes import RecordingMessenger
 from tests.helpers import TENANT, action, command
-
-
-@pytest.fixture
-async def rt(make_settings: Callable[..., Settings]) -> AsyncIterator[Runtime]:
-    runtime = await start_runtime(make_settings(BREAKROOM_TIMEZONE="America/New_York"))
-    runtime.services.clock = Clock(START)
-    yield runtime
-    await runtime.close()
-
-
-@pytest.fixture
-def fake(rt: Runtime) -> RecordingMessenger:
-    messenger = RecordingMessenger()
-    rt.services.outbound.register(messenger)
-    return messenger
 
 
 async def staff(rt: Runtime, count: int, unit: str = "5 North", prefix: str = "U") -> list[str]:

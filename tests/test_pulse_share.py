@@ -4,36 +4,18 @@ invitation opens with what came of the last one."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import Sequence
 from datetime import timedelta
 
-import pytest
-
 from bot.replies import Reply, Text
-from bot.runtime import Runtime, start_runtime
-from bot.settings import Settings
+from bot.runtime import Runtime
 from skills.pulse import messages as say
 from skills.pulse.sharing import SHARE
 from storage.outbox import OutboxStatus
-from tests.clocks import START, Clock, clock
+from tests.clocks import START, clock, clocked_runtime, recording_messenger  # noqa: F401
 from tests.fakes import RecordingMessenger
 from tests.helpers import action, command
 from tests.test_pulse import choices, deliver, hr, pulse, staff
-
-
-@pytest.fixture
-async def rt(make_settings: Callable[..., Settings]) -> AsyncIterator[Runtime]:
-    runtime = await start_runtime(make_settings(BREAKROOM_TIMEZONE="America/New_York"))
-    runtime.services.clock = Clock(START)
-    yield runtime
-    await runtime.close()
-
-
-@pytest.fixture
-def fake(rt: Runtime) -> RecordingMessenger:
-    messenger = RecordingMessenger()
-    rt.services.outbound.register(messenger)
-    return messenger
 
 
 async def answer(rt: Runtime, invite: Reply, user: str, picks: tuple[int, ...]) -> None:

@@ -173,7 +173,9 @@ async def _queue(
     quiet = services.settings.quiet_hours
     recipients = await reach(services, digest.audience)
     due = {
-        r.person_id: delivery_time(run_at, _zone(r.timezone, services), tz, quiet, now)
+        r.person_id: delivery_time(
+            run_at, reader_zone(r.timezone, services.settings.timezone), tz, quiet, now
+        )
         for r in recipients
     }
     await services.outbox.enqueue(MONTHLY, digest_key(digest.id, month), due)
@@ -246,7 +248,3 @@ def _month_after(day: date) -> date:
 
 def _hospital(services: Services) -> ZoneInfo:
     return ZoneInfo(services.settings.timezone)
-
-
-def _zone(name: str | None, services: Services) -> ZoneInfo:
-    return reader_zone(name, services.settings.timezone)

@@ -377,7 +377,8 @@ async def test_a_monthly_digest_is_scheduled_and_sent_once_on_the_first(
     for idea_id in (ours, elsewhere):
         words = f"ideas status {idea_id} implemented Done in November"
         await teams.answer(teams.message(words, f"m-mark-{idea_id}", by=TEAMS_LEADER))
-    await teams.runtime.delivery.run_until_idle()  # the submitter's notices, out of the way
+        # The submitter's notice, out of the way before the next answer is read.
+        await teams.runtime.delivery.run_until_idle()
 
     refused = await teams.answer(
         teams.message("ideas digest monthly to everyone", "m-refused", by=TEAMS_NURSE)

@@ -170,6 +170,15 @@ def _parser() -> argparse.ArgumentParser:
         "sync", help="copy the workspace directory (names, e-mail, time zones) into storage"
     ).set_defaults(run=_slack_sync)
 
+    catalog = sub.add_parser("catalog", help="the message catalogs of other languages")
+    catalog_sub = catalog.add_subparsers(dest="catalog_command", required=True, metavar="ACTION")
+    catalog_sub.add_parser(
+        "update", help="add the code's new messages to every catalog, drop unused ones"
+    ).set_defaults(run=_catalog_update)
+    catalog_sub.add_parser(
+        "check", help="list messages a catalog lacks or translates with other placeholders"
+    ).set_defaults(run=_catalog_check)
+
     db = sub.add_parser("db", help="database maintenance")
     db_sub = db.add_subparsers(dest="db_command", required=True, metavar="ACTION")
     db_sub.add_parser("upgrade", help="apply database migrations").set_defaults(run=_db_upgrade)
@@ -369,6 +378,23 @@ def _kb_check(args: argparse.Namespace, settings: Settings) -> int:
     summary = f"{counted(len(loaded.articles), 'article')} loaded, {counted(count, 'problem')}"
     print(summary, file=sys.stderr if count else sys.stdout)
     return 1 if count else 0
+
+
+def _catalog_update(args: argparse.Namespace, settings: Settings) -> int:
+    from bot import catalog
+
+    for language, missing in catalog.update().items():
+        print(f"{language}: {counted(missing, 'message')} to translate")
+    return 0
+
+
+def _catalog_check(args: argparse.Namespace, settings: Settings) -> int:
+    from bot import catalog
+
+    problems = catalog.check()
+    for problem in problems:
+        print(problem)
+    return 1 if problems else 0
 
 
 def _redact(args: argparse.Namespace, settings: Settings) -> int:

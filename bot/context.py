@@ -11,8 +11,9 @@ from typing import Any, Generic, TypeVar
 from zoneinfo import ZoneInfo
 
 from bot.arguments import Invocation
-from bot.dates import moment_label, reader_zone
+from bot.dates import reader_zone
 from bot.events import Event
+from bot.i18n import Translator, translator_for
 from bot.ownership import seal_value
 from bot.replies import Reply
 from bot.roles import Role
@@ -96,13 +97,25 @@ class Context(Generic[E]):
         await self.services.crisis_counts.add(count.day, count.kind)
 
     @property
+    def t(self) -> Translator:
+        """This person's language: the one they chose, else their platform's, else the
+        hospital's."""
+        return translator_for(self.person, self.services.settings.language)
+
+    @property
+    def language(self) -> str:
+        return self.t.language
+
+    @property
     def zone(self) -> ZoneInfo:
         """The time zone this person reads dates in: their own, else the hospital's."""
         return reader_zone(self.person.timezone, self.services.settings.timezone)
 
     def when(self, moment: datetime | None) -> str:
         """A scheduled moment on this person's clock, or that nothing is scheduled."""
-        return "none scheduled" if moment is None else moment_label(moment, self.zone)
+        if moment is None:
+            return self.t("none scheduled")
+        return self.t.moment(moment, self.zone)
 
     async def seal(self, action_id: str, payload: object) -> str:
         """`payload` as the value of an `action_id` button only this person can press: for

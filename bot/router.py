@@ -30,6 +30,7 @@ from bot.events import (
     Message,
     ScheduledTrigger,
 )
+from bot.i18n import Translator, language_of, translator, translator_for
 from bot.ownership import MAX_RECORD_CHARS, NotYours, named_record, open_value
 from bot.replies import Outcome, Reply
 from bot.roles import Role, allows, parse_roles, refusal
@@ -220,6 +221,7 @@ class Router:
     async def dispatch(self, event: Event) -> list[Reply]:
         """Handle one event and return the replies for its conversation."""
         route_name = "-"
+        person: Person | None = None
         try:
             if isinstance(event, ScheduledTrigger):
                 await self._run_job(event)
@@ -275,7 +277,7 @@ class Router:
                 replies = await self._run(route, ctx)
             except SkillError as exc:
                 log.info("event=%s route=%s refused: %s", event.id, route_name, type(exc).__name__)
-                replies = [_refusal(exc)]
+                replies = [_refusal(exc, ctx.t)]
             if not admission.done:
                 await admission.admit()
             return replies
@@ -284,7 +286,7 @@ class Router:
             return []
         except SkillError as exc:
             log.info("event=%s route=%s refused: %s", event.id, route_name, type(exc).__name__)
-            return [_refusal(exc)]
+            return [_refusal(exc, self._translator(event, person))]
         except Conflict as exc:
             # Two writes met (another replica, a double click) and this one gave way: the
             # database is fine, and nothing of this event was half-saved.
@@ -324,7 +326,7 @@ class Router:
                 exc.record,
             )
             await ctx.audit("access.refused", exc.record, route=route.name, reason=exc.reason)
-            return [Reply.text(exc.message, ephemeral=True, outcome=Outcome.REFUSED)]
+            return [Reply.text(exc.text(ctx.t), ephemeral=True, outcome=Outcome.REFUSED)]
 
     async def _run_job(self, trigger: ScheduledTrigger) -> None:
         handler = self._jobs.get(trigger.job)
@@ -426,6 +428,15 @@ class Router:
             text=rest,
         )
 
+    def _translator(self, event: Event, person: Person | None) -> Translator:
+        """The language to answer in: the person's, or before they are known, their
+        platform's."""
+        default = self.services.settings.language
+        if person is not None:
+            return translator_for(person, default)
+        locale = event.actor.locale
+        return translator(language_of(locale) or default, locale)
+
     def _unrouted(self, event: Event) -> list[Reply]:
         if isinstance(event, Command):
             text = f"I don't know the command `{event.name}`. Type `help` to see what I can do."
@@ -438,10 +449,10 @@ class Router:
         return [Reply.text(text, ephemeral=True, outcome=Outcome.BAD_INPUT)]
 
 
-def _refusal(exc: SkillError) -> Reply:
+def _refusal(exc: SkillError, t: Translator) -> Reply:
     """A skill's refusal as a reply; words the command could not read are a usage error."""
     outcome = Outcome.BAD_INPUT if isinstance(exc, BadInput) else Outcome.REFUSED
-    return Reply.text(exc.message, ephemeral=True, outcome=outcome)
+    return Reply.text(exc.text(t), ephemeral=True, outcome=outcome)
 
 
 def _command_route(spec: CommandSpec, event: Command, roles: frozenset[Role]) -> _Route:

@@ -1,0 +1,30 @@
+"""Finding English on a Spanish speaker's screen.
+
+`english_words` names the words of a text that are English and never Spanish: function words and
+the everyday words of this bot's messages. What a person typed, an article's own text, names and
+commands in `backticks` are the caller's to leave out; links and code are skipped here.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+# English words that are not Spanish words (so "a", "no", "me", "son", "he", "come", "red",
+# "idea", "hospital" and the months Spanish abbreviates alike, "feb", "mar", "jun", "jul", "oct",
+# "nov", are not there), and are not product or platform names.
+ENGLISH_ONLY = frozenset(
+    word
+    for line in (Path(__file__).parent / "data" / "english_only_words.txt").read_text().splitlines()
+    if not line.startswith("#")
+    for word in line.split()
+)
+
+_SKIPPED = re.compile(r"`[^`]*`|https?://\S+|<[^>]+>|\[([^\]]*)\]\([^)]*\)")
+_WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
+
+
+def english_words(text: str) -> list[str]:
+    """The English-only words in `text`, in order, links' addresses and code left out."""
+    readable = _SKIPPED.sub(lambda m: m.group(1) or " ", text)
+    return [w for w in _WORD.findall(readable) if w.lower() in ENGLISH_ONLY]

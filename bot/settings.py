@@ -21,6 +21,7 @@ from dotenv import dotenv_values
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
 
+from bot.i18n import languages
 from bot.pacing import SLACK_MAX_RATE, TEAMS_MAX_RATE
 from bot.quiet import QuietHours
 
@@ -49,6 +50,7 @@ class Settings:
     port: int = 3978
     log_level: str = "INFO"
     timezone: str = "America/New_York"
+    language: str = "en"  # for people whose platform names no language we speak
     quiet_hours: QuietHours = field(default_factory=QuietHours)
     kb_dir: Path | None = None
     kb_cache_dir: Path | None = None  # None: the user's cache folder (XDG_CACHE_HOME)
@@ -109,6 +111,7 @@ def load_settings(
         port=reader.get("PORT", _port, 3978),
         log_level=reader.get("BREAKROOM_LOG_LEVEL", _log_level, "INFO"),
         timezone=reader.get("BREAKROOM_TIMEZONE", _timezone, "America/New_York"),
+        language=reader.get("BREAKROOM_LANGUAGE", _language, "en"),
         quiet_hours=reader.get("BREAKROOM_QUIET_HOURS", QuietHours.parse, QuietHours()),
         kb_dir=reader.optional("BREAKROOM_KB_DIR", _directory),
         kb_cache_dir=reader.optional("BREAKROOM_KB_CACHE_DIR", _folder_to_create),
@@ -258,6 +261,13 @@ def _timezone(raw: str) -> str:
         # OSError: a tzdata directory such as "America" opens as IsADirectoryError.
         raise ValueError(f"{raw!r} is not an IANA time zone such as America/Chicago") from None
     return raw
+
+
+def _language(raw: str) -> str:
+    code = raw.strip().lower()
+    if code not in languages():
+        raise ValueError(f"{raw!r} is not one of {', '.join(languages())}")
+    return code
 
 
 def _directory(raw: str) -> Path:

@@ -13,6 +13,7 @@ from skills.announce import skill as announce_skill
 from skills.ideas import skill as ideas_skill
 from skills.knowledge import skill as knowledge_skill
 from skills.knowledge.library import KnowledgeLibrary
+from skills.language import skill as language_skill
 from skills.pulse import skill as pulse_skill
 from skills.safety.responder import CrisisResponder
 from skills.spotlight import skill as spotlight_skill
@@ -31,5 +32,6 @@ def install(router: Router) -> KnowledgeLibrary:
     pulse_skill.setup(router, safety)
     spotlight_skill.setup(router, knowledge)
     home.setup(router)
+    language_skill.setup(router)
     help_skill.setup(router)
     return knowledge

@@ -74,6 +74,7 @@ class PersonRow(Base):
     unit: Mapped[str | None] = mapped_column(String(120))
     timezone: Mapped[str | None] = mapped_column(String(64))
     locale: Mapped[str | None] = mapped_column(String(35))
+    language: Mapped[str | None] = mapped_column(String(8))  # chosen by the person; None: locale's
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 

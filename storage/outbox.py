@@ -84,6 +84,7 @@ class Recipient:
     timezone: str | None = None
     locale: str | None = None
     identities: tuple[Identity, ...] = ()
+    language: str | None = None  # the person's own choice; None: their locale's
 
 
 @dataclass(frozen=True)
@@ -330,7 +331,7 @@ class OutboxRepository:
         wanted = sorted(set(person_ids))
         if not wanted:
             return {}
-        people: dict[int, tuple[str | None, str | None]] = {}
+        people: dict[int, tuple[str | None, str | None, str | None]] = {}
         identities: dict[int, list[Identity]] = {person_id: [] for person_id in wanted}
         async with self._db.transaction() as session:
             rows = await session.execute(
@@ -338,6 +339,7 @@ class OutboxRepository:
                     PersonRow.id,
                     PersonRow.timezone,
                     PersonRow.locale,
+                    PersonRow.language,
                     IdentityRow.id,
                     IdentityRow.platform,
                     IdentityRow.tenant,
@@ -348,16 +350,21 @@ class OutboxRepository:
                 .where(PersonRow.id.in_(wanted))
                 .order_by(PersonRow.id, IdentityRow.id)
             )
-            for person_id, timezone, locale, identity_id, platform, tenant, user_id, gone in rows:
-                people[person_id] = (timezone, locale)
+            for row in rows:
+                person_id, timezone, locale, language, identity_id = row[:5]
+                platform, tenant, user_id, gone = row[5:]
+                people[person_id] = (timezone, locale, language)
                 if identity_id is not None:
                     identities[person_id].append(
                         Identity(identity_id, person_id, platform, tenant, user_id, gone is None)
                     )
-        return {
-            person_id: Recipient(person_id, *people.get(person_id, (None, None)), tuple(found))
-            for person_id, found in identities.items()
-        }
+        recipients = {}
+        for person_id, found in identities.items():
+            timezone, locale, language = people.get(person_id, (None, None, None))
+            recipients[person_id] = Recipient(
+                person_id, timezone, locale, tuple(found), language=language
+            )
+        return recipients
 
     async def addressed(self, payload_key: str, kind: str, person_id: int) -> bool:
         """Whether `person_id` was queued a `kind` message about `payload_key`: how a button

@@ -35,6 +35,7 @@ class Person:
     unit: str | None = None
     timezone: str | None = None
     locale: str | None = None
+    language: str | None = None  # chosen by the person; None: their platform locale's
 
 
 @dataclass(frozen=True)
@@ -254,6 +255,20 @@ class PeopleRepository:
                 return None
             return _person(row, await _roles(session, person_id))
 
+    async def set_language(self, person_id: int, language: str | None) -> bool:
+        """Store the language a person chose (`None`: follow their platform's locale); whether
+        that changed it. What this process remembers of them is forgotten at once."""
+        async with self._db.transaction() as session:
+            result = await session.execute(
+                update(PersonRow)
+                .where(PersonRow.id == person_id, PersonRow.language.is_distinct_from(language))
+                .values(language=language)
+            )
+        self._forget(
+            [key for key, (_, known) in self._known.items() if known.person.id == person_id]
+        )
+        return bool(getattr(result, "rowcount", 0))
+
     async def identities(self, person_id: int) -> list[Identity]:
         async with self._db.transaction() as session:
             rows = await session.scalars(
@@ -349,6 +364,7 @@ def _person(row: PersonRow, roles: Iterable[str]) -> Person:
         unit=row.unit,
         timezone=row.timezone,
         locale=row.locale,
+        language=row.language,
     )
 
 

@@ -41,7 +41,13 @@ BOOKKEEPING = frozenset(
     {"people", "identities", "role_grants", "processed_events", "secrets", "audit_log"}
 )
 NAMES_NO_RECORD = frozenset(
-    {"knowledge.ask_form", "knowledge.ask_submit", "ideas.new", "announce.submit_form"}
+    {
+        "knowledge.ask_form",
+        "knowledge.ask_submit",
+        "ideas.new",
+        "announce.submit_form",
+        "language.choose",
+    }
 )
 NOT_YOURS_WORDS = "meant for someone else"
 OLD_BUTTON_WORDS = "from an older message"

@@ -74,7 +74,16 @@ async def test_slash_commands_and_router_commands_match(runtime: Runtime) -> Non
     assert in_manifest <= handled, f"no handler for {sorted(in_manifest - handled)}"
     expected = {f"/{name}" for name in runtime.router.command_names - NOT_SLASH_COMMANDS}
     assert expected <= in_manifest, f"missing from the manifest: {sorted(expected - in_manifest)}"
-    assert {"/ask", "/idea", "/ideas", "/pulse", "/announce", "/spotlight"} == in_manifest
+    assert {
+        "/ask",
+        "/idea",
+        "/ideas",
+        "/pulse",
+        "/announce",
+        "/spotlight",
+        "/language",
+        "/idioma",
+    } == in_manifest
 
 
 def test_every_scope_says_why() -> None:

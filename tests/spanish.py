@@ -8,7 +8,10 @@ commands in `backticks` are the caller's to leave out; links and code are skippe
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from pathlib import Path
+
+from bot.replies import Buttons, Choice, Facts, File, Form, Image, Reply, Text
 
 # English words that are not Spanish words (so "a", "no", "me", "son", "he", "come", "red",
 # "idea", "hospital" and the months Spanish abbreviates alike, "feb", "mar", "jun", "jul", "oct",
@@ -28,3 +31,31 @@ def english_words(text: str) -> list[str]:
     """The English-only words in `text`, in order, links' addresses and code left out."""
     readable = _SKIPPED.sub(lambda m: m.group(1) or " ", text)
     return [w for w in _WORD.findall(readable) if w.lower() in ENGLISH_ONLY]
+
+
+def screen_text(reply: Reply) -> str:
+    """Everything a person reads of a reply: its text, facts, buttons, choices and forms."""
+    parts = [reply.fallback]
+    for block in reply.blocks:
+        if isinstance(block, Text):
+            parts.append(block.markdown)
+        elif isinstance(block, Facts):
+            parts += [f"{label}: {value}" for label, value in block.items]
+        elif isinstance(block, Buttons):
+            parts += [button.label for button in block.buttons]
+        elif isinstance(block, Choice):
+            parts += [block.label, block.low_label, block.high_label]
+            parts += [option.label for option in block.options]
+        elif isinstance(block, Form):
+            parts += [block.title, block.submit_label]
+            for field in block.inputs:
+                parts += [field.label, field.placeholder]
+                parts += [option.label for option in field.options]
+        elif isinstance(block, Image | File):
+            parts += [block.title, getattr(block, "alt_text", "")]
+    return "\n".join(part for part in parts if part)
+
+
+def english_on_screen(replies: Iterable[Reply]) -> list[str]:
+    """The English-only words anywhere in these replies."""
+    return [word for reply in replies for word in english_words(screen_text(reply))]

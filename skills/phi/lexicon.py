@@ -9,7 +9,12 @@ from __future__ import annotations
 import functools
 from importlib import resources
 
+from babel.dates import get_month_names
+
 from skills.textkit.words import strip_accents
+
+# The languages staff write in.
+LANGUAGES = ("en", "es")
 
 
 def fold(word: str) -> str:
@@ -34,9 +39,24 @@ def surnames() -> frozenset[str]:
 
 @functools.cache
 def common_words() -> dict[str, float]:
-    """Everyday English words with their Zipf frequency (3 = once per million words)."""
+    """Everyday English and Spanish words with their Zipf frequency in that language (3 = once
+    per million words); a word everyday in both keeps the higher. One list for both, since staff
+    write in either and a name among Spanish words is as much a name as among English ones."""
     out: dict[str, float] = {}
-    for line in _lines("common_words.csv"):
-        word, zipf = line.split(",")
-        out[word] = float(zipf)
+    for name in ("common_words.csv", "common_words_es.csv"):
+        for line in _lines(name):
+            word, zipf = line.split(",")
+            out[word] = max(float(zipf), out.get(word, 0.0))
+    return out
+
+
+@functools.cache
+def month_numbers() -> dict[str, int]:
+    """Every wide and abbreviated month name of `LANGUAGES` from CLDR (through Babel), folded,
+    with its number; plus spellings CLDR leaves out ("sept" in English, "setiembre")."""
+    out = {"sept": 9, "setiembre": 9}
+    for language in LANGUAGES:
+        for width in ("wide", "abbreviated"):
+            for number, name in get_month_names(width, locale=language).items():
+                out[fold(name).rstrip(".")] = number
     return out

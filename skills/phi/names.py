@@ -50,24 +50,34 @@ _CUE_BEFORE = re.compile(
     r"|shout\s*-?\s*outs?(?:\s+to)?|kudos(?:\s+to)?|props(?:\s+to)?|congrats(?:\s+to)?"
     r"|congratulations(?:\s+to)?|praise\s+for|goes\s+by|known\s+as|call(?:ed|ing)?\s+(?:her|him)"
     r"|asked\s+for|ask\s+for|sending\s+this\s+for|visited\s+by|(?:pts?|patients|people)\s+like"
+    r"|se\s+llama|llamad[oa]|(?:su\s+)?nombre\s+es|nombre\s*:|(?:muchas\s+)?gracias(?:\s+a)?"
+    r"|agrade[cz]\w*(?:\s+mucho)?\s+a|felicidades\s+a|felicitar\s+a|reconoc\w*\s+a"
+    r"|reconocimiento\s+(?:a|para)|habl[eéó]\s+con|pregunt[aeó]\s+por|atendid[oa]\s+por"
+    r"|le\s+dicen|conocid[oa]\s+como"
+    rf"|(?:{_alternation(w.RELATIONS)})\s+del?"
     r")[,:]?\s+$"
 )
 # Weaker cues: enough only for a lowercase word from the name lists ("tell jenny in pharmacy").
-_VERB_BEFORE = re.compile(r"(?i)\b(?:tell|told|ask|asked|page|paged|text|texted|cc)\s+$")
+_VERB_BEFORE = re.compile(
+    r"(?i)\b(?:tell|told|ask|asked|page|paged|text|texted|cc|avisar\s+a|avísale\s+a|dile\s+a)\s+$"
+)
 _CREDENTIAL_AFTER = re.compile(rf"^,?\s*(?:{_alternation(w.CREDENTIALS)})\b")
 _ROLE_AFTER = re.compile(
-    r"(?i)^(?:\s*,\s*(?:our|the|a|an|my|his|her|their)\s+|\s*\(\s*)(?:[\w/&-]+\s+){0,2}"
+    r"(?i)^(?:\s*,\s*(?:our|the|a|an|my|his|her|their|la|el|nuestra|nuestro|mi|su|una|un)\s+"
+    r"|\s*\(\s*|\s+(?:la|el)\s+)(?:[\w/&-]+\s+){0,2}"
     rf"(?:{_alternation(w.STAFF | w.RELATIONS | w.PATIENTS | {'mom', 'dad'})})\b"
 )
 _PLACE_AFTER = re.compile(
-    r"(?i)^\s+(?:from|in|on|at)\s+(?:the\s+)?(?:front\s+)?(?:room\b|rm\b|bed\b|bay\b"
+    r"(?i)^\s+(?:from|in|on|at|de|del|en)\s+(?:the\s+|la\s+|el\s+)?(?:front\s+)?"
+    r"(?:room\b|rm\b|bed\b|bay\b"
     r"|\d{1,4}[a-z]?\b(?!\s*(?:mg|mcg|ml|hours?|hrs?|min|minutes|days?|weeks?|am|pm|units?"
     rf"|times|x)\b)|(?-i:[A-Z&]{{2,}})\b|(?:{_alternation(w.DEPARTMENTS)})\b)"
 )
 _EPONYM_POSSESSIVE = re.compile(r"\s+(?:disease|syndrome|palsy|sign|law)\b")
-_CAPITAL_OF = re.compile(r"\b[A-Z]\w* of $")  # "Our Lady of Lourdes", "Bank of America"
+# "Our Lady of Lourdes", "Bank of America", "Virgen de Guadalupe", "Nuestra Señora de la Paz"
+_CAPITAL_OF = re.compile(r"\b[A-ZÁÉÍÓÚÑ]\w* (?:of|de|del|de la|de los|de las) $")
 _NUMBER_BEFORE = re.compile(r"\d[ \t]+$")  # "2 West", "Tower 3 South"
-_PLACE_PREPOSITION = re.compile(r"\b(?:in|from|near|outside|to|of)\s+$")
+_PLACE_PREPOSITION = re.compile(r"(?i)\b(?:in|from|near|outside|to|of|en|desde|hacia)\s+$")
 _TITLE_GAP = re.compile(r"\.?[ \t]+")
 # People's names that name an institution, a program or a product instead.
 _NOT_PEOPLE = re.compile(
@@ -75,7 +85,9 @@ _NOT_PEOPLE = re.compile(
     r"|sloan[\s-]+kettering|md\s+anderson|dana-farber|scott\s+(?:&|and)\s+white|virginia\s+mason"
     r"|lenox\s+hill|ronald\s+mcdonald|meals\s+on\s+wheels|planned\s+parenthood|salvation\s+army"
     r"|red\s+cross|good\s+samaritan|florence\s+nightingale|martin\s+luther\s+king|press\s+ganey"
-    r"|bair\s+hugger|jackson-pratt|swan-ganz|welch\s+allyn|hill-rom|earl\s+grey|wong-baker)\b"
+    r"|bair\s+hugger|jackson-pratt|swan-ganz|welch\s+allyn|hill-rom|earl\s+grey|wong-baker"
+    r"|cruz\s+(?:roja|verde|azul)|seguro\s+popular|d[ií]a\s+de\s+muertos|semana\s+santa"
+    r"|mercedes-benz)\b"
 )
 
 
@@ -193,8 +205,8 @@ class _Scanner:
         """End (exclusive) of a name starting at token i, or i when there is none."""
         tok = self.toks[i]
         title = self._title_before(i)
-        if tok.kind is Kind.STOP and title is None:
-            return i
+        if title is None and (tok.kind is Kind.STOP or tok.key in w.ARTICLES):
+            return i  # "Los Pérez llegaron": the name starts after the article
         if tok.shape == "lower":
             if title is not None or chained or (tok.kind in STRONG and self._cue_before(i, True)):
                 lower_title = title in w.STRONG_TITLES and self.toks[i - 1].shape == "lower"
@@ -226,8 +238,10 @@ class _Scanner:
         if len(run) >= 2 and all(t.kind is Kind.UNKNOWN for t in run):
             return end  # "Tigist Bekele", "Aminata N'Diaye"
         if len(run) == 1 and tok.kind is Kind.WEAK and self._starts_sentence(i):
-            # "Will someone...", "Grace period...", but "Grace said..."
-            return end if not tok.everyday() and self._person_verb_at(end) else i
+            # "Will someone...", "Grace period...", "Luz tenue...", but "Grace said...",
+            # "Rosa from registration..."
+            named = self._person_verb_at(end) or self._cue_after(end)
+            return end if not tok.everyday() and named else i
         return end if self._cue_after(end) else i
 
     def _lower_name_end(self, i: int, lower_title: bool) -> int:
@@ -235,8 +249,8 @@ class _Scanner:
         lowercase "mr", "mrs", "dr" any word but an everyday one ("mr smith", "mrs thorsen")."""
         tok = self.toks[i]
         other = tok.kind in (Kind.WEAK, Kind.UNKNOWN) and not tok.everyday()
-        if not (tok.kind in STRONG or (lower_title and other)):
-            return i
+        if tok.key in w.PARTICLES or not (tok.kind in STRONG or (lower_title and other)):
+            return i  # "el sr. de la cama 4"
         j = i + 1
         while j < len(self.toks) and j - i < 3 and self._joined(j):
             nxt = self.toks[j]
@@ -347,7 +361,12 @@ class _Scanner:
         return j < 0 or self.text[j] in ".!?:;\n\r\u2014\u2013-\u2022)"
 
     def _after_determiner(self, i: int) -> bool:
-        return i > 0 and self.toks[i - 1].key in w.DETERMINERS and self._joined(i)
+        if i == 0 or not self._joined(i):
+            return False
+        prev = self.toks[i - 1].key
+        if (prev == "a" or prev in w.ARTICLES) and self.toks[i].kind in STRONG:
+            return False  # the Spanish "to" and articles: "gracias a Chuy", "los Pérez"
+        return prev in w.DETERMINERS
 
     def _next_word(self, j: int) -> _Token | None:
         """Token j when it directly follows token j-1 across spaces."""

@@ -3,12 +3,16 @@
 Each finder yields `(type, start, end, priority)`. A number is judged by the words around it
 (its label, the clause it sits in), so "MRN 0048…", "acct 7720019" and "pager 4821" come out as
 MRN, ID and nothing, and a bare "6/3" is a date unless the clause is about pain or a ratio.
+Labels, month names and street words are English and Spanish ("expediente 0048…", "3 de marzo",
+"Calle Morelos 45"): staff write in both, and one set of finders reads a mixed text too.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+
+from skills.phi.lexicon import month_numbers
 
 Found = tuple[str, int, int, int]
 
@@ -21,6 +25,7 @@ PRIORITY = {
     "PHONE": 60,
     "DATE": 50,
     "GUESS": 45,  # an unlabelled number typed by its context: loses to labels, dates, phones
+    "STREET": 55,  # "Calle 5 de Mayo 212": a street word before the name beats the date in it
     "ADDRESS": 40,
 }
 
@@ -29,22 +34,26 @@ _EMAIL = re.compile(r"(?<![\w.+%-])[A-Za-z0-9][A-Za-z0-9._%+-]*@[A-Za-z0-9-]+(?:
 _SSN_SHAPED = re.compile(r"(?<![\w/.-])\d{3}([- ])\d{2}\1\d{4}(?![\w/-]|\.\d)")
 _SSN_LABELLED = re.compile(
     r"(?i)\b(?:ssn|ss\s?#|soc(?:ial)?\.?\s+sec(?:urity)?\.?(?:\s+(?:number|no\.?|num|#))?|social)"
-    r"(?:\s*[:#]|\s+(?:number|no\.?|is|was|of|like|on\s+file|given|as)){0,3}\s*(\d{9})(?!\w)"
+    r"(?:\s*[:#,]|\s+(?:number|no\.?|is|was|of|like|on\s+file|given|as|es|era|del\s+paciente"
+    r"|n[uú]m(?:ero)?\.?)){0,3}\s*(\d{9})(?!\w)"
 )
 
 # A label, its optional noun ("number", "#", "ID"), then the identifier itself.
 _MRN_LABEL = (
     r"\bmrn|\bmr\s?#|\bmrn\s?#|\bmed(?:ical)?\.?\s+rec(?:ord)?s?\.?|\bchart\s+(?:#|number|no\b)"
+    r"|\bexpediente|\bexp\.|\bhistoria\s+cl[ií]nica|\bhc\b|\bregistro\s+m[eé]dico"
 )
 _ID_LABEL = (
     r"\bacct|\baccount|\ba/c|\bhar\b|\bmember|\bsubscriber|\bpolicy|\bgroup|\bclaim|\bclm\b"
     r"|\bauth(?:orization)?|\bmedicare|\bmedicaid|\bmbi\b|\bhicn\b|\btricare|\binsurance"
     r"|\bbeneficiary|\bvisit|\bencounter|\benc\b|\bfin\b|\bcsn\b|\binvoice|\bstatement"
     r"|\bconfirmation|\bdod|\bpayer|\bid\b"
+    r"|\bcuenta|\bcta\b|\bmiembro|\bafiliad[oa]|\bafiliaci[oó]n|\bp[oó]liza|\breclamo"
+    r"|\breclamaci[oó]n|\bfactura|\bfolio|\bautorizaci[oó]n|\bcredencial|\bseguro\b(?!\s+social)"
 )
 _LABEL_TAIL = (
-    r"(?:\s*(?:number|num|nbr|no\.?|id|#|ids|numbers))*\s*[:#-]?\s*"
-    r"(?:(?:is|was|of|on\s+file)\s+)?(?:it'?s\s+)?"
+    r"(?:\s*(?:number|num|nbr|no\.?|id|#|ids|numbers|n[uú]m(?:ero)?\.?|nro\.?|n[º°]))*\s*[:#-]?\s*"
+    r"(?:(?:is|was|of|on\s+file|es|era)\s+)?(?:it'?s\s+)?"
 )
 _VALUE = r"([A-Za-z0-9](?:[A-Za-z0-9]|[-.](?=[A-Za-z0-9]))*[A-Za-z0-9])(?![\w@-])"
 _MRN_LABELLED = re.compile(rf"(?i)(?:{_MRN_LABEL}){_LABEL_TAIL}{_VALUE}")
@@ -55,12 +64,16 @@ _BARE_NUMBER = re.compile(
     r"(?<![\w$#.,/:-])(?:\d[\d-]{5,}\d|[A-Za-z]{1,4}-?\d{6,})(?![\w@/-]|[.,]\d)"
 )
 _TICKET = re.compile(r"(?i)^(?:inc|ritm|req|chg|task|prb|sr|wo|ctask|tkt)")
-_NEAR_MRN = re.compile(r"(?i)\b(?:mrn|mr\s?#|medical\s+record|chart)")
+_NEAR_MRN = re.compile(
+    r"(?i)\b(?:mrn|mr\s?#|medical\s+record|chart|expediente|historia\s+cl[ií]nica"
+    r"|registro\s+m[eé]dico)"
+)
 _NEAR_ID = re.compile(rf"(?i){_ID_LABEL}")
 # Numbers that belong to staff, equipment or IT, not to a patient.
 _NOT_PATIENT = (
     r"ticket|work\s*order|w/o|incident|pager|beeper|ext|extension|badge|serial|model|part"
     r"|order\s*(?:#|no|number)|tracking|batch|npi|dea|license|(?:employee|staff)(?:\s+id)?"
+    r"|orden\s+de\s+trabajo|gafete|extensi[oó]n|lote|serie|c[eé]dula\s+profesional"
 )
 _NEAR_NOTHING = re.compile(rf"(?i)\b(?:{_NOT_PATIENT})(?!\w)")
 _STAFF_LABEL = re.compile(rf"(?i)\b(?:{_NOT_PATIENT})\W*$")
@@ -70,27 +83,29 @@ _PHONE = re.compile(
 )
 _PHONE_BARE = re.compile(r"(?<![\w+/.-])(?:\+?1)?[2-9]\d{2}[2-9]\d{6}(?![\w/-]|\.\d)")
 _PHONE_LOCAL = re.compile(r"(?<![\w+/.-])\d{3}-\d{4}(?![\w/-]|\.\d)")
+# "+52 55 5550 1234", "+44 20 7946 0000": a country code, then groups of digits.
+_PHONE_INTERNATIONAL = re.compile(
+    r"(?<![\w+])\+\d{1,3}(?:[\s.-]?\(?\d{1,4}\)?){2,5}(?![\w/-]|\.\d)"
+)
+# "55 5550 1234", "(55) 5550-1234": a two-digit area code as Mexico writes it, after a phone word.
+_PHONE_AREA_2 = re.compile(
+    r"(?<![\w+/.-])(?:\(\d{2}\)\s?|\d{2}[\s.-])\d{4}[\s.-]\d{4}(?![\w/-]|\.\d)"
+)
 _PHONE_WORDS = re.compile(
-    r"(?i)\b(?:call|called|calling|phone|cell|number|#|fax|text|tel|dial)\W*$"
+    r"(?i)\b(?:call|called|calling|phone|cell|number|#|fax|text|tel|dial|cel|celular|tel[eé]fono"
+    r"|llamar|llam[oó]|marcar|whatsapp|n[uú]mero|al)\W*$"
 )
 
-_MONTHS = {
-    "jan": 1, "january": 1, "feb": 2, "february": 2, "mar": 3, "march": 3, "apr": 4,
-    "april": 4, "may": 5, "jun": 6, "june": 6, "jul": 7, "july": 7, "aug": 8, "august": 8,
-    "sep": 9, "sept": 9, "september": 9, "oct": 10, "october": 10, "nov": 11, "november": 11,
-    "dec": 12, "december": 12,
-}  # fmt: skip
-_MONTH = (
-    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
-    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
-)
-_DAY = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"
-_YEAR = r"(?:,?\s+(?:19|20)\d{2})"
+_MONTHS = month_numbers()
+_MONTH = rf"(?:{'|'.join(sorted(_MONTHS, key=len, reverse=True))})"
+_DAY = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th|[oº°])?"
+_YEAR = r"(?:,?\s+|\s+del?\s+)(?:19|20)\d{2}"
+# Month first, but never the Spanish "ago" (agosto): "a week ago 3 nurses" is no date.
 _DATE_MONTH_FIRST = re.compile(
-    rf"(?i)\b(?P<m>{_MONTH})\.?\s+(?P<d>{_DAY})(?P<y>{_YEAR})?(?![\w:/]|\.\d|\s*(?:am|pm|%)\b)"
+    rf"(?i)\b(?!ago\b)(?P<m>{_MONTH})\.?\s+(?P<d>{_DAY})(?P<y>{_YEAR})?(?![\w:/]|\.\d|\s*(?:am|pm|%)\b)"
 )
 _DATE_DAY_FIRST = re.compile(
-    rf"(?i)\b(?P<d>{_DAY})\s+(?:of\s+)?(?P<m>{_MONTH})\b\.?(?P<y>{_YEAR})?"
+    rf"(?i)\b(?P<d>{_DAY})\s+(?:of\s+|de\s+)?(?P<m>{_MONTH})\b\.?(?P<y>{_YEAR})?"
 )
 _DATE_NUMERIC = re.compile(
     r"(?<![\w/.:-])(?P<a>\d{1,2})(?P<s>[/.-])(?P<b>\d{1,2})(?P=s)(?P<y>\d{4}|\d{2})(?![\w/-]|\.\d)"
@@ -102,16 +117,20 @@ _DATE_SHORT = re.compile(r"(?<![\w/.:$-])(?P<a>\d{1,2})/(?P<b>\d{1,2})(?![\w/%:-
 # A bare "7/10" or "1/2" that is a score, a ratio or a fraction, not a day.
 _NOT_A_DAY_BEFORE = re.compile(
     r"(?i)(?:\bpain|\bbp|\bb/p|\bpressure|\bscore[ds]?|\brated?|\bratio|\bgcs|\bapgar|\bstrength"
-    r"|\bvision|\bscale|\blevel)\W+(?:\w+\W+){0,3}$"
+    r"|\bvision|\bscale|\blevel|\bdolor|\bpresi[oó]n|\bescala|\bcalific|\bpuntua|\bpuntaje"
+    r"|\bnivel)\W+(?:\w+\W+){0,3}$"
 )
 _NOT_A_DAY_AFTER = re.compile(
     r"(?i)^\s*(?:pain|of\b|the\b|tabs?\b|tablets?|caps?\b|strength|dose|cups?\b|scale|ratio|split"
     r"|mg\b|ml\b|units?\b|stars?\b|points?\b|score)"
 )
 _ON_A_DAY = re.compile(
-    r"(?i)\b(?:on|since|until|til|till|by|admitted|discharged|dob|born|dated?|before|after)\W*$"
+    r"(?i)\b(?:on|since|until|til|till|by|admitted|discharged|dob|born|dated?|before|after"
+    r"|el|desde|hasta|del|naci[oó]|nacid[oa]|fecha)\W*$"
 )
-_SCORE_CLAUSE = re.compile(r"(?i)\b(?:pain|score|scale|rated|rating|out of)\b")
+_SCORE_CLAUSE = re.compile(
+    r"(?i)\b(?:pain|score|scale|rated|rating|out of|dolor|escala|calificaci[oó]n|de cada)\b"
+)
 
 _STREET_SUFFIX = (
     r"(?:street|st|avenue|ave|av|road|rd|drive|dr|lane|ln|boulevard|blvd|court|ct|way|place|pl"
@@ -122,10 +141,11 @@ _STREET_SUFFIX = (
 _STREET_WORD = r"(?:[A-Z][A-Za-z'\u2019.-]*|\d{1,3}(?:st|nd|rd|th)|Jr\.?)"
 _STREET_WORD_LOWER = r"(?:[a-z][a-z'\u2019-]*|\d{1,3}(?:st|nd|rd|th))"
 _DIRECTION = r"(?:[NSEW]\.?|NE|NW|SE|SW|North|South|East|West)"
-_UNIT = (
-    r"\.?,?\s*(?:(?:apt|apartment|unit|suite|ste|lot|trlr|trailer|bldg|building|spc|space)\.?\s*#?"
-    r"|#)\s*(?:\d[A-Za-z0-9-]*|[A-Za-z](?:-?\d+)?)\b"
+_UNIT_WORD = (  # longest first: "apto" is not "apt" followed by unit "o"
+    r"apartamento|apartment|apto|apt|unit|suite|ste|lot|trlr|trailer|bldg|building|spc|space"
+    r"|departamento|depto|dpto|interior|int|edificio|edif|local|casa"
 )
+_UNIT = rf"\.?,?\s*(?:(?:{_UNIT_WORD})\.?\s*#?|#)\s*(?:\d[A-Za-z0-9-]*|[A-Za-z](?:-?\d+)?)\b"
 _ADDRESS = re.compile(
     rf"(?<![\w/.$:#-])\d{{1,6}}[A-Za-z]?\s+(?:{_DIRECTION}\s+)?"
     rf"(?:(?i:county\s+(?:road|rd)|state\s+(?:route|road|rd|hwy|highway)|route|rte|rt|highway|hwy"
@@ -141,6 +161,17 @@ _ADDRESS_LOWER = re.compile(
     rf"{_STREET_SUFFIX}\b(?:{_UNIT})?)"
 )
 _DIRECTION_ONLY = re.compile(rf"(?i)^\d+\s+{_DIRECTION}\s+dr\b")
+# Spanish order: the street word, the name, then the number ("Av. Juárez 123 depto 4",
+# "Calle 5 de Mayo 212", "Paseo de la Reforma 220, int. 5").
+_STREET_FIRST = (
+    r"calle|avenida|av|avda|blvd|bulevar|calzada|calz|callej[oó]n|privada|priv|prolongaci[oó]n"
+    r"|prol|cerrada|andador|circuito|paseo|camino|carretera"
+)
+_STREET_NAME_WORD = r"(?:[A-ZÁÉÍÓÚÑ][\w'\u2019.-]*|\d{1,2}|de|del|la|las|los|el)"
+_ADDRESS_STREET_FIRST = re.compile(
+    rf"(?i:\b(?:{_STREET_FIRST}))\b\.?\s+(?:{_STREET_NAME_WORD}\s+){{0,4}}[A-ZÁÉÍÓÚÑ][\w'\u2019.-]*"
+    rf"\s+(?i:(?:#|n[oº°]\.?|n[uú]m\.?)\s*)?\d{{1,5}}[A-Za-z]?(?![\w/:]|[.,]\d)(?i:{_UNIT})?"
+)
 
 
 def find_structured(text: str) -> Iterator[Found]:
@@ -215,9 +246,13 @@ def _phones(text: str) -> Iterator[Found]:
     for m in _PHONE_BARE.finditer(text):
         if _nearest_label(text, m.start()) is None:
             yield "PHONE", m.start(), m.end(), PRIORITY["GUESS"]
-    for m in _PHONE_LOCAL.finditer(text):
-        if _PHONE_WORDS.search(text[max(0, m.start() - 30) : m.start()]):
-            yield "PHONE", m.start(), m.end(), PRIORITY["GUESS"]
+    for m in _PHONE_INTERNATIONAL.finditer(text):
+        if 8 <= _digits(m.group()) <= 15:
+            yield "PHONE", m.start(), m.end(), PRIORITY["PHONE"]
+    for pattern in (_PHONE_LOCAL, _PHONE_AREA_2):
+        for m in pattern.finditer(text):
+            if _PHONE_WORDS.search(text[max(0, m.start() - 30) : m.start()]):
+                yield "PHONE", m.start(), m.end(), PRIORITY["GUESS"]
 
 
 def _is_day(month: int, day: int) -> bool:
@@ -239,7 +274,7 @@ def _dates(text: str) -> Iterator[Found]:
             month, day = m["m"], m["d"]
             if month == "may" and not day[-1].isalpha() and not m["y"]:
                 continue  # lowercase "may 2" is the verb far more often than the month
-            if _is_day(_MONTHS[month.lower()], int(day.rstrip("stndrh"))):
+            if _is_day(_MONTHS[month.lower()], int(day.rstrip("stndrhoº°"))):
                 yield "DATE", m.start(), m.end(), prio
     for m in _DATE_SHORT.finditer(text):
         a, b = int(m["a"]), int(m["b"])
@@ -266,3 +301,5 @@ def _addresses(text: str) -> Iterator[Found]:
         yield "ADDRESS", m.start(), m.end(), prio
     for m in _ADDRESS_LOWER.finditer(text):
         yield "ADDRESS", m.start("a"), m.end("a"), prio
+    for m in _ADDRESS_STREET_FIRST.finditer(text):
+        yield "ADDRESS", m.start(), m.end(), PRIORITY["STREET"]

@@ -1,10 +1,18 @@
-"""PHI redaction on the dev set: our redactor beside a handful of plain regular expressions.
+"""PHI redaction on each evaluation set, our redactor beside a handful of plain regular expressions.
 
-    python bench/phi_redaction.py [--data PATH] [--errors]
+    python bench/phi_redaction.py [--data PATH ...] [--errors]
 
-Per entity type: recall (a gold span counts as found when a predicted span of the same type
-overlaps it), exact-span recall, precision, and type-agnostic recall (any tag over it hides the
-identifier). Then the share of clean texts (no gold entities) that were changed, and throughput.
+The sets, side by side in one table (a set whose file is missing is left out):
+
+- `en dev`: ../shared/eval/phi-dev.jsonl, English, shared with the project; tuned on.
+- `es dev`: tests/data/phi_es_dev.jsonl, Spanish, written with the Spanish rules; tuned on.
+- `es blind`: tests/data/phi_es_blind.jsonl, Spanish, written apart from the rules and NEVER
+  tuned on: read its figures, never its texts, so they stay a fair guess of the unseen.
+
+Per entity type and set: recall (a gold span counts as found when a predicted span of the same
+type overlaps it), exact-span recall, precision, and the plain-regex baseline's recall from the
+same run. Then the share of clean texts (no gold entities) that were changed, by both redactors,
+and the time per text. `--errors` lists misses, span errors and false positives per set.
 """
 
 from __future__ import annotations
@@ -20,7 +28,12 @@ from pathlib import Path
 
 from skills.phi import redact
 
-DEFAULT_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "eval" / "phi-dev.jsonl"
+_ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_SETS = (
+    ("en dev", _ROOT.parent / "shared" / "eval" / "phi-dev.jsonl"),
+    ("es dev", _ROOT / "tests" / "data" / "phi_es_dev.jsonl"),
+    ("es blind", _ROOT / "tests" / "data" / "phi_es_blind.jsonl"),
+)
 TYPES = ("NAME", "DATE", "MRN", "PHONE", "ID", "EMAIL", "SSN", "ADDRESS")
 
 Span = tuple[str, int, int]
@@ -150,46 +163,82 @@ def _figures(s: Score, kind: str) -> tuple[int, float, float, float, float]:
     return g, _ratio(f, g), _ratio(x, g), _ratio(c, p), _ratio(h, g)
 
 
-def report(ours_score: Score, base: Score) -> None:
-    print(
-        f"{'type':8} {'gold':>4} | {'ours: recall exact  prec   any':>31} | "
-        f"{'baseline: recall exact  prec   any':>35} | recall ratio"
+@dataclass
+class Measured:
+    label: str
+    path: Path
+    texts: int
+    ours: Score
+    base: Score
+
+
+def measure(label: str, path: Path, seconds: float) -> Measured:
+    rows = load(path)
+    return Measured(
+        label, path, len(rows), evaluate(rows, ours, seconds), evaluate(rows, baseline, seconds)
     )
-    for kind in (*TYPES, "ALL"):
-        g, r, x, p, h = _figures(ours_score, kind)
-        _, br, bx, bp, bh = _figures(base, kind)
-        print(
-            f"{kind:8} {g:4d} | {_fmt(r):>13} {_fmt(x)} {_fmt(p)} {_fmt(h)} | "
-            f"{_fmt(br):>17} {_fmt(bx)} {_fmt(bp)} {_fmt(bh)} | {_times(r, br):>12}"
-        )
+
+
+_GROUP = f"{'gold':>4} {'recall':>6} {'exact':>5} {'prec':>5} {'base':>5}"
+_LABEL = 13
+
+
+def _row(label: str, cells: Sequence[str]) -> str:
+    return f"{label:{_LABEL}} " + " | ".join(f"{c:>{len(_GROUP)}}" for c in cells)
+
+
+def report(sets: Sequence[Measured]) -> None:
+    """One row per type, one column group per set: gold, recall, exact recall, precision, and
+    the baseline's recall; then clean texts changed ("clean") and microseconds per text, ours and
+    the baseline's."""
+    for m in sets:
+        print(f"{m.label}: {m.path} — {m.texts} texts, {m.ours.clean} without PHI")
     print()
-    for name, s in (("ours", ours_score), ("baseline", base)):
-        print(
-            f"{name:8} clean texts changed: {s.clean_changed}/{s.clean} "
-            f"({_fmt(_ratio(s.clean_changed, s.clean))})   "
-            f"throughput: {s.texts / s.seconds:,.0f} texts/s "
-            f"({1e6 * s.seconds / s.texts:.0f} µs/text)"
-        )
-    speed = (ours_score.texts / ours_score.seconds) / (base.texts / base.seconds)
-    print(f"throughput ratio ours/baseline: {speed:.2f}x")
+    print(_row("", [f"{m.label:^{len(_GROUP)}}" for m in sets]))
+    print(_row("type", [_GROUP for _ in sets]))
+    for kind in (*TYPES, "ALL"):
+        cells = []
+        for m in sets:
+            g, r, x, p, _ = _figures(m.ours, kind)
+            br = _figures(m.base, kind)[1]
+            cells.append(f"{g:4d} {_fmt(r):>6} {_fmt(x)} {_fmt(p)} {_fmt(br)}")
+        print(_row(kind, cells))
+    print()
+    scores = {"ours": [m.ours for m in sets], "base": [m.base for m in sets]}
+    for name, per_set in scores.items():
+        changed = [
+            f"{s.clean_changed}/{s.clean} = {_fmt(_ratio(s.clean_changed, s.clean))}"
+            for s in per_set
+        ]
+        print(_row(f"clean {name}", changed))
+    for name, per_set in scores.items():
+        print(_row(f"µs/text {name}", [f"{1e6 * s.seconds / s.texts:,.0f}" for s in per_set]))
 
 
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(
-        description="PHI redaction on the dev set, beside plain regexes"
+        description="PHI redaction on each evaluation set, beside plain regexes"
     )
-    parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    parser.add_argument(
+        "--data",
+        type=Path,
+        action="append",
+        help="a JSON Lines set (repeatable); default: the English dev, Spanish dev and Spanish "
+        "blind sets that exist",
+    )
     parser.add_argument("--errors", action="store_true", help="list misses and false positives")
     parser.add_argument("--seconds", type=float, default=1.0, help="minimum timing per redactor")
     args = parser.parse_args(argv)
-    rows = load(args.data)
+    chosen = [(p.stem, p) for p in args.data] if args.data else DEFAULT_SETS
+    present = [(label, path) for label, path in chosen if path.exists()]
+    if not present:
+        parser.error("no evaluation set found")
     redact("warm up: load the name lists before timing")
-    ours_score = evaluate(rows, ours, args.seconds)
-    base = evaluate(rows, baseline, args.seconds)
-    print(f"{args.data} — {len(rows)} texts, {ours_score.clean} without PHI\n")
-    report(ours_score, base)
+    sets = [measure(label, path, args.seconds) for label, path in present]
+    report(sets)
     if args.errors:
-        print("\n" + "\n".join(ours_score.errors))
+        for m in sets:
+            print(f"\n{m.label}:\n" + "\n".join(m.ours.errors))
 
 
 if __name__ == "__main__":

@@ -29,6 +29,7 @@ PHI_CASES: list[tuple[str, list[tuple[str, str]]]] = [
     ("la dra. ximena explicó el tratamiento con calma", [("NAME", "ximena")]),
     ("la enfermera yesenia se quedó después del turno", [("NAME", "yesenia")]),
     ("Gracias a Chuy de transporte por su paciencia", [("NAME", "Chuy")]),
+    ("Le agradezco a Memo de dietas la gelatina sin azúcar", [("NAME", "Memo")]),
     ("su hija, marisela, traduce para ella", [("NAME", "marisela")]),
     ("Hay que felicitar a Wendy Ramos por la colecta", [("NAME", "Wendy Ramos")]),
     ("La cita fue el 3 de marzo y nadie le avisó", [("DATE", "3 de marzo")]),
@@ -82,6 +83,7 @@ CLEAN_CASES = [
     "dolor 8/10 sin analgésico por una hora",
     "Hospital Ángeles y Clínica San José comparten estacionamiento",
     "El Centro de Salud San Juan queda lejos para las familias",
+    "San Judas Tadeo tiene su altar en la capilla del segundo piso",
 ]
 
 

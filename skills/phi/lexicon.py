@@ -29,7 +29,8 @@ def _lines(name: str) -> list[str]:
 
 @functools.cache
 def first_names() -> frozenset[str]:
-    return frozenset(_lines("first_names.csv"))
+    """Given names, with the Spanish short and pet forms staff call each other by ("Chuy")."""
+    return frozenset(_lines("first_names.csv") + _lines("nicknames_es.csv"))
 
 
 @functools.cache

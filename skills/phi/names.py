@@ -237,6 +237,8 @@ class _Scanner:
             return end if self._full_name(run) else i
         if len(run) >= 2 and all(t.kind is Kind.UNKNOWN for t in run):
             return end  # "Tigist Bekele", "Aminata N'Diaye"
+        if len(run) >= 2 and run[0].key in first_names() and not any(t.everyday() for t in run):
+            return end  # "Mercedes Luna": listed words, none everyday, a given name first
         if len(run) == 1 and tok.kind is Kind.WEAK and self._starts_sentence(i):
             # "Will someone...", "Grace period...", "Luz tenue...", but "Grace said...",
             # "Rosa from registration..."
@@ -391,8 +393,22 @@ class _Scanner:
             or (first.key in w.PLACES and _PLACE_PREPOSITION.search(before))
         ):
             return True
-        if i > 0 and self.toks[i - 1].key in w.BEFORE_PLACES:
-            return bool(_TITLE_GAP.fullmatch(self.text[self.toks[i - 1].full_end : first.start]))
+        return self._after_place_word(i)
+
+    def _after_place_word(self, i: int) -> bool:
+        """ "St. Jude", "Clínica San José", and every capitalized word after them in the same run:
+        "San Judas Tadeo", "Hospital San Rafael"."""
+        j = i
+        while j > 0 and i - j < 3:
+            prev = self.toks[j - 1]
+            gap = self.text[prev.full_end : self.toks[j].start]
+            if not _TITLE_GAP.fullmatch(gap):
+                return False
+            if prev.key in w.BEFORE_PLACES:
+                return True
+            if prev.shape != "cap":
+                return False
+            j -= 1
         return False
 
     def _conjunction_at(self, j: int) -> bool:

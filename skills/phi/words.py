@@ -132,7 +132,7 @@ ARTICLES = words("el la los las")
 BEFORE_PLACES = words(
     """st saint mount mt fort ft lake port san santa santo hospital clinica sanatorio colonia
     col nuevo nueva fraccionamiento barrio municipio ciudad estado capilla parroquia iglesia
-    templo"""
+    templo virgen"""
 )
 # Months are names too ("June Whitlock", "Jun Li", "Abril"), so they are weak, not stop words.
 MONTHS = frozenset(month_numbers())

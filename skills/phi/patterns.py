@@ -33,9 +33,9 @@ _EMAIL = re.compile(r"(?<![\w.+%-])[A-Za-z0-9][A-Za-z0-9._%+-]*@[A-Za-z0-9-]+(?:
 
 _SSN_SHAPED = re.compile(r"(?<![\w/.-])\d{3}([- ])\d{2}\1\d{4}(?![\w/-]|\.\d)")
 _SSN_LABELLED = re.compile(
-    r"(?i)\b(?:ssn|ss\s?#|soc(?:ial)?\.?\s+sec(?:urity)?\.?(?:\s+(?:number|no\.?|num|#))?|social)"
+    r"(?i)\b(?:ssn|ss\s?#|soc(?:ial)?\.?\s+sec(?:urity)?\.?(?:\s+(?:number|no\.?|num|#))?|social|nss)"
     r"(?:\s*[:#,]|\s+(?:number|no\.?|is|was|of|like|on\s+file|given|as|es|era|del\s+paciente"
-    r"|n[uú]m(?:ero)?\.?)){0,3}\s*(\d{9})(?!\w)"
+    r"|n[uú]m(?:ero)?\.?)){0,3}\s*(\d{11}|\d{9})(?!\w)"  # Mexico's NSS has 11 digits
 )
 
 # A label, its optional noun ("number", "#", "ID"), then the identifier itself.
@@ -87,9 +87,11 @@ _PHONE_LOCAL = re.compile(r"(?<![\w+/.-])\d{3}-\d{4}(?![\w/-]|\.\d)")
 _PHONE_INTERNATIONAL = re.compile(
     r"(?<![\w+])\+\d{1,3}(?:[\s.-]?\(?\d{1,4}\)?){2,5}(?![\w/-]|\.\d)"
 )
-# "55 5550 1234", "(55) 5550-1234": a two-digit area code as Mexico writes it, after a phone word.
+# "55 5550 1234", "(55) 5550-1234", "55 12 34 56 78": ten digits as Mexico writes them, after a
+# phone word.
 _PHONE_AREA_2 = re.compile(
-    r"(?<![\w+/.-])(?:\(\d{2}\)\s?|\d{2}[\s.-])\d{4}[\s.-]\d{4}(?![\w/-]|\.\d)"
+    r"(?<![\w+/.-])(?:(?:\(\d{2}\)\s?|\d{2}[\s.-])\d{4}[\s.-]\d{4}|\d{2}(?:[\s.-]\d{2}){4})"
+    r"(?![\w/-]|\.\d)"
 )
 _PHONE_WORDS = re.compile(
     r"(?i)\b(?:call|called|calling|phone|cell|number|#|fax|text|tel|dial|cel|celular|tel[eé]fono"
@@ -109,6 +111,10 @@ _DATE_DAY_FIRST = re.compile(
 )
 _DATE_NUMERIC = re.compile(
     r"(?<![\w/.:-])(?P<a>\d{1,2})(?P<s>[/.-])(?P<b>\d{1,2})(?P=s)(?P<y>\d{4}|\d{2})(?![\w/-]|\.\d)"
+)
+# "3/marzo/2026", "3-Mar-2026"
+_DATE_NAMED_MONTH = re.compile(
+    rf"(?i)(?<![\w/.-])(?P<d>{_DAY})(?P<s>[/-])(?P<m>{_MONTH})(?P=s)(?P<y>(?:19|20)?\d{{2}})(?![\w/-])"
 )
 _DATE_ISO = re.compile(
     r"(?<![\w/.-])(?:19|20)\d{2}([-/])(?:0?[1-9]|1[0-2])\1(?:[12]\d|3[01]|0?[1-9])(?![\w/-])"
@@ -269,7 +275,7 @@ def _dates(text: str) -> Iterator[Found]:
         a, b = int(m["a"]), int(m["b"])
         if _is_day(a, b) or _is_day(b, a):
             yield "DATE", m.start(), m.end(), prio
-    for pattern in (_DATE_MONTH_FIRST, _DATE_DAY_FIRST):
+    for pattern in (_DATE_MONTH_FIRST, _DATE_DAY_FIRST, _DATE_NAMED_MONTH):
         for m in pattern.finditer(text):
             month, day = m["m"], m["d"]
             if month == "may" and not day[-1].isalpha() and not m["y"]:

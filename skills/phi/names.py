@@ -53,7 +53,7 @@ _CUE_BEFORE = re.compile(
     r"|se\s+llama|llamad[oa]|(?:su\s+)?nombre\s+es|nombre\s*:|(?:muchas\s+)?gracias(?:\s+a)?"
     r"|agrade[cz]\w*(?:\s+mucho)?\s+a|felicidades\s+a|felicitar\s+a|reconoc\w*\s+a"
     r"|reconocimiento\s+(?:a|para)|habl[eéó]\s+con|pregunt[aeó]\s+por|atendid[oa]\s+por"
-    r"|le\s+dicen|conocid[oa]\s+como"
+    r"|le\s+dicen|conocid[oa]\s+como|de\s+parte\s+de"
     rf"|(?:{_alternation(w.RELATIONS)})\s+del?"
     r")[,:]?\s+$"
 )

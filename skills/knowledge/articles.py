@@ -1,5 +1,9 @@
 """Knowledge-base articles: Markdown files with YAML front matter, or rows of an HR spreadsheet.
 
+An article may have a Spanish version: a Markdown file whose front matter says `lang: es` and
+`translation_of: <the English article's id>`, with its own title, questions, tags and text
+(`id`, `audience`, `link` and `updated` are the English article's unless it gives its own).
+
 Loading never stops at the first bad file: every problem is collected with its file and line,
 so `breakroom kb check` can list them all and the bot can serve the articles that are fine.
 """
@@ -9,13 +13,16 @@ from __future__ import annotations
 import csv
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 REQUIRED_FIELDS = ("id", "title", "questions", "tags", "audience", "link", "updated")
+VERSION_REQUIRED_FIELDS = ("title", "translation_of")
+"""A version says what it translates; what it leaves out is its English article's."""
+LANGUAGES = ("en", "es")
 _ID = re.compile(r"[a-z0-9][a-z0-9-]*")
 _MD_LINK = re.compile(r"\[[^\]]*\]\(([^)\s]+)\)")
 _SLUG = re.compile(r"[^a-z0-9]+")
@@ -32,6 +39,9 @@ class Article:
     link: str = ""
     updated: str = ""
     source: str = ""
+    lang: str = "en"
+    translation_of: str = ""
+    """For a version in another language: the id of the English article it translates."""
 
 
 @dataclass(frozen=True, order=True)
@@ -50,6 +60,8 @@ class Problem:
 class Loaded:
     articles: list[Article] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    versions: list[Article] = field(default_factory=list)
+    """Versions of articles in another language (`Article.translation_of`)."""
 
 
 class _FrontMatterLoader(yaml.SafeLoader):
@@ -90,7 +102,7 @@ def load(source: Path) -> Loaded:
         else:
             _load_markdown(path, loaded)
     _check_links(loaded)
-    return _check_duplicates(loaded)
+    return _check_versions(_check_duplicates(loaded))
 
 
 def knowledge_files(source: Path) -> list[Path]:
@@ -129,6 +141,11 @@ def _load_markdown(path: Path, loaded: Loaded) -> None:
         loaded.problems.append(Problem(name, 2, "front matter must be a mapping of fields"))
         return
     body = "\n".join(lines[end + 1 :]).strip()
+    if meta.get("lang", "en") != "en" or "translation_of" in meta:
+        version = _version(meta, body, name, lines, loaded.problems)
+        if version is not None:
+            loaded.versions.append(version)
+        return
     article = _article(meta, body, name, lines, loaded.problems)
     if article is not None:
         loaded.articles.append(article)
@@ -172,6 +189,48 @@ def _article(
         link=str(meta.get("link", "")),
         updated=str(meta.get("updated", "")),
         source=name,
+    )
+
+
+def _version(
+    meta: dict[str, Any], body: str, name: str, lines: list[str], problems: list[Problem]
+) -> Article | None:
+    """A version of an article in another language, still to be joined to its article."""
+    found = len(problems)
+    lang = str(meta.get("lang") or "")
+    if lang not in LANGUAGES[1:]:
+        problems.append(
+            Problem(
+                name,
+                _field_line(lines, "lang"),
+                f"lang {lang!r}: a version of an article must say lang: es",
+            )
+        )
+    for key in VERSION_REQUIRED_FIELDS:
+        if meta.get(key) in (None, "", []):
+            problems.append(Problem(name, 1, f"missing field: {key}"))
+    questions = meta.get("questions") or []
+    tags = meta.get("tags") or []
+    for key, value in (("questions", questions), ("tags", tags)):
+        if not isinstance(value, list) or not all(isinstance(v, str | int) for v in value):
+            problems.append(Problem(name, _field_line(lines, key), f"{key} must be a list of text"))
+    if not body:
+        problems.append(Problem(name, len(lines), "the article has no text after the front matter"))
+    if len(problems) > found:
+        return None
+    original = str(meta["translation_of"])
+    return Article(
+        id=str(meta.get("id") or original),
+        title=str(meta["title"]),
+        body=body,
+        questions=tuple(str(q) for q in questions),
+        tags=tuple(str(t) for t in tags),
+        audience=str(meta.get("audience") or ""),
+        link=str(meta.get("link") or ""),
+        updated=str(meta.get("updated") or ""),
+        source=name,
+        lang=lang,
+        translation_of=original,
     )
 
 
@@ -238,9 +297,45 @@ def _check_duplicates(loaded: Loaded) -> Loaded:
     return loaded
 
 
+def _check_versions(loaded: Loaded) -> Loaded:
+    """Each version must translate an article that was loaded, once per language; what it
+    leaves out (audience, link, date) is its article's."""
+    articles = by_id(loaded.articles)
+    seen: dict[tuple[str, str], Article] = {}
+    kept: list[Article] = []
+    for version in loaded.versions:
+        lines = Path(version.source).read_text(encoding="utf-8").splitlines()
+        line = _field_line(lines, "translation_of")
+        original = articles.get(version.translation_of)
+        first = seen.get((version.translation_of, version.lang))
+        if original is None:
+            message = f"translation_of {version.translation_of!r}: no article has that id"
+        elif first is not None:
+            message = (
+                f"a second {version.lang!r} version of {version.translation_of!r} "
+                f"(first in {first.source})"
+            )
+        else:
+            seen[(version.translation_of, version.lang)] = version
+            kept.append(
+                replace(
+                    version,
+                    id=original.id,
+                    audience=version.audience or original.audience,
+                    link=version.link or original.link,
+                    updated=version.updated or original.updated,
+                )
+            )
+            continue
+        loaded.problems.append(Problem(version.source, line, message))
+    loaded.versions = kept
+    loaded.problems.sort()
+    return loaded
+
+
 def _check_links(loaded: Loaded) -> None:
     """Relative links between articles must point at files that exist in the folder."""
-    for article in loaded.articles:
+    for article in [*loaded.articles, *loaded.versions]:
         if not article.source.endswith(".md"):
             continue
         path = Path(article.source)

@@ -55,7 +55,7 @@ def build(source: Path, cache_dir: Path, *, rebuild: bool = False) -> Built:
         loaded = load(source)
         if shelf.index_key(source) != key:
             continue  # changed while being read: what was read may mix two editions
-        retriever = Retriever(loaded.articles)
+        retriever = Retriever(loaded.articles, versions=loaded.versions)
         try:
             shelf.write(path, key, retriever, loaded.problems)
         except OSError as exc:

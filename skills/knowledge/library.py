@@ -310,7 +310,10 @@ def _read_here(source: Path, fingerprint: Fingerprint) -> _Edition:
         return _Edition(fingerprint, {}, Retriever([]))  # nothing there to read
     loaded = load(source)
     edition = _Edition(
-        fingerprint, by_id(loaded.articles), Retriever(loaded.articles), loaded.problems
+        fingerprint,
+        by_id(loaded.articles),
+        Retriever(loaded.articles, versions=loaded.versions),
+        loaded.problems,
     )
     log.info("knowledge base loaded: %d articles from %s", len(loaded.articles), source)
     return edition

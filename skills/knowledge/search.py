@@ -31,6 +31,13 @@ from skills.knowledge.clinical import looks_clinical
 from skills.knowledge.confidence import Signals, confidence
 from skills.knowledge.markdown import MD_LINK, leaves_kb, without_links
 from skills.knowledge.sections import Section, sections
+from skills.knowledge.spanish import (
+    Language,
+    english_reading,
+    language_of,
+    spanish_index_terms,
+    spanish_tokens,
+)
 from skills.knowledge.text import (
     EQUIVALENT_PREFIX,
     OFF_TOPIC_PREFIX,
@@ -52,6 +59,9 @@ FIELD_WEIGHTS = {"title": 3.0, "questions": 2.0, "tags": 2.0, "heading": 2.0, "b
 """Title, example questions, tags and a section's heading are written to be matched and say what
 the article (or the section) is about; the body also mentions other things in passing ("use PTO
 for the rest", "for conferences see ..."), so a body word counts for much less."""
+SPANISH = "es:"
+"""The fields of an article's Spanish version are the English field's name with this prefix:
+weighed like it, normalized against the Spanish versions' own average length."""
 SECTION_FIELDS = frozenset({"heading", "body"})
 """What tells one section of an article from another (see `Retriever._best_section`)."""
 FIELD_B = {"title": 0.3, "questions": 0.5, "tags": 0.3, "heading": 0.3, "body": 0.75}
@@ -112,6 +122,8 @@ class Answer:
     refits the weights from them."""
     evidence: int
     """How many things the question names (see `confidence`)."""
+    language: Language = "en"
+    """The language the question is written in, as `spanish.language_of` tells it."""
 
     @property
     def best(self) -> Hit | None:
@@ -143,31 +155,52 @@ def _fields(article: Article, section: Section, titles: frozenset[str]) -> dict[
     }
 
 
+def _version_fields(version: Article) -> dict[str, str]:
+    """The fields of an article's Spanish version, which count for the article."""
+    return {
+        SPANISH + "title": version.title,
+        SPANISH + "questions": "\n".join(version.questions),
+        SPANISH + "tags": " ".join(version.tags),
+        SPANISH + "body": without_links(version.body),
+    }
+
+
+def _terms(fields: Mapping[str, str]) -> dict[str, list[str]]:
+    """Index terms of each field, each read in its own language."""
+    return {
+        name: spanish_index_terms(text) if name.startswith(SPANISH) else index_terms(text)
+        for name, text in fields.items()
+    }
+
+
 def _whole(article: Article) -> Section:
     """An article as one section: what a question is first matched against."""
     return Section(None, article.body, None)
 
 
-def _postings(texts: Sequence[Mapping[str, str]]) -> dict[str, dict[int, float]]:
-    """BM25F postings of documents given as field texts: term -> document -> saturated weighted
-    frequency (0..1)."""
-    field_terms = [{name: index_terms(text) for name, text in f.items()} for f in texts]
+def _postings(field_terms: Sequence[Mapping[str, list[str]]]) -> dict[str, dict[int, float]]:
+    """BM25F postings of documents given as the terms of their fields: term -> document ->
+    saturated weighted frequency (0..1)."""
     average = {
         name: sum(len(f.get(name, ())) for f in field_terms) / len(field_terms)
         if field_terms
         else 1.0
         for name in FIELD_WEIGHTS
     }
+    for name in FIELD_WEIGHTS:
+        spanish = [len(f[SPANISH + name]) for f in field_terms if SPANISH + name in f]
+        average[SPANISH + name] = sum(spanish) / len(spanish) if spanish else 1.0
     postings: dict[str, dict[int, float]] = {}
     for doc, doc_fields in enumerate(field_terms):
         pseudo: dict[str, float] = {}
         for name, terms in doc_fields.items():
             if not terms:
                 continue
-            norm = 1 - FIELD_B[name] + FIELD_B[name] * len(terms) / (average[name] or 1.0)
+            field = name.removeprefix(SPANISH)
+            norm = 1 - FIELD_B[field] + FIELD_B[field] * len(terms) / (average[name] or 1.0)
             norm = max(norm, MIN_LENGTH_NORM)
             for term, count in Counter(terms).items():
-                pseudo[term] = pseudo.get(term, 0.0) + FIELD_WEIGHTS[name] * count / norm
+                pseudo[term] = pseudo.get(term, 0.0) + FIELD_WEIGHTS[field] * count / norm
         for term, tf in pseudo.items():
             postings.setdefault(term, {})[doc] = tf / (K1 + tf)
     return postings
@@ -230,13 +263,26 @@ def _scores(
 class Retriever:
     """BM25F ranking with synonyms and typo tolerance, and a calibrated confidence."""
 
-    def __init__(self, articles: Sequence[Article], cutoff: float = DEFAULT_CUTOFF) -> None:
+    def __init__(
+        self,
+        articles: Sequence[Article],
+        cutoff: float = DEFAULT_CUTOFF,
+        versions: Sequence[Article] = (),
+    ) -> None:
         self.articles = tuple(articles)
+        self.versions = tuple(versions)
+        """Spanish versions of some of the articles (`Article.translation_of`)."""
         self.cutoff = cutoff
         n = len(self.articles)
         titles = frozenset(a.title.lower() for a in self.articles)
         texts = [_fields(a, _whole(a), titles) for a in self.articles]
-        self._postings = _postings(texts)
+        spanish = {v.translation_of: v for v in self.versions}
+        self._postings = _postings(
+            [
+                _terms(fields) | (_terms(_version_fields(spanish[a.id])) if a.id in spanish else {})
+                for a, fields in zip(self.articles, texts, strict=True)
+            ]
+        )
         """Term -> article -> saturated weighted frequency, 0..1."""
         self._sections = tuple(
             (doc, section)
@@ -247,7 +293,7 @@ class Retriever:
         """The sections of every article that has more than one, with the article's index."""
         self._section_postings = _postings(
             [
-                {name: text for name, text in fields.items() if name in SECTION_FIELDS}
+                _terms({name: text for name, text in fields.items() if name in SECTION_FIELDS})
                 for fields in (
                     _fields(self.articles[doc], section, titles) for doc, section in self._sections
                 )
@@ -287,6 +333,7 @@ class Retriever:
         `from_state` turns back into a retriever without redoing the work of building it."""
         return {
             "articles": [astuple(article) for article in self.articles],
+            "versions": [astuple(version) for version in self.versions],
             "sections": [(doc, astuple(section)) for doc, section in self._sections],
             "section_postings": self._section_postings,
             "cutoff": self.cutoff,
@@ -305,6 +352,7 @@ class Retriever:
         """The retriever whose `state()` this is."""
         retriever = cls.__new__(cls)
         retriever.articles = tuple(Article(*fields) for fields in state["articles"])
+        retriever.versions = tuple(Article(*fields) for fields in state["versions"])
         retriever._sections = tuple((doc, Section(*section)) for doc, section in state["sections"])
         retriever._section_postings = state["section_postings"]
         retriever._sections_of = _sections_of(retriever._sections)
@@ -323,11 +371,24 @@ class Retriever:
         load_english()
         return retriever
 
-    def _query(self, question: str) -> _Query:
+    def version(self, article: Article, language: Language) -> Article | None:
+        """The article's version in that language, if it has one (Spanish only, for now)."""
+        if language != "es":
+            return None
+        return next((v for v in self.versions if v.translation_of == article.id), None)
+
+    def _query(self, question: str, language: Language = "en") -> _Query:
         """The units of a question. The words of one phrase of the vocabulary ("night shift",
         "long term care") and a pair the knowledge base writes as one word make one unit, so a
-        phrase is weighed once and not once per word; a word in most articles is left out."""
-        tokens, corrected, joined = self._typing.prepare(question)
+        phrase is weighed once and not once per word; a word in most articles is left out. A
+        Spanish question is read through the Spanish vocabulary (see `spanish`), and English
+        typo correction is kept away from it."""
+        corrected: set[int]
+        joined: list[tuple[int, str]]
+        if language == "es":
+            tokens, corrected, joined = spanish_tokens(question, mend=True), set(), []
+        else:
+            tokens, corrected, joined = self._typing.prepare(question)
         analysis = analyze(tokens)
         groups: list[tuple[set[int], dict[str, float], set[str]]] = []
         """Per unit: token positions, terms with weights, and the phrases it is part of."""
@@ -386,17 +447,20 @@ class Retriever:
         return sorted(_scores(query, self._idf, self._postings).items(), key=_best_first)
 
     def answer(self, question: str, k: int = 3) -> Answer:
-        query = self._query(question)
+        language = language_of(question)
+        query = self._query(question, language)
         ranked = self._rank(query)
         hits = tuple(
             Hit(self.articles[doc], score, self._best_section(doc, query))
             for doc, score in ranked[:k]
         )
-        clinical = looks_clinical(question)
+        clinical = looks_clinical(question if language == "en" else english_reading(question))
         signals = self._signals(clinical, query, ranked)
         evidence = len(query.units)
         sure = 0.0 if signals is None else confidence(signals, evidence=evidence)
-        return Answer(question, hits, sure, sure >= self.cutoff, clinical, signals, evidence)
+        return Answer(
+            question, hits, sure, sure >= self.cutoff, clinical, signals, evidence, language
+        )
 
     def section_for(self, article: Article, question: str) -> Section:
         """The section of one article that best answers a question (see `Hit.section`), for
@@ -405,7 +469,7 @@ class Retriever:
         doc = next((i for i, a in enumerate(self.articles) if a == article), None)
         if doc is None:
             return _whole(article)
-        return self._best_section(doc, self._query(question))
+        return self._best_section(doc, self._query(question, language_of(question)))
 
     def _best_section(self, doc: int, query: _Query) -> Section:
         """The section of an article that best answers the question; the first (its lead) when

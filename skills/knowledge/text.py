@@ -277,7 +277,12 @@ def analyze(tokens: Sequence[str]) -> Analysis:
 
 def index_terms(text: str) -> list[str]:
     """Index terms of a document field: content stems plus one concept term per phrase."""
-    analysis = analyze(tokenize(text))
+    return token_terms(tokenize(text))
+
+
+def token_terms(tokens: Sequence[str]) -> list[str]:
+    """Index terms of a text already split into tokens (see `index_terms`)."""
+    analysis = analyze(tokens)
     concepts = [c for c, _ in analysis.concepts if not c.startswith(OFF_TOPIC_PREFIX)]
     return [u.stem for u in analysis.units if not is_noise(u.word)] + concepts
 

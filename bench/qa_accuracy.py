@@ -15,10 +15,19 @@ With no arguments it measures these question sets, each against its own knowledg
 - sample KB, near misses, short: the project's questions for the bundled Lakeside sample
   knowledge base (`tests/data/sample_kb_*.tsv` on `skills/knowledge/sample_kb`): everyday
   questions, near misses that share a word with an article but are not answered by it, and
-  two-word questions.
+  two-word questions;
+- Spanish dev: Spanish questions for Riverbend written as Spanish-speaking staff type them
+  (`tests/data/eval_kb_es_dev.tsv`), which the Spanish vocabulary (`spanish.yaml`) was
+  written beside; Riverbend's articles are all English, so this measures a Spanish question
+  finding an English-only article;
+- Spanish blind, Harbor Spanish blind: Spanish questions written by someone else, without
+  running search, for Riverbend (`tests/data/eval_kb_es_blind.tsv`) and for Harbor
+  (`tests/data/harbor_es_blind.tsv`), both knowledge bases with English-only articles: the
+  measure of unseen Spanish questions.
 
 The confidence weights are fitted on dev, held-out, paraphrases and the three sample sets
-(`bench/fit_confidence.py`); harbor and blind are never fitted on.
+(`bench/fit_confidence.py`). Never tuned or fitted on: harbor, blind, Spanish blind and Harbor
+Spanish blind (neither the vocabularies nor the weights).
 
 A set whose files are missing (the shared folder is not beside the checkout) is skipped. With
 `--kb` and `--questions`, only that set is measured.
@@ -86,6 +95,9 @@ SETS = (
     ("sample KB", SAMPLE_KB, DATA / "sample_kb_questions.tsv"),
     ("near misses", SAMPLE_KB, DATA / "sample_kb_near_misses.tsv"),
     ("short", SAMPLE_KB, DATA / "sample_kb_short_questions.tsv"),
+    ("Spanish dev", EVAL / "kb", DATA / "eval_kb_es_dev.tsv"),
+    ("Spanish blind", EVAL / "kb", DATA / "eval_kb_es_blind.tsv"),
+    ("Harbor Spanish blind", EVAL / "kb-harbor", DATA / "harbor_es_blind.tsv"),
 )
 _WORD = re.compile(r"\w+")
 
@@ -244,16 +256,18 @@ def main(argv: Sequence[str] | None = None) -> None:
 
 
 def measure(name: str, kb: Path, questions_file: Path) -> None:
-    articles = load(kb).articles
+    loaded = load(kb)
+    articles = loaded.articles
     questions = read_questions(questions_file)
     start = time.perf_counter()
-    retriever = Retriever(articles)
+    retriever = Retriever(articles, versions=loaded.versions)
     build_ms = (time.perf_counter() - start) * 1000
     ours = report(run_ours(retriever, questions))
     base = report(run_baseline(PlainBM25(articles), questions))
     inside = sum(1 for _, e in questions if e != "none")
     print(
         f"[{name}] {questions_file.name} on {kb.name}: {len(articles)} articles, "
+        f"{len(loaded.versions)} Spanish versions, "
         f"{len(questions)} questions ({inside} in scope, {len(questions) - inside} out of scope); "
         f"index built in {build_ms:.0f} ms"
     )

@@ -7,6 +7,7 @@ against the person it was shown to.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from bot.context import Context
@@ -15,7 +16,8 @@ from skills.knowledge import messages as say
 from skills.knowledge.articles import Article
 from skills.knowledge.excerpt import excerpt
 from skills.knowledge.search import Answer, Hit
-from skills.knowledge.sections import Section, link
+from skills.knowledge.sections import Section, link, sections
+from skills.knowledge.spanish import Language
 
 HELPFUL = "knowledge.helpful"
 NOT_HELPFUL = "knowledge.not_helpful"
@@ -32,11 +34,18 @@ async def answer_reply(
     question_id: int,
     clinical: bool,
     notes: list[Text],
+    *,
+    language: Language = "en",
+    version: Article | None = None,
 ) -> Reply:
+    """The answer, in the reader's `language`: from the article's `version` in it when there
+    is one."""
     best = result.best
     assert best is not None
     article = best.article
-    blocks: list[Any] = article_blocks(article, question, best.section)
+    blocks: list[Any] = article_blocks(
+        article, question, best.section, language=language, version=version
+    )
     if clinical:
         blocks.append(Text(say.NOT_MEDICAL_ADVICE, subtle=True))
     blocks.extend(notes)
@@ -50,18 +59,53 @@ async def answer_reply(
     return Reply.of(*blocks)
 
 
-def article_blocks(article: Article, question: str, section: Section) -> list[Any]:
+def article_blocks(
+    article: Article,
+    question: str,
+    section: Section,
+    *,
+    language: Language = "en",
+    version: Article | None = None,
+) -> list[Any]:
     """An article as an answer shows it: its title (and the heading of the section that
     answers, so the excerpt reads in its place), the part that answers, and its source, opened
-    at that section where the source allows."""
+    at that section where the source allows.
+
+    For a reader of another language, the article's `version` in that language is shown when
+    there is one (at the section of the same place); otherwise the English text, with a short
+    note in the reader's language that the article is only in English so far."""
+    note: list[Any] = []
+    if language != "en":
+        if version is not None:
+            article, section = version, version_section(article, section, version)
+        else:
+            note = [Text(say.ONLY_IN_ENGLISH, subtle=True)]
     title = f"**{article.title}**"
     if section.heading:
-        title += f"\n{say.SECTION.format(heading=section.heading)}"
-    blocks: list[Any] = [Text(title), Text(excerpt(article, question, section=section))]
+        heading = say.SECTION_ES if language == "es" else say.SECTION
+        title += f"\n{heading.format(heading=section.heading)}"
+    blocks: list[Any] = [Text(title), *note, Text(excerpt(article, question, section=section))]
     source = link(article, section)
     if source:
-        blocks.append(Text(f"Source: [{article.title}]({source})", subtle=True))
+        label = say.SOURCE_ES if language == "es" else say.SOURCE
+        blocks.append(Text(label.format(title=article.title, link=source), subtle=True))
     return blocks
+
+
+def version_section(article: Article, section: Section, version: Article) -> Section:
+    """The part of a version that stands where `section` stands in its article: the section in
+    the same place when both have the same number of sections, else the whole version."""
+    whole = Section(None, version.body, None)
+    if section.heading is None:
+        return whole
+    parts, translated = sections(article), sections(version)
+    place = next((i for i, part in enumerate(parts) if part.anchor == section.anchor), None)
+    if place is None or len(parts) != len(translated):
+        return whole
+    if version.link == article.link:
+        # The version is read at the article's own page, where the headings are English.
+        return replace(translated[place], anchor=section.anchor)
+    return translated[place]
 
 
 async def not_sure_reply(

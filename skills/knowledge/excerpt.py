@@ -18,6 +18,7 @@ from itertools import pairwise
 from skills.knowledge.articles import Article
 from skills.knowledge.markdown import MD_LINK, leaves_kb, without_links
 from skills.knowledge.sections import Section
+from skills.knowledge.spanish import language_of, spanish_index_terms, spanish_tokens
 from skills.knowledge.text import (
     EQUIVALENT_PREFIX,
     STOP_WORDS,
@@ -77,10 +78,11 @@ class _Block:
 
 
 @lru_cache(maxsize=512)
-def _blocks(body: str) -> tuple[_Block, ...]:
+def _blocks(body: str, spanish: bool = False) -> tuple[_Block, ...]:
     """The blocks of an article body, in order. A list stays with the paragraph or label that
     introduces it, and a label alone on its line stays with what follows, so no block starts
-    with a bullet that has lost its heading."""
+    with a bullet that has lost its heading. A `spanish` body's words are read as Spanish."""
+    terms_of = spanish_index_terms if spanish else index_terms
     merged: list[str] = []
     for paragraph in _BLANK_LINE.split(_unlink(body).strip()):
         paragraph = paragraph.strip("\n")
@@ -100,23 +102,23 @@ def _blocks(body: str) -> tuple[_Block, ...]:
             if not line.strip():
                 continue
             for i, sentence in enumerate(_SENTENCE_END.split(line)):
-                terms = frozenset(index_terms(without_links(sentence)))
+                terms = frozenset(terms_of(without_links(sentence)))
                 plain = normalize(sentence)
                 pieces.append(_Piece(sentence, " " if i else "\n", terms, plain))
         if pieces:
             terms = frozenset().union(*(p.terms for p in pieces))
             label = _LEAD_LABEL.match(text)
             label_text = next((g for g in label.groups() if g), "") if label else ""
-            label_terms = frozenset(index_terms(label_text))
+            label_terms = frozenset(terms_of(label_text))
             plain = normalize(text)
             blocks.append(_Block(text, tuple(pieces), terms, plain, label_terms))
     return tuple(blocks)
 
 
 @lru_cache(maxsize=512)
-def _about(title: str) -> frozenset[str]:
+def _about(title: str, spanish: bool = False) -> frozenset[str]:
     """What the whole article is about: the terms of its title."""
-    return frozenset(index_terms(title))
+    return frozenset(spanish_index_terms(title) if spanish else index_terms(title))
 
 
 @lru_cache(maxsize=512)
@@ -130,18 +132,26 @@ _ANSWER_TYPES: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...] = tuple(
     (re.compile(cue), re.compile(answer))
     for cue, answer in (
         (  # when: dates, days, times, deadlines
-            r"\b(when|whens|deadline|due|date|what day|how soon|how long|how often|schedule)\b",
+            r"\b(when|whens|deadline|due|date|what day|how soon|how long|how often|schedule|"
+            r"cuando|fecha|plazo|que dia|cada cuando)\b",
             r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.? \d|\b(monday|tuesday|"
             r"wednesday|thursday|friday|saturday|sunday)\b|\b\d{1,2}:\d\d\b|\b\d+ (days?|weeks?|"
-            r"months?|minutes?|hours?)\b|\b(every|within|by|before|after) ",
+            r"months?|minutes?|hours?)\b|\b(every|within|by|before|after) |\b\d{1,2} de (ene|feb|"
+            r"mar|abr|may|jun|jul|ago|sep|oct|nov|dic)|\b(lunes|martes|miercoles|jueves|viernes|"
+            r"sabado|domingo)\b|\b\d+ (dias?|semanas?|meses|mes|minutos?|horas?)\b|"
+            r"\b(cada|dentro de|antes de|despues de) ",
         ),
         (  # how much / how many: amounts
-            r"\b(how (much|many)|cost|costs|price|rate|rates|amount|limit|max|maximum|minimum)\b",
-            r"\$\s?\d|\d percent|\b\d+(\.\d+)? (hours?|days?|weeks?|shifts?|times)\b",
+            r"\b(how (much|many)|cost|costs|price|rate|rates|amount|limit|max|maximum|minimum|"
+            r"cuanto|cuanta|cuantos|cuantas|costo|cuesta|precio|monto|limite|maximo|minimo)\b",
+            r"\$\s?\d|\d percent|\b\d+(\.\d+)? (hours?|days?|weeks?|shifts?|times)\b|"
+            r"\d ?por ?ciento|\b\d+(\.\d+)? (horas?|dias?|semanas?|turnos?|veces)\b",
         ),
         (  # who, where, how to reach
-            r"\b(who|where|whom|contact|phone|number|call|email|reach)\b",
-            r"\b\d{3}-\d{4}\b|\bext\.? ?\d|@|\b(room|level|suite|building|floor|office)\b| > ",
+            r"\b(who|where|whom|contact|phone|number|call|email|reach|quien|donde|contacto|"
+            r"telefono|numero|llamar|correo)\b",
+            r"\b\d{3}-\d{4}\b|\bext\.? ?\d|@|\b(room|level|suite|building|floor|office|sala|"
+            r"piso|edificio|oficina|nivel)\b| > ",
         ),
     )
 )
@@ -185,11 +195,15 @@ def excerpt(
     sentence (its label or intro), then the items and sentences that match the question, cut
     only at item and sentence boundaries; "…" marks what was left out.
     """
-    blocks = _blocks(article.body if section is None else section.text)
+    spanish = article.lang == "es"
+    blocks = _blocks(article.body if section is None else section.text, spanish)
     if not blocks:
         return ""
-    about = _about(article.title)
-    analysis = analyze(_fix_typos(question, _article_speller(article.body)))
+    about = _about(article.title, spanish)
+    if language_of(question) == "es":
+        analysis = analyze(spanish_tokens(question, mend=True))
+    else:
+        analysis = analyze(_fix_typos(question, _article_speller(article.body)))
     asked = [  # one set of terms per word of the question
         terms
         for unit in analysis.units

@@ -206,6 +206,14 @@ def _postings(field_terms: Sequence[Mapping[str, list[str]]]) -> dict[str, dict[
     return postings
 
 
+def _idf(postings: Mapping[str, Mapping[int, float]], n: int) -> dict[str, float]:
+    """Lucene's IDF of every term over n documents."""
+    return {
+        term: math.log(1 + (n - len(docs) + 0.5) / (len(docs) + 0.5))
+        for term, docs in postings.items()
+    }
+
+
 def _sections_of(units: Sequence[tuple[int, Section]]) -> dict[int, tuple[int, ...]]:
     """Article -> the indexes of its sections among `units`."""
     grouped: dict[int, list[int]] = {}
@@ -237,6 +245,8 @@ class _Query:
     units: tuple[_Unit, ...]
     off_topic: bool
     """The question has an IT, building or small-talk cue."""
+    language: Language
+    """Which index it is ranked on (see `Retriever._index`)."""
     absent: bool
     """The question names something the vocabulary knows (an equivalent-name group) that no
     article of this knowledge base mentions: "severance", "union", a student loan in a knowledge
@@ -276,14 +286,20 @@ class Retriever:
         n = len(self.articles)
         titles = frozenset(a.title.lower() for a in self.articles)
         texts = [_fields(a, _whole(a), titles) for a in self.articles]
-        spanish = {v.translation_of: v for v in self.versions}
-        self._postings = _postings(
-            [
-                _terms(fields) | (_terms(_version_fields(spanish[a.id])) if a.id in spanish else {})
-                for a, fields in zip(self.articles, texts, strict=True)
-            ]
-        )
+        english_terms = [_terms(fields) for fields in texts]
+        self._postings = _postings(english_terms)
         """Term -> article -> saturated weighted frequency, 0..1."""
+        self._spanish_postings = self._postings
+        """The same with the words of the Spanish versions added to their articles', for
+        Spanish questions; English questions rank on the English articles alone."""
+        if self.versions:
+            spanish = {v.translation_of: v for v in self.versions}
+            self._spanish_postings = _postings(
+                [
+                    terms | _terms(_version_fields(spanish[a.id])) if a.id in spanish else terms
+                    for a, terms in zip(self.articles, english_terms, strict=True)
+                ]
+            )
         self._sections = tuple(
             (doc, section)
             for doc, article in enumerate(self.articles)
@@ -303,10 +319,12 @@ class Retriever:
         text: the article's title, example questions and tags speak for all its sections alike,
         through the article's score, and so cannot tell one section from another."""
         self._sections_of = _sections_of(self._sections)
-        self._idf = {
-            term: math.log(1 + (n - len(docs) + 0.5) / (len(docs) + 0.5))
-            for term, docs in self._postings.items()
-        }
+        self._idf = _idf(self._postings, n)
+        self._spanish_idf = (
+            self._idf
+            if self._spanish_postings is self._postings
+            else _idf(self._spanish_postings, n)
+        )
         self._unseen_idf = math.log(1 + (n + 0.5) / 0.5)
         self._generic = frozenset(
             term
@@ -339,6 +357,11 @@ class Retriever:
             "cutoff": self.cutoff,
             "postings": self._postings,
             "idf": self._idf,
+            # None when there are no Spanish versions: the same as the English index.
+            "spanish_postings": (
+                None if self._spanish_postings is self._postings else self._spanish_postings
+            ),
+            "spanish_idf": None if self._spanish_idf is self._idf else self._spanish_idf,
             "unseen_idf": self._unseen_idf,
             "generic": self._generic,
             "surface": self._typing.surface,
@@ -359,6 +382,8 @@ class Retriever:
         retriever.cutoff = state["cutoff"]
         retriever._postings = state["postings"]
         retriever._idf = state["idf"]
+        retriever._spanish_postings = state["spanish_postings"] or retriever._postings
+        retriever._spanish_idf = state["spanish_idf"] or retriever._idf
         retriever._unseen_idf = state["unseen_idf"]
         retriever._generic = state["generic"]
         retriever._typing = Typing(
@@ -383,6 +408,7 @@ class Retriever:
         phrase is weighed once and not once per word; a word in most articles is left out. A
         Spanish question is read through the Spanish vocabulary (see `spanish`), and English
         typo correction is kept away from it."""
+        _, idf = self._index(language)
         corrected: set[int]
         joined: list[tuple[int, str]]
         if language == "es":
@@ -403,7 +429,7 @@ class Retriever:
             for concept, weight in unit.concepts:
                 attached.add(concept)
                 terms[concept] = max(terms.get(concept, 0.0), weight * factor)
-            if unit.bound and not any(c in self._idf for c in unit.bound):
+            if unit.bound and not any(c in idf for c in unit.bound):
                 terms = {}  # part of a phrase for something no article is about
             phrases = set(unit.bound)
             if groups and phrases & groups[-1][2]:
@@ -416,35 +442,45 @@ class Retriever:
                 groups.append(({unit.position}, terms, phrases))
         for position, word in joined:
             term = stem(word)
-            if term not in self._idf:
+            if term not in idf:
                 continue
             home = next((g for g in groups if {position, position + 1} & g[0]), None)
             if home is None:
                 groups.append(({position, position + 1}, {term: JOINED_WEIGHT}, set()))
             else:
                 home[1][term] = max(home[1].get(term, 0.0), JOINED_WEIGHT)
-        units = [self._unit(terms) for _, terms, _ in groups]
+        units = [self._unit(terms, idf) for _, terms, _ in groups]
         for concept, weight in analysis.concepts:
-            if concept not in attached and concept in self._idf:
+            if concept not in attached and concept in idf:
                 attached.add(concept)  # a phrase made only of stop words ("how are you")
-                units.append(self._unit({concept: weight}))
+                units.append(self._unit({concept: weight}, idf))
         return _Query(
             tuple(units),
             off_topic=any(c.startswith(OFF_TOPIC_PREFIX) for c, _ in analysis.concepts),
+            language=language,
             absent=any(
-                c.startswith(EQUIVALENT_PREFIX) and c not in self._idf for c, _ in analysis.concepts
+                c.startswith(EQUIVALENT_PREFIX) and c not in idf for c, _ in analysis.concepts
             ),
         )
 
-    def _unit(self, terms: dict[str, float]) -> _Unit:
-        known = tuple((t, w) for t, w in terms.items() if t in self._idf)
-        worth = sum(self._idf[t] * w for t, w in known) if known else self._unseen_idf
+    def _index(
+        self, language: Language
+    ) -> tuple[Mapping[str, Mapping[int, float]], Mapping[str, float]]:
+        """The postings and IDF a question in this language is ranked on."""
+        if language == "es":
+            return self._spanish_postings, self._spanish_idf
+        return self._postings, self._idf
+
+    def _unit(self, terms: dict[str, float], idf: Mapping[str, float]) -> _Unit:
+        known = tuple((t, w) for t, w in terms.items() if t in idf)
+        worth = sum(idf[t] * w for t, w in known) if known else self._unseen_idf
         return _Unit(known, worth)
 
     # -- ranking and confidence ----------------------------------------------------------------
 
     def _rank(self, query: _Query) -> list[tuple[int, float]]:
-        return sorted(_scores(query, self._idf, self._postings).items(), key=_best_first)
+        postings, idf = self._index(query.language)
+        return sorted(_scores(query, idf, postings).items(), key=_best_first)
 
     def answer(self, question: str, k: int = 3) -> Answer:
         language = language_of(question)
@@ -504,7 +540,9 @@ class Retriever:
         second = ranked[1][1] if len(ranked) > 1 else 0.0
         ceiling = max(sum(u.worth for u in query.units), MIN_CEILING * self._unseen_idf)
         named = sum(
-            1 for u in query.units if any(best_doc in self._postings[t] for t, _ in u.terms)
+            1
+            for u in query.units
+            if any(best_doc in self._index(query.language)[0][t] for t, _ in u.terms)
         )
         return Signals(
             strength=best_score / ceiling,

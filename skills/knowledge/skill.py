@@ -43,6 +43,7 @@ from skills.knowledge.cards import (
 )
 from skills.knowledge.library import KnowledgeLibrary, bundled_kb
 from skills.knowledge.smalltalk import small_talk
+from skills.knowledge.spanish import language_of
 from skills.knowledge.spotlit import ask_about, spotlight_echoes
 from skills.knowledge.stats import content_gaps, crisis_summary, spotlight_summary
 from skills.phi import redact
@@ -145,7 +146,8 @@ class KnowledgeSkill:
             log.info("event=%s small talk: %s", ctx.event.id, chat.kind.value)
             return Reply.text(chat.answer)
         screened = redact(question)
-        result = (await self.library.retriever()).answer(screened.cut_from(question))
+        retriever = await self.library.retriever()
+        result = retriever.answer(screened.cut_from(question))
         clinical = result.clinical
         best = result.best
         question_id = await ctx.log_question(
@@ -168,7 +170,16 @@ class KnowledgeSkill:
         if screened.found:
             notes.append(Text(say.PHI_REMOVED.format(types=_tag_list(screened.types)), subtle=True))
         if result.answered and best is not None:
-            return await answer_reply(ctx, result, question, question_id, clinical, notes)
+            return await answer_reply(
+                ctx,
+                result,
+                question,
+                question_id,
+                clinical,
+                notes,
+                language=result.language,
+                version=retriever.version(best.article, result.language),
+            )
         return await not_sure_reply(ctx, result, question_id, clinical, notes)
 
     async def on_ask_form(self, ctx: Context[Action]) -> Reply:
@@ -224,7 +235,11 @@ class KnowledgeSkill:
         if answered is not None:
             retriever = await self.library.retriever()
             section = retriever.section_for(answered, logged.text)
-            shown = article_blocks(answered, logged.text, section)
+            language = language_of(logged.text)
+            version = retriever.version(answered, language)
+            shown = article_blocks(
+                answered, logged.text, section, language=language, version=version
+            )
         if ctx.event.conversation.kind is ConversationKind.DIRECT:
             return [Reply.of(*shown, *outcome, ephemeral=True, replace_original=True)]
         # In a conversation others read, the answer loses its buttons for everyone, and what

@@ -521,6 +521,15 @@ def test_dev_set_stays_above_floor(eval_retriever: Retriever) -> None:
     assert scores.out_of_scope_declined >= 0.90
 
 
+def test_spanish_dev_set_stays_above_floor(eval_retriever: Retriever) -> None:
+    """Spanish questions on a knowledge base whose articles are all in English."""
+    scores = score(eval_retriever, read_pairs(DATA / "eval_kb_es_dev.tsv"))
+    assert scores.top1 >= 0.95
+    assert scores.top3 >= 0.97
+    assert scores.answered_correctly >= 0.88
+    assert scores.out_of_scope_declined >= 0.90
+
+
 def test_eval_kb_paraphrases_stay_above_floor(eval_retriever: Retriever) -> None:
     """The project's own situational phrasings for the evaluation knowledge base, written apart
     from the dev questions."""

@@ -375,7 +375,10 @@ def _kb_check(args: argparse.Namespace, settings: Settings) -> int:
     for problem in loaded.problems:
         print(problem)
     count = len(loaded.problems)
-    summary = f"{counted(len(loaded.articles), 'article')} loaded, {counted(count, 'problem')}"
+    summary = f"{counted(len(loaded.articles), 'article')} loaded"
+    if loaded.versions:
+        summary += f" ({len(loaded.versions)} also in Spanish)"
+    summary += f", {counted(count, 'problem')}"
     print(summary, file=sys.stderr if count else sys.stdout)
     return 1 if count else 0
 

@@ -129,6 +129,22 @@ def test_kb_check_passes_a_clean_folder(tmp_path: Path) -> None:
     assert "4 articles loaded, 0 problems" in result.stdout
 
 
+def test_kb_check_counts_spanish_versions_and_names_a_bad_one(tmp_path: Path) -> None:
+    kb = write_kb(tmp_path / "kb")
+    (kb / "pto-es.md").write_text(
+        "---\nlang: es\ntranslation_of: pto-basics\ntitle: Tiempo libre pagado\n---\nTexto.\n"
+    )
+    (kb / "lost-es.md").write_text(
+        "---\nlang: es\ntranslation_of: nowhere\ntitle: Perdido\n---\nTexto.\n"
+    )
+    result = run(["kb", "check", str(kb)], cwd=tmp_path)
+    assert result.returncode == 1
+    assert f"{kb / 'lost-es.md'}:3: translation_of 'nowhere': no article has that id" in (
+        result.stdout
+    )
+    assert "4 articles loaded (1 also in Spanish), 1 problem" in result.stderr
+
+
 def test_kb_check_reads_a_spreadsheet_faq(tmp_path: Path) -> None:
     faq = tmp_path / "faq.csv"
     faq.write_text(

@@ -323,6 +323,7 @@ def _slack_sync(args: argparse.Namespace, settings: Settings) -> int:
 def _ask(args: argparse.Namespace, settings: Settings) -> int:
     import json
 
+    from bot.i18n import translator
     from skills.knowledge.library import KnowledgeLibrary, bundled_kb
     from skills.knowledge.smalltalk import small_talk
     from skills.safety.detector import detect
@@ -343,7 +344,10 @@ def _ask(args: argparse.Namespace, settings: Settings) -> int:
             print(f"crisis ({crisis.kind.value.replace('_', ' ')})", flush=True)
             continue
         if not args.json and chat is not None:
-            print(f"small talk ({chat.kind.value}): {chat.answer}", flush=True)
+            print(
+                f"small talk ({chat.kind.value}): {chat.answer(translator(settings.language))}",
+                flush=True,
+            )
             continue
         searched = crisis is None and chat is None
         answer = retriever.answer(question) if searched else None

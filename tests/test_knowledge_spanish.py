@@ -9,6 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from bot.i18n import translator
+from bot.replies import Buttons, Form, Reply
+from bot.roles import Role
 from bot.runtime import Runtime, start_runtime
 from bot.settings import Settings
 from skills.knowledge import messages as say
@@ -18,8 +21,11 @@ from skills.knowledge.library import bundled_kb
 from skills.knowledge.search import Retriever
 from skills.knowledge.spanish import language_of, parse_spanish, spanish_tokens
 from skills.knowledge.text import VocabularyError
-from tests.helpers import message
-from tests.kb_fixture import write_kb
+from storage.people import Profile
+from tests.fakes import RecordingMessenger
+from tests.helpers import TENANT, action, command, message
+from tests.kb_fixture import ARTICLES, write_kb
+from tests.spanish import english_on_screen, english_words
 
 
 @pytest.fixture(scope="module")
@@ -126,7 +132,7 @@ def test_a_spanish_version_answers_in_spanish_at_the_same_section(sample: Retrie
             answer.best.article,
             question,
             answer.best.section,
-            language="es",
+            t=translator("es"),
             version=version,
         )
     )
@@ -135,7 +141,7 @@ def test_a_spanish_version_answers_in_spanish_at_the_same_section(sample: Retrie
     assert "no se pierde nada el 1 de enero" in text
     # The version is read at the English page: the anchor is the English heading's.
     assert "pto#carryover-and-the-cap" in text
-    assert say.ONLY_IN_ENGLISH not in text
+    assert translator("es")(say.ONLY_IN_ENGLISH) not in text
 
 
 def test_an_english_only_article_is_shown_with_a_spanish_note(sample: Retriever) -> None:
@@ -143,9 +149,9 @@ def test_an_english_only_article_is_shown_with_a_spanish_note(sample: Retriever)
     answer = sample.answer(question)
     assert answer.best is not None
     assert sample.version(answer.best.article, "es") is None
-    blocks = article_blocks(answer.best.article, question, answer.best.section, language="es")
+    blocks = article_blocks(answer.best.article, question, answer.best.section, t=translator("es"))
     text = "\n".join(block.markdown for block in blocks)
-    assert say.ONLY_IN_ENGLISH in text
+    assert "Este artículo solo está en inglés por ahora." in text
     assert "1.5 times their regular rate" in text
     assert "Fuente:" in text
 
@@ -236,11 +242,16 @@ def test_a_malformed_spanish_vocabulary_is_refused() -> None:
 
 # -- through the skill ---------------------------------------------------------------------------
 
+HR_CHANNEL = "C-hr"
+NURSE, HR = "U-ana", "U-hr"
+
 
 @pytest.fixture
 async def spanish_runtime(
     tmp_path: Path, make_settings: Callable[..., Settings]
 ) -> AsyncIterator[Runtime]:
+    """The test knowledge base with a Spanish version of its PTO article, and an HR channel
+    read in Spanish, the hospital's language."""
     kb = write_kb(tmp_path / "kb")
     write_version(
         kb,
@@ -250,23 +261,114 @@ async def spanish_runtime(
         "El personal de tiempo completo gana 6 horas de PTO por periodo de pago, unos 20 días "
         "al año.",
     )
-    rt = await start_runtime(make_settings(BREAKROOM_KB_DIR=str(kb)))
+    rt = await start_runtime(
+        make_settings(
+            BREAKROOM_KB_DIR=str(kb), BREAKROOM_HR_CHANNEL=HR_CHANNEL, BREAKROOM_LANGUAGE="es"
+        )
+    )
     yield rt
     await rt.close()
 
 
-async def test_a_spanish_question_is_answered_from_the_spanish_version(
+async def ask(rt: Runtime, text: str, user: str = NURSE) -> Reply:
+    [reply] = await rt.router.dispatch(message(text, user=user))
+    return reply
+
+
+def button(reply: Reply, action_id: str) -> str:
+    return next(
+        b.value
+        for block in reply.blocks
+        if isinstance(block, Buttons)
+        for b in block.buttons
+        if b.action_id == action_id
+    )
+
+
+async def test_a_spanish_speaker_is_answered_from_the_spanish_version(
     spanish_runtime: Runtime,
 ) -> None:
-    [reply] = await spanish_runtime.router.dispatch(message("cuantos dias de vacaciones tengo"))
+    reply = await ask(spanish_runtime, "cuantos dias de vacaciones tengo")
     assert "Tiempo libre pagado (PTO)" in reply.fallback
     assert "gana 6 horas de PTO" in reply.fallback
-    assert say.ONLY_IN_ENGLISH not in reply.fallback
+    assert translator("es")(say.ONLY_IN_ENGLISH) not in reply.fallback
 
 
-async def test_a_spanish_question_on_an_english_only_article_gets_the_note(
+async def test_a_spanish_speaker_gets_an_english_only_article_with_the_note(
     spanish_runtime: Runtime,
 ) -> None:
-    [reply] = await spanish_runtime.router.dispatch(message("donde me pongo la vacuna de la gripe"))
+    reply = await ask(spanish_runtime, "donde me pongo la vacuna de la gripe")
     assert "Flu shots are free at Employee Health" in reply.fallback
-    assert say.ONLY_IN_ENGLISH in reply.fallback
+    assert "Este artículo solo está en inglés por ahora." in reply.fallback
+
+
+async def test_the_version_shown_follows_the_persons_language_not_the_questions(
+    spanish_runtime: Runtime,
+) -> None:
+    await spanish_runtime.router.dispatch(command("language", "english", user="U-luis"))
+    reply = await ask(spanish_runtime, "cuantos dias de vacaciones tengo", user="U-luis")
+    assert "Full-time staff earn 6 hours of PTO" in reply.fallback
+    assert "Este artículo" not in reply.fallback
+
+
+async def test_a_spanish_speaker_reads_no_english_from_the_knowledge_skill(
+    spanish_runtime: Runtime,
+) -> None:
+    """Every reply of the knowledge skill to a Spanish-speaking nurse and HR person, from a
+    question answered to the ticket HR answers: no English word, articles' own text and what
+    people typed aside."""
+    rt = spanish_runtime
+    fake = RecordingMessenger()
+    rt.services.outbound.register(fake)
+    await rt.router.dispatch(command("idioma", "español", user=NURSE))
+    person = await rt.services.people.resolve(Profile("console", TENANT, HR, "Hana"))
+    await rt.services.people.grant(person.id, Role.HR.value, granted_by="test")
+    seen: list[Reply] = []
+
+    async def press(action_id: str, value: str, user: str = NURSE, **kw: object) -> list[Reply]:
+        replies = await rt.router.dispatch(action(action_id, value, user=user, **kw))
+        seen.extend(replies)
+        return replies
+
+    answered = await ask(rt, "cuantos dias de vacaciones tengo")
+    english_only = await ask(rt, "donde me pongo la vacuna de la gripe")
+    not_sure = await ask(rt, "puedo llevar a mi perro a la fiesta del turno de noche")
+    declined = await ask(rt, "no puedo entrar a mi correo")
+    clinical = await ask(rt, "cuanto tylenol le puedo dar a un paciente")
+    chats = [await ask(rt, text) for text in ("hola", "gracias", "quien eres")]
+    assert "Pregúnteme" in chats[1].fallback
+    assert "clínica" in clinical.fallback
+    seen += [answered, english_only, not_sure, declined, clinical, *chats]
+    [form] = await rt.router.dispatch(action("knowledge.ask_form"))
+    seen.append(form)
+
+    await press("knowledge.helpful", button(answered, "knowledge.helpful"))
+    await press("knowledge.helpful", button(answered, "knowledge.helpful"))
+    await press("knowledge.not_helpful", button(english_only, "knowledge.not_helpful"))
+    await press("knowledge.show", button(english_only, "knowledge.show"))
+    [handed] = await press("knowledge.ask_hr", button(not_sure, "knowledge.ask_hr"))
+    assert "caso #1" in handed.fallback
+    await press("knowledge.ask_hr", button(not_sure, "knowledge.ask_hr"))
+
+    [post] = [sent.reply for sent in fake.channel if sent.to == HR_CHANNEL]
+    seen.append(post)
+    seen += await rt.router.dispatch(command("ask", "tickets", user=HR))
+    seen += await rt.router.dispatch(command("ask", "stats", user=HR))
+    [answer_form] = await press("knowledge.hr_answer", button(post, "knowledge.hr_answer"), HR)
+    [form_block] = [b for b in answer_form.blocks if isinstance(b, Form)]
+    answer = {"answer": "Solo se permiten animales de servicio."}
+    await press(form_block.submit_action_id, form_block.value, HR, values=answer)
+    await press(form_block.submit_action_id, form_block.value, HR, values=answer)
+    seen += await rt.router.dispatch(command("ask", "tickets", user=HR))
+    seen += await rt.router.dispatch(command("ask", "reply 7 Sí.", user=HR))
+    seen += fake.direct_to(NURSE)
+
+    typed = " ".join(
+        ["puedo llevar a mi perro a la fiesta del turno de noche", "Solo se permiten", "Hana"]
+    )
+    article_text = " ".join(
+        f"{title} {' '.join(questions)} {body}" for title, questions, _, body in ARTICLES.values()
+    )
+    allowed = {w.lower() for w in english_words(f"{typed} {article_text}")}
+    leftover = [w for w in english_on_screen(seen) if w.lower() not in allowed]
+    assert leftover == []

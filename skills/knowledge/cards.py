@@ -11,13 +11,13 @@ from dataclasses import replace
 from typing import Any
 
 from bot.context import Context
+from bot.i18n import SOURCE_LANGUAGE, Translator, translator
 from bot.replies import Button, Buttons, ButtonStyle, Reply, Text
 from skills.knowledge import messages as say
 from skills.knowledge.articles import Article
 from skills.knowledge.excerpt import excerpt
-from skills.knowledge.search import Answer, Hit
+from skills.knowledge.search import Answer, Hit, Retriever
 from skills.knowledge.sections import Section, link, sections
-from skills.knowledge.spanish import Language
 
 HELPFUL = "knowledge.helpful"
 NOT_HELPFUL = "knowledge.not_helpful"
@@ -25,32 +25,35 @@ SHOW = "knowledge.show"
 ASK_HR = "knowledge.ask_hr"
 # "Ask about this" on a spotlight card: the value names the spotlight's turn and its article.
 ASK_ABOUT = "knowledge.ask_about"
+ENGLISH = translator(SOURCE_LANGUAGE)
 
 
 async def answer_reply(
     ctx: Context[Any],
+    retriever: Retriever,
     result: Answer,
     question: str,
     question_id: int,
     clinical: bool,
     notes: list[Text],
-    *,
-    language: Language = "en",
-    version: Article | None = None,
 ) -> Reply:
-    """The answer, in the reader's `language`: from the article's `version` in it when there
-    is one."""
+    """The answer, in the reader's language: from the article's version in it when there is
+    one."""
     best = result.best
     assert best is not None
     article = best.article
-    blocks: list[Any] = article_blocks(
-        article, question, best.section, language=language, version=version
-    )
+    t = ctx.t
+    version = retriever.version(article, ctx.language)
+    blocks: list[Any] = article_blocks(article, question, best.section, t=t, version=version)
     if clinical:
-        blocks.append(Text(say.NOT_MEDICAL_ADVICE, subtle=True))
+        blocks.append(Text(t(say.NOT_MEDICAL_ADVICE), subtle=True))
     blocks.extend(notes)
     related = [
-        Button(f"Related: {hit.article.title}", SHOW, await _show_value(ctx, hit, question_id))
+        Button(
+            t(say.RELATED, title=_title(retriever, hit.article, ctx.language)),
+            SHOW,
+            await _show_value(ctx, hit, question_id),
+        )
         for hit in result.hits[1:3]
     ]
     if related:
@@ -64,31 +67,29 @@ def article_blocks(
     question: str,
     section: Section,
     *,
-    language: Language = "en",
+    t: Translator = ENGLISH,
     version: Article | None = None,
 ) -> list[Any]:
     """An article as an answer shows it: its title (and the heading of the section that
     answers, so the excerpt reads in its place), the part that answers, and its source, opened
     at that section where the source allows.
 
-    For a reader of another language, the article's `version` in that language is shown when
-    there is one (at the section of the same place); otherwise the English text, with a short
-    note in the reader's language that the article is only in English so far."""
+    For a reader of another language (`t`), the article's `version` in that language is shown
+    when there is one (at the section of the same place); otherwise the English text, with a
+    short note in the reader's language that the article is only in English so far."""
     note: list[Any] = []
-    if language != "en":
+    if t.language != SOURCE_LANGUAGE:
         if version is not None:
             article, section = version, version_section(article, section, version)
         else:
-            note = [Text(say.ONLY_IN_ENGLISH, subtle=True)]
+            note = [Text(t(say.ONLY_IN_ENGLISH), subtle=True)]
     title = f"**{article.title}**"
     if section.heading:
-        heading = say.SECTION_ES if language == "es" else say.SECTION
-        title += f"\n{heading.format(heading=section.heading)}"
+        title += f"\n{t(say.SECTION, heading=section.heading)}"
     blocks: list[Any] = [Text(title), *note, Text(excerpt(article, question, section=section))]
     source = link(article, section)
     if source:
-        label = say.SOURCE_ES if language == "es" else say.SOURCE
-        blocks.append(Text(label.format(title=article.title, link=source), subtle=True))
+        blocks.append(Text(t(say.SOURCE, title=article.title, link=source), subtle=True))
     return blocks
 
 
@@ -109,22 +110,38 @@ def version_section(article: Article, section: Section, version: Article) -> Sec
 
 
 async def not_sure_reply(
-    ctx: Context[Any], result: Answer, question_id: int, clinical: bool, notes: list[Text]
+    ctx: Context[Any],
+    retriever: Retriever,
+    result: Answer,
+    question_id: int,
+    clinical: bool,
+    notes: list[Text],
 ) -> Reply:
+    t = ctx.t
     if clinical:
-        blocks: list[Any] = [Text(say.CLINICAL_DECLINE), *notes]
+        blocks: list[Any] = [Text(t(say.CLINICAL_DECLINE)), *notes]
         return Reply.of(*blocks)
     closest = [
-        Button(hit.article.title, SHOW, await _show_value(ctx, hit, question_id))
+        Button(
+            _title(retriever, hit.article, ctx.language),
+            SHOW,
+            await _show_value(ctx, hit, question_id),
+        )
         for hit in result.hits[:3]
     ]
-    blocks = [Text(say.NOT_SURE)]
+    blocks = [Text(t(say.NOT_SURE))]
     if closest:
-        blocks += [Text(say.CLOSEST), Buttons(tuple(closest))]
+        blocks += [Text(t(say.CLOSEST)), Buttons(tuple(closest))]
     else:
-        blocks.append(Text(say.NOTHING_CLOSE))
-    blocks += [*notes, Text(say.OFFER_HR), Buttons((await ask_hr_button(ctx, question_id),))]
+        blocks.append(Text(t(say.NOTHING_CLOSE)))
+    blocks += [*notes, Text(t(say.OFFER_HR)), Buttons((await ask_hr_button(ctx, question_id),))]
     return Reply.of(*blocks)
+
+
+def _title(retriever: Retriever, article: Article, language: str) -> str:
+    """An article's title in the reader's language when it has a version in it."""
+    version = retriever.version(article, language)
+    return (version or article).title
 
 
 async def _show_value(ctx: Context[Any], hit: Hit, question_id: int) -> str:
@@ -138,11 +155,11 @@ async def feedback_buttons(
     answer can be redrawn without the buttons once one is pressed."""
     about = f"{question_id}|{article_id}"
     return (
-        Button("Helpful", HELPFUL, await ctx.seal(HELPFUL, about)),
-        Button("Not helpful", NOT_HELPFUL, await ctx.seal(NOT_HELPFUL, about)),
+        Button(ctx.t(say.HELPFUL_BUTTON), HELPFUL, await ctx.seal(HELPFUL, about)),
+        Button(ctx.t(say.NOT_HELPFUL_BUTTON), NOT_HELPFUL, await ctx.seal(NOT_HELPFUL, about)),
     )
 
 
 async def ask_hr_button(ctx: Context[Any], question_id: int) -> Button:
     value = await ctx.seal(ASK_HR, question_id)
-    return Button("Ask HR", ASK_HR, value, style=ButtonStyle.PRIMARY)
+    return Button(ctx.t(say.ASK_HR_BUTTON), ASK_HR, value, style=ButtonStyle.PRIMARY)

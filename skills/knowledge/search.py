@@ -396,7 +396,7 @@ class Retriever:
         load_english()
         return retriever
 
-    def version(self, article: Article, language: Language) -> Article | None:
+    def version(self, article: Article, language: str) -> Article | None:
         """The article's version in that language, if it has one (Spanish only, for now)."""
         if language != "es":
             return None

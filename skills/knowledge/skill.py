@@ -11,9 +11,9 @@ from zoneinfo import ZoneInfo
 
 from bot.arguments import Arg, Identifier, Integer, Option, Rest
 from bot.context import Context
-from bot.dates import moment_label
 from bot.errors import SkillError
 from bot.events import Action, Command, ConversationKind, Message
+from bot.i18n import translator, translator_for
 from bot.messenger import DeliveryError
 from bot.replies import (
     Button,
@@ -43,7 +43,6 @@ from skills.knowledge.cards import (
 )
 from skills.knowledge.library import KnowledgeLibrary, bundled_kb
 from skills.knowledge.smalltalk import small_talk
-from skills.knowledge.spanish import language_of
 from skills.knowledge.spotlit import ask_about, spotlight_echoes
 from skills.knowledge.stats import content_gaps, crisis_summary, spotlight_summary
 from skills.phi import redact
@@ -68,7 +67,7 @@ ASK_SUBMIT = "knowledge.ask_submit"
 QUESTION = Rest("<question>", missing=say.EMPTY_QUESTION)
 STATS_DAYS = Option("--days", Integer("days", 1, 365), default=30)
 TICKET = Arg(Identifier("ticket", metavar="<ticket>"))
-ANSWER = Rest("<answer>", label="answer for the employee")
+ANSWER = Rest("<answer>", label=say.ANSWER_ARGUMENT)
 
 
 class KnowledgeSkill:
@@ -85,27 +84,27 @@ class KnowledgeSkill:
         r.command(
             "ask",
             self.on_ask,
-            summary="Ask about benefits, pay, leave and programs",
+            summary=say.ASK_SUMMARY,
             args=[QUESTION],
         )
         r.subcommand(
             "ask stats",
             self.stats,
-            summary="What the knowledge base failed to answer, grouped by topic",
+            summary=say.STATS_SUMMARY,
             roles=[Role.HR],
             options=[STATS_DAYS],
         )
         r.subcommand(
             "ask tickets",
             self.tickets,
-            summary="Questions handed to HR that are still open",
+            summary=say.TICKETS_SUMMARY,
             roles=[Role.HR],
         )
         # For anyone else `ask reply to my manager about PTO` is a question, not a refusal.
         r.subcommand(
             "ask reply",
             self.reply_command,
-            summary="Answer a ticket by DM",
+            summary=say.REPLY_SUMMARY,
             roles=[Role.HR],
             args=[TICKET, ANSWER],
             refuse_others=False,
@@ -133,18 +132,18 @@ class KnowledgeSkill:
     async def answer(self, ctx: Context[Any], question: str) -> Reply:
         question = question.strip()
         if not question:
-            return Reply.text(say.EMPTY_QUESTION, ephemeral=True)
+            return Reply.text(ctx.t(say.EMPTY_QUESTION), ephemeral=True)
         # Before anything is searched or logged: no article, no ticket, nothing kept but a count.
         crisis = await self.safety.answer(ctx, question)
         if crisis is not None:
             return crisis
         if len(question) > say.MAX_QUESTION_CHARS:
-            raise SkillError(say.TOO_LONG)
-        chat = small_talk(question, name=_first_name(ctx))
+            raise SkillError(say.TOO_LONG, limit=ctx.t.number(say.MAX_QUESTION_CHARS))
+        chat = small_talk(question)
         if chat is not None:
             # Not a question: nothing is logged, so "thanks" is never a gap for HR to fill.
             log.info("event=%s small talk: %s", ctx.event.id, chat.kind.value)
-            return Reply.text(chat.answer)
+            return Reply.text(chat.answer(ctx.t, name=_first_name(ctx)))
         screened = redact(question)
         retriever = await self.library.retriever()
         result = retriever.answer(screened.cut_from(question))
@@ -168,37 +167,32 @@ class KnowledgeSkill:
         )
         notes: list[Text] = []
         if screened.found:
-            notes.append(Text(say.PHI_REMOVED.format(types=_tag_list(screened.types)), subtle=True))
+            types = _tag_list(screened.types)
+            notes.append(Text(ctx.t(say.PHI_REMOVED, types=types), subtle=True))
         if result.answered and best is not None:
             return await answer_reply(
-                ctx,
-                result,
-                question,
-                question_id,
-                clinical,
-                notes,
-                language=result.language,
-                version=retriever.version(best.article, result.language),
+                ctx, retriever, result, question, question_id, clinical, notes
             )
-        return await not_sure_reply(ctx, result, question_id, clinical, notes)
+        return await not_sure_reply(ctx, retriever, result, question_id, clinical, notes)
 
     async def on_ask_form(self, ctx: Context[Action]) -> Reply:
         """A form for the question, for surfaces where typing is not the obvious next step
         (a button on the home surface)."""
+        t = ctx.t
         form = Form(
-            title=say.FORM_TITLE,
+            title=t(say.FORM_TITLE),
             inputs=(
                 Input(
                     "question",
-                    say.FORM_LABEL,
+                    t(say.FORM_LABEL),
                     InputKind.MULTILINE,
                     required=True,
-                    placeholder=say.FORM_PLACEHOLDER,
+                    placeholder=t(say.FORM_PLACEHOLDER),
                     max_length=say.MAX_QUESTION_CHARS,
                 ),
             ),
             submit_action_id=ASK_SUBMIT,
-            submit_label="Ask",
+            submit_label=t(say.FORM_SUBMIT),
         )
         return Reply(fallback=form.title, blocks=(form,), ephemeral=True)
 
@@ -222,12 +216,12 @@ class KnowledgeSkill:
         logged = await self.services.questions.get(question_id)
         if feedback is Feedback.UNKNOWN or logged is None:
             raise SkillError(say.UNKNOWN_QUESTION)
-        outcome: list[Any] = [Text(say.THANKS_HELPFUL)]
+        outcome: list[Any] = [Text(ctx.t(say.THANKS_HELPFUL))]
         if feedback is Feedback.ALREADY:
-            outcome = [Text(say.FEEDBACK_ALREADY)]
+            outcome = [Text(ctx.t(say.FEEDBACK_ALREADY))]
         elif not helpful:
             outcome = [
-                Text(say.SORRY_NOT_HELPFUL),
+                Text(ctx.t(say.SORRY_NOT_HELPFUL)),
                 Buttons((await ask_hr_button(ctx, question_id),)),
             ]
         answered = await self.library.article(article_id or logged.article_id or "")
@@ -235,11 +229,8 @@ class KnowledgeSkill:
         if answered is not None:
             retriever = await self.library.retriever()
             section = retriever.section_for(answered, logged.text)
-            language = language_of(logged.text)
-            version = retriever.version(answered, language)
-            shown = article_blocks(
-                answered, logged.text, section, language=language, version=version
-            )
+            version = retriever.version(answered, ctx.language)
+            shown = article_blocks(answered, logged.text, section, t=ctx.t, version=version)
         if ctx.event.conversation.kind is ConversationKind.DIRECT:
             return [Reply.of(*shown, *outcome, ephemeral=True, replace_original=True)]
         # In a conversation others read, the answer loses its buttons for everyone, and what
@@ -250,17 +241,19 @@ class KnowledgeSkill:
         article_id, _, question = ctx.event.value.partition("|")
         article = await self.library.article(article_id)
         if article is None:
-            raise SkillError("That article is no longer in the knowledge base.")
+            raise SkillError(say.ARTICLE_GONE)
         question_id = parse_id(question)
         shown_for = article.questions[0] if article.questions else article.title
-        section = (await self.library.retriever()).section_for(article, shown_for)
-        blocks = article_blocks(article, shown_for, section)
+        retriever = await self.library.retriever()
+        section = retriever.section_for(article, shown_for)
+        version = retriever.version(article, ctx.language)
+        blocks = article_blocks(article, shown_for, section, t=ctx.t, version=version)
         if question_id is not None:
             blocks.append(Buttons(await feedback_buttons(ctx, question_id, article.id)))
         return Reply.of(*blocks)
 
     async def on_ask_about(self, ctx: Context[Action]) -> Reply:
-        return await ask_about(ctx, self.library, Button("Ask a question", ASK_FORM))
+        return await ask_about(ctx, self.library, Button(ctx.t(say.FORM_TITLE), ASK_FORM))
 
     async def on_ask_hr(self, ctx: Context[Action]) -> list[Reply]:
         """Hand the question to HR once; the card the button sat on becomes what came of it."""
@@ -271,23 +264,25 @@ class KnowledgeSkill:
         ticket, new = await self.services.tickets.open(ctx.person.id, logged.text, logged.id)
         if not new:
             # Pressed before (or twice at once): HR has it, and is not asked twice.
-            return _handed_to_hr(ctx, say.ALREADY_WITH_HR.format(id=ticket.id))
+            return _handed_to_hr(ctx, ctx.t(say.ALREADY_WITH_HR, id=ticket.id))
         channel = self.services.settings.hr_channel
         if channel is None:
-            return _handed_to_hr(ctx, say.LOGGED_FOR_HR.format(id=ticket.id))
+            return _handed_to_hr(ctx, ctx.t(say.LOGGED_FOR_HR, id=ticket.id))
         try:
             await self.services.outbound.to_channel(channel, self._ticket_post(ticket, ctx))
         except DeliveryError as exc:
             log.warning(
                 "event=%s ticket=%s HR channel post failed: %s", ctx.event.id, ticket.id, exc
             )
-            return _handed_to_hr(ctx, say.LOGGED_FOR_HR.format(id=ticket.id))
-        return _handed_to_hr(ctx, say.SENT_TO_HR.format(id=ticket.id))
+            return _handed_to_hr(ctx, ctx.t(say.LOGGED_FOR_HR, id=ticket.id))
+        return _handed_to_hr(ctx, ctx.t(say.SENT_TO_HR, id=ticket.id))
 
     def _ticket_post(self, ticket: Ticket, ctx: Context[Any]) -> Reply:
-        text = say.HR_NEW_TICKET.format(
-            id=ticket.id, name=ctx.person.display_name or "an employee", text=ticket.text
-        )
+        """The new ticket, posted to HR's channel: in the hospital's language, which is the one
+        HR's channel is read in."""
+        t = translator(self.services.settings.language)
+        name = ctx.person.display_name or t(say.AN_EMPLOYEE)
+        text = t(say.HR_NEW_TICKET, id=ticket.id, name=name, text=ticket.text)
         return Reply(
             fallback=plain_text(text),
             blocks=(
@@ -295,7 +290,7 @@ class KnowledgeSkill:
                 Buttons(
                     (
                         Button(
-                            "Answer",
+                            t(say.ANSWER_BUTTON),
                             HR_ANSWER,
                             str(ticket.id),
                             style=ButtonStyle.PRIMARY,
@@ -307,12 +302,13 @@ class KnowledgeSkill:
 
     async def on_hr_answer(self, ctx: Context[Action]) -> Reply:
         ticket = await self._ticket(parse_id(ctx.event.value))
+        t = ctx.t
         form = Form(
-            title=f"Answer ticket #{ticket.id}",
+            title=t(say.ANSWER_FORM_TITLE, id=ticket.id),
             inputs=(
                 Input(
                     "answer",
-                    "Your answer",
+                    t(say.ANSWER_FORM_LABEL),
                     InputKind.MULTILINE,
                     required=True,
                     placeholder=ticket.text[:150],
@@ -320,7 +316,7 @@ class KnowledgeSkill:
                 ),
             ),
             submit_action_id=HR_REPLY,
-            submit_label="Send to employee",
+            submit_label=t(say.ANSWER_FORM_SUBMIT),
             value=str(ticket.id),
         )
         return Reply(fallback=form.title, blocks=(Text(f"> {ticket.text}"), form), ephemeral=True)
@@ -331,7 +327,7 @@ class KnowledgeSkill:
         try:
             done = await self._deliver_answer(ctx, parse_id(ctx.event.value), answer)
         except AlreadyAnswered as exc:
-            return _outcome(exc.message)
+            return _outcome(exc.text(ctx.t))
         return replace(done, replace_original=True)
 
     async def reply_command(self, ctx: Context[Command]) -> Reply:
@@ -340,32 +336,38 @@ class KnowledgeSkill:
     async def _deliver_answer(self, ctx: Context[Any], ticket_id: int | None, answer: str) -> Reply:
         answer = answer.strip()
         if not answer:
-            raise SkillError("Please write an answer for the employee.")
+            raise SkillError(say.ANSWER_EMPTY)
         if len(answer) > say.MAX_ANSWER_CHARS:
-            raise SkillError(f"Please keep the answer under {say.MAX_ANSWER_CHARS:,} characters.")
+            raise SkillError(say.ANSWER_TOO_LONG, limit=ctx.t.number(say.MAX_ANSWER_CHARS))
         ticket = await self._ticket(ticket_id)
         answered = await self.services.tickets.answer(ticket.id, answer, ctx.person.id)
         if answered is None:
             # Someone in HR (or an earlier press) answered it first; the employee got that one.
-            raise AlreadyAnswered(say.ALREADY_ANSWERED.format(id=ticket.id))
+            raise AlreadyAnswered(say.ALREADY_ANSWERED, id=ticket.id)
         await ctx.audit("ticket.answer", f"ticket:{ticket.id}")
         asker = await self.services.people.get(ticket.person_id)
-        name = asker.display_name if asker else "the employee"
-        text = say.EMPLOYEE_ANSWER.format(id=ticket.id, question=ticket.text, answer=answer)
+        name = asker.display_name if asker and asker.display_name else ctx.t(say.THE_EMPLOYEE)
+        # The employee reads it in their own language, HR's words as HR wrote them.
+        theirs = (
+            translator_for(asker, self.services.settings.language)
+            if asker
+            else translator(self.services.settings.language)
+        )
+        text = theirs(say.EMPLOYEE_ANSWER, id=ticket.id, question=ticket.text, answer=answer)
         try:
             await self.services.outbound.to_person(ticket.person_id, Reply.text(text))
         except DeliveryError as exc:
             log.warning("event=%s ticket=%s answer not delivered: %s", ctx.event.id, ticket.id, exc)
             return Reply.text(
-                say.HR_ANSWER_DELIVERY_FAILED.format(id=ticket.id, name=name, reason=exc),
+                ctx.t(say.HR_ANSWER_DELIVERY_FAILED, id=ticket.id, name=name, reason=exc),
                 ephemeral=True,
             )
-        return Reply.text(say.HR_ANSWER_SENT.format(id=ticket.id, name=name), ephemeral=True)
+        return Reply.text(ctx.t(say.HR_ANSWER_SENT, id=ticket.id, name=name), ephemeral=True)
 
     async def _ticket(self, ticket_id: int | None) -> Ticket:
         ticket = await self.services.tickets.get(ticket_id) if ticket_id else None
         if ticket is None:
-            raise SkillError(say.NO_SUCH_TICKET.format(id=ticket_id or "?"))
+            raise SkillError(say.NO_SUCH_TICKET, id=ticket_id or "?")
         return ticket
 
     # -- for HR ---------------------------------------------------------------------------
@@ -373,15 +375,23 @@ class KnowledgeSkill:
     async def tickets(self, ctx: Context[Command]) -> Reply:
         open_tickets = await self.services.tickets.open_tickets()
         if not open_tickets:
-            return Reply.text(say.NO_OPEN_TICKETS, ephemeral=True)
-        lines = [f"**Open questions for HR** ({len(open_tickets)}):"]
+            return Reply.text(ctx.t(say.NO_OPEN_TICKETS), ephemeral=True)
+        t = ctx.t
+        count = len(open_tickets)
+        lines = [
+            t.plural(
+                "**Open question for HR** ({count}):", "**Open questions for HR** ({count}):", count
+            )
+        ]
         zone = ctx.zone
         now = self.services.clock()
         buttons = []
         for ticket in open_tickets:
-            opened = moment_label(ticket.opened_at, zone, now=now)
+            opened = t.moment(ticket.opened_at, zone, now=now)
             lines.append(f"- #{ticket.id} ({opened}): {ticket.text}")
-            buttons.append(Button(f"Answer #{ticket.id}", HR_ANSWER, str(ticket.id)))
+            buttons.append(
+                Button(t(say.ANSWER_TICKET_BUTTON, id=ticket.id), HR_ANSWER, str(ticket.id))
+            )
         text = "\n".join(lines)
         blocks: list[Any] = [Text(text)]
         if buttons:
@@ -399,16 +409,17 @@ class KnowledgeSkill:
             article = await self.library.article(article_id)
             if article is not None:
                 titles[article_id] = article.title
-        text = content_gaps(failed, total=total, days=days, titles=titles)
+        t = ctx.t
+        text = content_gaps(failed, t, total=total, days=days, titles=titles)
         # Counted by the hospital's day (`Context.count_crisis`).
         hospital_day = since.astimezone(ZoneInfo(self.services.settings.timezone)).date()
         crises = await self.services.crisis_counts.since(hospital_day)
         if crises:
-            text += "\n\n" + crisis_summary(crises)
+            text += "\n\n" + crisis_summary(crises, t)
         echoes = await spotlight_echoes(self.services, since)
         if echoes:
             zone = ctx.zone
-            text += "\n\n" + spotlight_summary(echoes, zone)
+            text += "\n\n" + spotlight_summary(echoes, t, zone)
         return Reply(fallback=plain_text(text), blocks=(Text(text),), ephemeral=True)
 
 
@@ -428,7 +439,7 @@ def _handed_to_hr(ctx: Context[Action], text: str) -> list[Reply]:
     asker hears it, and the card just loses its buttons."""
     if ctx.event.conversation.kind is ConversationKind.DIRECT:
         return [_outcome(text)]
-    retired = Reply.text(say.NOT_SURE)
+    retired = Reply.text(ctx.t(say.NOT_SURE))
     return [replace(retired, replace_original=True), Reply.text(text, ephemeral=True)]
 
 

@@ -4,7 +4,8 @@ offer to ask HR, and it is never logged as a gap in the knowledge base.
 
 The phrases are data, one phrasebook per language, so a language is added by adding its
 phrasebook. A message counts as small talk only when the whole of it is made of such phrases:
-"hi, how many PTO days do I get?" is a question.
+"hi, how many PTO days do I get?" is a question. The answers are catalog messages, read in the
+person's own language whatever language the small talk was in.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import Enum
 
+from bot.i18n import N_, Translator
 from skills.textkit.words import strip_accents
 
 
@@ -34,14 +36,35 @@ class Kind(Enum):
 @dataclass(frozen=True)
 class Phrasebook:
     """One language: the phrases of each kind (regular expressions over lower-case words
-    separated by single spaces), words that may ride along ("bot", "so much"), and the answers."""
+    separated by single spaces), and words that may ride along ("bot", "so much")."""
 
     phrases: Mapping[Kind, tuple[str, ...]]
     filler: tuple[str, ...]
-    answers: Mapping[Kind, str]
-    """A greeting's answer starts with `hello` (or `hello_anyone` when no name is known)."""
-    hello: str
-    hello_anyone: str
+
+
+ANSWERS: Mapping[Kind, str] = {
+    Kind.GREETING: N_(
+        "I answer questions about benefits, pay, leave and programs, run quick surveys and "
+        "take your ideas: just ask, or type `help`."
+    ),
+    Kind.THANKS: N_("You're welcome! Ask me anything else whenever you need."),
+    Kind.HELPFUL: N_("Glad that helped! Ask me anything else whenever you need."),
+    Kind.GOODBYE: N_("Take care! I'm here whenever you need me."),
+    Kind.ACKNOWLEDGE: N_("Okay! I'm here if you have a question."),
+    Kind.ABOUT: N_(
+        "I'm Breakroom, the hospital's chat helper. I answer questions about benefits, pay, "
+        "leave and programs, run quick surveys and take your ideas. I'm a bot: what I can't "
+        "answer, I can pass on to HR."
+    ),
+    Kind.CHAT: N_("I'm better at benefits than jokes! Ask me about pay, leave or programs."),
+    Kind.MISSED: N_(
+        "Sorry that missed. Try asking in other words, in one short question; if I still "
+        "can't find it, I'll offer to pass it on to HR."
+    ),
+}
+"""A greeting's answer starts with `HELLO` (or `HELLO_ANYONE` when no name is known)."""
+HELLO = N_("Hi {name}!")
+HELLO_ANYONE = N_("Hi there!")
 
 
 ENGLISH = Phrasebook(
@@ -117,28 +140,6 @@ ENGLISH = Phrasebook(
         r"bot|breakroom",
         r"and|oh|well|um+|hmm+",
     ),
-    answers={
-        Kind.GREETING: (
-            "I answer questions about benefits, pay, leave and programs, run quick surveys and "
-            "take your ideas: just ask, or type `help`."
-        ),
-        Kind.THANKS: "You're welcome! Ask me anything else whenever you need.",
-        Kind.HELPFUL: "Glad that helped! Ask me anything else whenever you need.",
-        Kind.GOODBYE: "Take care! I'm here whenever you need me.",
-        Kind.ACKNOWLEDGE: "Okay! I'm here if you have a question.",
-        Kind.ABOUT: (
-            "I'm Breakroom, the hospital's chat helper. I answer questions about benefits, pay, "
-            "leave and programs, run quick surveys and take your ideas. I'm a bot: what I can't "
-            "answer, I can pass on to HR."
-        ),
-        Kind.CHAT: "I'm better at benefits than jokes! Ask me about pay, leave or programs.",
-        Kind.MISSED: (
-            "Sorry that missed. Try asking in other words, in one short question; if I still "
-            "can't find it, I'll offer to pass it on to HR."
-        ),
-    },
-    hello="Hi {name}!",
-    hello_anyone="Hi there!",
 )
 
 SPANISH = Phrasebook(
@@ -191,30 +192,6 @@ SPANISH = Phrasebook(
         r"bot|breakroom",
         r"muy|mucho|tan",
     ),
-    answers={
-        Kind.GREETING: (
-            "Respondo preguntas sobre beneficios, pago, permisos y programas, hago encuestas "
-            "cortas y recibo sus ideas: pregúnteme lo que necesite."
-        ),
-        Kind.THANKS: "¡Con gusto! Pregúnteme lo que necesite cuando quiera.",
-        Kind.HELPFUL: "¡Qué bueno que le sirvió! Pregúnteme lo que necesite cuando quiera.",
-        Kind.GOODBYE: "¡Cuídese! Aquí estoy cuando me necesite.",
-        Kind.ACKNOWLEDGE: "¡Está bien! Aquí estoy si tiene alguna pregunta.",
-        Kind.ABOUT: (
-            "Soy Breakroom, el asistente de chat del hospital. Respondo preguntas sobre "
-            "beneficios, pago, permisos y programas, hago encuestas cortas y recibo sus ideas. "
-            "Soy un bot: lo que no sé responder, se lo puedo pasar a Recursos Humanos."
-        ),
-        Kind.CHAT: (
-            "¡Sé más de beneficios que de chistes! Pregúnteme sobre pago, permisos o programas."
-        ),
-        Kind.MISSED: (
-            "Perdón, no acerté. Pregúnteme con otras palabras, en una pregunta corta; si aún "
-            "no lo encuentro, le ofreceré pasarla a Recursos Humanos."
-        ),
-    },
-    hello="¡Hola, {name}!",
-    hello_anyone="¡Hola!",
 )
 
 PHRASEBOOKS: Mapping[str, Phrasebook] = {"en": ENGLISH, "es": SPANISH}
@@ -241,7 +218,13 @@ _NOT_WORDS = re.compile(r"[^\w' ]+")
 @dataclass(frozen=True)
 class SmallTalk:
     kind: Kind
-    answer: str
+
+    def answer(self, t: Translator, *, name: str | None = None) -> str:
+        """The answer in the reader's language; a greeting names them when `name` is known."""
+        if self.kind is not Kind.GREETING:
+            return t(ANSWERS[self.kind])
+        hello = t(HELLO, name=name) if name else t(HELLO_ANYONE)
+        return f"{hello} {t(ANSWERS[self.kind])}"
 
 
 def _matcher(book: Phrasebook) -> re.Pattern[str]:
@@ -273,28 +256,20 @@ def _kinds(matcher: re.Pattern[str], text: str) -> set[Kind] | None:
     return kinds
 
 
-def small_talk(text: str, *, name: str | None = None) -> SmallTalk | None:
-    """The answer to `text` when it is small talk, else None."""
+def small_talk(text: str) -> SmallTalk | None:
+    """What kind of small talk `text` is, or None when it is not small talk."""
     lowered = strip_accents(text.lower()).replace("\u2019", "'")
     without_emoji = _SHORTCODE.sub(" ", lowered)
     words = " ".join(_NOT_WORDS.sub(" ", without_emoji).replace("_", " ").split())
     if not words:
         if _is_emoji(lowered):
-            return SmallTalk(Kind.ACKNOWLEDGE, ENGLISH.answers[Kind.ACKNOWLEDGE])
+            return SmallTalk(Kind.ACKNOWLEDGE)
         return None
-    for language, matcher in _MATCHERS.items():
+    for matcher in _MATCHERS.values():
         kinds = _kinds(matcher, words)
         if kinds:
-            kind = next(k for k in _PRECEDENCE if k in kinds)
-            return SmallTalk(kind, _answer(PHRASEBOOKS[language], kind, name))
+            return SmallTalk(next(k for k in _PRECEDENCE if k in kinds))
     return None
-
-
-def _answer(book: Phrasebook, kind: Kind, name: str | None) -> str:
-    if kind is not Kind.GREETING:
-        return book.answers[kind]
-    hello = book.hello.format(name=name) if name else book.hello_anyone
-    return f"{hello} {book.answers[kind]}"
 
 
 def _is_emoji(text: str) -> bool:

@@ -29,7 +29,9 @@ async def ask_about(ctx: Context[Any], library: KnowledgeLibrary, ask_more: Butt
     if turn is None or turn.article_id != article_id or article is None:
         raise SkillError(say.SPOTLIGHT_GONE)
     shown_for = article.questions[0] if article.questions else article.title
-    section = (await library.retriever()).section_for(article, shown_for)
+    retriever = await library.retriever()
+    section = retriever.section_for(article, shown_for)
+    version = retriever.version(article, ctx.language)
     question_id = await ctx.log_question(
         QuestionEntry(
             say.ASKED_ABOUT.format(title=article.title),
@@ -40,8 +42,8 @@ async def ask_about(ctx: Context[Any], library: KnowledgeLibrary, ask_more: Butt
     )
     await ctx.services.spotlights.count_ask(turn.id)
     return Reply.of(
-        *article_blocks(article, shown_for, section),
-        Text(say.FOLLOW_UP, subtle=True),
+        *article_blocks(article, shown_for, section, t=ctx.t, version=version),
+        Text(ctx.t(say.FOLLOW_UP), subtle=True),
         Buttons((*await feedback_buttons(ctx, question_id, article.id), ask_more)),
     )
 

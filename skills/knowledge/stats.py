@@ -13,8 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.dates import local_day_label
-from bot.plural import counted
+from bot.i18n import N_, Translator
 from skills.grouping import group_similar
 from skills.knowledge.clinical import looks_clinical
 from skills.knowledge.smalltalk import small_talk
@@ -39,42 +38,60 @@ def is_gap(question: LoggedQuestion) -> bool:
 
 
 def content_gaps(
-    questions: Sequence[LoggedQuestion], *, total: int, days: int, titles: Mapping[str, str]
+    questions: Sequence[LoggedQuestion],
+    t: Translator,
+    *,
+    total: int,
+    days: int,
+    titles: Mapping[str, str],
 ) -> str:
-    """The report; `titles` names the articles the questions came closest to, by id."""
+    """The report, in the reader's language (`t`); `titles` names the articles the questions
+    came closest to, by id. The questions are quoted as they were asked."""
     gaps = [q for q in questions if is_gap(q)]
-    period = counted(days, "day")
+    period = t.plural("{count} day", "{count} days", days)
+    asked = t.plural("{count} question", "{count} questions", total)
     if not gaps:
-        return (
-            f"In the last {period} I was asked {counted(total, 'question')}, and none was left "
-            'unanswered or marked "Not helpful".'
+        return t(
+            "In the last {period} I was asked {asked}, and none was left unanswered or marked "
+            '"Not helpful".',
+            period=period,
+            asked=asked,
         )
     unanswered = sum(1 for q in gaps if not q.answered)
     unhelpful = sum(1 for q in gaps if q.answered and q.helpful is False)
     lines = [
-        f"**Knowledge gaps, last {period}**: {counted(total, 'question')} asked, {unanswered} not "
-        f"answered, {unhelpful} answered but marked not helpful.",
+        t(
+            "**Knowledge gaps, last {period}**: {asked} asked, {unanswered} not answered, "
+            "{unhelpful} answered but marked not helpful.",
+            period=period,
+            asked=asked,
+            unanswered=t.number(unanswered),
+            unhelpful=t.number(unhelpful),
+        ),
         "",
-        "By topic, largest first:",
+        t("By topic, largest first:"),
     ]
     topics = _topics(gaps, titles)
-    named = [t for t in topics if t.name is not None]
-    other = [q for t in topics if t.name is None for q in t.members]
-    for t in named[MAX_TOPICS:]:
-        other.extend(t.members)
+    named = [topic for topic in topics if topic.name is not None]
+    other = [q for topic in topics if topic.name is None for q in topic.members]
+    for topic in named[MAX_TOPICS:]:
+        other.extend(topic.members)
     for number, topic in enumerate(named[:MAX_TOPICS], start=1):
-        lines.append(f"{number}. **{topic.name}**: {_summary(topic.members)}")
+        lines.append(f"{number}. **{topic.name}**: {_summary(topic.members, t)}")
     if other:
-        lines.append(f"Other: {_summary(other)}")
+        lines.append(t("Other: {summary}", summary=_summary(other, t)))
     return "\n".join(lines)
 
 
-def _summary(members: Sequence[LoggedQuestion]) -> str:
+def _summary(members: Sequence[LoggedQuestion], t: Translator) -> str:
     open_count = sum(1 for q in members if not q.answered)
     examples = "; ".join(f"_{q.text}_" for q in members[:EXAMPLES])
-    return (
-        f"{counted(len(members), 'question')} ({open_count} unanswered, "
-        f"{len(members) - open_count} not helpful), e.g. {examples}"
+    return t(
+        "{questions} ({unanswered} unanswered, {unhelpful} not helpful), e.g. {examples}",
+        questions=t.plural("{count} question", "{count} questions", len(members)),
+        unanswered=t.number(open_count),
+        unhelpful=t.number(len(members) - open_count),
+        examples=examples,
     )
 
 
@@ -124,25 +141,27 @@ def _name(members: Sequence[LoggedQuestion], titles: Mapping[str, str]) -> str |
 
 
 CRISIS_KINDS = {
-    "self_harm": "self-harm or suicidal thoughts",
-    "violence": "violence or threats at work",
-    "domestic_violence": "domestic violence",
-    "sexual": "sexual harassment or assault",
-    "active_threat": "an active threat",
+    "self_harm": N_("self-harm or suicidal thoughts"),
+    "violence": N_("violence or threats at work"),
+    "domestic_violence": N_("domestic violence"),
+    "sexual": N_("sexual harassment or assault"),
+    "active_threat": N_("an active threat"),
 }
 
 
-def crisis_summary(counts: Mapping[str, int]) -> str:
+def crisis_summary(counts: Mapping[str, int], t: Translator) -> str:
     """How many messages got crisis resources instead of an answer, by kind: they are not
     among the questions above, and nothing else of them is kept."""
     total = sum(counts.values())
     kinds = ", ".join(
-        f"{CRISIS_KINDS.get(kind, kind)}: {count}"
+        f"{t(CRISIS_KINDS[kind]) if kind in CRISIS_KINDS else kind}: {t.number(count)}"
         for kind, count in sorted(counts.items(), key=lambda item: -item[1])
     )
-    return (
-        f"**Crisis resources**: {counted(total, 'message')} got them instead of an answer "
-        f"({kinds}). I keep no names or words of these, only the count."
+    return t(
+        "**Crisis resources**: {messages} got them instead of an answer ({kinds}). I keep no "
+        "names or words of these, only the count.",
+        messages=t.plural("{count} message", "{count} messages", total),
+        kinds=kinds,
     )
 
 
@@ -165,17 +184,25 @@ class SpotlightEcho:
     complete: bool  # the whole window has passed
 
 
-def spotlight_summary(echoes: Sequence[SpotlightEcho], zone: ZoneInfo) -> str:
+def spotlight_summary(echoes: Sequence[SpotlightEcho], t: Translator, zone: ZoneInfo) -> str:
     """One line per spotlight sent: how many questions followed it, overall and on its
     article, and how many of those came through its "Ask about this" button."""
-    days = counted(SPOTLIGHT_WINDOW.days, "day")
-    lines = ["**Spotlights**: questions asked after each one."]
+    days = t.plural("{count} day", "{count} days", SPOTLIGHT_WINDOW.days)
+    lines = [t("**Spotlights**: questions asked after each one.")]
     for echo in echoes:
-        window = f"In the {days} after" if echo.complete else "Since then"
+        window = t("In the {days} after", days=days) if echo.complete else t("Since then")
         lines.append(
-            f"- #{echo.spotlight_id} _{echo.title}_, {local_day_label(echo.fired_at, zone)}, "
-            f"sent to {counted(echo.sent, 'person', 'people')}. {window}: "
-            f"{counted(echo.questions, 'question')} asked, {echo.on_article} about this "
-            f'article ({echo.asks} through "Ask about this").'
+            t(
+                "- #{id} _{title}_, {day}, sent to {people}. {window}: {questions} asked, "
+                '{on_article} about this article ({asks} through "Ask about this").',
+                id=echo.spotlight_id,
+                title=echo.title,
+                day=t.local_day(echo.fired_at, zone),
+                people=t.plural("{count} person", "{count} people", echo.sent),
+                window=window,
+                questions=t.plural("{count} question", "{count} questions", echo.questions),
+                on_article=t.number(echo.on_article),
+                asks=t.number(echo.asks),
+            )
         )
     return "\n".join(lines)

@@ -336,9 +336,13 @@ async def test_a_spanish_speaker_reads_no_english_from_the_knowledge_skill(
     declined = await ask(rt, "no puedo entrar a mi correo")
     clinical = await ask(rt, "cuanto tylenol le puedo dar a un paciente")
     chats = [await ask(rt, text) for text in ("hola", "gracias", "quien eres")]
+    screened = await ask(
+        rt, "mi paciente Juan Perez MRN 00482913 me dio una tarjeta, puedo usar pto"
+    )
+    assert "(nombre y número de expediente médico)" in screened.fallback
     assert "Pregúnteme" in chats[1].fallback
     assert "clínica" in clinical.fallback
-    seen += [answered, english_only, not_sure, declined, clinical, *chats]
+    seen += [answered, english_only, not_sure, declined, clinical, *chats, screened]
     [form] = await rt.router.dispatch(action("knowledge.ask_form"))
     seen.append(form)
 
@@ -364,7 +368,12 @@ async def test_a_spanish_speaker_reads_no_english_from_the_knowledge_skill(
     seen += fake.direct_to(NURSE)
 
     typed = " ".join(
-        ["puedo llevar a mi perro a la fiesta del turno de noche", "Solo se permiten", "Hana"]
+        [
+            "puedo llevar a mi perro a la fiesta del turno de noche",
+            "mi paciente Juan Perez MRN 00482913 me dio una tarjeta, puedo usar pto",
+            "Solo se permiten",
+            "Hana",
+        ]
     )
     article_text = " ".join(
         f"{title} {' '.join(questions)} {body}" for title, questions, _, body in ARTICLES.values()

@@ -13,7 +13,7 @@ from bot.arguments import Arg, Identifier, Integer, Option, Rest
 from bot.context import Context
 from bot.errors import SkillError
 from bot.events import Action, Command, ConversationKind, Message
-from bot.i18n import translator, translator_for
+from bot.i18n import N_, Translator, translator, translator_for
 from bot.messenger import DeliveryError
 from bot.replies import (
     Button,
@@ -167,7 +167,7 @@ class KnowledgeSkill:
         )
         notes: list[Text] = []
         if screened.found:
-            types = _tag_list(screened.types)
+            types = _tag_list(screened.types, ctx.t)
             notes.append(Text(ctx.t(say.PHI_REMOVED, types=types), subtle=True))
         if result.answered and best is not None:
             return await answer_reply(
@@ -455,5 +455,18 @@ def _first_name(ctx: Context[Any]) -> str | None:
     return ctx.person.display_name.split(" ")[0] if ctx.person.display_name else None
 
 
-def _tag_list(types: frozenset[str]) -> str:
-    return ", ".join(sorted(t.lower() for t in types))
+PHI_TYPES = {
+    "NAME": N_("name"),
+    "DATE": N_("date"),
+    "MRN": N_("medical record number"),
+    "PHONE": N_("phone number"),
+    "EMAIL": N_("email address"),
+    "SSN": N_("social security number"),
+    "ADDRESS": N_("address"),
+    "ID": N_("ID number"),
+}
+"""What the PHI screen calls each kind of identifier, as the person reads it."""
+
+
+def _tag_list(types: frozenset[str], t: Translator) -> str:
+    return t.list(sorted(t(PHI_TYPES[kind]) if kind in PHI_TYPES else kind for kind in types))

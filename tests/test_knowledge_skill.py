@@ -412,7 +412,12 @@ async def test_stats_group_failed_questions_for_hr_only(
 async def test_stats_leave_out_small_talk_and_clinical_questions(kb_runtime: Runtime) -> None:
     await make_hr(kb_runtime)
     questions = kb_runtime.services.questions
-    for text in ("thanks", "helpful", "is it safe to take ibuprofen with tylenol"):
+    for text in (
+        "thanks",
+        "helpful",
+        "is it safe to take ibuprofen with tylenol",
+        "me duele la cabeza desde ayer, que tomo",
+    ):
         await questions.record(text, article_id=None, confidence=0.0, answered=False)
     [stats] = await kb_runtime.router.dispatch(command("ask", "stats", user="U-hr"))
     assert "none was left unanswered" in stats.fallback

@@ -73,6 +73,11 @@ def test_spanish_phrases_become_the_english_words_the_index_knows() -> None:
     assert "cafeteria" not in spanish_tokens("como pido fmla")
 
 
+def test_of_two_phrases_that_stem_alike_the_one_typed_wins() -> None:
+    # "mareada" (dizzy) and "marido" (husband) both stem to "mar".
+    assert spanish_tokens("me siento mareada") == ["sient", "dizzy"]
+
+
 def test_a_spanish_typo_is_mended_towards_spanish_never_into_english(sample: Retriever) -> None:
     assert spanish_tokens("incapasidad", mend=True) == ["disability"]
     # English typo help would read "vacaciones" as "vaccines" (Employee health).

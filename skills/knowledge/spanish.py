@@ -94,6 +94,7 @@ def spanish_vocabulary() -> SpanishVocabulary:
 
 @dataclass(frozen=True)
 class _Phrase:
+    words: tuple[str, ...]
     stems: tuple[str, ...]
     english: tuple[str, ...]
 
@@ -116,7 +117,9 @@ class _Reader:
                 known.update(words)
                 if words:
                     stems = tuple(self._key(w) for w in words)
-                    phrases.setdefault(stems[0], []).append(_Phrase(stems, tuple(english.split())))
+                    phrase_words = tuple(words)
+                    entry = _Phrase(phrase_words, stems, tuple(english.split()))
+                    phrases.setdefault(stems[0], []).append(entry)
         for entries in phrases.values():
             entries.sort(key=lambda p: -len(p.stems))
         self.phrases = phrases
@@ -178,13 +181,16 @@ class _Reader:
         tokens: list[str] = []
         i = 0
         while i < len(kept):
-            match = next(
+            # The longest phrase here; of two as long, the one written as typed ("mareada" is
+            # dizzy, not "marido", though both stem to "mar").
+            match = max(
                 (
                     p
                     for p in self.phrases.get(stems[i], ())
                     if tuple(stems[i : i + len(p.stems)]) == p.stems
                 ),
-                None,
+                key=lambda p: (len(p.stems), tuple(kept[i : i + len(p.words)]) == p.words),
+                default=None,
             )
             if match is not None:
                 tokens.extend(match.english)

@@ -17,6 +17,7 @@ from bot.i18n import N_, Translator
 from skills.grouping import group_similar
 from skills.knowledge.clinical import looks_clinical
 from skills.knowledge.smalltalk import small_talk
+from skills.knowledge.spanish import english_reading, language_of
 from skills.knowledge.text import STOP_WORDS, is_noise, tokenize
 from skills.textkit.stemming import stem
 from storage.questions import LoggedQuestion
@@ -33,8 +34,11 @@ class Topic:
 
 
 def is_gap(question: LoggedQuestion) -> bool:
-    """A question an article could answer: not small talk, not a clinical question."""
-    return small_talk(question.text) is None and not looks_clinical(question.text)
+    """A question an article could answer: not small talk, not a clinical question (a Spanish
+    one read through the Spanish vocabulary, as search reads it)."""
+    text = question.text
+    english = text if language_of(text) == "en" else english_reading(text)
+    return small_talk(text) is None and not looks_clinical(english)
 
 
 def content_gaps(

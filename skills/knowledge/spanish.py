@@ -117,12 +117,10 @@ class _Reader:
                 known.update(words)
                 if words:
                     stems = tuple(self._key(w) for w in words)
-                    phrase_words = tuple(words)
-                    entry = _Phrase(phrase_words, stems, tuple(english.split()))
+                    entry = _Phrase(tuple(words), stems, tuple(english.split()))
                     phrases.setdefault(stems[0], []).append(entry)
-        for entries in phrases.values():
-            entries.sort(key=lambda p: -len(p.stems))
         self.phrases = phrases
+        """First word's key -> the phrases that start with it."""
         self.known = frozenset(known | vocabulary.stop_words)
         """Every word of the Spanish vocabulary: what a Spanish typo may be mended to."""
         self.known_stems = frozenset(
@@ -147,6 +145,7 @@ class _Reader:
         return word if word in self.vocabulary.stop_words else stem_spanish(word)
 
     def language_of(self, text: str) -> Language:
+        """See the module-level `language_of`."""
         marks = sum(1 for c in _SPANISH_MARKS if c in text.lower())
         words = words_of(text)
         spanish = marks + sum(1 for w in words if w in self.cues)

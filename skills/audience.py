@@ -11,16 +11,24 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from bot.errors import SkillError
+from bot.i18n import N_, SOURCE_LANGUAGE, Translator, translator
 from bot.services import Services
 from storage.surveys import Recipient
 
 KINDS = ("everyone", "department", "unit", "channel")
 USAGE = "to everyone|department NAME|unit NAME|channel ID"
 EVERYONE: dict[str, Any] = {"kind": "everyone"}
-UNREADABLE = (
+UNREADABLE = N_(
     "Say who gets it: `to everyone`, `to department NAME`, `to unit NAME` or "
     '`to channel ID` (quote names with spaces, e.g. `to unit "5 North"`).'
 )
+# An audience in a sentence of the reader's language: "to {audience}".
+_DESCRIBED = {
+    "everyone": N_("everyone"),
+    "department": N_("department {name}"),
+    "unit": N_("unit {name}"),
+    "channel": N_("channel {name}"),
+}
 
 
 def parse_audience(words: Sequence[str]) -> tuple[dict[str, Any], list[str]]:
@@ -47,9 +55,13 @@ def audience_of(kind: str, value: str) -> dict[str, Any]:
     return {"kind": kind, "value": value}
 
 
-def describe_audience(audience: Mapping[str, Any]) -> str:
-    kind = audience.get("kind", "everyone")
-    return "everyone" if kind == "everyone" else f"{kind} {audience.get('value')}"
+def describe_audience(audience: Mapping[str, Any], t: Translator | None = None) -> str:
+    """Who an audience is, in the reader's language (`t`; English without one)."""
+    reader = t or translator(SOURCE_LANGUAGE)
+    kind = str(audience.get("kind", "everyone"))
+    if kind not in _DESCRIBED:
+        return f"{kind} {audience.get('value')}"
+    return reader(_DESCRIBED[kind], name=audience.get("value"))
 
 
 async def reach(services: Services, audience: Mapping[str, Any]) -> list[Recipient]:

@@ -24,25 +24,30 @@ class Group(Generic[T]):
 
 
 def group_similar(
-    items: Sequence[T], text_of: Callable[[T], str], threshold: float = 0.25
+    items: Sequence[T],
+    text_of: Callable[[T], str],
+    threshold: float = 0.25,
+    *,
+    terms: Callable[[str], set[str]] = content_terms,
 ) -> list[Group[T]]:
     """Groups of items whose terms overlap (Jaccard) by at least `threshold`, largest first;
-    items are taken in the order given, so pass them oldest first for stable groups."""
+    items are taken in the order given, so pass them oldest first for stable groups. `terms`
+    reads a text's terms (ideas read theirs in either language: `skills.ideas.themes`)."""
     groups: list[Group[T]] = []
     for item in items:
-        terms = content_terms(text_of(item))
+        item_terms = terms(text_of(item))
         best: Group[T] | None = None
         best_score = 0.0
         for group in groups:
-            union = terms | group.terms
-            score = len(terms & group.terms) / len(union) if union else 0.0
+            union = item_terms | group.terms
+            score = len(item_terms & group.terms) / len(union) if union else 0.0
             if score > best_score:
                 best, best_score = group, score
         if best is not None and best_score >= threshold:
             best.members.append(item)
-            best.terms |= terms
+            best.terms |= item_terms
         else:
-            groups.append(Group(set(terms), [item]))
+            groups.append(Group(set(item_terms), [item]))
     groups.sort(key=lambda g: len(g.members), reverse=True)
     return groups
 
@@ -54,22 +59,23 @@ def most_similar(
     *,
     limit: int = 3,
     threshold: float = 0.2,
+    terms: Callable[[str], set[str]] = content_terms,
 ) -> list[tuple[T, float]]:
-    """Items most like `text` by IDF-weighted cosine over content terms, best first."""
+    """Items most like `text` by IDF-weighted cosine over their terms, best first."""
     if not items:
         return []
-    documents = [content_terms(text_of(item)) for item in items]
-    frequency: Counter[str] = Counter(term for terms in documents for term in terms)
+    documents = [terms(text_of(item)) for item in items]
+    frequency: Counter[str] = Counter(term for document in documents for term in document)
     total = len(documents) + 1
 
-    def weights(terms: set[str]) -> dict[str, float]:
-        return {t: math.log(1 + total / (1 + frequency.get(t, 0))) for t in terms}
+    def weights(found: set[str]) -> dict[str, float]:
+        return {t: math.log(1 + total / (1 + frequency.get(t, 0))) for t in found}
 
-    query = weights(content_terms(text))
+    query = weights(terms(text))
     query_norm = math.sqrt(sum(w * w for w in query.values())) or 1.0
     scored = []
-    for item, terms in zip(items, documents, strict=True):
-        doc = weights(terms)
+    for item, document in zip(items, documents, strict=True):
+        doc = weights(document)
         dot = sum(w * doc[t] for t, w in query.items() if t in doc)
         norm = math.sqrt(sum(w * w for w in doc.values())) or 1.0
         score = dot / (query_norm * norm)

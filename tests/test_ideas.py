@@ -268,7 +268,7 @@ async def test_status_changes_follow_the_review_path_and_are_audited(
         [reply] = await rt.router.dispatch(command("ideas", f"status {idea_id} {step}", "U-lead"))
         assert "is now" in reply.fallback
     [refused] = await rt.router.dispatch(command("ideas", f"status {idea_id} new", "U-lead"))
-    assert "it can move to: archived" in refused.fallback
+    assert "it can move to: `archived`" in refused.fallback
     notices = fake.direct_to("U-nurse")
     assert [n.fallback.split("now ")[1].rstrip(".") for n in notices] == [
         "Under review",

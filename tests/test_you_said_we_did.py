@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 
 from bot.events import SYSTEM_ACTOR, SYSTEM_CONVERSATION, ScheduledTrigger
+from bot.i18n import translator
 from bot.services import Services
 from bot.settings import Settings
 from skills.ideas.implemented import screen_helped
@@ -35,6 +36,7 @@ from tests.teams_harness import NURSE as TEAMS_NURSE
 from tests.teams_harness import TENANT, Teams, action, inputs, known, text_of
 
 VOTERS = ("U0VOTER1", "U0VOTER2")
+ENGLISH = translator("en")
 IDEA_TEXT = "Keep a blanket warmer on every unit so patients are not cold after surgery."
 
 
@@ -209,7 +211,7 @@ async def test_the_submitter_is_credited_only_once_they_agree_and_only_they_can_
     assert idea is not None
     assert outcome is not None
     assert outcome.credit_agreed is True
-    assert "Rosa Díaz, 5 North" in you_said_we_did(idea, outcome).markdown
+    assert "Rosa Díaz, 5 North" in you_said_we_did(idea, outcome, ENGLISH).markdown
     await slack.command("/ideas", f"show {idea_id}", LEADER, "show")
     [card] = await slack.responses("show")
     assert "agreed to be named" in shown(card["blocks"])
@@ -493,10 +495,10 @@ def test_the_story_names_the_submitter_only_for_a_named_idea_they_agreed_for() -
     anonymous = replace(named, anonymous=True, submitter_person_id=None, submitter_name=None)
     said = Outcome(1, "Warmers on every unit", "Facilities", now, credit_agreed=None)
     agreed = replace(said, credit_agreed=True)
-    assert "Rosa" not in you_said_we_did(named, said).markdown
-    assert "(Rosa Díaz, 5 North)" in you_said_we_did(named, agreed).markdown
-    assert "(a colleague, 5 North)" in you_said_we_did(anonymous, agreed).markdown
-    story = you_said_we_did(named, agreed)
+    assert "Rosa" not in you_said_we_did(named, said, ENGLISH).markdown
+    assert "(Rosa Díaz, 5 North)" in you_said_we_did(named, agreed, ENGLISH).markdown
+    assert "(a colleague, 5 North)" in you_said_we_did(anonymous, agreed, ENGLISH).markdown
+    story = you_said_we_did(named, agreed, ENGLISH)
     assert story.title == "You said, we did: Blanket warmers"
     assert "**We did:** Warmers on every unit" in story.markdown
     assert "**Thanks to:** Facilities" in story.markdown

@@ -9,8 +9,8 @@
 Nothing here knows a platform. A draft goes out only when its author sends it: then its audience
 is read (who is in it now), and one outbox message per person is queued in the same transaction
 that marks it queued, due now or at its time on each person's own clock, never in their quiet
-hours. The outbox sender renders the message once per batch (`render`) and asks `current`
-right before each send, so nothing leaves once it is cancelled."""
+hours. The outbox sender renders the message once per batch and language (`render`) and asks
+`current` right before each send, so nothing leaves once it is cancelled."""
 
 from __future__ import annotations
 
@@ -21,10 +21,10 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.dates import moment_label, reader_zone
+from bot.dates import reader_zone
 from bot.errors import SkillError
+from bot.i18n import Translator, translator_for
 from bot.ownership import seal_value
-from bot.plural import counted
 from bot.quiet import delivery_time, outside_quiet_hours
 from bot.replies import Reply
 from bot.services import Services
@@ -85,25 +85,25 @@ class Announcer:
         title, text = " ".join(draft.title.split()), draft.text.strip()
         link = (draft.link or "").strip() or None
         article_id = (draft.article_id or "").strip() or None
+        t = self.translator(author)
         if not title:
             raise SkillError(say.TITLE_NEEDED)
         if len(title) > say.MAX_TITLE:
-            raise SkillError(say.TITLE_TOO_LONG)
+            raise SkillError(say.TITLE_TOO_LONG, max=say.MAX_TITLE)
         if not text:
             raise SkillError(say.BODY_NEEDED)
         if len(text) > say.MAX_BODY:
-            raise SkillError(say.BODY_TOO_LONG)
+            raise SkillError(say.BODY_TOO_LONG, max=t.number(say.MAX_BODY))
         if link is not None and (len(link) > say.MAX_LINK or not _LINK.fullmatch(link)):
-            raise SkillError(say.BAD_LINK)
+            raise SkillError(say.BAD_LINK, max=say.MAX_LINK)
         if article_id is not None and await self.library.article(article_id) is None:
-            raise SkillError(say.NO_ARTICLE.format(id=article_id.replace("`", "'")[:60]))
+            raise SkillError(say.NO_ARTICLE, id=article_id.replace("`", "'")[:60])
         now = self.services.clock()
         if draft.send_at is not None and draft.send_at <= now:
-            when = moment_label(draft.send_at, self.zone(author))
-            raise SkillError(say.PAST.format(when=when))
+            raise SkillError(say.PAST, when=t.moment(draft.send_at, self.zone(author)))
         people = len(await reach(self.services, draft.audience))
         if not people:
-            raise SkillError(say.NOBODY.format(audience=describe_audience(draft.audience)))
+            raise SkillError(say.NOBODY, audience=describe_audience(draft.audience, t))
         announcement = await self.services.announcements.create(
             author_person_id=author.id,
             title=title,
@@ -123,8 +123,9 @@ class Announcer:
             cards.preview(
                 announcement,
                 author.display_name,
+                t,
                 people=people,
-                audience=describe_audience(announcement.audience),
+                audience=describe_audience(announcement.audience, t),
                 when=self._when(announcement, author),
                 sealed_send=seal_value(key, cards.SEND, author.id, str(announcement.id)),
                 sealed_discard=seal_value(key, cards.DISCARD, author.id, str(announcement.id)),
@@ -138,16 +139,17 @@ class Announcer:
         if announcement.author_person_id != author.id:
             raise SkillError(say.NOT_YOURS)
         if announcement.status is AnnouncementStatus.CANCELLED:
-            raise SkillError(say.ALREADY_CANCELLED.format(id=announcement.id))
+            raise SkillError(say.ALREADY_CANCELLED, id=announcement.id)
         if announcement.status is AnnouncementStatus.QUEUED:
-            raise SkillError(say.ALREADY_QUEUED.format(id=announcement.id))
+            raise SkillError(say.ALREADY_QUEUED, id=announcement.id)
         recipients = await reach(self.services, announcement.audience)
         if not recipients:
-            raise SkillError(say.NOBODY.format(audience=describe_audience(announcement.audience)))
+            audience = describe_audience(announcement.audience, self.translator(author))
+            raise SkillError(say.NOBODY, audience=audience)
         now = self.services.clock()
         due = {r.person_id: self._due(announcement, r.timezone, now) for r in recipients}
         if not await self.services.announcements.queue(announcement.id, author.id, now, due):
-            raise SkillError(say.ALREADY_QUEUED.format(id=announcement.id))
+            raise SkillError(say.ALREADY_QUEUED, id=announcement.id)
         await self.services.audit.record(
             author.id, "announce.send", f"announcement:{announcement.id}", people=len(due)
         )
@@ -173,23 +175,24 @@ class Announcer:
         announcement = await self.find(announcement_id)
         progress = await self.services.outbox.progress(announcement_key(announcement.id))
         if announcement.status is AnnouncementStatus.CANCELLED:
-            raise SkillError(say.ALREADY_CANCELLED.format(id=announcement.id))
+            raise SkillError(say.ALREADY_CANCELLED, id=announcement.id)
         if announcement.status is AnnouncementStatus.QUEUED and not progress.pending:
-            raise SkillError(say.ALL_OUT.format(id=announcement.id))
+            raise SkillError(say.ALL_OUT, id=announcement.id)
         cancelled = await self.services.announcements.cancel(announcement.id, self.services.clock())
         if cancelled is None:
-            raise SkillError(say.ALREADY_CANCELLED.format(id=announcement.id))
+            raise SkillError(say.ALREADY_CANCELLED, id=announcement.id)
         await self.services.audit.record(
             by.id,
             "announce.cancel",
             f"announcement:{announcement.id}",
             withdrawn=cancelled.withdrawn,
         )
-        text = say.CANCELLED.format(
-            id=announcement.id, withdrawn=counted(cancelled.withdrawn, "person", "people")
-        )
+        t = self.translator(by)
+        withdrawn = t.plural("{count} person", "{count} people", cancelled.withdrawn)
+        text = t(say.CANCELLED, id=announcement.id, withdrawn=withdrawn)
         if progress.sent:
-            text += say.CANCELLED_LATE.format(sent=counted(progress.sent, "person", "people"))
+            sent = t.plural("{count} person", "{count} people", progress.sent)
+            text += " " + t(say.CANCELLED_LATE, sent=sent)
         return text
 
     async def resend(self, announcement_id: int, by: Person) -> str:
@@ -197,9 +200,9 @@ class Announcer:
         message goes back once however many resends meet."""
         announcement = await self.find(announcement_id)
         if announcement.status is AnnouncementStatus.CANCELLED:
-            raise SkillError(say.RESEND_CANCELLED.format(id=announcement.id))
+            raise SkillError(say.RESEND_CANCELLED, id=announcement.id)
         if announcement.status is AnnouncementStatus.DRAFT:
-            raise SkillError(say.RESEND_DRAFT.format(id=announcement.id))
+            raise SkillError(say.RESEND_DRAFT, id=announcement.id)
         key = announcement_key(announcement.id)
         failed = await self.services.outbox.people_with(key, MESSAGE_KIND, OutboxStatus.FAILED)
         now = self.services.clock()
@@ -207,58 +210,68 @@ class Announcer:
         due = {person: self.due_again(zones.get(person), now) for person in failed}
         back = await self.services.outbox.requeue_failed(key, MESSAGE_KIND, due)
         if not back:
-            raise SkillError(say.NOTHING_FAILED.format(id=announcement.id))
+            raise SkillError(say.NOTHING_FAILED, id=announcement.id)
         await self.services.audit.record(
             by.id, "announce.resend", f"announcement:{announcement.id}", people=back
         )
-        return say.RESENT.format(id=announcement.id, people=counted(back, "person", "people"))
+        t = self.translator(by)
+        people = t.plural("{count} person", "{count} people", back)
+        return t(say.RESENT, id=announcement.id, people=people)
 
     async def report(self, announcement_id: int, reader: Person) -> Reply:
         """Counts of how it went, on the reader's clock; audited, as every view of it is."""
         announcement = await self.find(announcement_id)
         if announcement.status is AnnouncementStatus.DRAFT:
-            raise SkillError(say.STILL_DRAFT.format(id=announcement.id))
+            raise SkillError(say.STILL_DRAFT, id=announcement.id)
         key = announcement_key(announcement.id)
         await self.services.audit.record(reader.id, "announce.report", key)
+        t = self.translator(reader)
         return cards.report(
             announcement,
             await self.services.outbox.progress(key),
             await self.services.announcements.presses(announcement.id),
-            audience=describe_audience(announcement.audience),
+            t,
+            audience=describe_audience(announcement.audience, t),
             when=self.moment(announcement, reader),
         )
 
     def moment(self, announcement: Announcement, reader: Person) -> str:
         """When it went or goes out, or when it was cancelled, on the reader's clock."""
-        zone = self.zone(reader)
+        zone, t = self.zone(reader), self.translator(reader)
         if announcement.status is AnnouncementStatus.CANCELLED:
             assert announcement.cancelled_at is not None
-            return f"cancelled {moment_label(announcement.cancelled_at, zone)}"
+            return t(say.STATE_CANCELLED, when=t.moment(announcement.cancelled_at, zone))
         if announcement.status is AnnouncementStatus.DRAFT:
-            return "not sent (a draft)"
+            return t(say.STATE_DRAFT)
         start = announcement.send_at or announcement.queued_at
         assert start is not None
         if announcement.send_at is not None and announcement.send_at > self.services.clock():
-            return f"scheduled for {moment_label(start, zone)}"
-        return f"sent {moment_label(start, zone)}"
+            return t(say.STATE_SCHEDULED, when=t.moment(start, zone))
+        return t(say.STATE_SENT, when=t.moment(start, zone))
 
     async def find(self, announcement_id: int) -> Announcement:
         announcement = await self.services.announcements.get(announcement_id)
         if announcement is None:
-            raise SkillError(say.NO_SUCH.format(id=announcement_id))
+            raise SkillError(say.NO_SUCH, id=announcement_id)
         return announcement
 
     def zone(self, person: Person) -> ZoneInfo:
         return reader_zone(person.timezone, self.services.settings.timezone)
 
+    def translator(self, person: Person) -> Translator:
+        """The person's language: their own, else their platform's, else the hospital's."""
+        return translator_for(person, self.services.settings.language)
+
     def _when(self, announcement: Announcement, reader: Person) -> str:
         """When it goes out, on the reader's clock."""
+        t = self.translator(reader)
         if announcement.send_at is None:
             quiet = self.services.settings.quiet_hours
             if quiet.start == quiet.end:
-                return say.NO_QUIET_NOW
-            return say.WHEN_NOW.format(end=f"{quiet.end:%H:%M}")
-        return say.WHEN_LATER.format(when=moment_label(announcement.send_at, self.zone(reader)))
+                return t(say.NO_QUIET_NOW)
+            end = f"{quiet.end:%H:%M}"
+            return t(say.WHEN_NOW, end=end)
+        return t(say.WHEN_LATER, when=t.moment(announcement.send_at, self.zone(reader)))
 
     def _due(self, announcement: Announcement, timezone: str | None, now: datetime) -> datetime:
         """When one person gets it: now, or the moment's wall-clock time (in the author's
@@ -281,8 +294,8 @@ class Announcer:
     async def render(
         self, kind: str, payload_key: str, recipients: Sequence[Recipient]
     ) -> dict[int, Reply]:
-        """The message for a batch of recipients: read once, built once, the same for all.
-        Nobody gets it once it is cancelled."""
+        """The message for a batch of recipients: read once, built once per language (it
+        names no time, so time zones do not vary it). Nobody gets it once it is cancelled."""
         announcement = await self.services.announcements.get(_announcement_id(payload_key))
         if announcement is None or announcement.status is not AnnouncementStatus.QUEUED:
             return {}
@@ -291,8 +304,16 @@ class Announcer:
             if announcement.author_person_id is not None
             else None
         )
-        message = cards.announcement_message(announcement, author.display_name if author else "")
-        return {recipient.person_id: message for recipient in recipients}
+        author_name = author.display_name if author else ""
+        default = self.services.settings.language
+        written: dict[str, Reply] = {}
+
+        def message_in(t: Translator) -> Reply:
+            if t.language not in written:
+                written[t.language] = cards.announcement_message(announcement, author_name, t)
+            return written[t.language]
+
+        return {r.person_id: message_in(translator_for(r, default)) for r in recipients}
 
     async def current(self, kind: str, payload_key: str) -> bool:
         """Whether its messages may still go out: asked right before each leaves."""

@@ -1,12 +1,14 @@
-"""How an announcement reads: the message its recipients get (the same for everyone, so it is
-built once per batch), the preview its author sees first, and the report of how it went."""
+"""How an announcement reads: the message its recipients get (the same for everyone who reads
+a language, so it is built once per batch for each), the preview its author sees first, and the
+report of how it went. The title and text are the author's, shown as written; the parts around
+them are in the reader's language."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any
 
-from bot.plural import counted
+from bot.i18n import Translator
 from bot.replies import Block, Button, Buttons, ButtonStyle, Divider, Facts, Reply, Text
 from skills.announce import messages as say
 from storage.announcements import Announcement, Press
@@ -18,29 +20,30 @@ SEND = "announce.send"
 DISCARD = "announce.discard"
 
 
-def announcement_blocks(announcement: Announcement, author_name: str) -> list[Block]:
+def announcement_blocks(announcement: Announcement, author_name: str, t: Translator) -> list[Block]:
     """The message as every recipient reads it: title, text, who it is from, and the buttons
     whose presses are counted (each names the announcement; the press is checked against the
     people it was sent to)."""
     blocks: list[Block] = [Text(f"**{announcement.title}**"), Text(announcement.body)]
     if author_name:
-        blocks.append(Text(f"From {author_name}", subtle=True))
+        blocks.append(Text(t(say.FROM, name=author_name), subtle=True))
     value = str(announcement.id)
-    buttons = [Button("Got it", GOT_IT, value, style=ButtonStyle.PRIMARY)]
+    buttons = [Button(t(say.GOT_IT), GOT_IT, value, style=ButtonStyle.PRIMARY)]
     if announcement.link or announcement.article_id:
-        buttons.append(Button("Learn more", LEARN_MORE, value))
+        buttons.append(Button(t(say.LEARN_MORE), LEARN_MORE, value))
     blocks.append(Buttons(tuple(buttons)))
     return blocks
 
 
-def announcement_message(announcement: Announcement, author_name: str) -> Reply:
-    reply = Reply.of(*announcement_blocks(announcement, author_name))
+def announcement_message(announcement: Announcement, author_name: str, t: Translator) -> Reply:
+    reply = Reply.of(*announcement_blocks(announcement, author_name, t))
     return Reply(fallback=f"{announcement.title}\n{reply.fallback}".strip(), blocks=reply.blocks)
 
 
 def preview(
     announcement: Announcement,
     author_name: str,
+    t: Translator,
     *,
     people: int,
     audience: str,
@@ -50,22 +53,20 @@ def preview(
 ) -> Reply:
     """The draft as its recipients will see it, between what it is and the author's buttons,
     which are sealed for the author (`bot.ownership`)."""
-    reached = counted(people, "person", "people")
-    send_label = "Send now" if announcement.send_at is None else "Schedule"
+    reached = t.plural("{count} person", "{count} people", people)
+    send_label = t(say.SEND_NOW) if announcement.send_at is None else t(say.SCHEDULE)
+    to = t(say.TO_PEOPLE, audience=audience, people=reached)
     blocks: list[Block] = [
-        Text(say.PREVIEW.format(people=reached)),
+        Text(t(say.PREVIEW, people=reached)),
         Divider(),
-        *announcement_blocks(announcement, author_name),
+        *announcement_blocks(announcement, author_name, t),
         Divider(),
-        Facts((("To", f"{audience} ({reached})"), ("When", when))),
-        Text(
-            f"Press {send_label}, or type `announce send {announcement.id}`.",
-            subtle=True,
-        ),
+        Facts(((t(say.TO), to), (t(say.WHEN), when))),
+        Text(t(say.PRESS, button=send_label, id=announcement.id), subtle=True),
         Buttons(
             (
                 Button(send_label, SEND, sealed_send, style=ButtonStyle.PRIMARY),
-                Button("Cancel", DISCARD, sealed_discard, style=ButtonStyle.DANGER),
+                Button(t(say.CANCEL), DISCARD, sealed_discard, style=ButtonStyle.DANGER),
             )
         ),
     ]
@@ -76,6 +77,7 @@ def report(
     announcement: Announcement,
     progress: OutboxProgress,
     presses: Mapping[Press, int],
+    t: Translator,
     *,
     audience: str,
     when: str,
@@ -83,30 +85,28 @@ def report(
     """How an announcement went, in counts only: nobody is listed by name."""
     sent = progress.sent
     facts: list[tuple[str, str]] = [
-        ("To", audience),
-        ("When", when),
-        ("Sent", str(sent)),
-        ("Failed", str(progress.failed)),
-        ("Unreachable (blocked the bot or left)", str(progress.blocked)),
-        ("Still to go", str(progress.open)),
+        (t(say.TO), audience),
+        (t(say.WHEN), when),
+        (t(say.SENT), t.number(sent)),
+        (t(say.FAILED), t.number(progress.failed)),
+        (t(say.UNREACHABLE), t.number(progress.blocked)),
+        (t(say.STILL_TO_GO), t.number(progress.open)),
     ]
     if progress.skipped:
-        facts.append(("Not sent (cancelled)", str(progress.skipped)))
-    facts.append(("Got it", _share(presses[Press.GOT_IT], sent)))
+        facts.append((t(say.SKIPPED), t.number(progress.skipped)))
+    facts.append((t(say.GOT_IT), _share(t, presses[Press.GOT_IT], sent)))
     if announcement.link or announcement.article_id:
-        facts.append(("Learn more", _share(presses[Press.LEARN_MORE], sent)))
+        facts.append((t(say.LEARN_MORE), _share(t, presses[Press.LEARN_MORE], sent)))
     blocks: list[Any] = [
-        Text(say.REPORT_TITLE.format(id=announcement.id, title=announcement.title)),
+        Text(t(say.REPORT_TITLE, id=announcement.id, title=announcement.title)),
         Facts(tuple(facts)),
     ]
     if progress.failed:
-        blocks.append(
-            Text(f"`announce resend {announcement.id}` tries the failed ones again.", subtle=True)
-        )
+        blocks.append(Text(t(say.RESEND_HINT, id=announcement.id), subtle=True))
     return Reply.of(*blocks, ephemeral=True)
 
 
-def _share(pressed: int, sent: int) -> str:
+def _share(t: Translator, pressed: int, sent: int) -> str:
     if not sent:
-        return str(pressed)
-    return f"{pressed} ({pressed / sent:.0%} of those sent)"
+        return t.number(pressed)
+    return t(say.SHARE, pressed=t.number(pressed), share=t.percent(pressed / sent))

@@ -12,11 +12,10 @@ from zoneinfo import ZoneInfo
 
 from bot.arguments import Arg, BadInput, Identifier, Option, Phrase, Words
 from bot.context import Context
-from bot.dates import moment_label
 from bot.errors import SkillError
 from bot.events import Action, Command
+from bot.i18n import N_, Translator
 from bot.ownership import NotYours
-from bot.plural import counted
 from bot.quiet import local_time_utc
 from bot.replies import Form, Input, InputKind, Reply, Text, plain_text
 from bot.replies import Option as Choice
@@ -55,31 +54,31 @@ class AnnounceSkill:
         r.command(
             "announce",
             self.create,
-            summary="Tell staff something, now or later; `announce` alone opens a form",
+            summary=N_("Tell staff something, now or later; `announce` alone opens a form"),
             roles=AUTHORS,
             args=[WORDS],
             options=[LINK, ARTICLE],
         )
-        r.subcommand("announce list", self.list_recent, summary="Recent announcements")
+        r.subcommand("announce list", self.list_recent, summary=N_("Recent announcements"))
         r.subcommand(
-            "announce send", self.send_typed, summary="Send your draft", args=[ANNOUNCEMENT]
+            "announce send", self.send_typed, summary=N_("Send your draft"), args=[ANNOUNCEMENT]
         )
         r.subcommand(
             "announce report",
             self.report,
-            summary="Sent, failed, unreachable and opened, in counts",
+            summary=N_("Sent, failed, unreachable and opened, in counts"),
             args=[ANNOUNCEMENT],
         )
         r.subcommand(
             "announce resend",
             self.resend,
-            summary="Try again for the people it failed for, and only them",
+            summary=N_("Try again for the people it failed for, and only them"),
             args=[ANNOUNCEMENT],
         )
         r.subcommand(
             "announce cancel",
             self.cancel,
-            summary="Stop an announcement before it has gone out",
+            summary=N_("Stop an announcement before it has gone out"),
             args=[ANNOUNCEMENT],
         )
         r.action(SUBMIT_FORM, self.on_form, roles=AUTHORS)
@@ -98,7 +97,7 @@ class AnnounceSkill:
         words = list(ctx.args[WORDS])
         link, article = ctx.args[LINK], ctx.args[ARTICLE]
         if not words and link is None and article is None:
-            return _form()
+            return _form(ctx.t)
         if len(words) < 2:
             raise BadInput(say.NEEDS_WORDS)
         title, text = words[0], words[1]
@@ -139,12 +138,14 @@ class AnnounceSkill:
         try:
             schedule = parse_schedule(text, now.astimezone(zone).date())
         except ScheduleError as exc:
-            raise BadInput(f"{exc}\n{say.ONE_MOMENT}") from None
+            raise BadInput(
+                say.ONE_MOMENT_AFTER, problem=str(exc), examples=say.WHEN_EXAMPLES
+            ) from None
         if schedule.kind is not Kind.ONCE or schedule.on is None or schedule.at is None:
-            raise BadInput(say.ONE_MOMENT)
+            raise BadInput(say.ONE_MOMENT, examples=say.WHEN_EXAMPLES)
         moment = local_time_utc(schedule.on, schedule.at, zone)
         if moment <= now:
-            raise BadInput(say.PAST.format(when=moment_label(moment, zone)))
+            raise BadInput(say.PAST, when=ctx.t.moment(moment, zone))
         return moment
 
     # -- the author's buttons, and `announce send` -------------------------------------------
@@ -157,40 +158,48 @@ class AnnounceSkill:
 
     async def _send(self, ctx: Context[Any], announcement_id: int | None) -> str:
         if announcement_id is None:
-            raise SkillError(say.NO_SUCH.format(id="?"))
+            raise SkillError(say.NO_SUCH, id="?")
         queued = await self.announcer.send(announcement_id, ctx.person)
-        announcement, people = queued.announcement, counted(queued.people, "person", "people")
+        t = ctx.t
+        announcement = queued.announcement
+        people = t.plural("{count} person", "{count} people", queued.people)
         if announcement.send_at is None or announcement.send_at <= self.services.clock():
-            return say.SENT_NOW.format(id=announcement.id, people=people)
-        when = moment_label(announcement.send_at, self.announcer.zone(ctx.person))
-        return say.SCHEDULED.format(id=announcement.id, when=when, people=people)
+            return t(say.SENT_NOW, id=announcement.id, people=people)
+        when = t.moment(announcement.send_at, self.announcer.zone(ctx.person))
+        return t(say.SCHEDULED, id=announcement.id, when=when, people=people)
 
     async def on_discard(self, ctx: Context[Action]) -> Reply:
         announcement_id = parse_id(ctx.event.value)
         if announcement_id is None:
-            raise SkillError(say.NO_SUCH.format(id="?"))
+            raise SkillError(say.NO_SUCH, id="?")
         announcement = await self.announcer.discard(announcement_id, ctx.person)
+        t = ctx.t
         if announcement.status is AnnouncementStatus.QUEUED:
             return _retired(
-                f"{say.ALREADY_QUEUED.format(id=announcement.id)} "
-                f"`announce cancel {announcement.id}` stops what has not gone out yet."
+                f"{t(say.ALREADY_QUEUED, id=announcement.id)} "
+                f"{t(say.CANCEL_TYPED, id=announcement.id)}"
             )
-        return _retired(say.DRAFT_CANCELLED.format(id=announcement.id))
+        return _retired(t(say.DRAFT_CANCELLED, id=announcement.id))
 
     # -- HR and leaders' commands ------------------------------------------------------------
 
     async def list_recent(self, ctx: Context[Command]) -> Reply:
         recent = await self.services.announcements.recent()
+        t = ctx.t
         if not recent:
-            return Reply.text(say.NONE_YET, ephemeral=True)
+            return Reply.text(t(say.NONE_YET), ephemeral=True)
         await ctx.audit("announce.list")
-        lines = ["**Announcements:**"]
+        lines = [t(say.LIST_HEADING)]
         for announcement in recent:
             lines.append(
-                f"- #{announcement.id} **{announcement.title}** to "
-                f"{describe_audience(announcement.audience)}, "
-                f"{self.announcer.moment(announcement, ctx.person)}"
-                f" ({announcement.recipients:,} people)"
+                t(
+                    say.LIST_LINE,
+                    id=announcement.id,
+                    title=announcement.title,
+                    audience=describe_audience(announcement.audience, t),
+                    when=self.announcer.moment(announcement, ctx.person),
+                    people=t.plural("{count} person", "{count} people", announcement.recipients),
+                )
             )
         return Reply.text("\n".join(lines), ephemeral=True)
 
@@ -211,7 +220,7 @@ class AnnounceSkill:
 
     async def on_got_it(self, ctx: Context[Action]) -> Reply:
         await self._count(ctx, Press.GOT_IT)
-        return Reply.text(say.THANKS, ephemeral=True)
+        return Reply.text(ctx.t(say.THANKS), ephemeral=True)
 
     async def on_learn_more(self, ctx: Context[Action]) -> Reply:
         announcement = await self._count(ctx, Press.LEARN_MORE)
@@ -222,9 +231,9 @@ class AnnounceSkill:
                 section = retriever.section_for(article, article.title)
                 return Reply.of(*article_blocks(article, article.title, section), ephemeral=True)
         if announcement.link:
-            text = say.MORE_LINK.format(title=announcement.title, link=announcement.link)
+            text = ctx.t(say.MORE_LINK, title=announcement.title, link=announcement.link)
             return Reply.text(text, ephemeral=True)
-        return Reply.text(say.NO_MORE, ephemeral=True)
+        return Reply.text(ctx.t(say.NO_MORE), ephemeral=True)
 
     async def _count(self, ctx: Context[Action], press: Press) -> Announcement:
         """The announcement a staff button names, with the press counted once for this person.
@@ -235,7 +244,7 @@ class AnnounceSkill:
             await self.services.announcements.get(announcement_id) if announcement_id else None
         )
         if announcement is None:
-            raise SkillError(say.NO_SUCH.format(id=announcement_id or "?"))
+            raise SkillError(say.NO_SUCH, id=announcement_id or "?")
         if await self.announcer.addressed(announcement.id, ctx.person.id):
             await self.services.announcements.record_press(announcement.id, ctx.person.id, press)
         elif announcement.author_person_id != ctx.person.id:
@@ -243,45 +252,52 @@ class AnnounceSkill:
         return announcement
 
 
-def _form() -> Reply:
+def _form(t: Translator) -> Reply:
     form = Form(
-        title=say.FORM_TITLE,
+        title=t(say.FORM_TITLE),
         inputs=(
-            Input("title", "Title", required=True, max_length=say.MAX_TITLE),
+            Input("title", t(say.TITLE_LABEL), required=True, max_length=say.MAX_TITLE),
             Input(
                 "text",
-                "What it says (Markdown: **bold**, _italic_, [link](https://…))",
+                t(say.TEXT_LABEL),
                 InputKind.MULTILINE,
                 required=True,
                 max_length=say.MAX_BODY,
             ),
             Input(
                 "audience",
-                "Who gets it",
+                t(say.AUDIENCE_LABEL),
                 InputKind.SELECT,
                 required=True,
                 options=(
-                    Choice("Everyone", "everyone"),
-                    Choice("A unit", "unit"),
-                    Choice("A department", "department"),
-                    Choice("A channel's members", "channel"),
+                    Choice(t(say.EVERYONE), "everyone"),
+                    Choice(t(say.A_UNIT), "unit"),
+                    Choice(t(say.A_DEPARTMENT), "department"),
+                    Choice(t(say.A_CHANNEL), "channel"),
                 ),
                 initial="everyone",
             ),
             Input(
                 "audience_name",
-                "Which unit, department or channel (not for everyone)",
+                t(say.AUDIENCE_NAME_LABEL),
                 placeholder="5 North",
                 max_length=120,
             ),
-            Input("when", "When", placeholder=say.WHEN_EXAMPLES, initial="now", max_length=80),
-            Input("link", "Link for “Learn more” (optional)", max_length=say.MAX_LINK),
-            Input("article", "Or a knowledge-base article id (optional)", max_length=120),
+            # The schedule words are read as typed, so they stay as the reader takes them.
+            Input(
+                "when",
+                t(say.WHEN_LABEL),
+                placeholder=say.WHEN_EXAMPLES,
+                initial="now",
+                max_length=80,
+            ),
+            Input("link", t(say.LINK_LABEL), max_length=say.MAX_LINK),
+            Input("article", t(say.ARTICLE_LABEL), max_length=120),
         ),
         submit_action_id=SUBMIT_FORM,
-        submit_label="Preview",
+        submit_label=t(say.PREVIEW_BUTTON),
     )
-    return Reply(fallback=say.FORM_TITLE, blocks=(form,))
+    return Reply(fallback=form.title, blocks=(form,))
 
 
 def _retired(text: str) -> Reply:

@@ -4,9 +4,11 @@ the idea numbers, statuses and categories leaders type."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 from bot.arguments import Arg, Identifier, OneOf
 from bot.errors import SkillError
+from bot.i18n import Translator, languages, translator, translator_for
 from bot.messenger import DeliveryError
 from bot.replies import Reply
 from bot.sealing import SealBroken
@@ -31,18 +33,42 @@ STATUS = OneOf(
     },
     "STATUS",
 )
+# A category may be typed by its key or its name in any language we speak (`comida`).
 CATEGORY = OneOf(
     "category",
-    {**{key: key for key in say.CATEGORIES}, **{name: key for key, name in say.CATEGORIES.items()}},
+    {
+        **{key: key for key in say.CATEGORIES},
+        **{
+            translator(language)(name): key
+            for language in languages()
+            for key, name in say.CATEGORIES.items()
+        },
+    },
     "CATEGORY",
     prefix=True,
 )
 
 
+def category_name(t: Translator, category: str) -> str:
+    """A category's name in the reader's language; an unknown one as stored."""
+    name = say.CATEGORIES.get(category)
+    return t(name) if name else category
+
+
+def status_name(t: Translator, status: str) -> str:
+    name = say.STATUSES.get(status)
+    return t(name) if name else status
+
+
+def idea_text(idea: Idea) -> str:
+    """What an idea says, for finding ideas like it."""
+    return f"{idea.title} {idea.description}"
+
+
 async def find_idea(services: Services, idea_id: int | None) -> Idea:
     idea = await services.ideas.get(idea_id) if idea_id else None
     if idea is None:
-        raise SkillError(say.NO_SUCH_IDEA.format(id=idea_id or "?"))
+        raise SkillError(say.NO_SUCH_IDEA, id=idea_id or "?")
     return idea
 
 
@@ -63,13 +89,23 @@ async def submitter_of(services: Services, idea_id: int) -> int | None:
     return person_id
 
 
-async def notify_submitter(services: Services, idea_id: int, notice: Reply) -> bool:
-    """Tell the submitter, opening the sealed reference of an anonymous idea only here."""
+async def speaker_of(services: Services, person_id: int) -> Translator:
+    """The translator of the person a notice goes to: their language, else the hospital's."""
+    person = await services.people.get(person_id)
+    default = services.settings.language
+    return translator(default) if person is None else translator_for(person, default)
+
+
+async def notify_submitter(
+    services: Services, idea_id: int, notice: Callable[[Translator], Reply]
+) -> bool:
+    """Tell the submitter in their language, opening the sealed reference of an anonymous
+    idea only here."""
     person_id = await submitter_of(services, idea_id)
     if person_id is None:
         return False
     try:
-        await services.outbound.to_person(person_id, notice)
+        await services.outbound.to_person(person_id, notice(await speaker_of(services, person_id)))
     except DeliveryError as exc:
         log.warning("idea=%s submitter notice not delivered: %s", idea_id, type(exc).__name__)
         return False

@@ -13,8 +13,8 @@ from bot.arguments import Integer, Option
 from bot.context import Context
 from bot.errors import SkillError
 from bot.events import Command
+from bot.i18n import Translator
 from bot.messenger import DeliveryError
-from bot.plural import counted
 from bot.replies import File, Reply, Text
 from skills.ideas import messages as say
 from storage.ideas import Idea, IdeaFilter
@@ -22,19 +22,6 @@ from storage.ideas import Idea, IdeaFilter
 log = logging.getLogger(__name__)
 
 EXPORT_DAYS = Option("--days", Integer("days", 1, 730), default=365)
-COLUMNS = (
-    "id",
-    "created",
-    "status",
-    "category",
-    "unit",
-    "votes",
-    "submitter",
-    "title",
-    "description",
-    "reason",
-    "merged_into",
-)
 
 
 async def export(ctx: Context[Command]) -> Reply:
@@ -43,13 +30,15 @@ async def export(ctx: Context[Command]) -> Reply:
     ideas = await services.ideas.find(IdeaFilter(since=services.clock() - timedelta(days=days)))
     await ctx.audit("ideas.export", f"days:{days}", count=len(ideas))
     stamp = f"{services.clock():%Y-%m-%d}"
-    title = f"Ideas, last {counted(days, 'day')}"
-    file = File(f"breakroom-ideas-{stamp}.csv", as_csv(ideas), "text/csv", title)
+    t = ctx.t
+    period = t.plural("{count} day", "{count} days", days)
+    title = t(say.EXPORT_TITLE, days=period)
+    file = File(f"breakroom-ideas-{stamp}.csv", as_csv(ideas, t), "text/csv", title)
     try:
         await services.outbound.to_person(
             ctx.person.id,
             Reply(
-                fallback=f"Ideas export, last {counted(days, 'day')}",
+                fallback=t(say.EXPORT_FALLBACK, days=period),
                 blocks=(Text(file.title), file),
             ),
         )
@@ -57,13 +46,16 @@ async def export(ctx: Context[Command]) -> Reply:
         # Typically no direct chat with the bot yet (Teams needs one to send a file).
         log.warning("event=%s ideas export not delivered: %s", ctx.event.id, type(exc).__name__)
         raise SkillError(say.EXPORT_NOT_SENT) from None
-    return Reply.text(say.EXPORT_SENT.format(ideas=counted(len(ideas), "idea")), ephemeral=True)
+    counted = t.plural("{count} idea", "{count} ideas", len(ideas))
+    return Reply.text(t(say.EXPORT_SENT, ideas=counted), ephemeral=True)
 
 
-def as_csv(ideas: list[Idea]) -> bytes:
+def as_csv(ideas: list[Idea], t: Translator) -> bytes:
+    """The ideas as a spreadsheet: headings in the leader's language, statuses and categories
+    as stored (the words `ideas list --status` and `--category` take)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(COLUMNS)
+    writer.writerow([t(column) for column in say.EXPORT_COLUMNS])
     for idea in ideas:
         writer.writerow(
             [
@@ -73,7 +65,7 @@ def as_csv(ideas: list[Idea]) -> bytes:
                 idea.category,
                 idea.unit,
                 idea.votes,
-                "anonymous" if idea.anonymous else (idea.submitter_name or ""),
+                t(say.ANONYMOUS_SUBMITTER) if idea.anonymous else (idea.submitter_name or ""),
                 _cell(idea.title),
                 _cell(idea.description),
                 _cell(idea.status_reason),

@@ -17,9 +17,9 @@ from bot.context import Context
 from bot.dates import reader_zone
 from bot.errors import SkillError
 from bot.events import Action
+from bot.i18n import Translator, translator_for
 from bot.messenger import DeliveryError
 from bot.ownership import NotYours, seal_value
-from bot.plural import counted
 from bot.quiet import outside_quiet_hours
 from bot.renderers import Render
 from bot.replies import Block, Button, Buttons, Divider, Form, Input, InputKind, Reply, Text
@@ -28,7 +28,7 @@ from skills.announce.announcer import AnnouncementDraft, Announcer
 from skills.audience import EVERYONE, audience_of
 from skills.ideas import messages as say
 from skills.ideas.actions import ANNOUNCE, CREDIT_NO, CREDIT_YES, IMPLEMENT_FORM
-from skills.ideas.common import find_idea, quote, submitter_of
+from skills.ideas.common import find_idea, quote, speaker_of, submitter_of
 from skills.ideas.story import excerpt, you_said_we_did
 from skills.phi import redact
 from skills.references import parse_id
@@ -42,21 +42,21 @@ NOTICE = "ideas.implemented"  # outbox kind; payload `idea:<id>`
 HELPED = Option("--helped", Phrase("who helped", "WHO"), default="")
 
 
-def implement_form(idea: Idea) -> Reply:
+def implement_form(t: Translator, idea: Idea) -> Reply:
     form = Form(
-        title=say.IMPLEMENT_FORM_TITLE.format(id=idea.id),
+        title=t(say.IMPLEMENT_FORM_TITLE, id=idea.id),
         inputs=(
             Input(
                 "what_changed",
-                say.WHAT_CHANGED_LABEL,
+                t(say.WHAT_CHANGED_LABEL),
                 InputKind.MULTILINE,
                 required=True,
                 max_length=say.MAX_WHAT_CHANGED,
             ),
-            Input("helped", say.HELPED_LABEL, max_length=say.MAX_HELPED),
+            Input("helped", t(say.HELPED_LABEL), max_length=say.MAX_HELPED),
         ),
         submit_action_id=IMPLEMENT_FORM,
-        submit_label="Mark implemented",
+        submit_label=t(say.MARK_IMPLEMENTED),
         value=str(idea.id),
     )
     return Reply(fallback=form.title, blocks=(form,), ephemeral=True)
@@ -68,12 +68,12 @@ async def mark(ctx: Context[Any], idea: Idea, what_changed: str, helped: str) ->
     services = ctx.services
     what_changed = redact(what_changed.strip()).text
     if not what_changed:
-        raise SkillError(say.WHAT_CHANGED_NEEDED.format(id=idea.id))
+        raise SkillError(say.WHAT_CHANGED_NEEDED, id=idea.id)
     if len(what_changed) > say.MAX_WHAT_CHANGED:
-        raise SkillError(say.WHAT_CHANGED_TOO_LONG)
+        raise SkillError(say.WHAT_CHANGED_TOO_LONG, max=say.MAX_WHAT_CHANGED)
     helped = screen_helped(helped.strip())
     if len(helped) > say.MAX_HELPED:
-        raise SkillError(say.HELPED_TOO_LONG)
+        raise SkillError(say.HELPED_TOO_LONG, max=say.MAX_HELPED)
     now = services.clock()
     quiet = services.settings.quiet_hours
 
@@ -102,18 +102,19 @@ async def mark(ctx: Context[Any], idea: Idea, what_changed: str, helped: str) ->
         helped=bool(helped),
     )
     log.info("event=%s idea=%s implemented; %d told", ctx.event.id, idea.id, told)
+    t = ctx.t
     if told:
-        people = counted(told, "person", "people")
-        text = say.IMPLEMENTED_TELLING.format(id=idea.id, people=people)
+        people = t.plural("{count} person", "{count} people", told)
+        text = t(say.IMPLEMENTED_TELLING, id=idea.id, people=people)
     else:
-        text = say.IMPLEMENTED_NOBODY.format(id=idea.id)
+        text = t(say.IMPLEMENTED_NOBODY, id=idea.id)
     offer = await _announce_offer(ctx, done.idea)
-    return Reply.of(Text(text), *preview(done.idea, done.outcome), *offer, ephemeral=True)
+    return Reply.of(Text(text), *preview(t, done.idea, done.outcome), *offer, ephemeral=True)
 
 
-def preview(idea: Idea, outcome: Outcome) -> list[Block]:
+def preview(t: Translator, idea: Idea, outcome: Outcome) -> list[Block]:
     """The leader's view of the "you said, we did" text, as an announcement would carry it."""
-    story = you_said_we_did(idea, outcome)
+    story = you_said_we_did(idea, outcome, t)
     if idea.anonymous:
         note = say.PREVIEW_ANONYMOUS
     elif outcome.credit_agreed:
@@ -122,22 +123,23 @@ def preview(idea: Idea, outcome: Outcome) -> list[Block]:
         note = say.PREVIEW_UNNAMED
     return [
         Divider(),
-        Text(say.PREVIEW_HEADING),
+        Text(t(say.PREVIEW_HEADING)),
         Text(f"**{story.title}**\n{story.markdown}"),
-        Text(note, subtle=True),
+        Text(t(note), subtle=True),
     ]
 
 
 async def _announce_offer(ctx: Context[Any], idea: Idea) -> list[Block]:
     """Buttons that draft the "you said, we did" announcement, to the idea's unit or to
     everyone, sealed for the leader who marked it."""
-    targets = [("unit", say.ANNOUNCE_TO_UNIT.format(unit=idea.unit))] if idea.unit else []
-    targets.append(("everyone", say.ANNOUNCE_TO_EVERYONE))
+    t = ctx.t
+    targets = [("unit", t(say.ANNOUNCE_TO_UNIT, unit=idea.unit))] if idea.unit else []
+    targets.append(("everyone", t(say.ANNOUNCE_TO_EVERYONE)))
     buttons = [
         Button(label, ANNOUNCE, await ctx.seal(ANNOUNCE, f"{idea.id}:{target}"))
         for target, label in targets
     ]
-    return [Text(say.ANNOUNCE_OFFER), Buttons(tuple(buttons))]
+    return [Text(t(say.ANNOUNCE_OFFER)), Buttons(tuple(buttons))]
 
 
 async def on_announce(ctx: Context[Action], announcer: Announcer) -> Reply:
@@ -149,9 +151,10 @@ async def on_announce(ctx: Context[Action], announcer: Announcer) -> Reply:
     idea = await find_idea(services, parse_id(idea_part))
     outcome = await services.idea_outcomes.get(idea.id)
     if outcome is None or idea.status != "implemented":
-        raise SkillError(say.NOT_IMPLEMENTED_TO_ANNOUNCE.format(id=idea.id))
+        raise SkillError(say.NOT_IMPLEMENTED_TO_ANNOUNCE, id=idea.id)
     audience = audience_of("unit", idea.unit) if target == "unit" and idea.unit else EVERYONE
-    story = you_said_we_did(idea, outcome)
+    # The leader's announcement, in the leader's words: the language they read.
+    story = you_said_we_did(idea, outcome, ctx.t)
     drafted = await announcer.draft(
         ctx.person, AnnouncementDraft(story.title, story.markdown, audience=audience)
     )
@@ -177,8 +180,9 @@ async def _tell_anonymous_submitter(services: Services, idea: Idea, outcome: Out
     person_id = await submitter_of(services, idea.id)
     if person_id is None or await services.ideas.voted(idea.id, person_id):
         return 0
+    t = await speaker_of(services, person_id)
     try:
-        await services.outbound.to_person(person_id, Reply.of(*_submitter_blocks(idea, outcome)))
+        await services.outbound.to_person(person_id, Reply.of(*_submitter_blocks(t, idea, outcome)))
     except DeliveryError as exc:
         log.warning("idea=%s submitter notice not delivered: %s", idea.id, type(exc).__name__)
         return 0
@@ -190,7 +194,8 @@ async def _tell_anonymous_submitter(services: Services, idea: Idea, outcome: Out
 
 def notice_renderer(services: Services) -> Render:
     """The outbox renderer of `ideas.implemented`: the idea and what came of it are read once
-    per batch; the submitter's notice asks whether they may be named, a voter's thanks them."""
+    per batch, and a voter's thanks written once per language; the submitter's notice asks
+    whether they may be named."""
 
     async def render(
         kind: str, payload_key: str, recipients: Sequence[Recipient]
@@ -201,69 +206,73 @@ def notice_renderer(services: Services) -> Render:
         if idea is None or outcome is None:
             return {}
         submitter = await submitter_of(services, idea.id)
-        voter = Reply.of(*_voter_blocks(idea, outcome))
+        default = services.settings.language
+        voters: dict[str, Reply] = {}
         replies: dict[int, Reply | None] = {}
         for recipient in recipients:
+            t = translator_for(recipient, default)
             if recipient.person_id != submitter:
-                replies[recipient.person_id] = voter
+                if t.language not in voters:
+                    voters[t.language] = Reply.of(*_voter_blocks(t, idea, outcome))
+                replies[recipient.person_id] = voters[t.language]
                 continue
-            blocks = _submitter_blocks(idea, outcome)
+            blocks = _submitter_blocks(t, idea, outcome)
             if not idea.anonymous:
                 key = await services.sealer.button_key()
                 sealed = partial(
                     seal_value, key, person_id=recipient.person_id, payload=str(idea.id)
                 )
-                blocks += _credit_blocks(outcome.credit_agreed, sealed)
+                blocks += _credit_blocks(t, outcome.credit_agreed, sealed)
             replies[recipient.person_id] = Reply.of(*blocks)
         return replies
 
     return render
 
 
-def _said(idea: Idea, outcome: Outcome) -> list[Block]:
-    lines = [quote(excerpt(idea)), say.NOTICE_WHAT_CHANGED.format(text=outcome.what_changed)]
+def _said(t: Translator, idea: Idea, outcome: Outcome) -> list[Block]:
+    lines = [quote(excerpt(idea)), t(say.NOTICE_WHAT_CHANGED, text=outcome.what_changed)]
     if outcome.helped:
-        lines.append(say.NOTICE_HELPED.format(text=outcome.helped))
+        lines.append(t(say.NOTICE_HELPED, text=outcome.helped))
     return [Text("\n".join(lines))]
 
 
-def _submitter_blocks(idea: Idea, outcome: Outcome) -> list[Block]:
-    closing = say.NOTICE_THANKS_SUBMITTER
+def _submitter_blocks(t: Translator, idea: Idea, outcome: Outcome) -> list[Block]:
+    closing = t(say.NOTICE_THANKS_SUBMITTER)
     if idea.anonymous:
-        closing += " " + say.NOTICE_STAYS_ANONYMOUS
+        closing += " " + t(say.NOTICE_STAYS_ANONYMOUS)
     return [
-        Text(say.NOTICE_SUBMITTER.format(id=idea.id)),
-        *_said(idea, outcome),
+        Text(t(say.NOTICE_SUBMITTER, id=idea.id)),
+        *_said(t, idea, outcome),
         Text(closing),
     ]
 
 
-def _voter_blocks(idea: Idea, outcome: Outcome) -> list[Block]:
+def _voter_blocks(t: Translator, idea: Idea, outcome: Outcome) -> list[Block]:
     return [
-        Text(say.NOTICE_VOTER.format(id=idea.id, headline=idea.headline)),
-        *_said(idea, outcome),
-        Text(say.NOTICE_THANKS_VOTER),
+        Text(t(say.NOTICE_VOTER, id=idea.id, headline=idea.headline)),
+        *_said(t, idea, outcome),
+        Text(t(say.NOTICE_THANKS_VOTER)),
     ]
 
 
-def _credit_blocks(agreed: bool | None, sealed: Callable[[str], str]) -> list[Block]:
+def _credit_blocks(t: Translator, agreed: bool | None, sealed: Callable[[str], str]) -> list[Block]:
     """The question, or the answer given with the button that changes it. `sealed(action)` is
     the idea's id sealed for the submitter and that action."""
     if agreed is None:
         return [
-            Text(say.CREDIT_ASK),
+            Text(t(say.CREDIT_ASK)),
             Buttons(
                 (
-                    Button(say.CREDIT_YES_LABEL, CREDIT_YES, sealed(CREDIT_YES)),
-                    Button(say.CREDIT_NO_LABEL, CREDIT_NO, sealed(CREDIT_NO)),
+                    Button(t(say.CREDIT_YES_LABEL), CREDIT_YES, sealed(CREDIT_YES)),
+                    Button(t(say.CREDIT_NO_LABEL), CREDIT_NO, sealed(CREDIT_NO)),
                 )
             ),
         ]
     if agreed:
-        undo = Button(say.CREDIT_UNDO_LABEL, CREDIT_NO, sealed(CREDIT_NO))
-        return [Text(say.CREDIT_AGREED), Buttons((undo,))]
-    redo = Button(say.CREDIT_REDO_LABEL, CREDIT_YES, sealed(CREDIT_YES))
-    return [Text(say.CREDIT_DECLINED), Buttons((redo,))]
+        undo = Button(t(say.CREDIT_UNDO_LABEL), CREDIT_NO, sealed(CREDIT_NO))
+        return [Text(t(say.CREDIT_AGREED)), Buttons((undo,))]
+    redo = Button(t(say.CREDIT_REDO_LABEL), CREDIT_YES, sealed(CREDIT_YES))
+    return [Text(t(say.CREDIT_DECLINED)), Buttons((redo,))]
 
 
 async def on_credit(ctx: Context[Action]) -> Reply:
@@ -275,10 +284,11 @@ async def on_credit(ctx: Context[Action]) -> Reply:
         raise NotYours(f"idea:{idea.id}")
     agreed = ctx.event.action_id == CREDIT_YES
     if not await services.idea_outcomes.set_credit(idea.id, agreed, services.clock()):
-        raise SkillError(say.NOT_IMPLEMENTED_YET.format(id=idea.id))
+        raise SkillError(say.NOT_IMPLEMENTED_YET, id=idea.id)
     await ctx.audit("idea.credit", f"idea:{idea.id}", agreed=agreed)
     outcome = await services.idea_outcomes.get(idea.id)
     assert outcome is not None
     seals = {action: await ctx.seal(action, idea.id) for action in (CREDIT_YES, CREDIT_NO)}
-    blocks = _submitter_blocks(idea, outcome) + _credit_blocks(agreed, seals.__getitem__)
+    t = ctx.t
+    blocks = _submitter_blocks(t, idea, outcome) + _credit_blocks(t, agreed, seals.__getitem__)
     return Reply.of(*blocks, replace_original=True)

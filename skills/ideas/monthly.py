@@ -23,6 +23,7 @@ from bot.context import Context
 from bot.dates import reader_zone
 from bot.errors import SkillError
 from bot.events import Command, ScheduledTrigger
+from bot.i18n import Translator, translator_for
 from bot.quiet import delivery_time, local_time_utc
 from bot.renderers import Current, Render
 from bot.replies import Block, Divider, Reply, Text, plain_text
@@ -64,11 +65,12 @@ async def _schedule(ctx: Context[Command], words: list[str]) -> Reply:
     services = ctx.services
     audience, rest = parse_audience(words)
     if rest:
-        raise BadInput(say.DIGEST_ONLY_AUDIENCE.format(at=f"{DIGEST_AT:%H:%M}"))
+        raise BadInput(say.DIGEST_ONLY_AUDIENCE, at=_at())
     now = services.clock()
     schedule = Schedule.monthly_on_day(1, DIGEST_AT)
     first = next_run(schedule, now, _hospital(services))
-    described = describe_audience(audience)
+    t = ctx.t
+    described = describe_audience(audience, t)
     digest = await services.idea_digests.create(
         audience=audience,
         audience_key=_audience_key(audience),
@@ -79,9 +81,10 @@ async def _schedule(ctx: Context[Command], words: list[str]) -> Reply:
     if digest is None:
         existing = await services.idea_digests.by_audience(_audience_key(audience))
         if existing is None:  # stopped at this very moment: let them try again
-            raise SkillError(say.DIGEST_NOT_FOUND.format(id="?"))
+            raise SkillError(say.DIGEST_NOT_FOUND, id="?")
         return Reply.text(
-            say.DIGEST_EXISTS.format(
+            t(
+                say.DIGEST_EXISTS,
                 audience=described[:1].upper() + described[1:],
                 id=existing.id,
                 next=ctx.when(existing.next_run_at),
@@ -89,31 +92,40 @@ async def _schedule(ctx: Context[Command], words: list[str]) -> Reply:
             ephemeral=True,
         )
     await ctx.audit("ideas.digest_schedule", f"digest:{digest.id}", audience=audience)
-    text = say.DIGEST_SCHEDULED.format(
-        id=digest.id, audience=described, at=f"{DIGEST_AT:%H:%M}", first=ctx.when(first)
+    text = t(
+        say.DIGEST_SCHEDULED,
+        id=digest.id,
+        audience=described,
+        at=_at(),
+        first=ctx.when(first),
     )
     local = now.astimezone(_hospital(services)).date()
     so_far = await month_ideas(services, digest, local)
-    blocks: list[Block] = [Text(text), Divider(), Text(say.DIGEST_SO_FAR)]
+    blocks: list[Block] = [Text(text), Divider(), Text(t(say.DIGEST_SO_FAR))]
     if so_far:
-        story = monthly_digest(local, so_far, unit=_unit(digest))
+        story = monthly_digest(local, so_far, t, unit=_unit(digest))
         blocks.append(Text(f"**{story.title}**\n{story.markdown}"))
     else:
-        blocks.append(Text(say.DIGEST_NOTHING_YET, subtle=True))
+        blocks.append(Text(t(say.DIGEST_NOTHING_YET), subtle=True))
     return Reply.of(*blocks, ephemeral=True)
 
 
 async def _list(ctx: Context[Command]) -> Reply:
     digests = await ctx.services.idea_digests.all()
     await ctx.audit("ideas.digest_list")
+    t = ctx.t
     if not digests:
-        return Reply.text(say.DIGEST_NONE, ephemeral=True)
-    lines = [say.DIGEST_LIST]
+        return Reply.text(t(say.DIGEST_NONE), ephemeral=True)
+    lines = [t(say.DIGEST_LIST)]
     for digest in digests:
-        schedule = Schedule.from_json(digest.schedule).describe()
         lines.append(
-            f"- #{digest.id} to {describe_audience(digest.audience)}, {schedule}; "
-            f"next {ctx.when(digest.next_run_at)}"
+            t(
+                say.DIGEST_LINE,
+                id=digest.id,
+                audience=describe_audience(digest.audience, t),
+                schedule=Schedule.from_json(digest.schedule).describe(),
+                when=ctx.when(digest.next_run_at),
+            )
         )
     text = "\n".join(lines)
     return Reply(fallback=plain_text(text), blocks=(Text(text),), ephemeral=True)
@@ -123,10 +135,10 @@ async def _stop(ctx: Context[Command], digest_id: int | None) -> Reply:
     services = ctx.services
     digest = await services.idea_digests.get(digest_id) if digest_id else None
     if digest is None or not await services.idea_digests.remove(digest.id):
-        raise SkillError(say.DIGEST_NOT_FOUND.format(id=digest_id or "?"))
+        raise SkillError(say.DIGEST_NOT_FOUND, id=digest_id or "?")
     await ctx.audit("ideas.digest_stop", f"digest:{digest.id}")
-    audience = describe_audience(digest.audience)
-    return Reply.text(say.DIGEST_STOPPED.format(id=digest.id, audience=audience), ephemeral=True)
+    audience = describe_audience(digest.audience, ctx.t)
+    return Reply.text(ctx.t(say.DIGEST_STOPPED, id=digest.id, audience=audience), ephemeral=True)
 
 
 # -- the monthly run (on the leader) ---------------------------------------------------------
@@ -199,7 +211,8 @@ def digest_key(digest_id: int, month: date) -> str:
 
 def digest_renderer(services: Services) -> tuple[Render, Current]:
     """The outbox renderer of `ideas.monthly` and its check: a stopped digest sends nothing
-    more. The text is the same for everyone, built once per batch."""
+    more. The text is the same for everyone who reads a language, built once per batch for
+    each (it names no time, so time zones do not vary it)."""
 
     async def render(
         kind: str, payload_key: str, recipients: Sequence[Recipient]
@@ -211,8 +224,16 @@ def digest_renderer(services: Services) -> tuple[Render, Current]:
         implemented = await month_ideas(services, digest, month)
         if not implemented:
             return {}
-        reply = monthly_digest(month, implemented, unit=_unit(digest)).reply()
-        return {recipient.person_id: reply for recipient in recipients}
+        default = services.settings.language
+        written: dict[str, Reply] = {}
+
+        def reply_in(t: Translator) -> Reply:
+            if t.language not in written:
+                story = monthly_digest(month, implemented, t, unit=_unit(digest))
+                written[t.language] = story.reply()
+            return written[t.language]
+
+        return {r.person_id: reply_in(translator_for(r, default)) for r in recipients}
 
     async def current(kind: str, payload_key: str) -> bool:
         digest_id, _ = _parse_key(payload_key)
@@ -244,6 +265,11 @@ def _month_before(day: date) -> date:
 
 def _month_after(day: date) -> date:
     return (day.replace(day=28) + timedelta(days=4)).replace(day=1)
+
+
+def _at() -> str:
+    """The hour the digest goes out, as a clock shows it in either language."""
+    return f"{DIGEST_AT:%H:%M}"
 
 
 def _hospital(services: Services) -> ZoneInfo:

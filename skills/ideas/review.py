@@ -10,14 +10,22 @@ from typing import Any
 
 from bot.arguments import Integer, Option, Phrase, Rest
 from bot.context import Context
-from bot.dates import moment_label
 from bot.errors import SkillError
 from bot.events import Command
-from bot.plural import counted
+from bot.i18n import SOURCE_LANGUAGE, Translator, translator
 from bot.replies import Button, Buttons, ButtonStyle, Facts, Reply, Text, plain_text
 from skills.ideas import messages as say
 from skills.ideas.actions import DECLINE, SET_STATUS
-from skills.ideas.common import CATEGORY, IDEA, STATUS, find_idea, notify_submitter, quote
+from skills.ideas.common import (
+    CATEGORY,
+    IDEA,
+    STATUS,
+    category_name,
+    find_idea,
+    notify_submitter,
+    quote,
+    status_name,
+)
 from skills.ideas.summary import Scope, render, summarize
 from skills.phi import redact
 from storage.idea_outcomes import Outcome
@@ -36,8 +44,8 @@ LIST_LIMIT = 20
 async def summary(ctx: Context[Command]) -> Reply:
     scope = Scope(days=ctx.args[SUMMARY_DAYS], unit=ctx.args[UNIT], category=ctx.args[IN_CATEGORY])
     result = await summarize(ctx.services.ideas, scope, ctx.services.clock())
-    await ctx.audit("ideas.summary", scope.describe())
-    reply = render(result)
+    await ctx.audit("ideas.summary", scope.describe(translator(SOURCE_LANGUAGE)))
+    reply = render(result, ctx.t)
     return Reply(fallback=reply.fallback, blocks=reply.blocks, ephemeral=True)
 
 
@@ -54,15 +62,17 @@ async def list_ideas(ctx: Context[Command]) -> Reply:
         limit=LIST_LIMIT,
     )
     await ctx.audit("ideas.list", f"days:{days}", status=status, unit=unit, category=category)
+    t = ctx.t
     if not ideas:
-        return Reply.text("No ideas match that.", ephemeral=True)
+        return Reply.text(t(say.NO_MATCH), ephemeral=True)
     lines = [
-        f"- #{i.id} **{i.headline}** ({say.STATUSES[i.status].lower()}, "
-        f"{counted(i.votes, 'vote')}, "
-        f"{say.CATEGORIES.get(i.category, i.category)}{', ' + i.unit if i.unit else ''})"
+        f"- #{i.id} **{i.headline}** ({status_name(t, i.status).lower()}, "
+        f"{t.plural('{count} vote', '{count} votes', i.votes)}, "
+        f"{category_name(t, i.category)}{', ' + i.unit if i.unit else ''})"
         for i in ideas
     ]
-    text = f"**Ideas, last {counted(days, 'day')}** (newest first):\n" + "\n".join(lines)
+    heading = t(say.LIST_HEADING, days=t.plural("{count} day", "{count} days", days))
+    text = heading + "\n" + "\n".join(lines)
     return Reply(fallback=plain_text(text), blocks=(Text(text),), ephemeral=True)
 
 
@@ -70,25 +80,26 @@ async def show(ctx: Context[Command]) -> Reply:
     idea = await find_idea(ctx.services, ctx.args[IDEA])
     comments = await ctx.services.ideas.comments(idea.id)
     await ctx.audit("ideas.show", f"idea:{idea.id}")
-    zone = ctx.zone
+    t = ctx.t
+    submitter = idea.submitter_name or t(say.UNKNOWN_SUBMITTER)
     facts = [
-        ("Status", say.STATUSES[idea.status]),
-        ("Category", say.CATEGORIES.get(idea.category, idea.category)),
-        ("Unit", idea.unit or "not given"),
-        ("Votes", str(idea.votes)),
-        ("From", "anonymous" if idea.anonymous else (idea.submitter_name or "unknown")),
-        ("Shared", moment_label(idea.created_at, zone, now=ctx.services.clock())),
+        (t(say.STATUS_LABEL), status_name(t, idea.status)),
+        (t(say.CATEGORY_LABEL), category_name(t, idea.category)),
+        (t(say.UNIT_LABEL), idea.unit or t(say.NOT_GIVEN)),
+        (t(say.VOTES_LABEL), t.number(idea.votes)),
+        (t(say.FROM_LABEL), t(say.ANONYMOUS_SUBMITTER) if idea.anonymous else submitter),
+        (t(say.SHARED_LABEL), t.moment(idea.created_at, ctx.zone, now=ctx.services.clock())),
     ]
     if idea.status_reason:
-        facts.append(("Reason", idea.status_reason))
+        facts.append((t(say.REASON_LABEL), idea.status_reason))
     if idea.merged_into_id:
-        facts.append(("Merged into", f"#{idea.merged_into_id}"))
+        facts.append((t(say.MERGED_INTO_LABEL), f"#{idea.merged_into_id}"))
     outcome = await ctx.services.idea_outcomes.get(idea.id)
     if outcome is not None:
-        facts.append(("What changed", outcome.what_changed))
+        facts.append((t(say.WHAT_CHANGED_FACT), outcome.what_changed))
         if outcome.helped:
-            facts.append(("Who helped", outcome.helped))
-        facts.append(("Credit", _credit(idea, outcome)))
+            facts.append((t(say.WHO_HELPED_FACT), outcome.helped))
+        facts.append((t(say.CREDIT_LABEL), t(_credit(idea, outcome))))
     blocks: list[Any] = [
         Text(f"**#{idea.id} {idea.headline}**"),
         Text(quote(idea.description)),
@@ -97,38 +108,45 @@ async def show(ctx: Context[Command]) -> Reply:
     if comments:
         blocks.append(
             Text(
-                "**Comments:**\n"
-                + "\n".join(f"- {c.author_name or 'a leader'}: {c.text}" for c in comments)
+                t(say.COMMENTS)
+                + "\n"
+                + "\n".join(f"- {c.author_name or t(say.A_LEADER)}: {c.text}" for c in comments)
             )
         )
     buttons = [
-        Button(say.STATUSES[target], SET_STATUS, f"{idea.id}:{target}")
+        Button(status_name(t, target), SET_STATUS, f"{idea.id}:{target}")
         for target in ("under_review", "accepted", "implemented", "archived")
         if target in say.TRANSITIONS[idea.status]
     ]
     if "declined" in say.TRANSITIONS[idea.status]:
-        buttons.append(Button("Decline…", DECLINE, str(idea.id), style=ButtonStyle.DANGER))
+        buttons.append(
+            Button(t(say.DECLINE_BUTTON), DECLINE, str(idea.id), style=ButtonStyle.DANGER)
+        )
     if buttons:
         blocks.append(Buttons(tuple(buttons)))
     return Reply.of(*blocks, ephemeral=True)
 
 
 def _credit(idea: Idea, outcome: Outcome) -> str:
+    """Whether the submitter may be named, as a message to translate."""
     if idea.anonymous:
-        return "never named (anonymous)"
+        return say.CREDIT_NEVER
     if outcome.credit_agreed is None:
-        return 'not answered yet: shared as "a colleague"'
-    return "agreed to be named" if outcome.credit_agreed else "asked not to be named"
+        return say.CREDIT_UNANSWERED
+    return say.CREDIT_GIVEN if outcome.credit_agreed else say.CREDIT_REFUSED
 
 
 async def comment(ctx: Context[Command]) -> Reply:
     idea = await find_idea(ctx.services, ctx.args[IDEA])
     text = ctx.args[COMMENT]
     if not text or len(text) > say.MAX_COMMENT:
-        raise SkillError(f"Please write a comment of up to {say.MAX_COMMENT:,} characters.")
+        raise SkillError(say.COMMENT_TOO_LONG, max=ctx.t.number(say.MAX_COMMENT))
     screened = redact(text).text
     await ctx.services.ideas.add_comment(idea.id, ctx.person.id, screened)
     await ctx.audit("idea.comment", f"idea:{idea.id}")
-    notice = say.COMMENT_NOTICE.format(id=idea.id, headline=idea.headline, text=screened)
-    await notify_submitter(ctx.services, idea.id, Reply.text(notice))
-    return Reply.text(say.COMMENT_SAVED.format(id=idea.id), ephemeral=True)
+
+    def notice(t: Translator) -> Reply:
+        return Reply.text(t(say.COMMENT_NOTICE, id=idea.id, headline=idea.headline, text=screened))
+
+    await notify_submitter(ctx.services, idea.id, notice)
+    return Reply.text(ctx.t(say.COMMENT_SAVED, id=idea.id), ephemeral=True)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.context import Context
+from bot.i18n import N_
 from bot.replies import Reply
 from bot.roles import Role
 from bot.router import Router
@@ -37,7 +38,7 @@ def setup(router: Router, safety: CrisisResponder, announcer: Announcer) -> None
     router.command(
         "idea",
         on_idea,
-        summary="Share an idea to improve the patient experience (you can stay anonymous)",
+        summary=N_("Share an idea to improve the patient experience (you can stay anonymous)"),
         args=[submission.IDEA_TEXT],
     )
     router.text_trigger(
@@ -45,46 +46,52 @@ def setup(router: Router, safety: CrisisResponder, announcer: Announcer) -> None
         submission.open_form,
         name="idea",
     )
-    router.command("ideas", summary="Idea summaries and review", roles=[Role.LEADER])
+    router.command("ideas", summary=N_("Idea summaries and review"), roles=[Role.LEADER])
     router.subcommand(
         "ideas summary",
         review.summary,
-        summary="What came in, what staff back most, and recurring themes",
+        summary=N_("What came in, what staff back most, and recurring themes"),
         options=[review.SUMMARY_DAYS, review.UNIT, review.IN_CATEGORY],
         default=True,
     )
     router.subcommand(
         "ideas list",
         review.list_ideas,
-        summary="The newest ideas, filtered",
+        summary=N_("The newest ideas, filtered"),
         options=[review.WITH_STATUS, review.UNIT, review.IN_CATEGORY, review.LIST_DAYS],
     )
-    router.subcommand("ideas show", review.show, summary="One idea in full, to act on", args=[IDEA])
+    router.subcommand(
+        "ideas show", review.show, summary=N_("One idea in full, to act on"), args=[IDEA]
+    )
     router.subcommand(
         "ideas status",
         workflow.on_status,
-        summary="Move an idea along; the submitter hears about it (and, when it is "
-        "implemented, everyone who voted for it)",
+        summary=N_(
+            "Move an idea along; the submitter hears about it (and, when it is "
+            "implemented, everyone who voted for it)"
+        ),
         args=[IDEA, workflow.NEW_STATUS, workflow.REASON],
         options=[implemented.HELPED],
     )
     router.subcommand(
         "ideas comment",
         review.comment,
-        summary="Comment on an idea; the submitter hears about it",
+        summary=N_("Comment on an idea; the submitter hears about it"),
         args=[IDEA, review.COMMENT],
     )
     router.subcommand(
         "ideas export",
         export.export,
-        summary="A spreadsheet of ideas, sent to you by direct message",
+        summary=N_("A spreadsheet of ideas, sent to you by direct message"),
         options=[export.EXPORT_DAYS],
     )
     router.subcommand(
         "ideas digest",
         monthly.on_digest,
-        summary='A monthly "you said, we did" digest of implemented ideas, e.g. '
-        "`ideas digest monthly to everyone`",
+        summary=N_(
+            'A monthly "you said, we did" digest of implemented ideas, e.g. '
+            "`ideas digest monthly to everyone`"
+        ),
         args=[monthly.WORDS],
     )
     router.action(actions.NEW, submission.open_form)

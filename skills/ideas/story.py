@@ -11,21 +11,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from bot.plural import counted
+from babel.dates import format_date, format_skeleton
+
+from bot.i18n import Translator
 from bot.replies import Reply, Text, plain_text
+from skills.ideas import messages as say
 from skills.ideas.common import quote
 from skills.ideas.messages import CATEGORIES
 from storage.idea_outcomes import Outcome
 from storage.ideas import Idea
 
-MONTH_NAMES = (
-    "January", "February", "March", "April", "May", "June",
-    "July", "August", "September", "October", "November", "December",
-)  # fmt: skip
-COLLEAGUE = "a colleague"
 EXCERPT = 280  # characters of the idea quoted: enough to recognise it on a phone
-CLOSING = "Thank you to everyone who shared and backed it. Got an idea? Type `idea` to share it."
-DIGEST_CLOSING = "Have an idea of your own? Type `idea` to share it."
 
 
 @dataclass(frozen=True)
@@ -46,46 +42,74 @@ def credited_name(idea: Idea, outcome: Outcome) -> str | None:
     return idea.submitter_name or None
 
 
-def you_said_we_did(idea: Idea, outcome: Outcome) -> Story:
-    """One implemented idea, as an announcement would tell it."""
+def you_said_we_did(idea: Idea, outcome: Outcome, t: Translator) -> Story:
+    """One implemented idea, as an announcement would tell it, in the words of `t`'s
+    language around the idea and what was done, which are quoted as written."""
     lines = [
-        f"**You said** ({_source(idea, outcome)}):",
+        t(say.YOU_SAID, source=_source(idea, outcome, t)),
         quote(excerpt(idea)),
-        f"**We did:** {outcome.what_changed}",
+        t(say.WE_DID, text=outcome.what_changed),
     ]
     if outcome.helped:
-        lines.append(f"**Thanks to:** {outcome.helped}")
-    lines.append(CLOSING)
-    return Story(f"You said, we did: {idea.headline}", "\n".join(lines))
+        lines.append(t(say.THANKS_TO, text=outcome.helped))
+    lines.append(t(say.STORY_CLOSING))
+    return Story(t(say.STORY_TITLE, headline=idea.headline), "\n".join(lines))
 
 
 def monthly_digest(
-    month: date, implemented: Sequence[tuple[Idea, Outcome]], *, unit: str | None = None
+    month: date,
+    implemented: Sequence[tuple[Idea, Outcome]],
+    t: Translator,
+    *,
+    unit: str | None = None,
 ) -> Story:
-    """The ideas put in place in `month`, by category in the order staff pick them from."""
-    where = f" on {unit}" if unit else ""
+    """The ideas put in place in `month`, by category in the order staff pick them from: an
+    idea in Spanish and one in English about the same thing sit under the same heading."""
     count = len(implemented)
-    lines = [
-        f"{counted(count, 'idea')} from staff {'was' if count == 1 else 'were'} put in place"
-        f"{where} in {MONTH_NAMES[month.month - 1]}. Thank you to everyone who shared and voted."
-    ]
+    named = format_date(month, "LLLL", locale=t.locale)
+    if unit:
+        intro = t.plural(
+            "{count} idea from staff was put in place on {unit} in {month}. Thank you to "
+            "everyone who shared and voted.",
+            "{count} ideas from staff were put in place on {unit} in {month}. Thank you to "
+            "everyone who shared and voted.",
+            count,
+            unit=unit,
+            month=named,
+        )
+    else:
+        intro = t.plural(
+            "{count} idea from staff was put in place in {month}. Thank you to everyone who "
+            "shared and voted.",
+            "{count} ideas from staff were put in place in {month}. Thank you to everyone who "
+            "shared and voted.",
+            count,
+            month=named,
+        )
+    lines = [intro]
     for category, name in CATEGORIES.items():
         entries = [(i, o) for i, o in implemented if i.category == category]
         if entries:
-            lines.append(f"\n**{name}**")
-            lines.extend(_entry(idea, outcome) for idea, outcome in entries)
+            lines.append(f"\n**{t(name)}**")
+            lines.extend(_entry(idea, outcome, t) for idea, outcome in entries)
     known = set(CATEGORIES)
     others = [(i, o) for i, o in implemented if i.category not in known]
     if others:
-        lines.append("\n**Other**")
-        lines.extend(_entry(idea, outcome) for idea, outcome in others)
-    lines.append(f"\n{DIGEST_CLOSING}")
-    return Story(f"You said, we did: {month_name(month)}{where}", "\n".join(lines))
+        lines.append(f"\n**{t(CATEGORIES['other'])}**")
+        lines.extend(_entry(idea, outcome, t) for idea, outcome in others)
+    lines.append(f"\n{t(say.DIGEST_CLOSING)}")
+    period = month_name(month, t)
+    title = (
+        t(say.DIGEST_TITLE_UNIT, month=period, unit=unit)
+        if unit
+        else t(say.DIGEST_TITLE, month=period)
+    )
+    return Story(title, "\n".join(lines))
 
 
-def month_name(month: date) -> str:
-    """`November 2026`, the same whatever the machine's locale."""
-    return f"{MONTH_NAMES[month.month - 1]} {month.year}"
+def month_name(month: date, t: Translator) -> str:
+    """`November 2026`, `noviembre de 2026`: the reader's way, whatever the machine's locale."""
+    return format_skeleton("yMMMM", month, locale=t.locale)
 
 
 def excerpt(idea: Idea) -> str:
@@ -96,14 +120,19 @@ def excerpt(idea: Idea) -> str:
     return text[: EXCERPT - 1].rsplit(" ", 1)[0] + "…"
 
 
-def _source(idea: Idea, outcome: Outcome) -> str:
-    who = credited_name(idea, outcome) or COLLEAGUE
-    return f"{who}, {idea.unit}" if idea.unit else who
+def _source(idea: Idea, outcome: Outcome, t: Translator) -> str:
+    who = credited_name(idea, outcome) or t(say.COLLEAGUE)
+    return t(say.SOURCE_UNIT, who=who, unit=idea.unit) if idea.unit else who
 
 
-def _entry(idea: Idea, outcome: Outcome) -> str:
-    thanks = f"; thanks to {outcome.helped}" if outcome.helped else ""
-    return (
-        f"- **{idea.headline}**: {outcome.what_changed} "
-        f"_(an idea from {_source(idea, outcome)}{thanks})_"
-    )
+def _entry(idea: Idea, outcome: Outcome, t: Translator) -> str:
+    source = _source(idea, outcome, t)
+    if outcome.helped:
+        return t(
+            say.ENTRY_HELPED,
+            headline=idea.headline,
+            what_changed=outcome.what_changed,
+            source=source,
+            helped=outcome.helped,
+        )
+    return t(say.ENTRY, headline=idea.headline, what_changed=outcome.what_changed, source=source)

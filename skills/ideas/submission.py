@@ -7,7 +7,6 @@ storage finds a draft only together with its owner."""
 from __future__ import annotations
 
 import logging
-import re
 from dataclasses import replace
 from typing import Any
 
@@ -15,7 +14,7 @@ from bot.arguments import Rest
 from bot.context import Context
 from bot.errors import SkillError
 from bot.events import Action, Command
-from bot.plural import counted
+from bot.i18n import Translator
 from bot.replies import (
     Button,
     Buttons,
@@ -33,7 +32,8 @@ from bot.services import Services
 from skills.grouping import most_similar
 from skills.ideas import messages as say
 from skills.ideas.actions import CANCEL, CONFIRM, CONFIRM_ANONYMOUS, EDIT, SUBMIT_FORM, UPVOTE
-from skills.ideas.common import find_idea, quote
+from skills.ideas.common import category_name, find_idea, idea_text, quote, status_name
+from skills.ideas.themes import guess_category, theme_terms
 from skills.phi import redact
 from skills.references import parse_id
 from skills.safety.responder import CrisisResponder
@@ -43,30 +43,11 @@ log = logging.getLogger(__name__)
 
 IDEA_TEXT = Rest("your idea", required=False)
 
-_CATEGORY_CUES = {
-    "food": r"food|meal|tray|menu|diet|snack|coffee|cafeteria|breakfast|lunch|dinner",
-    "wait_times": r"wait|delay|queue|long time|hours? to|slow|backlog|triage",
-    "discharge": r"discharge|transition|follow[- ]?up|going home|transfer|handoff|hand-off",
-    "safety": r"fall|safety|infection|alarm|error|wrong|hazard|slip|isolation|hand hygiene",
-    "comfort": r"noise|noisy|quiet|blanket|cold|warm|light|sleep|clean|pillow|tv|wifi|parking",
-    "communication": r"explain|communicat|interpreter|language|update|whiteboard|call light",
-    "staff_experience": r"staff|shift|break room|burnout|schedule|nurses?|team|huddle",
-}
-
-
-def guess_category(text: str) -> str:
-    """A first guess the submitter can change; the most specific cue wins."""
-    lowered = text.lower()
-    for category, cues in _CATEGORY_CUES.items():
-        if re.search(rf"\b(?:{cues})", lowered):
-            return category
-    return "other"
-
 
 async def on_idea(ctx: Context[Command], safety: CrisisResponder) -> Reply:
     text = ctx.args[IDEA_TEXT]
     if not text:
-        return idea_form()
+        return idea_form(ctx.t)
     return await _preview(
         ctx,
         safety,
@@ -79,34 +60,34 @@ async def on_idea(ctx: Context[Command], safety: CrisisResponder) -> Reply:
 
 
 async def open_form(ctx: Context[Any]) -> Reply:
-    return idea_form()
+    return idea_form(ctx.t)
 
 
-def idea_form(draft: Draft | None = None, sealed_draft: str = "") -> Reply:
+def idea_form(t: Translator, draft: Draft | None = None, sealed_draft: str = "") -> Reply:
     """The idea form, filled from `draft` when editing one; `sealed_draft` is the draft's id
     sealed for SUBMIT_FORM, so the preview replaces that draft."""
-    options = tuple(Option(label, key) for key, label in say.CATEGORIES.items())
+    options = tuple(Option(t(label), key) for key, label in say.CATEGORIES.items())
     form = Form(
-        title=say.FORM_TITLE,
+        title=t(say.FORM_TITLE),
         inputs=(
             Input(
                 "title",
-                "Title (optional)",
+                t(say.TITLE_LABEL),
                 max_length=say.MAX_TITLE,
                 initial=draft.title if draft else "",
             ),
             Input(
                 "description",
-                "What would make care better, and how?",
+                t(say.DESCRIPTION_LABEL),
                 InputKind.MULTILINE,
                 required=True,
                 max_length=say.MAX_DESCRIPTION,
-                placeholder="Please leave out patient names, dates and record numbers.",
+                placeholder=t(say.DESCRIPTION_HINT),
                 initial=draft.description if draft else "",
             ),
             Input(
                 "category",
-                "Category",
+                t(say.CATEGORY_LABEL),
                 InputKind.SELECT,
                 required=True,
                 options=options,
@@ -114,29 +95,30 @@ def idea_form(draft: Draft | None = None, sealed_draft: str = "") -> Reply:
             ),
             Input(
                 "unit",
-                "Unit or department (optional)",
+                t(say.UNIT_FIELD_LABEL),
                 max_length=say.MAX_UNIT,
                 initial=draft.unit if draft else "",
             ),
             Input(
                 "anonymous",
-                "Submit anonymously",
+                t(say.ANONYMOUS_LABEL),
                 InputKind.TOGGLE,
                 initial="true" if draft and draft.anonymous else "false",
             ),
         ),
         submit_action_id=SUBMIT_FORM,
-        submit_label="Preview",
+        submit_label=t(say.PREVIEW_LABEL),
         value=sealed_draft,
     )
-    return Reply(fallback=say.FORM_TITLE, blocks=(form,))
+    return Reply(fallback=form.title, blocks=(form,))
 
 
 async def on_form(ctx: Context[Action], safety: CrisisResponder) -> Reply:
     values = ctx.event.values
     category = values.get("category", "").strip() or "other"
     if category not in say.CATEGORIES:
-        raise SkillError(say.BAD_CATEGORY.format(names=", ".join(say.CATEGORIES.values())))
+        names = ctx.t.list(ctx.t(name) for name in say.CATEGORIES.values())
+        raise SkillError(say.BAD_CATEGORY, names=names)
     previous = parse_id(ctx.event.value)
     if previous is not None:
         await ctx.services.ideas.discard_draft(previous, ctx.person.id)
@@ -165,14 +147,15 @@ async def _preview(
     anonymous: bool,
 ) -> Reply:
     title, description, unit = title.strip(), description.strip(), unit.strip()
+    t = ctx.t
     if len(description) < say.MIN_DESCRIPTION:
-        raise SkillError(say.TOO_SHORT)
+        raise SkillError(say.TOO_SHORT, min=say.MIN_DESCRIPTION)
     if len(description) > say.MAX_DESCRIPTION:
-        raise SkillError(say.TOO_LONG)
+        raise SkillError(say.TOO_LONG, max=t.number(say.MAX_DESCRIPTION))
     if len(title) > say.MAX_TITLE:
-        raise SkillError(say.TITLE_TOO_LONG)
+        raise SkillError(say.TITLE_TOO_LONG, max=say.MAX_TITLE)
     if len(unit) > say.MAX_UNIT:
-        raise SkillError(say.UNIT_TOO_LONG)
+        raise SkillError(say.UNIT_TOO_LONG, max=say.MAX_UNIT)
     screened_title, screened_text = redact(title), redact(description)
     draft = await ctx.services.ideas.save_draft(
         ctx.person.id,
@@ -184,42 +167,50 @@ async def _preview(
     )
     found = screened_title.types | screened_text.types
     log.info("event=%s idea draft=%s phi=%s", ctx.event.id, draft.id, sorted(found))
-    blocks: list[Any] = [Text(say.PREVIEW)]
+    blocks: list[Any] = [Text(t(say.PREVIEW))]
     if draft.title:
         blocks.append(Text(f"**{draft.title}**"))
     blocks.append(Text(quote(draft.description)))
     blocks.append(
         Facts(
             (
-                ("Category", say.CATEGORIES[category]),
-                ("Unit", unit or "not given"),
-                ("Anonymous", "yes" if anonymous else "no"),
+                (t(say.CATEGORY_LABEL), category_name(t, category)),
+                (t(say.UNIT_LABEL), unit or t(say.NOT_GIVEN)),
+                (t(say.ANONYMOUS_FACT), t(say.YES) if anonymous else t(say.NO)),
             )
         )
     )
     if found:
         tags = ", ".join(f"[{t}]" for t in sorted(found))
-        blocks.append(Text(say.PHI_NOTE.format(tags=tags), subtle=True))
+        blocks.append(Text(t(say.PHI_NOTE, tags=tags), subtle=True))
     similar = await _similar(ctx.services, f"{draft.title} {draft.description}")
     if similar:
-        blocks.append(Text(say.SIMILAR))
+        blocks.append(Text(t(say.SIMILAR)))
         for idea in similar:
-            blocks.append(Text(f"#{idea.id} _{idea.headline}_ ({counted(idea.votes, 'vote')})"))
-        votes = [Button(f"Vote for #{i.id}", UPVOTE, await ctx.seal(UPVOTE, i.id)) for i in similar]
+            votes_so_far = t.plural("{count} vote", "{count} votes", idea.votes)
+            blocks.append(Text(f"#{idea.id} _{idea.headline}_ ({votes_so_far})"))
+        votes = [
+            Button(t(say.VOTE_FOR, id=i.id), UPVOTE, await ctx.seal(UPVOTE, i.id)) for i in similar
+        ]
         blocks.append(Buttons(tuple(votes)))
     keep, other = (CONFIRM_ANONYMOUS, CONFIRM) if anonymous else (CONFIRM, CONFIRM_ANONYMOUS)
     blocks.append(
         Buttons(
             (
-                Button("Submit", keep, await ctx.seal(keep, draft.id), style=ButtonStyle.PRIMARY),
                 Button(
-                    "Submit with my name" if anonymous else "Submit anonymously",
+                    t(say.SUBMIT), keep, await ctx.seal(keep, draft.id), style=ButtonStyle.PRIMARY
+                ),
+                Button(
+                    t(say.SUBMIT_NAMED) if anonymous else t(say.SUBMIT_ANONYMOUS),
                     other,
                     await ctx.seal(other, draft.id),
                 ),
-                Button("Edit", EDIT, await ctx.seal(EDIT, draft.id)),
+                Button(t(say.EDIT), EDIT, await ctx.seal(EDIT, draft.id)),
                 Button(
-                    "Cancel", CANCEL, await ctx.seal(CANCEL, draft.id), style=ButtonStyle.DANGER
+                    t(say.CANCEL),
+                    CANCEL,
+                    await ctx.seal(CANCEL, draft.id),
+                    style=ButtonStyle.DANGER,
                 ),
             )
         )
@@ -231,7 +222,7 @@ async def _preview(
 
 async def _similar(services: Services, text: str) -> list[Idea]:
     candidates = await services.ideas.find(IdeaFilter(statuses_excluded=say.CLOSED), limit=500)
-    ranked = most_similar(text, candidates, lambda idea: f"{idea.title} {idea.description}")
+    ranked = most_similar(text, candidates, idea_text, terms=theme_terms)
     return [idea for idea, _ in ranked]
 
 
@@ -253,16 +244,18 @@ async def on_confirm(ctx: Context[Action]) -> Reply:
         # from it, means this press came second.
         draft_id = parse_id(ctx.event.value)
         if draft_id is not None and await ctx.services.ideas.submitted_from(draft_id):
-            return _retired(say.ALREADY_SENT)
+            return _retired(ctx.t(say.ALREADY_SENT))
         raise
     anonymous = ctx.event.action_id == CONFIRM_ANONYMOUS
     draft = replace(draft, anonymous=anonymous)
     sealed = await ctx.services.sealer.seal(ctx.person.id) if anonymous else None
     idea = await ctx.services.ideas.submit(draft, sealed_submitter=sealed)
     if idea is None:
-        return _retired(say.ALREADY_SENT)
+        return _retired(ctx.t(say.ALREADY_SENT))
     log.info("event=%s idea=%s submitted", ctx.event.id, idea.id)
-    text = say.THANKS.format(id=idea.id) + (say.THANKS_ANONYMOUS if anonymous else "")
+    text = ctx.t(say.THANKS, id=idea.id)
+    if anonymous:
+        text += " " + ctx.t(say.THANKS_ANONYMOUS)
     return Reply(
         fallback=plain_text(text), blocks=(Text(text),), ephemeral=True, replace_original=True
     )
@@ -272,7 +265,7 @@ async def on_edit(ctx: Context[Action]) -> Reply:
     """The form again, in place of the preview where it is part of a message (Teams): the
     preview's Submit would send the draft the edit replaces."""
     draft = await _own_draft(ctx)
-    form = idea_form(draft, await ctx.seal(SUBMIT_FORM, draft.id))
+    form = idea_form(ctx.t, draft, await ctx.seal(SUBMIT_FORM, draft.id))
     return replace(form, replace_original=True)
 
 
@@ -288,8 +281,8 @@ async def on_cancel(ctx: Context[Action]) -> Reply:
     draft = await _own_draft(ctx)
     await ctx.services.ideas.discard_draft(draft.id, ctx.person.id)
     return Reply(
-        fallback=say.CANCELLED,
-        blocks=(Text(say.CANCELLED),),
+        fallback=ctx.t(say.CANCELLED),
+        blocks=(Text(ctx.t(say.CANCELLED)),),
         ephemeral=True,
         replace_original=True,
     )
@@ -299,15 +292,16 @@ async def on_upvote(ctx: Context[Action]) -> Reply:
     idea = await find_idea(ctx.services, parse_id(ctx.event.value))
     if idea.status in say.CLOSED:
         raise SkillError(
-            say.CANT_VOTE_CLOSED.format(id=idea.id, status=say.STATUSES[idea.status].lower())
+            say.CANT_VOTE_CLOSED, id=idea.id, status=status_name(ctx.t, idea.status).lower()
         )
     vote = await ctx.services.ideas.vote(idea.id, ctx.person.id, closed=say.CLOSED)
     if vote is None:
-        raise SkillError(say.NO_SUCH_IDEA.format(id=idea.id))
+        raise SkillError(say.NO_SUCH_IDEA, id=idea.id)
     if vote.status in say.CLOSED:
         raise SkillError(
-            say.CANT_VOTE_CLOSED.format(id=idea.id, status=say.STATUSES[vote.status].lower())
+            say.CANT_VOTE_CLOSED, id=idea.id, status=status_name(ctx.t, vote.status).lower()
         )
     if not vote.counted:
-        return Reply.text(say.ALREADY_VOTED.format(id=idea.id), ephemeral=True)
-    return Reply.text(say.VOTED.format(id=idea.id, votes=vote.votes), ephemeral=True)
+        return Reply.text(ctx.t(say.ALREADY_VOTED, id=idea.id), ephemeral=True)
+    votes = ctx.t.number(vote.votes)
+    return Reply.text(ctx.t(say.VOTED, id=idea.id, votes=votes), ephemeral=True)

@@ -8,10 +8,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from bot.plural import counted
+from bot.i18n import Translator
 from bot.replies import Divider, Facts, Reply, Text, plain_text
 from skills.grouping import group_similar
-from skills.ideas.messages import CATEGORIES, STATUSES
+from skills.ideas import messages as say
+from skills.ideas.common import category_name, idea_text, status_name
+from skills.ideas.themes import theme_terms
 from storage.ideas import Idea, IdeaFilter, IdeaRepository
 
 TOP = 5
@@ -24,12 +26,12 @@ class Scope:
     unit: str | None = None
     category: str | None = None
 
-    def describe(self) -> str:
-        parts = [f"last {counted(self.days, 'day')}"]
+    def describe(self, t: Translator) -> str:
+        parts = [t(say.SCOPE_LAST, days=t.plural("{count} day", "{count} days", self.days))]
         if self.unit:
-            parts.append(f"unit {self.unit}")
+            parts.append(t(say.SCOPE_UNIT, unit=self.unit))
         if self.category:
-            parts.append(CATEGORIES.get(self.category, self.category))
+            parts.append(category_name(t, self.category))
         return ", ".join(parts)
 
 
@@ -48,7 +50,7 @@ class Summary:
     themes: Sequence[Theme]
 
     def counts(self, attribute: str) -> Counter[str]:
-        return Counter(str(getattr(idea, attribute)) or "(none)" for idea in self.current)
+        return Counter(str(getattr(idea, attribute)) for idea in self.current)
 
 
 async def summarize(ideas: IdeaRepository, scope: Scope, now: datetime) -> Summary:
@@ -63,7 +65,7 @@ async def summarize(ideas: IdeaRepository, scope: Scope, now: datetime) -> Summa
     live = [idea for idea in current if idea.status != "merged"]
     top = sorted(live, key=lambda idea: (-idea.votes, idea.id))[:TOP]
     oldest_first = sorted(live, key=lambda idea: idea.created_at)
-    groups = group_similar(oldest_first, lambda idea: f"{idea.title} {idea.description}")
+    groups = group_similar(oldest_first, idea_text, terms=theme_terms)
     themes = [
         Theme(max(g.members, key=lambda idea: (idea.votes, -idea.id)), len(g.members))
         for g in groups
@@ -72,43 +74,52 @@ async def summarize(ideas: IdeaRepository, scope: Scope, now: datetime) -> Summa
     return Summary(scope, current, len(previous), top, themes)
 
 
-def render(summary: Summary, heading: str = "Ideas summary") -> Reply:
+def render(summary: Summary, t: Translator, heading: str = say.SUMMARY_HEADING) -> Reply:
+    """The summary in the reader's language; ideas are quoted as they were written."""
     count = len(summary.current)
     change = count - summary.previous_count
-    before = counted(summary.scope.days, "day")
-    trend = f"{'+' if change >= 0 else ''}{change} against the {before} before"
-    intro = (
-        f"**{heading}** ({summary.scope.describe()}): **{counted(count, 'new idea')}**, {trend}."
+    intro = t(
+        say.SUMMARY_INTRO,
+        heading=t(heading),
+        scope=summary.scope.describe(t),
+        ideas=t.plural("{count} new idea", "{count} new ideas", count),
+        change=("+" if change >= 0 else "-") + t.number(abs(change)),
+        days=t.plural("{count} day", "{count} days", summary.scope.days),
     )
     if not count:
         return Reply(fallback=plain_text(intro), blocks=(Text(intro),))
     blocks: list[Text | Facts | Divider] = [Text(intro)]
     statuses = summary.counts("status")
-    blocks.append(Facts(tuple((STATUSES.get(s, s), str(n)) for s, n in statuses.most_common())))
+    blocks.append(Facts(tuple((status_name(t, s), t.number(n)) for s, n in statuses.most_common())))
     categories = summary.counts("category")
-    blocks.append(
-        Text(
-            "**By category:** "
-            + ", ".join(f"{CATEGORIES.get(c, c)} {n}" for c, n in categories.most_common())
-        )
+    by_category = ", ".join(
+        f"{category_name(t, c)} {t.number(n)}" for c, n in categories.most_common()
     )
+    blocks.append(Text(f"{t(say.BY_CATEGORY)} {by_category}"))
     units = summary.counts("unit")
-    blocks.append(Text("**By unit:** " + ", ".join(f"{u} {n}" for u, n in units.most_common(8))))
+    by_unit = ", ".join(f"{u or t(say.NONE_GIVEN)} {t.number(n)}" for u, n in units.most_common(8))
+    blocks.append(Text(f"{t(say.BY_UNIT)} {by_unit}"))
     blocks.append(Divider())
     top_lines = [
-        f"{rank}. #{idea.id} {idea.headline} ({counted(idea.votes, 'vote')}, "
-        f"{STATUSES.get(idea.status, idea.status).lower()})"
+        f"{rank}. #{idea.id} {idea.headline} "
+        f"({t.plural('{count} vote', '{count} votes', idea.votes)}, "
+        f"{status_name(t, idea.status).lower()})"
         for rank, idea in enumerate(summary.top_voted, start=1)
     ]
-    blocks.append(Text("**Most supported:**\n" + "\n".join(top_lines)))
+    blocks.append(Text(t(say.MOST_SUPPORTED) + "\n" + "\n".join(top_lines)))
     if summary.themes:
         theme_lines = [
-            f"- {theme.size} ideas like #{theme.representative.id} "
-            f"_{theme.representative.headline}_"
+            t.plural(
+                "- {count} idea like #{id} _{headline}_",
+                "- {count} ideas like #{id} _{headline}_",
+                theme.size,
+                id=theme.representative.id,
+                headline=theme.representative.headline,
+            )
             for theme in summary.themes
         ]
-        blocks.append(Text("**Themes:**\n" + "\n".join(theme_lines)))
-    blocks.append(Text("Type `ideas show ID` for the details of an idea.", subtle=True))
+        blocks.append(Text(t(say.THEMES) + "\n" + "\n".join(theme_lines)))
+    blocks.append(Text(t(say.SHOW_HINT), subtle=True))
     fallback = "\n".join(
         plain_text(b.markdown) if isinstance(b, Text) else _facts_text(b)
         for b in blocks

@@ -11,12 +11,13 @@ from bot.arguments import Arg, Rest
 from bot.context import Context
 from bot.errors import SkillError
 from bot.events import Action, Command, ScheduledTrigger
+from bot.i18n import Translator, translator
 from bot.replies import Form, Input, InputKind, Reply
 from bot.services import Services
 from skills.ideas import implemented
 from skills.ideas import messages as say
 from skills.ideas.actions import DECLINE_FORM
-from skills.ideas.common import IDEA, STATUS, find_idea, notify_submitter
+from skills.ideas.common import IDEA, STATUS, find_idea, notify_submitter, status_name
 from skills.ideas.summary import Scope, render, summarize
 from skills.phi import redact
 from skills.references import parse_id
@@ -37,9 +38,9 @@ async def on_status(ctx: Context[Command]) -> Reply:
     if status == "implemented" and not reason.strip():
         idea = await find_idea(ctx.services, ctx.args[IDEA])
         if idea.status == status:
-            return _already(idea, status)
-        _check_transition(idea, status)
-        return implemented.implement_form(idea)
+            return _already(ctx.t, idea, status)
+        _check_transition(ctx.t, idea, status)
+        return implemented.implement_form(ctx.t, idea)
     return await change_status(ctx, ctx.args[IDEA], status, reason, ctx.args[implemented.HELPED])
 
 
@@ -48,9 +49,9 @@ async def on_set_status(ctx: Context[Action]) -> Reply:
     if STATUS.read(status) == "implemented":
         idea = await find_idea(ctx.services, parse_id(ref))
         if idea.status == "implemented":
-            return _already(idea, "implemented")
-        _check_transition(idea, "implemented")
-        return implemented.implement_form(idea)
+            return _already(ctx.t, idea, "implemented")
+        _check_transition(ctx.t, idea, "implemented")
+        return implemented.implement_form(ctx.t, idea)
     return await change_status(ctx, parse_id(ref), STATUS.read(status), "")
 
 
@@ -67,19 +68,20 @@ async def on_implement_form(ctx: Context[Action]) -> Reply:
 
 async def on_decline(ctx: Context[Action]) -> Reply:
     idea = await find_idea(ctx.services, parse_id(ctx.event.value))
+    t = ctx.t
     form = Form(
-        title=f"Decline idea #{idea.id}",
+        title=t(say.DECLINE_TITLE, id=idea.id),
         inputs=(
             Input(
                 "reason",
-                "Why? The submitter will read this.",
+                t(say.DECLINE_WHY),
                 InputKind.MULTILINE,
                 required=True,
                 max_length=say.MAX_REASON,
             ),
         ),
         submit_action_id=DECLINE_FORM,
-        submit_label="Decline",
+        submit_label=t(say.DECLINE_SUBMIT),
         value=str(idea.id),
     )
     return Reply(fallback=form.title, blocks=(form,), ephemeral=True)
@@ -94,14 +96,15 @@ async def change_status(
     ctx: Context[Any], idea_id: int | None, status: str, reason: str, helped: str = ""
 ) -> Reply:
     services = ctx.services
+    t = ctx.t
     idea = await find_idea(services, idea_id)
     if idea.status == status:
-        return _already(idea, status)
-    _check_transition(idea, status)
+        return _already(t, idea, status)
+    _check_transition(t, idea, status)
     if status == "implemented":
         # What changed (the reason) and who helped go to everyone who asked for it.
         done = await implemented.mark(ctx, idea, reason, helped)
-        return done or _already(await find_idea(services, idea.id), status)
+        return done or _already(t, await find_idea(services, idea.id), status)
     target: Idea | None = None
     if status == "merged":
         words = reason.split(maxsplit=1)
@@ -109,12 +112,12 @@ async def change_status(
         reason = words[1] if len(words) > 1 else ""
         target = await find_idea(services, target_id) if target_id else None
         if target is None or target.id == idea.id:
-            raise SkillError(say.MERGE_TARGET_NEEDED.format(id=idea.id))
+            raise SkillError(say.MERGE_TARGET_NEEDED, id=idea.id)
     reason = redact(reason.strip()).text
     if len(reason) > say.MAX_REASON:
-        raise SkillError(f"Please keep the reason under {say.MAX_REASON} characters.")
+        raise SkillError(say.REASON_TOO_LONG, max=say.MAX_REASON)
     if status == "declined" and not reason:
-        raise SkillError(say.REASON_NEEDED.format(id=idea.id))
+        raise SkillError(say.REASON_NEEDED, id=idea.id)
     # Conditional on the status read above: of two leaders (or one double click) moving it at
     # once, one moves it, is audited and notifies; the other is told what happened.
     if target is not None:
@@ -122,7 +125,7 @@ async def change_status(
     else:
         updated = await services.ideas.set_status(idea.id, status, reason, from_status=idea.status)
     if updated is None:
-        return _already(await find_idea(services, idea.id), status)
+        return _already(t, await find_idea(services, idea.id), status)
     await ctx.audit(
         "idea.status",
         f"idea:{idea.id}",
@@ -130,38 +133,50 @@ async def change_status(
         after=status,
         into=target.id if target else None,
     )
-    lines = [say.NOTICE.format(id=idea.id, headline=idea.headline, status=say.STATUSES[status])]
-    if target is not None:
-        lines.append(say.NOTICE_MERGED.format(target=target.id, target_headline=target.headline))
-    if reason:
-        lines.append(say.NOTICE_REASON.format(reason=reason))
-    delivered = await notify_submitter(services, idea.id, Reply.text("\n".join(lines)))
+
+    def notice(reader: Translator) -> Reply:
+        """The submitter's notice, in their language."""
+        lines = [
+            reader(
+                say.NOTICE,
+                id=idea.id,
+                headline=idea.headline,
+                status=status_name(reader, status),
+            )
+        ]
+        if target is not None:
+            lines.append(
+                reader(say.NOTICE_MERGED, target=target.id, target_headline=target.headline)
+            )
+        if reason:
+            lines.append(reader(say.NOTICE_REASON, reason=reason))
+        return Reply.text("\n".join(lines))
+
+    delivered = await notify_submitter(services, idea.id, notice)
     template = say.STATUS_CHANGED if delivered else say.STATUS_CHANGED_UNREACHABLE
     return Reply.text(
-        template.format(id=idea.id, status=say.STATUSES[status].lower()), ephemeral=True
+        t(template, id=idea.id, status=status_name(t, status).lower()), ephemeral=True
     )
 
 
-def _check_transition(idea: Idea, status: str) -> None:
+def _check_transition(t: Translator, idea: Idea, status: str) -> None:
     allowed = say.TRANSITIONS[idea.status]
     if status in allowed:
         return
-    current = say.STATUSES[idea.status].lower()
+    current = status_name(t, idea.status).lower()
     if not allowed:
-        raise SkillError(say.FINAL_STATUS.format(id=idea.id, current=current))
-    raise SkillError(
-        say.BAD_TRANSITION.format(id=idea.id, current=current, allowed=", ".join(sorted(allowed)))
-    )
+        raise SkillError(say.FINAL_STATUS, id=idea.id, current=current)
+    # The words a leader types, as typed: `ideas status 12 accepted`.
+    words = t.list(f"`{word}`" for word in sorted(allowed))
+    raise SkillError(say.BAD_TRANSITION, id=idea.id, current=current, allowed=words)
 
 
-def _already(idea: Idea, wanted: str) -> Reply:
+def _already(t: Translator, idea: Idea, wanted: str) -> Reply:
     """The answer to a status change someone else (or an earlier press) made first."""
-    current = say.STATUSES[idea.status].lower()
+    current = status_name(t, idea.status).lower()
     if idea.status == wanted:
-        return Reply.text(say.STATUS_ALREADY.format(id=idea.id, status=current), ephemeral=True)
-    return Reply.text(
-        say.STATUS_MOVED_MEANWHILE.format(id=idea.id, current=current), ephemeral=True
-    )
+        return Reply.text(t(say.STATUS_ALREADY, id=idea.id, status=current), ephemeral=True)
+    return Reply.text(t(say.STATUS_MOVED_MEANWHILE, id=idea.id, current=current), ephemeral=True)
 
 
 async def weekly_digest(trigger: ScheduledTrigger, services: Services) -> None:
@@ -170,5 +185,7 @@ async def weekly_digest(trigger: ScheduledTrigger, services: Services) -> None:
         log.info("event=%s weekly ideas digest skipped: no leaders channel", trigger.id)
         return
     result = await summarize(services.ideas, Scope(days=7), services.clock())
-    await services.outbound.to_channel(channel, render(result, heading="Weekly ideas digest"))
+    # A channel is read by many: it is written in the hospital's language.
+    t = translator(services.settings.language)
+    await services.outbound.to_channel(channel, render(result, t, heading=say.WEEKLY_HEADING))
     await services.audit.record(None, "ideas.digest", channel, count=len(result.current))

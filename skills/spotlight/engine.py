@@ -18,6 +18,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.dates import reader_zone
+from bot.i18n import translator_for
 from bot.ownership import seal_value
 from bot.quiet import delivery_time
 from bot.replies import Button, Buttons, ButtonStyle, Reply, Text
@@ -150,27 +151,31 @@ class SpotlightEngine:
     async def render(
         self, kind: str, payload_key: str, recipients: Sequence[Recipient]
     ) -> dict[int, Reply]:
-        """The turn's card for a batch of its recipients: the article read once, and the
-        "Ask about this" button sealed for each person, so that only they can press theirs."""
+        """The turn's card for a batch of its recipients: the article read once, its words
+        around the article in each person's language, and the "Ask about this" button sealed
+        for each person, so that only they can press theirs."""
         spotlight_id, number = payload_turn(payload_key)
         turn = await self.services.spotlights.turn(spotlight_id, number)
         article = None if turn is None else await self.library.article(turn.article_id)
         if turn is None or article is None:
             return {}
         section = (await self.library.retriever()).section_for(article, article.title)
-        blocks = (Text(say.CARD_INTRO), *article_blocks(article, article.title, section))
+        shown = article_blocks(article, article.title, section)
         key = await self.services.sealer.button_key()
         about = f"{turn.id}|{article.id}"
-        fallback = f"In the spotlight: {article.title}"
-        return {
-            person.person_id: Reply(
-                fallback=fallback,
+        default = self.services.settings.language
+        replies: dict[int, Reply] = {}
+        for person in recipients:
+            t = translator_for(person, default)
+            replies[person.person_id] = Reply(
+                fallback=t(say.CARD_FALLBACK, title=article.title),
                 blocks=(
-                    *blocks,
+                    Text(t(say.CARD_INTRO)),
+                    *shown,
                     Buttons(
                         (
                             Button(
-                                say.ASK_ABOUT,
+                                t(say.ASK_ABOUT),
                                 ASK_ABOUT,
                                 seal_value(key, ASK_ABOUT, person.person_id, about),
                                 style=ButtonStyle.PRIMARY,
@@ -179,5 +184,4 @@ class SpotlightEngine:
                     ),
                 ),
             )
-            for person in recipients
-        }
+        return replies

@@ -9,7 +9,7 @@ from bot.arguments import Arg, BadInput, Identifier, Option, Phrase, Words
 from bot.context import Context
 from bot.errors import SkillError
 from bot.events import Command, ScheduledTrigger
-from bot.plural import counted
+from bot.i18n import N_, Translator
 from bot.replies import Reply, Text, plain_text
 from bot.roles import Role
 from bot.router import Router
@@ -42,25 +42,32 @@ class SpotlightSkill:
         r = self.router
         r.command(
             "spotlight",
-            summary="Put a program in the spotlight every few weeks",
+            summary=N_("Put a program in the spotlight every few weeks"),
             roles=[Role.HR, Role.LEADER],
         )
         r.subcommand(
             "spotlight create",
             self.create,
-            summary="Start a campaign, e.g. "
-            '`spotlight create to unit "5 North" every other tuesday 10:00`',
+            summary=N_(
+                "Start a campaign, e.g. "
+                '`spotlight create to unit "5 North" every other tuesday 10:00`'
+            ),
             args=[AUDIENCE_SCHEDULE],
             options=[ARTICLES],
         )
-        r.subcommand("spotlight list", self.list_spotlights, summary="Campaigns and what's next")
         r.subcommand(
-            "spotlight next", self.what_next, summary="The next article and when", args=[SPOTLIGHT]
+            "spotlight list", self.list_spotlights, summary=N_("Campaigns and what's next")
         )
         r.subcommand(
-            "spotlight pause", self.pause, summary="Send nothing for now", args=[SPOTLIGHT]
+            "spotlight next",
+            self.what_next,
+            summary=N_("The next article and when"),
+            args=[SPOTLIGHT],
         )
-        r.subcommand("spotlight resume", self.resume, summary="Send again", args=[SPOTLIGHT])
+        r.subcommand(
+            "spotlight pause", self.pause, summary=N_("Send nothing for now"), args=[SPOTLIGHT]
+        )
+        r.subcommand("spotlight resume", self.resume, summary=N_("Send again"), args=[SPOTLIGHT])
         r.job(TICK_JOB, self.tick, every_seconds=TICK_SECONDS)
         self.services.renderers.register(ARTICLE, self.engine.render, current=self.engine.still_on)
 
@@ -71,15 +78,17 @@ class SpotlightSkill:
         audience, words = parse_audience(list(ctx.args[AUDIENCE_SCHEDULE]))
         now = self.services.clock()
         tz = self.engine.hospital_tz
+        t = ctx.t
+        usage = t(say.USAGE, usage=ctx.args.usage)
         if not words:
-            raise BadInput(f"{say.WHEN_NEEDED}\nUsage: `{ctx.args.usage}`")
+            raise BadInput(say.WHEN_THEN_USAGE, when=t(say.WHEN_NEEDED), usage=usage)
         try:
             schedule = parse_schedule(" ".join(words), now.astimezone(tz).date())
         except ScheduleError as exc:
-            raise BadInput(f"{exc}\nUsage: `{ctx.args.usage}`") from None
+            raise BadInput(say.WHEN_THEN_USAGE, when=str(exc), usage=usage) from None
         if not _recurring_at_most_weekly(schedule):
             raise BadInput(say.ONCE_A_WEEK_AT_MOST)
-        article_ids, first = await self._articles(ctx.args[ARTICLES])
+        article_ids, first = await self._articles(t, ctx.args[ARTICLES])
         first_run = next_run(schedule, now, tz)
         spotlight = await self.services.spotlights.create(
             owner_person_id=ctx.person.id,
@@ -94,19 +103,20 @@ class SpotlightSkill:
             audience=audience,
             articles=article_ids or "tagged",
         )
-        text = say.CREATED.format(
+        text = t(
+            say.CREATED,
             id=spotlight.id,
-            audience=describe_audience(audience),
+            audience=describe_audience(audience, t),
             schedule=schedule.describe(),
-            articles=self._articles_described(spotlight),
+            articles=_articles_described(t, spotlight),
             first=first.title,
             next_run=ctx.when(first_run),
         )
         if not await self.engine.audience_size(spotlight):
-            text += " " + say.NOBODY_YET
+            text += " " + t(say.NOBODY_YET)
         return Reply.text(text, ephemeral=True)
 
-    async def _articles(self, given: str | None) -> tuple[list[str] | None, Article]:
+    async def _articles(self, t: Translator, given: str | None) -> tuple[list[str] | None, Article]:
         """HR's list of article ids, checked against the knowledge base (None for the tagged
         ones), and the article that goes first. Either way at least two, or there is nothing
         to rotate."""
@@ -114,33 +124,37 @@ class SpotlightSkill:
         if given is None:
             found = tagged(list(articles.values()))
             if len(found) < 2:
-                count = counted(len(found), "article")
-                raise SkillError(say.TOO_FEW_TAGGED.format(count=count))
+                count = t.plural("{count} article", "{count} articles", len(found))
+                raise SkillError(say.TOO_FEW_TAGGED, count=count)
             return None, articles[found[0]]
         ids = list(dict.fromkeys(i for i in re.split(r"[\s,]+", given) if i))
         unknown = [i for i in ids if i not in articles]
         if unknown:
-            raise SkillError(say.UNKNOWN_ARTICLES.format(ids=", ".join(f"`{i}`" for i in unknown)))
+            raise SkillError(say.UNKNOWN_ARTICLES, ids=t.list(f"`{i}`" for i in unknown))
         if len(ids) < 2:
             raise SkillError(say.TOO_FEW_LISTED)
         return ids, articles[ids[0]]
 
     async def list_spotlights(self, ctx: Context[Command]) -> Reply:
         spotlights = await self.services.spotlights.all()
+        t = ctx.t
         if not spotlights:
-            return Reply.text(say.NO_SPOTLIGHTS, ephemeral=True)
-        lines = ["**Spotlights:**"]
+            return Reply.text(t(say.NO_SPOTLIGHTS), ephemeral=True)
+        lines = [t(say.LIST_HEADING)]
         for spotlight in spotlights:
-            schedule = Schedule.from_json(spotlight.schedule).describe()
-            line = (
-                f"- #{spotlight.id} ({_status(spotlight)}) for "
-                f"{describe_audience(spotlight.audience)}, {schedule}; "
-                f"{self._articles_described(spotlight)}; "
-                f"{counted(spotlight.turns, 'article')} sent"
+            line = t(
+                say.LIST_LINE,
+                id=spotlight.id,
+                status=_status(t, spotlight),
+                audience=describe_audience(spotlight.audience, t),
+                schedule=Schedule.from_json(spotlight.schedule).describe(),
+                articles=_articles_described(t, spotlight),
+                sent=t.plural("{count} article", "{count} articles", spotlight.turns),
             )
             upcoming = await self.engine.upcoming(spotlight)
             if spotlight.status == "active" and upcoming is not None:
-                line += f"; next: _{upcoming.title}_ on {ctx.when(spotlight.next_run_at)}"
+                when = ctx.when(spotlight.next_run_at)
+                line += t(say.LIST_NEXT, title=upcoming.title, when=when)
             lines.append(line)
         text = "\n".join(lines)
         return Reply(fallback=plain_text(text), blocks=(Text(text),), ephemeral=True)
@@ -148,37 +162,39 @@ class SpotlightSkill:
     async def what_next(self, ctx: Context[Command]) -> Reply:
         spotlight = await self._spotlight(ctx.args[SPOTLIGHT])
         upcoming = await self.engine.upcoming(spotlight)
+        t = ctx.t
         if upcoming is None:
-            articles = self._articles_described(spotlight)
-            text = say.NOTHING_NEXT.format(id=spotlight.id, articles=articles)
+            articles = _articles_described(t, spotlight)
+            text = t(say.NOTHING_NEXT, id=spotlight.id, articles=articles)
             return Reply.text(text, ephemeral=True)
         if spotlight.status != "active":
             return Reply.text(
-                say.NEXT_PAUSED.format(id=spotlight.id, title=upcoming.title), ephemeral=True
+                t(say.NEXT_PAUSED, id=spotlight.id, title=upcoming.title), ephemeral=True
             )
         people = await self.engine.audience_size(spotlight)
-        text = say.NEXT.format(
+        text = t(
+            say.NEXT,
             id=spotlight.id,
             title=upcoming.title,
             when=ctx.when(spotlight.next_run_at),
-            audience=describe_audience(spotlight.audience),
-            people=counted(people, "person", "people"),
+            audience=describe_audience(spotlight.audience, t),
+            people=t.plural("{count} person", "{count} people", people),
         )
         return Reply.text(text, ephemeral=True)
 
     async def pause(self, ctx: Context[Command]) -> Reply:
         spotlight = await self._spotlight(ctx.args[SPOTLIGHT])
         if not await self.services.spotlights.set_status(spotlight.id, "paused"):
-            return Reply.text(say.ALREADY_PAUSED.format(id=spotlight.id), ephemeral=True)
+            return Reply.text(ctx.t(say.ALREADY_PAUSED, id=spotlight.id), ephemeral=True)
         await ctx.audit("spotlight.pause", f"spotlight:{spotlight.id}")
-        return Reply.text(say.PAUSED.format(id=spotlight.id), ephemeral=True)
+        return Reply.text(ctx.t(say.PAUSED, id=spotlight.id), ephemeral=True)
 
     async def resume(self, ctx: Context[Command]) -> Reply:
         spotlight = await self._spotlight(ctx.args[SPOTLIGHT])
         if spotlight.status == "active":
             when = ctx.when(spotlight.next_run_at)
             return Reply.text(
-                say.ALREADY_ACTIVE.format(id=spotlight.id, next_run=when), ephemeral=True
+                ctx.t(say.ALREADY_ACTIVE, id=spotlight.id, next_run=when), ephemeral=True
             )
         schedule = Schedule.from_json(spotlight.schedule)
         following = next_run(schedule, self.services.clock(), self.engine.hospital_tz)
@@ -188,22 +204,22 @@ class SpotlightSkill:
         when = ctx.when(following)
         if not await self.services.spotlights.set_status(spotlight.id, "active"):
             return Reply.text(
-                say.ALREADY_ACTIVE.format(id=spotlight.id, next_run=when), ephemeral=True
+                ctx.t(say.ALREADY_ACTIVE, id=spotlight.id, next_run=when), ephemeral=True
             )
         await ctx.audit("spotlight.resume", f"spotlight:{spotlight.id}")
-        return Reply.text(say.RESUMED.format(id=spotlight.id, next_run=when), ephemeral=True)
+        return Reply.text(ctx.t(say.RESUMED, id=spotlight.id, next_run=when), ephemeral=True)
 
     async def _spotlight(self, spotlight_id: int) -> Spotlight:
         spotlight = await self.services.spotlights.get(spotlight_id)
         if spotlight is None:
-            raise SkillError(say.NO_SUCH_SPOTLIGHT.format(id=spotlight_id))
+            raise SkillError(say.NO_SUCH_SPOTLIGHT, id=spotlight_id)
         return spotlight
 
-    @staticmethod
-    def _articles_described(spotlight: Spotlight) -> str:
-        if spotlight.article_ids is None:
-            return say.TAGGED
-        return counted(len(spotlight.article_ids), "article")
+
+def _articles_described(t: Translator, spotlight: Spotlight) -> str:
+    if spotlight.article_ids is None:
+        return t(say.TAGGED)
+    return t.plural("{count} article", "{count} articles", len(spotlight.article_ids))
 
 
 def _recurring_at_most_weekly(schedule: Schedule) -> bool:
@@ -214,8 +230,8 @@ def _recurring_at_most_weekly(schedule: Schedule) -> bool:
     return schedule.kind is Kind.MONTHLY
 
 
-def _status(spotlight: Spotlight) -> str:
-    return "on" if spotlight.status == "active" else spotlight.status
+def _status(t: Translator, spotlight: Spotlight) -> str:
+    return t(say.ON) if spotlight.status == "active" else t(say.PAUSED_STATUS)
 
 
 def setup(router: Router, library: KnowledgeLibrary) -> SpotlightSkill:

@@ -25,7 +25,7 @@ from skills.ideas.themes import guess_category, theme_terms
 from storage.people import Profile
 from tests.clocks import Clock
 from tests.fakes import RecordingMessenger
-from tests.helpers import TENANT, action, command, sealed_for
+from tests.helpers import TENANT, action, command, message, sealed_for
 from tests.spanish import english_words, screen_text
 from tests.spotlights import spotlight_kb, tick
 
@@ -160,6 +160,8 @@ async def test_a_spanish_speaker_shares_votes_and_hears_back_in_spanish(
     form = await say(rt, "U-es", "idea")
     [fields] = [b for b in form.blocks if isinstance(b, Form)]
     assert fields.title == "Compartir una idea"
+    [typed] = await rt.router.dispatch(message("Tengo una idea", user="U-es"))
+    assert typed.blocks == form.blocks, "the Spanish words open the same form"
     preview = await say(rt, "U-es", "idea", PHI_IDEA)
     assert "[MRN]" in preview.fallback
     assert "00482913" not in preview.fallback
@@ -287,8 +289,10 @@ async def test_a_spanish_reading_leader_sees_spanish_and_ideas_of_both_languages
     assert header[:3] == ["número", "creada", "estado"]
     scheduled = await say(rt, "U-jefa", "ideas", "digest monthly to everyone")
     assert "Listo: el resumen mensual" in scheduled.fallback
+    digests = await say(rt, "U-jefa", "ideas", "digest list")
+    assert "el día 1 de cada mes a las 09:00" in digests.fallback
     screens = [summary, listed, shown, decline_form, accepted, implement_form, exported, sent]
-    screens.append(scheduled)
+    screens += [scheduled, digests]
     assert foreign(screens, *written) == []
     await rt.router.dispatch(
         ScheduledTrigger(actor=SYSTEM_ACTOR, conversation=SYSTEM_CONVERSATION, job="ideas.digest")

@@ -248,7 +248,7 @@ EXPORT_COLUMNS = (
     N_("reason"),
     N_("merged_into"),
 )
-DIGEST_LINE = N_("- #{id} to {audience}, {schedule}; next {when}")
+DIGEST_LINE = N_("- #{id} to {audience}, on the 1st of every month at {at}; next {when}")
 
 # -- "you said, we did" stories --------------------------------------------------------------
 COLLEAGUE = N_("a colleague")

@@ -123,7 +123,7 @@ async def _list(ctx: Context[Command]) -> Reply:
                 say.DIGEST_LINE,
                 id=digest.id,
                 audience=describe_audience(digest.audience, t),
-                schedule=Schedule.from_json(digest.schedule).describe(),
+                at=_at(),
                 when=ctx.when(digest.next_run_at),
             )
         )

@@ -42,7 +42,9 @@ def setup(router: Router, safety: CrisisResponder, announcer: Announcer) -> None
         args=[submission.IDEA_TEXT],
     )
     router.text_trigger(
-        r"(?:i (?:have|got) an? idea|new idea|share an idea)[.!]*",
+        # In English or in Spanish, the words people start with when they have one.
+        r"(?:i (?:have|got) an? idea|new idea|share an idea"
+        r"|tengo una idea|nueva idea|(?:quiero )?compartir una idea)[.!]*",
         submission.open_form,
         name="idea",
     )

@@ -282,6 +282,13 @@ async def test_a_spanish_reading_leader_sees_spanish_and_ideas_of_both_languages
     implement_form = await say(rt, "U-jefa", "ideas", f"status {meals} implemented")
     [form] = [b for b in implement_form.blocks if isinstance(b, Form)]
     assert form.submit_label == "Marcar como implementada"
+    values = {"what_changed": "Bandejas de cena hasta las 21:00", "helped": "Nutrición"}
+    [marked] = await rt.router.dispatch(
+        action(form.submit_action_id, form.value, user="U-jefa", values=values)
+    )
+    assert "Usted lo dijo, nosotros lo hicimos" in marked.fallback
+    drafted = await press(rt, marked, "Anunciar a todo el personal", "U-jefa")
+    assert "Vista previa" in drafted.fallback
     exported = await say(rt, "U-jefa", "ideas", "export")
     [sent] = fake.direct_to("U-jefa")
     [file] = [b for b in sent.blocks if isinstance(b, File)]
@@ -291,7 +298,8 @@ async def test_a_spanish_reading_leader_sees_spanish_and_ideas_of_both_languages
     assert "Listo: el resumen mensual" in scheduled.fallback
     digests = await say(rt, "U-jefa", "ideas", "digest list")
     assert "el día 1 de cada mes a las 09:00" in digests.fallback
-    screens = [summary, listed, shown, decline_form, accepted, implement_form, exported, sent]
+    screens = [summary, listed, shown, decline_form, accepted, implement_form, marked, drafted]
+    screens += [exported, sent]
     screens += [scheduled, digests]
     assert foreign(screens, *written) == []
     await rt.router.dispatch(

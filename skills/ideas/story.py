@@ -15,9 +15,11 @@ from babel.dates import format_date, format_skeleton
 
 from bot.i18n import Translator
 from bot.replies import Reply, Text, plain_text
+from skills.grouping import group_similar
 from skills.ideas import messages as say
-from skills.ideas.common import quote
+from skills.ideas.common import idea_text, quote
 from skills.ideas.messages import CATEGORIES
+from skills.ideas.themes import theme_terms
 from storage.idea_outcomes import Outcome
 from storage.ideas import Idea
 
@@ -63,8 +65,9 @@ def monthly_digest(
     *,
     unit: str | None = None,
 ) -> Story:
-    """The ideas put in place in `month`, by category in the order staff pick them from: an
-    idea in Spanish and one in English about the same thing sit under the same heading."""
+    """The ideas put in place in `month`, by category in the order staff pick them from, and
+    within a category those on one theme next to each other: an idea in Spanish and one in
+    English about the same thing sit together."""
     count = len(implemented)
     named = format_date(month, "LLLL", locale=t.locale)
     if unit:
@@ -88,12 +91,12 @@ def monthly_digest(
         )
     lines = [intro]
     for category, name in CATEGORIES.items():
-        entries = [(i, o) for i, o in implemented if i.category == category]
+        entries = _by_theme([(i, o) for i, o in implemented if i.category == category])
         if entries:
             lines.append(f"\n**{t(name)}**")
             lines.extend(_entry(idea, outcome, t) for idea, outcome in entries)
     known = set(CATEGORIES)
-    others = [(i, o) for i, o in implemented if i.category not in known]
+    others = _by_theme([(i, o) for i, o in implemented if i.category not in known])
     if others:
         lines.append(f"\n**{t(CATEGORIES['other'])}**")
         lines.extend(_entry(idea, outcome, t) for idea, outcome in others)
@@ -118,6 +121,12 @@ def excerpt(idea: Idea) -> str:
     if len(text) <= EXCERPT:
         return text
     return text[: EXCERPT - 1].rsplit(" ", 1)[0] + "…"
+
+
+def _by_theme(entries: list[tuple[Idea, Outcome]]) -> list[tuple[Idea, Outcome]]:
+    """The entries with those on one theme together, the largest theme first."""
+    groups = group_similar(entries, lambda entry: idea_text(entry[0]), terms=theme_terms)
+    return [entry for group in groups for entry in group.members]
 
 
 def _source(idea: Idea, outcome: Outcome, t: Translator) -> str:

@@ -26,6 +26,7 @@ THEME_PREFIX = "theme:"
 OTHER = "other"
 
 _WORD = re.compile(r"[a-z0-9]+")
+_COMMON = ""  # the "theme" of the words every idea names: none
 
 
 @dataclass(frozen=True)
@@ -56,6 +57,8 @@ def parse_themes(text: str) -> Themes:
     for name, theme in themes.items():
         categories[name] = theme.get("category")
         entries += [(str(word), name) for word in theme["words"]]
+    # Matched like a theme's words, so that they are taken out, but they name no theme.
+    entries += [(str(word), _COMMON) for word in data["common_words"]]
     # Longest first: at any place, the longest phrase that matches is the one taken.
     entries.sort(key=lambda entry: len(entry[0].rstrip("*")), reverse=True)
     group_theme = {f"g{i}": name for i, (_, name) in enumerate(entries)}
@@ -82,7 +85,9 @@ def _read(text: str) -> tuple[frozenset[str], str]:
 
     def take(match: re.Match[str]) -> str:
         assert match.lastgroup is not None
-        found.add(known.group_theme[match.lastgroup])
+        theme = known.group_theme[match.lastgroup]
+        if theme != _COMMON:
+            found.add(theme)
         return " "
 
     rest = known.pattern.sub(take, strip_accents(text.lower()))

@@ -426,6 +426,9 @@ def _survey_validate(args: argparse.Namespace, settings: Settings) -> int:
     checked = check_file(args.file)
     for problem in checked.problems:
         print(problem)
+    # Warnings (a text missing in a language, read in English there) leave it valid.
+    for warning in checked.warnings:
+        print(f"{warning} (warning)")
     if checked.definition is None:
         return 1
     count = len(checked.definition.questions)

@@ -1,31 +1,46 @@
 """Survey definitions in YAML, checked with line-precise errors.
 
+Every text a person reads (title, intro, question, option, scale end, comment prompt) is plain
+English, or one text per language, English first:
+
 ```yaml
 id: weekly-pulse
-title: Weekly pulse
-intro: Three quick questions about your week. Your answers are anonymous.
+title: {en: Weekly pulse, es: Pulso semanal}
+intro:
+  en: Three quick questions about your week. Your answers are anonymous.
+  es: Tres preguntas rápidas sobre su semana. Sus respuestas son anónimas.
 questions:
   - id: workload
     type: rating          # 1-5
-    text: My workload this week was manageable.
-    low: Strongly disagree
-    high: Strongly agree
+    text:
+      en: My workload this week was manageable.
+      es: Mi carga de trabajo esta semana fue manejable.
+    low: {en: Strongly disagree, es: Totalmente en desacuerdo}
+    high: {en: Strongly agree, es: Totalmente de acuerdo}
   - id: recommend
     type: enps            # 0-10
-    text: How likely are you to recommend working here to a friend?
+    text: How likely are you to recommend working here to a friend?   # English only
   - id: breaks
     type: choice
-    text: Did you get your breaks this week?
-    options: [Always, Mostly, Rarely, Never]
+    text: {en: Did you get your breaks this week?, es: ¿Pudo tomar sus descansos esta semana?}
+    options:
+      - {en: Always, es: Siempre}
+      - {en: Never, es: Nunca}
 comment: Anything else you'd like to tell us?   # optional free-text comment
 ```
+
+An answer is stored by its value, never by the words shown: the number of a scale, the English
+text of an option. So answers given in any language count together, and a survey's Spanish can
+be corrected without touching a stored answer. A reader whose language a text lacks reads its
+English; `check_text` warns about each such text (a warning, not an error: the survey works,
+and an English-only survey stays valid).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from importlib.resources import files
 from pathlib import Path
@@ -33,8 +48,13 @@ from typing import Any
 
 import yaml
 
+from bot.i18n import SOURCE_LANGUAGE, languages
+
 MAX_QUESTIONS = 10
+MAX_OPTION = 40
 _ID = re.compile(r"[a-z][a-z0-9_-]{0,40}")
+# The name of each language in a warning HR reads in English.
+LANGUAGE_NAMES = {"en": "English", "es": "Spanish"}
 
 
 class QuestionKind(StrEnum):
@@ -44,13 +64,25 @@ class QuestionKind(StrEnum):
 
 
 @dataclass(frozen=True)
+class QuestionWords:
+    """A question's words in one more language; an empty text is read in English."""
+
+    text: str = ""
+    options: tuple[str, ...] = ()  # in the order of the question's options; "" for missing
+    low: str = ""
+    high: str = ""
+
+
+@dataclass(frozen=True)
 class Question:
     id: str
     kind: QuestionKind
     text: str
-    options: tuple[str, ...] = ()
+    options: tuple[str, ...] = ()  # the stored values of a choice: its options' English
     low: str = ""
     high: str = ""
+    labels: tuple[str, ...] = ()  # the options as shown to this reader; () for the English
+    translations: tuple[tuple[str, QuestionWords], ...] = ()
 
     @property
     def values(self) -> tuple[str, ...]:
@@ -61,6 +93,40 @@ class Question:
             return tuple(str(n) for n in range(11))
         return self.options
 
+    def label(self, value: str) -> str:
+        """What a reader sees for a stored answer."""
+        if self.kind is QuestionKind.CHOICE and self.labels and value in self.options:
+            return self.labels[self.options.index(value)]
+        return value
+
+    def in_language(self, language: str) -> Question:
+        """The question as a reader of `language` sees it: each text in that language when
+        the definition gives it, else in English; the values stay as stored."""
+        words = dict(self.translations).get(language)
+        if words is None:
+            return self
+        return replace(
+            self,
+            text=words.text or self.text,
+            low=words.low or self.low,
+            high=words.high or self.high,
+            labels=tuple(
+                translated or english
+                for english, translated in zip(
+                    self.options, _padded(words.options, len(self.options)), strict=True
+                )
+            ),
+        )
+
+
+@dataclass(frozen=True)
+class SurveyWords:
+    """A survey's own texts in one more language; an empty text is read in English."""
+
+    title: str = ""
+    intro: str = ""
+    comment: str = ""
+
 
 @dataclass(frozen=True)
 class SurveyDefinition:
@@ -69,9 +135,21 @@ class SurveyDefinition:
     questions: tuple[Question, ...]
     intro: str = ""
     comment: str | None = None
+    translations: tuple[tuple[str, SurveyWords], ...] = ()
 
     def question(self, question_id: str) -> Question | None:
         return next((q for q in self.questions if q.id == question_id), None)
+
+    def in_language(self, language: str) -> SurveyDefinition:
+        """The survey as a reader of `language` sees it (English where it has no text)."""
+        words = dict(self.translations).get(language, SurveyWords())
+        return replace(
+            self,
+            title=words.title or self.title,
+            intro=words.intro or self.intro,
+            comment=(words.comment or self.comment) if self.comment is not None else None,
+            questions=tuple(q.in_language(language) for q in self.questions),
+        )
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -79,6 +157,10 @@ class SurveyDefinition:
             "title": self.title,
             "intro": self.intro,
             "comment": self.comment,
+            "translations": {
+                language: {"title": w.title, "intro": w.intro, "comment": w.comment}
+                for language, w in self.translations
+            },
             "questions": [
                 {
                     "id": q.id,
@@ -87,6 +169,15 @@ class SurveyDefinition:
                     "options": list(q.options),
                     "low": q.low,
                     "high": q.high,
+                    "translations": {
+                        language: {
+                            "text": w.text,
+                            "options": list(w.options),
+                            "low": w.low,
+                            "high": w.high,
+                        }
+                        for language, w in q.translations
+                    },
                 }
                 for q in self.questions
             ],
@@ -94,11 +185,19 @@ class SurveyDefinition:
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> SurveyDefinition:
+        """A stored definition; one stored before surveys had other languages is English."""
         return cls(
             id=data["id"],
             title=data["title"],
             intro=data.get("intro", ""),
             comment=data.get("comment"),
+            translations=tuple(
+                (
+                    language,
+                    SurveyWords(w.get("title", ""), w.get("intro", ""), w.get("comment", "")),
+                )
+                for language, w in data.get("translations", {}).items()
+            ),
             questions=tuple(
                 Question(
                     id=q["id"],
@@ -107,10 +206,26 @@ class SurveyDefinition:
                     options=tuple(q.get("options", ())),
                     low=q.get("low", ""),
                     high=q.get("high", ""),
+                    translations=tuple(
+                        (
+                            language,
+                            QuestionWords(
+                                w.get("text", ""),
+                                tuple(w.get("options", ())),
+                                w.get("low", ""),
+                                w.get("high", ""),
+                            ),
+                        )
+                        for language, w in q.get("translations", {}).items()
+                    ),
                 )
                 for q in data["questions"]
             ),
         )
+
+
+def _padded(texts: tuple[str, ...], length: int) -> tuple[str, ...]:
+    return (texts + ("",) * length)[:length]
 
 
 @dataclass(frozen=True, order=True)
@@ -125,8 +240,12 @@ class DefinitionProblem:
 
 @dataclass
 class Checked:
+    """A definition (None when it has errors), its errors, and its warnings: texts missing in
+    a language, which its readers then see in English."""
+
     definition: SurveyDefinition | None
     problems: list[DefinitionProblem] = field(default_factory=list)
+    warnings: list[DefinitionProblem] = field(default_factory=list)
 
 
 def templates_dir() -> Path:
@@ -153,7 +272,7 @@ def check_file(path: Path) -> Checked:
 
 
 def check_text(text: str, name: str = "<survey>") -> Checked:
-    """Parse and check a definition; every problem is reported with its line."""
+    """Parse and check a definition; every problem and warning is reported with its line."""
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as exc:
@@ -170,9 +289,9 @@ def check_text(text: str, name: str = "<survey>") -> Checked:
     survey_id = _scalar(top, "id", problem, root, required=True)
     if survey_id and not _ID.fullmatch(survey_id):
         problem(top["id"][1], "id: use lowercase letters, digits, - and _")
-    title = _scalar(top, "title", problem, root, required=True)
-    intro = _scalar(top, "intro", problem, root) or ""
-    comment = _scalar(top, "comment", problem, root)
+    title = _wording(top, "title", problem, root, "the title", required=True)
+    intro = _wording(top, "intro", problem, root, "the intro")
+    comment = _wording(top, "comment", problem, root, "the comment prompt")
     questions: list[Question] = []
     if "questions" not in top:
         problem(root, "missing field: questions")
@@ -193,22 +312,48 @@ def check_text(text: str, name: str = "<survey>") -> Checked:
                 seen.add(question.id)
                 questions.append(question)
     if problem.problems:
-        return Checked(None, sorted(problem.problems))
+        return Checked(None, sorted(problem.problems), sorted(problem.warnings))
     assert survey_id is not None
     assert title is not None
-    return Checked(SurveyDefinition(survey_id, title, tuple(questions), intro, comment))
+    translations = tuple(
+        (
+            language,
+            SurveyWords(
+                title.get(language, ""),
+                (intro or {}).get(language, ""),
+                (comment or {}).get(language, ""),
+            ),
+        )
+        for language in _other_languages(title, intro, comment)
+    )
+    definition = SurveyDefinition(
+        survey_id,
+        title[SOURCE_LANGUAGE],
+        tuple(questions),
+        (intro or {}).get(SOURCE_LANGUAGE, ""),
+        comment[SOURCE_LANGUAGE] if comment else None,
+        translations,
+    )
+    return Checked(definition, [], sorted(problem.warnings))
 
 
 class Reporter:
-    """Collects problems with the line of the YAML node they are about."""
+    """Collects problems and warnings with the line of the YAML node they are about."""
 
     def __init__(self, name: str) -> None:
         self.name = name
         self.problems: list[DefinitionProblem] = []
+        self.warnings: list[DefinitionProblem] = []
 
     def __call__(self, node: yaml.Node | None, message: str) -> None:
-        line = node.start_mark.line + 1 if node is not None else 1
-        self.problems.append(DefinitionProblem(self.name, line, message))
+        self.problems.append(DefinitionProblem(self.name, _line(node), message))
+
+    def warn(self, node: yaml.Node | None, message: str) -> None:
+        self.warnings.append(DefinitionProblem(self.name, _line(node), message))
+
+
+def _line(node: yaml.Node | None) -> int:
+    return node.start_mark.line + 1 if node is not None else 1
 
 
 def _mapping(node: yaml.MappingNode) -> dict[str, tuple[yaml.Node, yaml.Node]]:
@@ -234,6 +379,72 @@ def _scalar(
     return str(node.value).strip()
 
 
+def _wording(
+    fields: dict[str, tuple[yaml.Node, yaml.Node]],
+    key: str,
+    problem: Reporter,
+    parent: yaml.Node,
+    what: str,
+    *,
+    required: bool = False,
+) -> dict[str, str] | None:
+    """A text people read: plain English, or `{en: ..., es: ...}`; by language."""
+    if key not in fields:
+        if required:
+            problem(parent, f"missing field: {key}")
+        return None
+    return _texts(fields[key][1], key, problem, what)
+
+
+def _texts(node: yaml.Node, key: str, problem: Reporter, what: str) -> dict[str, str] | None:
+    """The texts of one node by language; a missing language is warned about."""
+    if isinstance(node, yaml.ScalarNode):
+        if not str(node.value).strip():
+            problem(node, f"{key} must be a non-empty text")
+            return None
+        texts = {SOURCE_LANGUAGE: str(node.value).strip()}
+    elif isinstance(node, yaml.MappingNode):
+        texts = {}
+        for language_node, text_node in node.value:
+            language = str(language_node.value)
+            if language not in languages():
+                spoken = ", ".join(languages())
+                problem(language_node, f"{key}: {language!r} is not a language here ({spoken})")
+            elif not isinstance(text_node, yaml.ScalarNode) or not str(text_node.value).strip():
+                problem(text_node, f"{key} in {language!r} must be a non-empty text")
+            else:
+                texts[language] = str(text_node.value).strip()
+        if SOURCE_LANGUAGE not in texts:
+            problem(node, f"{key} needs its English text ({SOURCE_LANGUAGE}: …)")
+            return None
+    else:
+        problem(node, f"{key} must be a text, or one text per language ({{en: …, es: …}})")
+        return None
+    for language in languages():
+        if language not in texts:
+            name = LANGUAGE_NAMES.get(language, language)
+            problem.warn(
+                node,
+                f"{what} has no {name} text ({language}: …): {name} readers see it in English",
+            )
+    return texts
+
+
+def _english_of(node: yaml.Node) -> str | None:
+    """The English of a text node, before it is checked: for naming it in a warning."""
+    if isinstance(node, yaml.ScalarNode):
+        return str(node.value).strip() or None
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            if key.value == SOURCE_LANGUAGE and isinstance(value, yaml.ScalarNode):
+                return str(value.value).strip() or None
+    return None
+
+
+def _other_languages(*texts: Mapping[str, str] | None) -> list[str]:
+    return sorted({language for t in texts if t for language in t} - {SOURCE_LANGUAGE})
+
+
 def _question(node: yaml.Node, problem: Reporter) -> Question | None:
     if not isinstance(node, yaml.MappingNode):
         problem(node, "each question must be a mapping with id, type and text")
@@ -247,7 +458,8 @@ def _question(node: yaml.Node, problem: Reporter) -> Question | None:
     if question_id and not _ID.fullmatch(question_id):
         problem(fields["id"][1], "question id: use lowercase letters, digits, - and _")
     kind_text = _scalar(fields, "type", problem, node, required=True)
-    text = _scalar(fields, "text", problem, node, required=True)
+    named = f"question {question_id!r}" if question_id else "a question"
+    text = _wording(fields, "text", problem, node, f"the text of {named}", required=True)
     kind = None
     if kind_text is not None:
         try:
@@ -255,27 +467,63 @@ def _question(node: yaml.Node, problem: Reporter) -> Question | None:
         except ValueError:
             kinds = ", ".join(k.value for k in QuestionKind)
             problem(fields["type"][1], f"type must be one of: {kinds}")
-    options: tuple[str, ...] = ()
+    options: list[dict[str, str]] = []
     if "options" in fields:
         options_node = fields["options"][1]
         if kind is not QuestionKind.CHOICE:
             problem(options_node, "only choice questions have options")
-        elif not isinstance(options_node, yaml.SequenceNode) or not all(
-            isinstance(o, yaml.ScalarNode) and str(o.value).strip() for o in options_node.value
-        ):
+        elif not isinstance(options_node, yaml.SequenceNode):
             problem(options_node, "options must be a list of texts")
         else:
-            options = tuple(str(o.value).strip() for o in options_node.value)
-            if not 2 <= len(options) <= 6:
-                problem(options_node, "a choice needs 2 to 6 options (it is shown as buttons)")
-            if len(set(options)) != len(options):
-                problem(options_node, "options must be different from each other")
-            if any(len(o) > 40 for o in options):
-                problem(options_node, "keep each option under 40 characters (it is a button)")
+            options = _options(options_node, named, problem)
     elif kind is QuestionKind.CHOICE:
         problem(node, "a choice question needs options")
-    low = _scalar(fields, "low", problem, node) or ""
-    high = _scalar(fields, "high", problem, node) or ""
+    low = _wording(fields, "low", problem, node, f"the low end of {named}")
+    high = _wording(fields, "high", problem, node, f"the high end of {named}")
     if len(problem.problems) > before or question_id is None or kind is None or text is None:
         return None
-    return Question(question_id, kind, text, options, low, high)
+    translations = tuple(
+        (
+            language,
+            QuestionWords(
+                text.get(language, ""),
+                tuple(option.get(language, "") for option in options),
+                (low or {}).get(language, ""),
+                (high or {}).get(language, ""),
+            ),
+        )
+        for language in _other_languages(text, low, high, *options)
+    )
+    return Question(
+        question_id,
+        kind,
+        text[SOURCE_LANGUAGE],
+        tuple(option[SOURCE_LANGUAGE] for option in options),
+        (low or {}).get(SOURCE_LANGUAGE, ""),
+        (high or {}).get(SOURCE_LANGUAGE, ""),
+        translations=translations,
+    )
+
+
+def _options(node: yaml.SequenceNode, named: str, problem: Reporter) -> list[dict[str, str]]:
+    """A choice's options, each by language; its English text is the value stored."""
+    before = len(problem.problems)
+    options: list[dict[str, str]] = []
+    for item in node.value:
+        english = _english_of(item)
+        label = f"option {english!r}" if english else "an option"
+        texts = _texts(item, "option", problem, f"{label} of {named}")
+        if texts is not None:
+            options.append(texts)
+    if len(problem.problems) > before:
+        return []
+    if not 2 <= len(options) <= 6:
+        problem(node, "a choice needs 2 to 6 options (it is shown as buttons)")
+    for language in languages():
+        shown = [option[language] for option in options if language in option]
+        if len(set(shown)) != len(shown):
+            problem(node, "options must be different from each other")
+            break
+    if any(len(text) > MAX_OPTION for option in options for text in option.values()):
+        problem(node, f"keep each option under {MAX_OPTION} characters (it is a button)")
+    return options

@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from PIL import Image as PILImage
 
+from bot.i18n import translator
 from bot.replies import Divider, Facts, Image, Text
 from skills.pulse.definitions import Question, QuestionKind, SurveyDefinition
 from skills.pulse.report import render_refusal, render_results
@@ -40,6 +41,7 @@ SURVEY = SurveyDefinition(
 )
 START = datetime(2026, 3, 2, 9, tzinfo=UTC)
 NEW_YORK = ZoneInfo("America/New_York")
+ENGLISH = translator("en")
 
 
 def answers(
@@ -146,7 +148,9 @@ def test_breakdown_hides_one_more_group_when_the_hidden_rest_is_too_small() -> N
     rows = [(row.label, row.responses) for row in results.breakdown]
     assert rows == [("ICU", 7), (OTHER_GROUPS, 8)]
     assert results.responses == 15
-    text = render_results(SURVEY, results, "Weekly pulse", zone=NEW_YORK, charts=False).fallback
+    text = render_results(
+        SURVEY, results, "Weekly pulse", zone=NEW_YORK, t=ENGLISH, charts=False
+    ).fallback
     assert "Other groups (hidden to protect anonymity): 8 responses" in text
     assert "ER" not in text
     assert "Lab" not in text
@@ -272,7 +276,9 @@ def test_rendered_text_carries_every_number() -> None:
         + answers(2, recommend="3")
     )
     results = shown(compute(SURVEY, round_of(data, invited=20), threshold=5))
-    reply = render_results(SURVEY, results, "Weekly pulse (survey #3)", zone=NEW_YORK, charts=False)
+    reply = render_results(
+        SURVEY, results, "Weekly pulse (survey #3)", zone=NEW_YORK, t=ENGLISH, charts=False
+    )
     text = reply.fallback
     assert "Weekly pulse (survey #3)" in text
     # On the reader's clock, in the one form every date takes.
@@ -306,7 +312,7 @@ def test_results_come_with_charts_for_phones_and_screen_readers() -> None:
     )
     results = shown(compute(SURVEY, current, threshold=5, history=history))
     reply = render_results(
-        SURVEY, results, "Weekly pulse", zone=NEW_YORK, file_stem="pulse-3-results"
+        SURVEY, results, "Weekly pulse", zone=NEW_YORK, t=ENGLISH, file_stem="pulse-3-results"
     )
     images = [block for block in reply.blocks if isinstance(block, Image)]
     assert len(images) == 4  # three distributions and the eNPS trend
@@ -321,16 +327,16 @@ def test_results_come_with_charts_for_phones_and_screen_readers() -> None:
         assert PILImage.open(io.BytesIO(image.png)).size == (800, 450)
         assert image.alt_text
     alts = [image.alt_text for image in images]
-    assert "eNPS trend: +10, -20, +30 over the last three rounds." in alts
+    assert "eNPS trend: +10, -20, +30 over the last 3 rounds." in alts
     assert "Bar chart of 10 answers to “Did you get your breaks?”: Always: 10, Rarely: 0." in alts
     assert "eNPS: Sat 21 Feb: +10, Sat 28 Feb: -20, Sat 7 Mar: +30" in reply.fallback
 
 
 def test_refusal_reply_is_private() -> None:
     refusal = refused(compute(SURVEY, round_of(answers(1)), threshold=5), RefusalReason.TOO_FEW)
-    reply = render_refusal(refusal)
+    reply = render_refusal(refusal, ENGLISH)
     assert reply.ephemeral
-    assert reply.fallback == refusal.message
+    assert reply.fallback == refusal.text(ENGLISH)
 
 
 PERSONAL = {"person", "person_id", "user", "user_id", "name", "display_name", "email", "actor"}
@@ -356,6 +362,6 @@ def test_no_input_or_output_type_can_carry_a_person() -> None:
     assert {"department", "unit", "answers", "comment", "breakdown"} <= reachable
     assert not reachable & PERSONAL
     results = shown(compute(SURVEY, round_of(answers(10)), threshold=5))
-    reply = render_results(SURVEY, results, "Weekly pulse", zone=NEW_YORK, charts=False)
+    reply = render_results(SURVEY, results, "Weekly pulse", zone=NEW_YORK, t=ENGLISH, charts=False)
     assert {type(block) for block in reply.blocks} <= {Text, Facts, Divider}
     assert "ICU" not in reply.fallback  # not asked for by department or unit

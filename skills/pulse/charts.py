@@ -18,6 +18,7 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from bot.i18n import Translator
 from skills.pulse.definitions import Question, QuestionKind
 
 if TYPE_CHECKING:
@@ -35,9 +36,10 @@ VERMILLION = "#D55E00"
 RATING_COLOURS = (VERMILLION, ORANGE, GREY, SKY, BLUE)  # 1 (low) .. 5 (high)
 
 
-def enps_trend_png(points: Sequence[tuple[str, int]]) -> bytes:
-    """A line of eNPS scores, one (label, score) point per round, oldest first."""
-    figure, axes = _canvas("eNPS trend")
+def enps_trend_png(points: Sequence[tuple[str, int]], t: Translator) -> bytes:
+    """A line of eNPS scores, one (label, score) point per round, oldest first; its words in
+    the reader's language (`t`)."""
+    figure, axes = _canvas(t("eNPS trend"))
     labels = [label for label, _ in points]
     scores = [score for _, score in points]
     positions = range(len(points))
@@ -60,17 +62,18 @@ def enps_trend_png(points: Sequence[tuple[str, int]]) -> bytes:
     axes.set_xlim(-0.5, len(points) - 0.5)
     axes.set_xticks(list(positions), labels, fontsize=14)
     axes.tick_params(axis="y", labelsize=14)
-    axes.set_ylabel("eNPS (-100 to +100)", fontsize=14)
+    axes.set_ylabel(t("eNPS (-100 to +100)"), fontsize=14)
     return _png(figure)
 
 
-def distribution_png(question: Question, counts: Sequence[tuple[str, int]]) -> bytes:
+def distribution_png(question: Question, counts: Sequence[tuple[str, int]], t: Translator) -> bytes:
     """Bars of how many gave each answer: upright for the 1-5 and 0-10 scales, lying down for
-    choices, whose labels are too long to fit under a bar."""
+    choices, whose labels are too long to fit under a bar. `question` is as the reader sees it
+    (`Question.in_language`), its other words in the reader's language (`t`)."""
     figure, axes = _canvas(question.text)
     values = [count for _, count in counts]
     if question.kind is QuestionKind.CHOICE:
-        labels = [textwrap.fill(value, 22) for value, _ in counts]
+        labels = [textwrap.fill(question.label(value), 22) for value, _ in counts]
         positions = list(range(len(counts)))[::-1]  # first option on top
         bars = axes.barh(positions, values, color=BLUE, edgecolor=INK, linewidth=1.5)
         axes.set_yticks(positions, labels, fontsize=14)
@@ -86,7 +89,7 @@ def distribution_png(question: Question, counts: Sequence[tuple[str, int]]) -> b
                 labels[-1] += "\n" + textwrap.fill(question.high, 14)
         else:
             colours = [VERMILLION] * 7 + [GREY] * 2 + [BLUE] * 2
-            axes.set_xlabel("0-6 detractors · 7-8 passives · 9-10 promoters", fontsize=14)
+            axes.set_xlabel(t("0-6 detractors · 7-8 passives · 9-10 promoters"), fontsize=14)
         bars = axes.bar(labels, values, color=colours, edgecolor=INK, linewidth=1.5)
         axes.tick_params(axis="x", labelsize=14)
         axes.set_ylim(0, max(values, default=0) * 1.2 + 1)

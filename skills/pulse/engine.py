@@ -18,9 +18,9 @@ from enum import Enum
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.dates import moment_label, reader_zone
+from bot.dates import reader_zone
+from bot.i18n import N_, Translator, translator, translator_for
 from bot.messenger import DeliveryError
-from bot.plural import counted
 from bot.quiet import delivery_time, outside_quiet_hours
 from bot.replies import Block, Choice, Option, Reply, Text, plain_text
 from bot.services import Services
@@ -48,6 +48,16 @@ log = logging.getLogger(__name__)
 ANSWER = "pulse.answer"
 INVITE = "pulse.invite"
 REMINDER = "pulse.reminder"
+
+# The ends of a scale whose definition names none.
+DEFAULT_LOW = {
+    QuestionKind.RATING: N_("Strongly disagree"),
+    QuestionKind.ENPS: N_("Not at all likely"),
+}
+DEFAULT_HIGH = {
+    QuestionKind.RATING: N_("Strongly agree"),
+    QuestionKind.ENPS: N_("Extremely likely"),
+}
 
 
 class NotOpened(Enum):
@@ -192,8 +202,10 @@ class PulseEngine:
 
     async def _send_results(self, survey: Survey, owner_id: int, round_id: int) -> None:
         owner = await self.services.people.get(owner_id)
-        zone = reader_zone(owner.timezone if owner else None, self.services.settings.timezone)
-        reply = await self.results(survey, zone, round_id=round_id)
+        settings = self.services.settings
+        zone = reader_zone(owner.timezone if owner else None, settings.timezone)
+        t = translator_for(owner, settings.language) if owner else translator(settings.language)
+        reply = await self.results(survey, zone, t, round_id=round_id)
         try:
             await self.services.outbound.to_person(owner_id, reply)
         except DeliveryError as exc:
@@ -206,22 +218,26 @@ class PulseEngine:
         self,
         survey: Survey,
         zone: ZoneInfo,
+        t: Translator,
         *,
         round_id: int | None = None,
         group_by: str | None = None,
         group: str | None = None,
     ) -> Reply:
+        """The results for a reader of `t`'s language on `zone`'s clock."""
         definition = SurveyDefinition.from_json(survey.definition)
         outcome = await self.outcome(survey, round_id=round_id, group_by=group_by, group=group)
         if outcome is None:
-            return Reply.text(say.NO_ROUND_YET.format(id=survey.id), ephemeral=True)
+            return Reply.text(t(say.NO_ROUND_YET, id=survey.id), ephemeral=True)
         if isinstance(outcome, Refusal):
-            return render_refusal(outcome)
+            return render_refusal(outcome, t)
+        shown = definition.in_language(t.language)
         return render_results(
             definition,
             outcome,
-            title=f"{definition.title} (survey #{survey.id})",
+            title=t(say.RESULTS_TITLE, title=shown.title, id=survey.id),
             zone=zone,
+            t=t,
             file_stem=f"pulse-{survey.id}-results",
         )
 
@@ -274,8 +290,8 @@ class PulseEngine:
         self, kind: str, payload_key: str, recipients: Sequence[Recipient]
     ) -> dict[int, Reply]:
         """The invitation or reminder for a batch of a round's recipients: the round and the
-        survey are read once, and the message, the same for everyone, built once. Nobody gets
-        one when the round has closed."""
+        survey are read once, and the message built once per language and time zone found in
+        the batch, not per person. Nobody gets one when the round has closed."""
         round_, previous = await self.services.surveys.with_previous(round_of(kind, payload_key))
         if round_ is None or round_.status != "open":
             return {}
@@ -283,20 +299,22 @@ class PulseEngine:
         if survey is None:
             return {}
         definition = SurveyDefinition.from_json(survey.definition)
-        last_time = (
+        told = (
             await self.sharing.last_time(survey, previous)
             if kind == INVITE and previous is not None
-            else ()
+            else None
         )
-        by_zone: dict[ZoneInfo, Reply] = {}
+        settings = self.services.settings
+        variants: dict[tuple[Translator, ZoneInfo], Reply] = {}
         replies: dict[int, Reply] = {}
         for recipient in recipients:
-            zone = reader_zone(recipient.timezone, self.services.settings.timezone)
-            if zone not in by_zone:
-                by_zone[zone] = self._invitation(kind, definition, round_, survey, zone)
-                if last_time:
-                    by_zone[zone] = _opened_with(last_time, by_zone[zone])
-            replies[recipient.person_id] = by_zone[zone]
+            t = translator_for(recipient, settings.language)
+            zone = reader_zone(recipient.timezone, settings.timezone)
+            if (t, zone) not in variants:
+                reply = self._invitation(kind, definition, round_, survey, zone, t)
+                last_time = told.blocks(definition, t) if told is not None else ()
+                variants[t, zone] = _opened_with(last_time, reply) if last_time else reply
+            replies[recipient.person_id] = variants[t, zone]
         return replies
 
     def _invitation(
@@ -306,12 +324,14 @@ class PulseEngine:
         round_: Round,
         survey: Survey,
         zone: ZoneInfo,
+        t: Translator,
     ) -> Reply:
-        reply = survey_message(definition, round_, survey, {}, zone)
+        reply = survey_message(definition, round_, survey, {}, zone, t)
         if kind != REMINDER:
             return reply
-        blocks = (Text(say.REMINDER), *reply.blocks)
-        return Reply(fallback=f"{plain_text(say.REMINDER)}\n{reply.fallback}", blocks=blocks)
+        reminder = t(say.REMINDER)
+        blocks = (Text(reminder), *reply.blocks)
+        return Reply(fallback=f"{plain_text(reminder)}\n{reply.fallback}", blocks=blocks)
 
 
 def _opened_with(blocks: tuple[Block, ...], reply: Reply) -> Reply:
@@ -326,53 +346,52 @@ def survey_message(
     survey: Survey,
     answers: dict[str, str],
     zone: ZoneInfo,
+    t: Translator,
 ) -> Reply:
-    """The survey as a DM: one scale or choice per question, with what was already picked;
-    its closing time on the reader's clock (`zone`)."""
-    blocks: list[Any] = [Text(f"**{definition.title}**")]
-    if definition.intro:
-        blocks.append(Text(definition.intro))
-    for question in definition.questions:
-        blocks.append(_choice(question, round_.id, answers.get(question.id)))
+    """The survey as a DM in the reader's language (`t`; English where the survey has no text
+    in it): one scale or choice per question, with what was already picked; its closing time
+    on the reader's clock (`zone`)."""
+    shown = definition.in_language(t.language)
+    blocks: list[Any] = [Text(f"**{shown.title}**")]
+    if shown.intro:
+        blocks.append(Text(shown.intro))
+    for question in shown.questions:
+        blocks.append(_choice(question, round_.id, answers.get(question.id), t))
     if answers:
-        blocks.append(Text(say.PROGRESS.format(done=len(answers), total=len(definition.questions))))
-    closes = moment_label(round_.closes_at, zone)
-    note = say.ANONYMITY_NOTE.format(threshold=effective_threshold(survey.threshold), closes=closes)
-    blocks.append(Text(note, subtle=True))
-    lines = [
-        f"{definition.title}: {counted(len(definition.questions), 'quick question')}, anonymous."
-    ]
-    return Reply(fallback="\n".join(lines), blocks=tuple(blocks))
+        done, total = t.number(len(answers)), t.number(len(shown.questions))
+        blocks.append(Text(t(say.PROGRESS, done=done, total=total)))
+    closes = t.moment(round_.closes_at, zone)
+    threshold = t.number(effective_threshold(survey.threshold))
+    blocks.append(Text(t(say.ANONYMITY_NOTE, threshold=threshold, closes=closes), subtle=True))
+    fallback = t.plural(
+        "{title}: {count} quick question, anonymous.",
+        "{title}: {count} quick questions, anonymous.",
+        len(shown.questions),
+        title=shown.title,
+    )
+    return Reply(fallback=fallback, blocks=tuple(blocks))
 
 
-def _choice(question: Question, round_id: int, selected: str | None) -> Choice:
-    labels: dict[str, str] = {}
-    if question.kind is QuestionKind.CHOICE:
-        labels = {option: option for option in question.options}
-    else:
-        labels = {value: value for value in question.values}
+def _choice(question: Question, round_id: int, selected: str | None, t: Translator) -> Choice:
+    """A question as buttons: each shows its label in the reader's language and sends back
+    the value stored, the same in every language."""
     return Choice(
         action_id=ANSWER,
         label=question.text,
         options=tuple(
-            Option(label, f"{round_id}|{question.id}|{value}") for value, label in labels.items()
+            Option(question.label(value), f"{round_id}|{question.id}|{value}")
+            for value in question.values
         ),
-        low_label=question.low or _default_low(question),
-        high_label=question.high or _default_high(question),
+        low_label=question.low or scale_end(DEFAULT_LOW, question, t),
+        high_label=question.high or scale_end(DEFAULT_HIGH, question, t),
         selected=f"{round_id}|{question.id}|{selected}" if selected is not None else None,
     )
 
 
-def _default_low(question: Question) -> str:
-    return {QuestionKind.RATING: "Strongly disagree", QuestionKind.ENPS: "Not at all likely"}.get(
-        question.kind, ""
-    )
-
-
-def _default_high(question: Question) -> str:
-    return {QuestionKind.RATING: "Strongly agree", QuestionKind.ENPS: "Extremely likely"}.get(
-        question.kind, ""
-    )
+def scale_end(defaults: dict[QuestionKind, str], question: Question, t: Translator) -> str:
+    """The default words for one end of a question's scale, in the reader's language."""
+    default = defaults.get(question.kind)
+    return t(default) if default else ""
 
 
 def _zone(name: str | None) -> ZoneInfo | None:

@@ -7,15 +7,15 @@ from __future__ import annotations
 
 from bot.arguments import Arg, BadInput, Identifier, Option, Phrase, Words
 from bot.context import Context
-from bot.dates import local_day_label, moment_label
 from bot.errors import SkillError
 from bot.events import Command
-from bot.plural import counted
+from bot.i18n import Translator
 from bot.replies import Reply, Text, plain_text
 from skills.pulse import messages as say
+from skills.pulse.definitions import SurveyDefinition
 from skills.pulse.engine import PulseEngine
 from skills.pulse.results import Refusal
-from skills.pulse.sharing import Shared
+from skills.pulse.sharing import Shared, status_name
 from storage.survey_actions import DONE, IN_PROGRESS, PLANNED, StatusChange
 from storage.surveys import OPEN, Survey
 
@@ -45,22 +45,21 @@ class ActionPlan:
         survey = await self._survey(ctx.args[SURVEY])
         rounds = await self.services.surveys.rounds(survey.id, limit=1)
         if not rounds:
-            raise SkillError(say.NO_ROUND_YET.format(id=survey.id))
+            raise SkillError(say.NO_ROUND_YET, id=survey.id)
         latest = rounds[0]
-        zone = ctx.zone
+        zone, t = ctx.zone, ctx.t
         if latest.status == OPEN:
-            closes = moment_label(latest.closes_at, zone)
-            raise SkillError(say.SHARE_OPEN.format(id=survey.id, closes=closes))
+            raise SkillError(say.SHARE_OPEN, id=survey.id, closes=t.moment(latest.closes_at, zone))
         now = self.services.clock()
         shared_before = await self.services.survey_shares.shared_at(latest.id)
         shared = await self.engine.sharing.share(survey, latest.id, now)
         if isinstance(shared, Refusal):
-            raise SkillError(say.NOT_SHARED.format(id=survey.id, reason=shared.message))
+            raise SkillError(say.NOT_SHARED, id=survey.id, reason=shared.text(t))
         await ctx.audit("pulse.share", f"round:{latest.id}", people=shared.people)
         if shared_before is not None and not shared.added:
-            day = local_day_label(shared_before, zone)
-            return Reply.text(say.ALREADY_SHARED.format(id=survey.id, day=day), ephemeral=True)
-        return Reply.text(_shared(survey, shared), ephemeral=True)
+            day = t.local_day(shared_before, zone)
+            return Reply.text(t(say.ALREADY_SHARED, id=survey.id, day=day), ephemeral=True)
+        return Reply.text(_shared(survey, shared, t), ephemeral=True)
 
     async def action(self, ctx: Context[Command]) -> Reply:
         """`pulse action 3 Float nurse on nights --owner "Ana Ruiz"` records an action;
@@ -68,34 +67,39 @@ class ActionPlan:
         survey = await self._survey(ctx.args[SURVEY])
         words = list(ctx.args[WHAT])
         if not words:
-            raise BadInput(f"Please say what will be done.\nUsage: `{ctx.args.usage}`")
+            raise BadInput(say.SAY_WHAT, usage=ctx.args.usage)
         change = _status_change(words)
         if change is not None:
             if ctx.args[OWNER] is not None:
-                raise BadInput(say.OWNER_WITH_NEW.format(id=survey.id))
+                raise BadInput(say.OWNER_WITH_NEW, id=survey.id)
             return await self._move(ctx, survey, *change)
         text = " ".join(words)
         owner = (ctx.args[OWNER] or ctx.person.display_name).strip() or ctx.person.display_name
         if len(text) > MAX_ACTION:
-            raise BadInput(say.ACTION_TOO_LONG.format(limit=MAX_ACTION))
+            raise BadInput(say.ACTION_TOO_LONG, limit=MAX_ACTION)
         if len(owner) > MAX_OWNER:
-            raise BadInput(say.OWNER_TOO_LONG.format(limit=MAX_OWNER))
+            raise BadInput(say.OWNER_TOO_LONG, limit=MAX_OWNER)
         added = await self.services.survey_actions.add(
             survey.id, text, owner=owner, author_person_id=ctx.person.id
         )
         await ctx.audit("pulse.action", f"action:{added.id}", survey=survey.id)
         return Reply.text(
-            say.ACTION_ADDED.format(action=added.id, id=survey.id, text=text, owner=owner),
+            ctx.t(say.ACTION_ADDED, action=added.id, id=survey.id, text=text, owner=owner),
             ephemeral=True,
         )
 
     async def _move(self, ctx: Context[Command], survey: Survey, status: str, action: int) -> Reply:
         moved = await self.services.survey_actions.set_status(survey.id, action, status)
         if moved is None:
-            raise SkillError(say.NO_SUCH_ACTION.format(id=survey.id, action=action))
+            raise SkillError(say.NO_SUCH_ACTION, id=survey.id, action=action)
+        t = ctx.t
         if not isinstance(moved, StatusChange):
-            text = say.ACTION_ALREADY.format(
-                action=action, id=survey.id, status=moved.status, text=moved.text
+            text = t(
+                say.ACTION_ALREADY,
+                action=action,
+                id=survey.id,
+                status=status_name(moved.status, t),
+                text=moved.text,
             )
             return Reply.text(text, ephemeral=True)
         await ctx.audit(
@@ -105,11 +109,12 @@ class ActionPlan:
             status=status,
             previous=moved.previous,
         )
-        text = say.ACTION_MOVED.format(
+        text = t(
+            say.ACTION_MOVED,
             action=action,
             id=survey.id,
-            status=status,
-            previous=moved.previous,
+            status=status_name(status, t),
+            previous=status_name(moved.previous, t),
             text=moved.action.text,
         )
         return Reply.text(text, ephemeral=True)
@@ -117,11 +122,19 @@ class ActionPlan:
     async def actions(self, ctx: Context[Command]) -> Reply:
         survey = await self._survey(ctx.args[SURVEY])
         actions = await self.services.survey_actions.for_survey(survey.id)
+        t = ctx.t
         if not actions:
-            return Reply.text(say.NO_ACTIONS.format(id=survey.id), ephemeral=True)
-        lines = [say.ACTIONS_TITLE.format(id=survey.id, title=survey.name)]
+            return Reply.text(t(say.NO_ACTIONS, id=survey.id), ephemeral=True)
+        title = SurveyDefinition.from_json(survey.definition).in_language(t.language).title
+        lines = [t(say.ACTIONS_TITLE, id=survey.id, title=title)]
         lines += [
-            say.ACTIONS_LINE.format(action=a.id, text=a.text, status=a.status, owner=a.owner)
+            t(
+                say.ACTIONS_LINE,
+                action=a.id,
+                text=a.text,
+                status=status_name(a.status, t),
+                owner=a.owner,
+            )
             for a in actions
         ]
         text = "\n".join(lines)
@@ -130,7 +143,7 @@ class ActionPlan:
     async def _survey(self, survey_id: int) -> Survey:
         survey = await self.services.surveys.get(survey_id)
         if survey is None:
-            raise SkillError(say.NO_SUCH_SURVEY.format(id=survey_id))
+            raise SkillError(say.NO_SUCH_SURVEY, id=survey_id)
         return survey
 
 
@@ -145,10 +158,11 @@ def _status_change(words: list[str]) -> tuple[str, int] | None:
     return named, action
 
 
-def _shared(survey: Survey, shared: Shared) -> str:
-    people = counted(shared.people, "person", "people")
+def _shared(survey: Survey, shared: Shared, t: Translator) -> str:
+    people = t.plural("{count} person", "{count} people", shared.people)
     waiting = ""
     if shared.waiting:
-        verb = "is" if shared.waiting == 1 else "are"
-        waiting = say.SHARED_WAITING.format(waiting=f"{shared.waiting} {verb}")
-    return say.SHARED.format(id=survey.id, people=people, waiting=waiting).strip()
+        waiting = t(
+            say.SHARED_WAITING, waiting=t.plural("{count} is", "{count} are", shared.waiting)
+        )
+    return t(say.SHARED, id=survey.id, people=people, waiting=waiting).strip()

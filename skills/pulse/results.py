@@ -32,21 +32,56 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 from fractions import Fraction
 from typing import Literal
 
+from bot.i18n import N_, Translator
 from skills.pulse.definitions import Question, QuestionKind, SurveyDefinition
 
 MIN_THRESHOLD = 3
 DEFAULT_THRESHOLD = 5
 COMMENT_THRESHOLD = 10
-OTHER_GROUPS = "other groups (hidden to protect anonymity)"
+OTHER_GROUPS = N_("other groups (hidden to protect anonymity)")
+NOT_SET = N_("(not set)")
 
 Dimension = Literal["department", "unit"]
 DIMENSIONS: tuple[Dimension, ...] = ("department", "unit")
+
+# Why a breakdown or a group cannot be shown, one message per dimension (each language words
+# a department and a unit in its own way).
+NO_GROUP: dict[Dimension, str] = {
+    "department": N_(
+        "No department can be shown on its own: each has fewer than {threshold} responses, or "
+        "showing it would let someone work out the answers of a smaller group by subtraction."
+    ),
+    "unit": N_(
+        "No unit can be shown on its own: each has fewer than {threshold} responses, or "
+        "showing it would let someone work out the answers of a smaller group by subtraction."
+    ),
+}
+GROUP_TOO_FEW: dict[Dimension, str] = {
+    "department": N_(
+        "Results for this department are hidden: fewer than {threshold} people in it "
+        "answered. This protects everyone's anonymity."
+    ),
+    "unit": N_(
+        "Results for this unit are hidden: fewer than {threshold} people in it answered. "
+        "This protects everyone's anonymity."
+    ),
+}
+GROUP_SUBTRACTION: dict[Dimension, str] = {
+    "department": N_(
+        "Results for this department are hidden: next to the other results they would let "
+        "someone work out the answers of a group of fewer than {threshold} people."
+    ),
+    "unit": N_(
+        "Results for this unit are hidden: next to the other results they would let someone "
+        "work out the answers of a group of fewer than {threshold} people."
+    ),
+}
 
 
 def effective_threshold(configured: int) -> int:
@@ -149,10 +184,15 @@ class RefusalReason(StrEnum):
 
 @dataclass(frozen=True)
 class Refusal:
-    """Why nothing is shown; the message never states a count below the threshold."""
+    """Why nothing is shown, as an English catalog message and the values of its
+    placeholders; it never states a count below the threshold."""
 
     reason: RefusalReason
     message: str
+    values: Mapping[str, object] = field(default_factory=dict)
+
+    def text(self, t: Translator) -> str:
+        return t(self.message, **self.values)
 
 
 # -- computing ---------------------------------------------------------------------------------
@@ -177,15 +217,20 @@ def compute(
     if round.closed_at is None:
         return Refusal(
             RefusalReason.ROUND_OPEN,
-            "This round is still open. Results appear when it closes, so that no one can "
-            "compare results before and after a person answers.",
+            N_(
+                "This round is still open. Results appear when it closes, so that no one can "
+                "compare results before and after a person answers."
+            ),
         )
     everyone = round.responses
     if len(everyone) < threshold:
         return Refusal(
             RefusalReason.TOO_FEW,
-            f"Results are hidden: fewer than {threshold} people answered this round. "
-            "This protects everyone's anonymity.",
+            N_(
+                "Results are hidden: fewer than {threshold} people answered this round. "
+                "This protects everyone's anonymity."
+            ),
+            {"threshold": threshold},
         )
     plan = release_plan(everyone, threshold)
     scope: Sequence[ResponseData] = everyone
@@ -196,12 +241,7 @@ def compute(
         scope = _members(everyone, group_by, group)
     elif group_by is not None:
         if not any(dimension == group_by for dimension, _ in plan):
-            return Refusal(
-                RefusalReason.NO_GROUP,
-                f"No {group_by} can be shown on its own: each has fewer than {threshold} "
-                f"responses, or showing it would let someone work out the answers of a "
-                f"smaller group by subtraction.",
-            )
+            return Refusal(RefusalReason.NO_GROUP, NO_GROUP[group_by], {"threshold": threshold})
         breakdown = _breakdown(definition, everyone, group_by, plan, threshold)
     filtered = group_by is not None and group is not None
     return Results(
@@ -279,16 +319,8 @@ def _group_of(response: ResponseData, group_by: Dimension) -> str:
 
 def _group_refusal(group_by: Dimension, members: Sequence[ResponseData], threshold: int) -> Refusal:
     if len(members) < threshold:
-        return Refusal(
-            RefusalReason.TOO_FEW,
-            f"Results for this {group_by} are hidden: fewer than {threshold} people in it "
-            "answered. This protects everyone's anonymity.",
-        )
-    return Refusal(
-        RefusalReason.SUBTRACTION,
-        f"Results for this {group_by} are hidden: next to the other results they would let "
-        f"someone work out the answers of a group of fewer than {threshold} people.",
-    )
+        return Refusal(RefusalReason.TOO_FEW, GROUP_TOO_FEW[group_by], {"threshold": threshold})
+    return Refusal(RefusalReason.SUBTRACTION, GROUP_SUBTRACTION[group_by], {"threshold": threshold})
 
 
 def _breakdown(
@@ -312,7 +344,7 @@ def _breakdown(
     if hidden:
         ordered.append((OTHER_GROUPS, hidden))
     return tuple(
-        GroupResult(name or "(not set)", len(members), _questions(definition, members, threshold))
+        GroupResult(name or NOT_SET, len(members), _questions(definition, members, threshold))
         for name, members in ordered
     )
 

@@ -23,14 +23,15 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from bot.dates import local_day_label, reader_zone
+from bot.dates import reader_zone
+from bot.i18n import N_, Translator, translator_for
 from bot.quiet import outside_quiet_hours
 from bot.replies import Block, Reply, Text, plain_text
 from bot.services import Services
 from skills.pulse import messages as say
-from skills.pulse.definitions import QuestionKind, SurveyDefinition
+from skills.pulse.definitions import Question, QuestionKind, SurveyDefinition
 from skills.pulse.keys import round_key, round_of
-from skills.pulse.report import TEXT_LIMIT, percent, signed
+from skills.pulse.report import TEXT_LIMIT, decimal, percent, signed
 from skills.pulse.results import (
     QuestionResult,
     Refusal,
@@ -39,7 +40,7 @@ from skills.pulse.results import (
     TrendPoint,
 )
 from storage.outbox import Recipient
-from storage.survey_actions import SurveyAction
+from storage.survey_actions import DONE, IN_PROGRESS, PLANNED, SurveyAction
 from storage.surveys import CLOSED, Round, Survey
 
 log = logging.getLogger(__name__)
@@ -49,6 +50,33 @@ SHARE = "pulse.share"
 _REMEMBERED = 16
 
 Outcome = Callable[..., Awaitable[Results | Refusal | None]]
+
+# An action's status as staff read it.
+STATUS_NAMES = {PLANNED: N_("planned"), IN_PROGRESS: N_("in progress"), DONE: N_("done")}
+
+
+def status_name(status: str, t: Translator) -> str:
+    name = STATUS_NAMES.get(status)
+    return t(name) if name else status
+
+
+@dataclass(frozen=True)
+class LastTime:
+    """What staff were told of the round before, and the survey's actions: read once for a
+    batch of invitations, worded for each language in it."""
+
+    results: Results
+    actions: Sequence[SurveyAction]
+
+    def blocks(self, definition: SurveyDefinition, t: Translator) -> tuple[Block, ...]:
+        """The previous round's headline and what was done, in `t`'s language."""
+        told = headline(self.results, definition, t)
+        blocks: list[Block] = []
+        if told:
+            blocks.append(Text(t(say.LAST_TIME, told=told)))
+        if self.actions:
+            blocks.extend(_action_blocks(t(say.WHAT_WE_DID), self.actions, t))
+        return tuple(blocks)
 
 
 @dataclass(frozen=True)
@@ -94,11 +122,12 @@ class ShareBack:
             return self._shown[round_id]
         outcome = await self._outcome(survey, round_id=round_id)
         if outcome is None or (isinstance(outcome, Results) and outcome.round_id != round_id):
-            return Refusal(RefusalReason.TOO_FEW, say.NO_ROUND_YET.format(id=survey.id))
+            return Refusal(RefusalReason.TOO_FEW, say.NO_ROUND_YET, {"id": survey.id})
         if isinstance(outcome, Results) and all(q.answered is None for q in outcome.questions):
             outcome = Refusal(
                 RefusalReason.TOO_FEW,
-                say.EVERY_QUESTION_HIDDEN.format(threshold=outcome.threshold),
+                say.EVERY_QUESTION_HIDDEN,
+                {"threshold": outcome.threshold},
             )
         if not (isinstance(outcome, Refusal) and outcome.reason is RefusalReason.ROUND_OPEN):
             self._shown[round_id] = outcome
@@ -109,8 +138,8 @@ class ShareBack:
     async def render(
         self, kind: str, payload_key: str, recipients: Sequence[Recipient]
     ) -> dict[int, Reply]:
-        """The summary for a batch of the round's audience, one reply per time zone; nobody
-        gets one if nothing may be shown."""
+        """The summary for a batch of the round's audience, one reply per language and time
+        zone; nobody gets one if nothing may be shown."""
         round_ = await self.services.surveys.get_round(round_of(kind, payload_key))
         survey = None if round_ is None else await self.services.surveys.get(round_.survey_id)
         if round_ is None or survey is None or round_.status != CLOSED:
@@ -120,33 +149,28 @@ class ShareBack:
             return {}
         definition = SurveyDefinition.from_json(survey.definition)
         actions = await self.services.survey_actions.for_survey(survey.id)
-        by_zone: dict[ZoneInfo, Reply] = {}
+        settings = self.services.settings
+        variants: dict[tuple[Translator, ZoneInfo], Reply] = {}
         replies: dict[int, Reply] = {}
         for recipient in recipients:
-            zone = reader_zone(recipient.timezone, self.services.settings.timezone)
-            if zone not in by_zone:
-                by_zone[zone] = summary(definition, shown, actions, zone)
-            replies[recipient.person_id] = by_zone[zone]
+            t = translator_for(recipient, settings.language)
+            zone = reader_zone(recipient.timezone, settings.timezone)
+            if (t, zone) not in variants:
+                variants[t, zone] = summary(definition, shown, actions, zone, t)
+            replies[recipient.person_id] = variants[t, zone]
         return replies
 
-    async def last_time(self, survey: Survey, previous: Round) -> tuple[Block, ...]:
+    async def last_time(self, survey: Survey, previous: Round) -> LastTime | None:
         """What opens a new round's invitation: the round before it (`previous`), if its
-        results were shared, in a line, and what was done about it."""
+        results were shared, and what was done about it."""
         if previous.status != CLOSED:
-            return ()
+            return None
         if await self.services.survey_shares.shared_at(previous.id) is None:
-            return ()
+            return None
         shown = await self.shown(survey, previous.id)
         if isinstance(shown, Refusal):
-            return ()
-        told = headline(shown)
-        actions = await self.services.survey_actions.for_survey(survey.id)
-        blocks: list[Block] = []
-        if told:
-            blocks.append(Text(say.LAST_TIME.format(told=told)))
-        if actions:
-            blocks.extend(_action_blocks(say.WHAT_WE_DID, actions))
-        return tuple(blocks)
+            return None
+        return LastTime(shown, await self.services.survey_actions.for_survey(survey.id))
 
 
 def summary(
@@ -154,106 +178,139 @@ def summary(
     results: Results,
     actions: Sequence[SurveyAction],
     zone: ZoneInfo,
+    t: Translator,
 ) -> Reply:
     """The results staff are shown: how many answered, each question's figure (or that it is
-    hidden), the actions, and the anonymity rule, dates on the reader's clock."""
-    opened, closed = (local_day_label(at, zone) for at in (results.opened_at, results.closed_at))
-    dates = opened if opened == closed else f"{opened} to {closed}"
-    answered = say.SHARED_TALLY.format(
-        responses=results.responses,
-        invited=results.invited,
-        rate=percent(results.responses, results.invited),
+    hidden), the actions, and the anonymity rule, in the reader's language (`t`; the survey's
+    own texts in English where it has none in it), dates on the reader's clock."""
+    shown = definition.in_language(t.language)
+    opened, closed = (t.local_day(at, zone) for at in (results.opened_at, results.closed_at))
+    dates = opened if opened == closed else t(say.FROM_TO, start=opened, end=closed)
+    answered = t(
+        say.SHARED_TALLY,
+        responses=t.number(results.responses),
+        invited=t.number(results.invited),
+        rate=percent(results.responses, results.invited, t),
         dates=dates,
     )
     previous = results.trend[-2] if len(results.trend) >= 2 else None
-    lines = [_question_line(q, results.threshold, previous) for q in results.questions]
+    lines = [
+        _question_line(q, _question(shown, q), results.threshold, previous, t)
+        for q in results.questions
+    ]
     blocks: list[Block] = [
-        Text(say.SHARED_TITLE.format(title=definition.title) + "\n" + answered),
+        Text(t(say.SHARED_TITLE, title=shown.title) + "\n" + answered),
         Text("\n".join(lines)),
     ]
     if actions:
-        blocks.extend(_action_blocks(say.WHAT_WE_ARE_DOING, actions))
-    blocks.append(Text(say.SHARED_NOTE.format(threshold=results.threshold), subtle=True))
+        blocks.extend(_action_blocks(t(say.WHAT_WE_ARE_DOING), actions, t))
+    note = t(say.SHARED_NOTE, threshold=t.number(results.threshold))
+    blocks.append(Text(note, subtle=True))
     fallback = "\n".join(plain_text(b.markdown) for b in blocks if isinstance(b, Text))
     return Reply(fallback=fallback, blocks=tuple(blocks))
 
 
-def headline(results: Results) -> str:
+def headline(results: Results, definition: SurveyDefinition, t: Translator) -> str:
     """The shown results in a line: the eNPS, the lowest and highest rated statements, or the
     most common answer to the first choice question; empty when no figure is shown."""
+    shown = definition.in_language(t.language)
     parts: list[str] = []
     for result in results.questions:
         if result.enps is not None and result.answered:
-            would = percent(result.enps.promoters, result.answered)
-            parts.append(say.LAST_ENPS.format(would=would, score=signed(result.enps.score)))
+            would = percent(result.enps.promoters, result.answered, t)
+            parts.append(t(say.LAST_ENPS, would=would, score=signed(result.enps.score)))
     rated = sorted(
         (q for q in results.questions if q.mean is not None and q.enps is None),
         key=lambda q: q.mean or 0.0,
     )
     if len(rated) == 1:
-        parts.append(f"“{_statement(rated[0])}” {_mean(rated[0])}")
-    elif rated and _mean(rated[0]) == _mean(rated[-1]):
-        parts.append(f"each statement scored {_mean(rated[0])}")
+        statement = _statement(_question(shown, rated[0]))
+        parts.append(t(say.STATEMENT_MEAN, statement=statement, mean=_mean(rated[0], t)))
+    elif rated and _mean(rated[0], t) == _mean(rated[-1], t):
+        parts.append(t(say.EACH_STATEMENT, mean=_mean(rated[0], t)))
     elif rated:
         low, high = rated[0], rated[-1]
-        parts.append(f"“{_statement(low)}” scored lowest, {_mean(low)}")
-        parts.append(f"“{_statement(high)}” highest, {_mean(high)}")
+        low_text, high_text = (_statement(_question(shown, q)) for q in (low, high))
+        parts.append(t(say.LOWEST, statement=low_text, mean=_mean(low, t)))
+        parts.append(t(say.HIGHEST, statement=high_text, mean=_mean(high, t)))
     if not parts:
         chosen = [q for q in results.questions if q.answered and q.enps is None]
         if chosen:
-            value, count = _most_common(chosen[0])
-            assert chosen[0].answered is not None
+            question = _question(shown, chosen[0])
             parts.append(
-                f"“{_statement(chosen[0])}”: most said {value} "
-                f"({percent(count, chosen[0].answered)})"
+                t(
+                    say.STATEMENT_MOST_SAID,
+                    statement=_statement(question),
+                    most=_most_said(chosen[0], question, t),
+                )
             )
     return "; ".join(parts)
 
 
-def _question_line(result: QuestionResult, threshold: int, previous: TrendPoint | None) -> str:
-    statement = f"- “{_statement(result)}”:"
+def _question_line(
+    result: QuestionResult,
+    question: Question,
+    threshold: int,
+    previous: TrendPoint | None,
+    t: Translator,
+) -> str:
+    statement = f"- “{_statement(question)}”:"
     if result.answered is None:
-        return f"{statement} {say.QUESTION_HIDDEN.format(threshold=threshold)}"
-    question_id = result.question.id
+        return f"{statement} {t(say.QUESTION_HIDDEN, threshold=t.number(threshold))}"
+    question_id = question.id
     if result.enps is not None:
         enps = result.enps
-        line = say.ENPS_LINE.format(
+        line = t(
+            say.ENPS_LINE,
             score=signed(enps.score),
-            promoters=percent(enps.promoters, result.answered),
-            detractors=percent(enps.detractors, result.answered),
+            promoters=percent(enps.promoters, result.answered, t),
+            detractors=percent(enps.detractors, result.answered, t),
         )
         if previous is not None and question_id in previous.enps:
-            line += say.LAST_ROUND.format(figure=signed(previous.enps[question_id]))
+            line += " " + t(say.LAST_ROUND, figure=signed(previous.enps[question_id]))
         return f"{statement} {line}"
     if result.mean is not None:
-        line = _mean(result)
+        line = _mean(result, t)
         if previous is not None and question_id in previous.means:
-            line += say.LAST_ROUND.format(figure=f"{previous.means[question_id]:.1f}")
+            line += " " + t(say.LAST_ROUND, figure=decimal(previous.means[question_id], t))
         return f"{statement} {line}"
-    value, count = _most_common(result)
-    return f"{statement} most said {value} ({percent(count, result.answered)})"
+    return f"{statement} {_most_said(result, question, t)}"
 
 
-def _action_blocks(heading: str, actions: Sequence[SurveyAction]) -> list[Block]:
-    """The actions under `heading`, split so that no block passes the platforms' limit."""
+def _action_blocks(heading: str, actions: Sequence[SurveyAction], t: Translator) -> list[Block]:
+    """The actions under `heading`, split so that no block passes the platforms' limit. An
+    action's text and owner are shown as HR wrote them."""
     chunks: list[list[str]] = [[heading]]
     for action in actions:
-        line = say.ACTION_LINE.format(text=action.text, status=action.status, owner=action.owner)
+        line = t(
+            say.ACTION_LINE,
+            text=action.text,
+            status=status_name(action.status, t),
+            owner=action.owner,
+        )
         if sum(len(text) + 1 for text in chunks[-1]) + len(line) > TEXT_LIMIT:
             chunks.append([])
         chunks[-1].append(line)
     return [Text("\n".join(chunk)) for chunk in chunks]
 
 
-def _statement(result: QuestionResult) -> str:
-    return result.question.text.rstrip(".")
+def _question(shown: SurveyDefinition, result: QuestionResult) -> Question:
+    """A result's question as the reader sees it."""
+    return shown.question(result.question.id) or result.question
 
 
-def _mean(result: QuestionResult) -> str:
+def _statement(question: Question) -> str:
+    return question.text.rstrip(".")
+
+
+def _mean(result: QuestionResult, t: Translator) -> str:
     assert result.mean is not None
     top = 5 if result.question.kind is QuestionKind.RATING else 10
-    return f"{result.mean:.1f} of {top}"
+    return t(say.MEAN_OF, mean=decimal(result.mean, t), top=t.number(top))
 
 
-def _most_common(result: QuestionResult) -> tuple[str, int]:
-    return max(result.counts, key=lambda item: item[1])
+def _most_said(result: QuestionResult, question: Question, t: Translator) -> str:
+    assert result.answered is not None
+    value, count = max(result.counts, key=lambda item: item[1])
+    share = percent(count, result.answered, t)
+    return t(say.MOST_SAID, answer=question.label(value), share=share)

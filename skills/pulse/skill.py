@@ -9,11 +9,10 @@ from typing import Any
 
 from bot.arguments import BadInput, Flag, Integer, OneOf, Option, Phrase, Words
 from bot.context import Context
-from bot.dates import moment_label
 from bot.errors import SkillError
 from bot.events import Action, Command, ConversationKind, Platform, ScheduledTrigger
+from bot.i18n import N_, Translator
 from bot.ownership import NotYours
-from bot.plural import counted
 from bot.replies import Button, Buttons, Form, Input, InputKind, Reply, Text, plain_text
 from bot.roles import Role
 from bot.router import Router
@@ -45,9 +44,12 @@ from skills.pulse.schedule_parser import parse_schedule
 from skills.pulse.sharing import SHARE as SHARED
 from skills.references import parse_id
 from skills.safety.responder import CrisisResponder
-from storage.surveys import Survey
+from storage.surveys import ACTIVE, ENDED, PAUSED, Survey
 
 log = logging.getLogger(__name__)
+
+# A survey's status as HR reads it in `pulse list`.
+SURVEY_STATUS = {ACTIVE: N_("active"), PAUSED: N_("paused"), ENDED: N_("ended")}
 
 CHANGE = "pulse.change"
 OPEN = "pulse.open"
@@ -88,53 +90,59 @@ class PulseSkill:
         r = self.router
         r.command(
             "pulse",
-            summary="Schedule pulse surveys and read their anonymous results",
+            summary=N_("Schedule pulse surveys and read their anonymous results"),
             roles=[Role.HR],
         )
-        r.subcommand("pulse templates", self.templates, summary="The bundled surveys")
+        r.subcommand("pulse templates", self.templates, summary=N_("The bundled surveys"))
         r.subcommand(
             "pulse create",
             self.create,
-            summary="Schedule a survey, e.g. "
-            '`pulse create weekly-pulse to unit "5 North" every other monday 10:00`',
+            summary=N_(
+                "Schedule a survey, e.g. "
+                '`pulse create weekly-pulse to unit "5 North" every other monday 10:00`'
+            ),
             args=[TEMPLATE_AUDIENCE_SCHEDULE],
             options=[OPEN_DAYS, REMIND_AFTER, THRESHOLD, SHARE, FILE],
         )
         r.subcommand(
-            "pulse list", self.list_surveys, summary="Surveys, schedules and response rates"
+            "pulse list", self.list_surveys, summary=N_("Surveys, schedules and response rates")
         )
-        r.subcommand("pulse run", self.run_now, summary="Start a round now", args=[SURVEY])
-        r.subcommand("pulse pause", self.pause, summary="Stop new rounds for now", args=[SURVEY])
-        r.subcommand("pulse resume", self.resume, summary="Start rounds again", args=[SURVEY])
+        r.subcommand("pulse run", self.run_now, summary=N_("Start a round now"), args=[SURVEY])
+        r.subcommand(
+            "pulse pause", self.pause, summary=N_("Stop new rounds for now"), args=[SURVEY]
+        )
+        r.subcommand("pulse resume", self.resume, summary=N_("Start rounds again"), args=[SURVEY])
         r.subcommand(
             "pulse close",
             self.close_now,
-            summary="Close the open round now and send the results",
+            summary=N_("Close the open round now and send the results"),
             args=[SURVEY],
         )
         r.subcommand(
             "pulse results",
             self.show_results,
-            summary="Anonymous results, optionally broken down",
+            summary=N_("Anonymous results, optionally broken down"),
             args=[SURVEY],
             options=[BY, GROUP],
         )
         r.subcommand(
             "pulse share",
             self.plan.share,
-            summary="Send the closed round's results to everyone it was sent to",
+            summary=N_("Send the closed round's results to everyone it was sent to"),
             args=[SURVEY],
         )
         r.subcommand(
             "pulse action",
             self.plan.action,
-            summary="Record what will be done about the results; "
-            "`pulse action ID started|done ACTION` moves it on",
+            summary=N_(
+                "Record what will be done about the results; "
+                "`pulse action ID started|done ACTION` moves it on"
+            ),
             args=[SURVEY, plan.WHAT],
             options=[plan.OWNER],
         )
         r.subcommand(
-            "pulse actions", self.plan.actions, summary="A survey's actions", args=[SURVEY]
+            "pulse actions", self.plan.actions, summary=N_("A survey's actions"), args=[SURVEY]
         )
         r.action(ANSWER, self.on_answer)
         r.action(CHANGE, self.on_change)
@@ -158,10 +166,10 @@ class PulseSkill:
         try:
             round_, survey, definition = await self._open(ctx, round_id)
         except RoundClosed:
-            return _retired(say.ROUND_CLOSED)
+            return _retired(ctx.t(say.ROUND_CLOSED))
         question = definition.question(question_id)
         if question is None or value not in question.values:
-            raise SkillError("That answer doesn't match this survey any more.")
+            raise SkillError(say.ANSWER_MISMATCH)
         try:
             recorded = await self.services.survey_answers.record_answer(
                 round_id,
@@ -174,19 +182,20 @@ class PulseSkill:
             )
         except LookupError:
             raise SkillError(say.NOT_INVITED) from None
+        t = ctx.t
         if not recorded.complete:
-            reply = survey_message(definition, round_, survey, recorded.answers, ctx.zone)
+            reply = survey_message(definition, round_, survey, recorded.answers, ctx.zone, t)
             return Reply(fallback=reply.fallback, blocks=reply.blocks, replace_original=True)
-        closes = moment_label(round_.closes_at, ctx.zone)
-        text = say.THANKS.format(title=definition.title, closes=closes)
+        closes = t.moment(round_.closes_at, ctx.zone)
+        text = t(say.THANKS, title=definition.in_language(t.language).title, closes=closes)
         if not recorded.changed:
             # The same answer again: a double click (on one replica or two), or a button on
             # another card of this survey (the invitation, answered on the reminder). Nothing
             # changed; that card too becomes the thank-you, so it is not pressed again.
-            text = f"{say.ALREADY_ANSWERED} {text}"
-        buttons = [Button("Change my answers", CHANGE, str(round_id))]
+            text = f"{t(say.ALREADY_ANSWERED)} {text}"
+        buttons = [Button(t(say.CHANGE_ANSWERS), CHANGE, str(round_id))]
         if definition.comment:
-            buttons.append(Button("Add a comment", COMMENT, str(round_id)))
+            buttons.append(Button(t(say.COMMENT_PROMPT_TITLE), COMMENT, str(round_id)))
         return Reply(
             fallback=plain_text(text),
             blocks=(Text(text), Buttons(tuple(buttons))),
@@ -200,10 +209,10 @@ class PulseSkill:
             round_, survey, definition = await self._open(ctx, parse_id(ctx.event.value))
         except RoundClosed:
             if ctx.event.action_id == CHANGE:
-                return _retired(say.ROUND_CLOSED)
+                return _retired(ctx.t(say.ROUND_CLOSED))
             raise
         answers = await self.services.survey_answers.own_answers(round_.id, ctx.person.id)
-        reply = survey_message(definition, round_, survey, answers, ctx.zone)
+        reply = survey_message(definition, round_, survey, answers, ctx.zone, ctx.t)
         return Reply(
             fallback=reply.fallback,
             blocks=reply.blocks,
@@ -212,20 +221,21 @@ class PulseSkill:
 
     async def on_comment(self, ctx: Context[Action]) -> Reply:
         round_, _, definition = await self._open(ctx, parse_id(ctx.event.value))
+        t = ctx.t
         form = Form(
-            title=say.COMMENT_PROMPT_TITLE,
+            title=t(say.COMMENT_PROMPT_TITLE),
             inputs=(
                 Input(
                     "comment",
-                    definition.comment or "Your comment",
+                    definition.in_language(t.language).comment or t(say.YOUR_COMMENT),
                     InputKind.MULTILINE,
                     # The question says it is optional; a form that insists would contradict it.
                     max_length=say.MAX_COMMENT,
-                    placeholder="Please leave out patient names and details.",
+                    placeholder=t(say.COMMENT_PLACEHOLDER),
                 ),
             ),
             submit_action_id=COMMENT_SUBMIT,
-            submit_label="Save comment",
+            submit_label=t(say.SAVE_COMMENT),
             value=str(round_.id),
         )
         return Reply(fallback=form.title, blocks=(form,), ephemeral=True)
@@ -235,12 +245,13 @@ class PulseSkill:
         try:
             round_, _, _ = await self._open(ctx, parse_id(ctx.event.value))
         except RoundClosed:
-            return _retired(say.ROUND_CLOSED)
+            return _retired(ctx.t(say.ROUND_CLOSED))
+        t = ctx.t
         comment = ctx.event.values.get("comment", "").strip()
         if not comment:
-            return _retired(say.COMMENT_EMPTY)
+            return _retired(t(say.COMMENT_EMPTY))
         if len(comment) > say.MAX_COMMENT:
-            raise SkillError(f"Please write a comment of up to {say.MAX_COMMENT:,} characters.")
+            raise SkillError(say.COMMENT_TOO_LONG, limit=t.number(say.MAX_COMMENT))
         screened = redact(comment)
         try:
             await self.services.survey_answers.record_comment(
@@ -252,9 +263,9 @@ class PulseSkill:
             )
         except LookupError:
             raise SkillError(say.NOT_INVITED) from None
-        lines = [say.COMMENT_SAVED]
+        lines = [t(say.COMMENT_SAVED)]
         if screened.found:
-            lines.append(say.COMMENT_PHI.format(tags=", ".join(sorted(screened.types))))
+            lines.append(t(say.COMMENT_PHI, tags=", ".join(sorted(screened.types))))
         # An anonymous comment is kept for the survey as written; someone in crisis also
         # gets the resources at once.
         return await self.safety.ahead_of(ctx, _retired("\n".join(lines)), comment)
@@ -270,7 +281,7 @@ class PulseSkill:
         if round_ is None:
             if round_id and await surveys.get_round(round_id) is not None:
                 raise NotYours(f"round:{round_id}", say.NOT_INVITED)
-            raise SkillError("I can't find that survey any more.")
+            raise SkillError(say.SURVEY_GONE)
         if round_.status != "open":
             raise RoundClosed(say.ROUND_CLOSED)
         survey = await self.services.surveys.get(round_.survey_id)
@@ -280,12 +291,14 @@ class PulseSkill:
     # -- HR commands ----------------------------------------------------------------------
 
     async def templates(self, ctx: Context[Command]) -> Reply:
-        lines = ["**Bundled surveys** (use with `pulse create NAME …`):"]
+        t = ctx.t
+        lines = [t(say.TEMPLATES)]
         for name in template_names():
             definition = load_template(name).definition
             if definition is not None:
                 kinds = ", ".join(q.kind.value for q in definition.questions)
-                lines.append(f"- `{name}`: {definition.title} ({kinds})")
+                title = definition.in_language(t.language).title
+                lines.append(f"- `{name}`: {title} ({kinds})")
         text = "\n".join(lines)
         return Reply(fallback=plain_text(text), blocks=(Text(text),), ephemeral=True)
 
@@ -293,8 +306,8 @@ class PulseSkill:
         words = list(ctx.args[TEMPLATE_AUDIENCE_SCHEDULE])
         path = ctx.args[FILE]
         if path is None and not words:
-            raise SkillError(f"{say.TEMPLATE_NEEDED}\nUsage: `{ctx.args.usage}`")
-        definition = self._definition(ctx, path, "" if path else words.pop(0))
+            raise SkillError(say.TEMPLATE_NEEDED, usage=ctx.args.usage)
+        definition, warnings = self._definition(ctx, path, "" if path else words.pop(0))
         audience, words = parse_audience(words)
         schedule_text = " ".join(words).strip() or "now"
         now = self.services.clock()
@@ -310,11 +323,11 @@ class PulseSkill:
             try:
                 schedule = parse_schedule(schedule_text, now.astimezone(tz).date())
             except ScheduleError as exc:
-                raise BadInput(f"{exc}\nUsage: `{ctx.args.usage}`") from None
+                raise BadInput(say.SCHEDULE_UNREAD, why=str(exc), usage=ctx.args.usage) from None
             first_run = next_run(schedule, now, tz)
         nobody = not await self.engine.audience(audience)
         if starts_now and nobody:
-            raise SkillError(say.NOBODY_NOW.format(audience=describe_audience(audience)))
+            raise SkillError(say.NOBODY_NOW, audience=describe_audience(audience))
         survey = await self.services.surveys.create(
             name=definition.title,
             definition=definition.to_json(),
@@ -330,78 +343,96 @@ class PulseSkill:
         await ctx.audit(
             "pulse.create", f"survey:{survey.id}", audience=audience, share=ctx.args[SHARE]
         )
+        t = ctx.t
         described = {
             "id": survey.id,
-            "title": definition.title,
+            "title": definition.in_language(t.language).title,
             "audience": describe_audience(audience),
         }
-        sharing = say.CREATED_SHARING if ctx.args[SHARE] else ""
+        notes = [t(say.CREATED_SHARING)] if ctx.args[SHARE] else []
+        notes += _missing_words(t, warnings)
         if not starts_now:
-            text = say.CREATED.format(
-                **described, schedule=schedule.describe(), next_run=ctx.when(first_run)
+            text = t(
+                say.CREATED, **described, schedule=schedule.describe(), next_run=ctx.when(first_run)
             )
-            text += sharing + (" " + say.NOBODY_YET if nobody else "")
-            return Reply.text(text, ephemeral=True)
+            if nobody:
+                notes.insert(0, t(say.NOBODY_YET))
+            return Reply.text(" ".join([text, *notes]), ephemeral=True)
         opened = await self.engine.open_round(survey, now, run_at=None)
         if not isinstance(opened, Opened):
-            raise SkillError(say.NOBODY_NOW.format(audience=described["audience"]))
-        text = say.CREATED_NOW.format(**described, invitations=self._invitations(opened))
-        return Reply.text(text + sharing, ephemeral=True)
+            raise SkillError(say.NOBODY_NOW, audience=described["audience"])
+        text = t(say.CREATED_NOW, **described, invitations=self._invitations(opened, t))
+        return Reply.text(" ".join([text, *notes]), ephemeral=True)
 
-    def _invitations(self, opened: Opened) -> str:
+    def _invitations(self, opened: Opened, t: Translator) -> str:
         """Who gets the invitation now, and who waits for the end of their quiet hours."""
         quiet = self.services.settings.quiet_hours
         invited, waiting = opened.round.invited, opened.waiting
         if not waiting:
-            return say.INVITATIONS_NOW.format(people=counted(invited, "person", "people"))
+            return t(say.INVITATIONS_NOW, people=_people(t, invited))
         if waiting == invited:
-            return say.ALL_QUIET.format(
-                people=counted(invited, "person", "people"),
+            return t(
+                say.ALL_QUIET,
+                people=_people(t, invited),
                 quiet=str(quiet),
-                end=f"{quiet.end:%H:%M}",
+                end=quiet.end.strftime("%H:%M"),
             )
-        return say.SOME_QUIET.format(
-            people=counted(invited - waiting, "person", "people"),
-            waiting=f"{waiting} {'is' if waiting == 1 else 'are'}",
+        waiting_words = t.plural("{count} is", "{count} are", waiting)
+        return t(
+            say.SOME_QUIET,
+            people=_people(t, invited - waiting),
+            waiting=waiting_words,
             quiet=str(quiet),
-            end=f"{quiet.end:%H:%M}",
+            end=quiet.end.strftime("%H:%M"),
         )
 
     def _definition(
         self, ctx: Context[Command], path: str | None, template: str
-    ) -> SurveyDefinition:
+    ) -> tuple[SurveyDefinition, int]:
+        """The definition to create a survey from, and how many of its texts lack a language
+        (each is read in English by that language's readers)."""
         if path is not None:
             # Only the bot's operator, at the terminal or through the CLI, may name a file on
             # the bot's own machine, never a chat user.
             if ctx.event.actor.platform != Platform.CONSOLE.value:
-                raise SkillError("`--file` works only from the `breakroom` command line.")
+                raise SkillError(say.FILE_CONSOLE_ONLY)
             checked = check_file(Path(path))
         else:
             checked = load_template(template)
         if checked.definition is None:
+            # What is wrong is written in English, as `breakroom survey validate` says it.
             problems = "\n".join(f"- {p}" for p in checked.problems)
-            raise SkillError(f"That survey has problems:\n{problems}")
-        return checked.definition
+            raise SkillError(say.DEFINITION_PROBLEMS, problems=problems)
+        return checked.definition, len(checked.warnings)
 
     async def list_surveys(self, ctx: Context[Command]) -> Reply:
         surveys = await self.services.surveys.all()
+        t = ctx.t
         if not surveys:
-            return Reply.text(say.NO_SURVEYS, ephemeral=True)
+            return Reply.text(t(say.NO_SURVEYS), ephemeral=True)
         sharing = await self.services.survey_shares.shares_on_close([s.id for s in surveys])
-        lines = ["**Pulse surveys:**"]
+        lines = [t(say.SURVEYS_TITLE)]
         for survey in surveys:
             schedule = Schedule.from_json(survey.schedule).describe()
-            line = (
-                f"- #{survey.id} **{survey.name}** ({survey.status}) for "
-                f"{describe_audience(survey.audience)}, {schedule}; next round "
-                f"{ctx.when(survey.next_run_at)}"
+            title = SurveyDefinition.from_json(survey.definition).in_language(t.language).title
+            status = (
+                t(SURVEY_STATUS[survey.status]) if survey.status in SURVEY_STATUS else survey.status
+            )
+            line = t(
+                say.SURVEY_LINE,
+                id=survey.id,
+                title=title,
+                status=status,
+                audience=describe_audience(survey.audience),
+                schedule=schedule,
+                next_run=ctx.when(survey.next_run_at),
             )
             if survey.id in sharing:
-                line += "; results shared when each round closes"
+                line += t(say.SURVEY_SHARES)
             for round_ in await self.services.surveys.open_rounds(survey.id):
                 rate = round_.responded / round_.invited if round_.invited else 0.0
-                line += (
-                    f"; open round: {rate:.0%} answered so far, closes {ctx.when(round_.closes_at)}"
+                line += t(
+                    say.SURVEY_OPEN_ROUND, rate=t.percent(rate), closes=ctx.when(round_.closes_at)
                 )
             lines.append(line)
         text = "\n".join(lines)
@@ -412,28 +443,28 @@ class PulseSkill:
         opened = await self.engine.open_round(survey, self.services.clock(), run_at=None)
         if opened is NotOpened.EMPTY_AUDIENCE:
             raise SkillError(
-                say.NOBODY_RUN.format(id=survey.id, audience=describe_audience(survey.audience))
+                say.NOBODY_RUN, id=survey.id, audience=describe_audience(survey.audience)
             )
         if not isinstance(opened, Opened):
             rounds = await self.services.surveys.open_rounds(survey.id)
-            closes = ctx.when(rounds[0].closes_at) if rounds else "when it closes"
-            raise SkillError(say.ALREADY_OPEN.format(id=survey.id, closes=closes))
+            closes = ctx.when(rounds[0].closes_at) if rounds else ctx.t(say.WHEN_IT_CLOSES)
+            raise SkillError(say.ALREADY_OPEN, id=survey.id, closes=closes)
         await ctx.audit("pulse.run", f"survey:{survey.id}")
-        text = say.STARTED.format(id=survey.id, invitations=self._invitations(opened))
+        text = ctx.t(say.STARTED, id=survey.id, invitations=self._invitations(opened, ctx.t))
         return Reply.text(text, ephemeral=True)
 
     async def pause(self, ctx: Context[Command]) -> Reply:
         survey = await self._survey(ctx.args[SURVEY])
         if not await self.services.surveys.set_status(survey.id, "paused"):
-            return Reply.text(say.ALREADY_PAUSED.format(id=survey.id), ephemeral=True)
+            return Reply.text(ctx.t(say.ALREADY_PAUSED, id=survey.id), ephemeral=True)
         await ctx.audit("pulse.pause", f"survey:{survey.id}")
-        return Reply.text(say.PAUSED.format(id=survey.id), ephemeral=True)
+        return Reply.text(ctx.t(say.PAUSED, id=survey.id), ephemeral=True)
 
     async def resume(self, ctx: Context[Command]) -> Reply:
         survey = await self._survey(ctx.args[SURVEY])
         if survey.status == "active":
             return Reply.text(
-                say.ALREADY_ACTIVE.format(id=survey.id, next_run=ctx.when(survey.next_run_at)),
+                ctx.t(say.ALREADY_ACTIVE, id=survey.id, next_run=ctx.when(survey.next_run_at)),
                 ephemeral=True,
             )
         now = self.services.clock()
@@ -442,19 +473,19 @@ class PulseSkill:
         await self.services.surveys.set_next_run(survey.id, following)
         if not await self.services.surveys.set_status(survey.id, "active"):
             return Reply.text(
-                say.ALREADY_ACTIVE.format(id=survey.id, next_run=ctx.when(following)),
+                ctx.t(say.ALREADY_ACTIVE, id=survey.id, next_run=ctx.when(following)),
                 ephemeral=True,
             )
         await ctx.audit("pulse.resume", f"survey:{survey.id}")
         return Reply.text(
-            say.RESUMED.format(id=survey.id, next_run=ctx.when(following)), ephemeral=True
+            ctx.t(say.RESUMED, id=survey.id, next_run=ctx.when(following)), ephemeral=True
         )
 
     async def close_now(self, ctx: Context[Command]) -> list[Reply]:
         survey = await self._survey(ctx.args[SURVEY])
         rounds = await self.services.surveys.open_rounds(survey.id)
         if not rounds:
-            raise SkillError(say.NOTHING_OPEN.format(id=survey.id))
+            raise SkillError(say.NOTHING_OPEN, id=survey.id)
         # The owner closing in their own chat gets the results there as replies, after the word
         # that the round closed: sent from here, they would arrive before it. Anywhere else
         # (a channel) they go to the owner's chat, where no one else can read them.
@@ -467,14 +498,15 @@ class PulseSkill:
         now = self.services.clock()
         closed = [r for r in rounds if await self.engine.close(r, now, send_results=not here)]
         if not closed:
-            raise SkillError(say.ALREADY_CLOSED.format(id=survey.id))
+            raise SkillError(say.ALREADY_CLOSED, id=survey.id)
         await ctx.audit("pulse.close", f"survey:{survey.id}")
+        t = ctx.t
         if not here:
-            text = say.CLOSED.format(id=survey.id, sent=say.RESULTS_SENT)
+            text = t(say.CLOSED, id=survey.id, sent=t(say.RESULTS_SENT))
             return [Reply.text(text, ephemeral=True)]
-        replies = [Reply.text(say.CLOSED.format(id=survey.id, sent=say.RESULTS_FOLLOW))]
+        replies = [Reply.text(t(say.CLOSED, id=survey.id, sent=t(say.RESULTS_FOLLOW)))]
         for round_ in closed:
-            replies.append(await self.engine.results(survey, ctx.zone, round_id=round_.id))
+            replies.append(await self.engine.results(survey, ctx.zone, t, round_id=round_.id))
             await ctx.audit("pulse.results", f"round:{round_.id}", via="close")
         return replies
 
@@ -482,15 +514,15 @@ class PulseSkill:
         survey = await self._survey(ctx.args[SURVEY])
         group_by, group = ctx.args[BY], ctx.args[GROUP]
         if group is not None and group_by is None:
-            raise BadInput(say.GROUP_NEEDS_BY.format(id=survey.id, name=group, group=quote(group)))
+            raise BadInput(say.GROUP_NEEDS_BY, id=survey.id, name=group, group=quote(group))
         await ctx.audit("pulse.results", f"survey:{survey.id}", by=group_by)
-        reply = await self.engine.results(survey, ctx.zone, group_by=group_by, group=group)
+        reply = await self.engine.results(survey, ctx.zone, ctx.t, group_by=group_by, group=group)
         return Reply(fallback=reply.fallback, blocks=reply.blocks, ephemeral=True)
 
     async def _survey(self, survey_id: int) -> Survey:
         survey = await self.services.surveys.get(survey_id)
         if survey is None:
-            raise SkillError(say.NO_SUCH_SURVEY.format(id=survey_id))
+            raise SkillError(say.NO_SUCH_SURVEY, id=survey_id)
         return survey
 
 
@@ -509,9 +541,28 @@ def setup(router: Router, safety: CrisisResponder) -> PulseSkill:
     return skill
 
 
+def _people(t: Translator, count: int) -> str:
+    return t.plural("{count} person", "{count} people", count)
+
+
+def _missing_words(t: Translator, missing: int) -> list[str]:
+    """A word to HR that some of a survey's texts are in English only, for people who read
+    another language (`breakroom survey validate` names them)."""
+    if not missing:
+        return []
+    note = t.plural(
+        "Note: {count} of its texts is in English only, so people who read another language "
+        "see it in English; `breakroom survey validate` names it.",
+        "Note: {count} of its texts are in English only, so people who read another language "
+        "see them in English; `breakroom survey validate` names them.",
+        missing,
+    )
+    return [note]
+
+
 def _answer_value(value: str) -> tuple[int, str, str]:
     parts = value.split("|")
     round_id = parse_id(parts[0]) if len(parts) == 3 else None
     if round_id is None:
-        raise SkillError("That answer doesn't match this survey any more.")
+        raise SkillError(say.ANSWER_MISMATCH)
     return round_id, parts[1], parts[2]

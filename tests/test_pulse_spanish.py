@@ -284,3 +284,20 @@ async def test_an_english_only_survey_reaches_a_spanish_speaker_in_english_with_
     assert english_words(note(invite)) == []
     thanks = await answer_all(rt, invite, ana)
     assert thanks.fallback.startswith("¡Gracias! Sus respuestas a Huddle check")
+
+
+async def test_hr_who_reads_spanish_schedules_and_lists_surveys_in_spanish(
+    rt: Runtime, fake: RecordingMessenger
+) -> None:
+    hana = await hr(rt)
+    await english_staff(rt, 1)
+    await rt.router.dispatch(command("idioma", "español", user=hana))
+    created = await pulse(rt, "create weekly-pulse to unit '5 North' every other monday 10:00")
+    assert created.fallback.startswith("Encuesta #1 Pulso semanal para")
+    assert "cada dos semanas, el lunes a las 10:00, a partir del lun 23 nov" in created.fallback
+    assert "Próxima ronda: lun 7 dic, 10:00." in created.fallback
+    listing = await pulse(rt, "list")
+    assert "**Pulso semanal** (activa)" in screen_text(listing)
+    unread = await pulse(rt, "create weekly-pulse sometime soonish")
+    assert unread.fallback.startswith("No pude entender 'sometime soonish' como horario.")
+    assert "Uso: `pulse create" in unread.fallback

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.crontab import crontab_trigger
+from bot.i18n import translator
 from skills.pulse.schedule import Schedule, ScheduleError, next_run, within_window
 from skills.pulse.schedule_parser import parse_schedule
 
@@ -171,7 +172,7 @@ def test_a_single_bare_weekday_asks_which_was_meant() -> None:
             "every 3 weeks on Monday and Thursday at 08:00, starting Thu 5 Mar",
         ),
         ("every weekday 08:00", "every weekday at 08:00"),
-        ("mon,wed,fri 7:30am", "every Monday, Wednesday and Friday at 07:30"),
+        ("mon,wed,fri 7:30am", "every Monday, Wednesday, and Friday at 07:30"),
         ("daily 09:00", "every day at 09:00"),
         ("first monday of the month 10:00", "on the first Monday of every month at 10:00"),
         ("last friday of the month 16:00", "on the last Friday of every month at 16:00"),
@@ -182,6 +183,32 @@ def test_a_single_bare_weekday_asks_which_was_meant() -> None:
 )
 def test_describe_confirms_the_schedule_in_words(text: str, words: str) -> None:
     assert parse_schedule(text, TODAY).describe() == words
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("once 2026-12-01 10:00", "una vez, el mar 1 dic, 10:00"),
+        ("every sunday 10:00", "cada domingo a las 10:00"),
+        (
+            "every other monday 10:00",
+            "cada dos semanas, el lunes a las 10:00, a partir del lun 9 mar",
+        ),
+        (
+            "every 3 weeks on mon,thu 08:00",
+            "cada 3 semanas (lunes y jueves) a las 08:00, a partir del jue 5 mar",
+        ),
+        ("every weekday 08:00", "de lunes a viernes a las 08:00"),
+        ("mon,wed,fri 7:30am", "cada lunes, miércoles y viernes a las 07:30"),
+        ("daily 09:00", "todos los días a las 09:00"),
+        ("first monday of the month 10:00", "el primer lunes de cada mes a las 10:00"),
+        ("last friday of the month 16:00", "el último viernes de cada mes a las 16:00"),
+        ("on the 22nd at 09:00", "el día 22 de cada mes a las 09:00"),
+        ("cron 0 10 * * 1", "según el horario cron `0 10 * * 1`"),
+    ],
+)
+def test_describe_speaks_the_readers_language(text: str, words: str) -> None:
+    assert parse_schedule(text, TODAY).describe(translator("es")) == words
 
 
 @pytest.mark.parametrize(

@@ -21,8 +21,10 @@ from enum import StrEnum
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from babel.dates import get_day_names
+
 from bot.crontab import crontab_trigger
-from bot.dates import day_label
+from bot.i18n import N_, SOURCE_LANGUAGE, Translator, translator
 from bot.quiet import local_time_utc
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -30,11 +32,31 @@ MAX_EVERY_WEEKS = 52
 LAST_DAY_OF_MONTH = 28  # later days are missing from some months; "last friday" covers month ends
 ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "last": -1}
 ORDINAL_NAMES = {number: name for name, number in ORDINALS.items()}
-ALL_DAYS = {"day": "every day", "weekday": "weekdays"}
+EVERY_WEEKS = N_("Choose every 1 to {most} weeks.")
+# "On the first Monday of every month": a sentence per ordinal, since languages place and
+# inflect them differently ("el primer lunes", "el último viernes").
+MONTHLY_ON_NTH = {
+    1: N_("on the first {weekday} of every month at {time}"),
+    2: N_("on the second {weekday} of every month at {time}"),
+    3: N_("on the third {weekday} of every month at {time}"),
+    4: N_("on the fourth {weekday} of every month at {time}"),
+    -1: N_("on the last {weekday} of every month at {time}"),
+}
 
 
 class ScheduleError(ValueError):
-    """A schedule that cannot be read or stored; the message tells a person what to type."""
+    """A schedule that cannot be read or stored; the message tells a person what to type.
+
+    `message` is an English catalog message (marked with `N_` where a person can cause it),
+    `values` fill its placeholders; `str()` is the English, `text(t)` the reader's language."""
+
+    def __init__(self, message: str, /, **values: object) -> None:
+        super().__init__(message.format(**values) if values else message)
+        self.message = message
+        self.values = values
+
+    def text(self, t: Translator) -> str:
+        return t(self.message, **self.values)
 
 
 class Kind(StrEnum):
@@ -70,7 +92,9 @@ class Schedule:
             try:
                 crontab_trigger(self.cron, UTC)
             except ValueError as exc:
-                raise ScheduleError(f"That cron expression doesn't work: {exc}.") from None
+                raise ScheduleError(
+                    N_("That cron expression doesn't work: {why}."), why=exc
+                ) from None
             return
         if self.at is None or self.at.microsecond or self.at.tzinfo:
             raise ScheduleError("a schedule needs a local time of day in whole seconds")
@@ -82,9 +106,9 @@ class Schedule:
             raise ScheduleError("weekdays must be distinct numbers 0 (Monday) to 6 (Sunday)")
         if self.kind is Kind.WEEKLY:
             if not self.weekdays:
-                raise ScheduleError("Say which day of the week, e.g. 'every monday 10:00'.")
+                raise ScheduleError(N_("Say which day of the week, e.g. 'every monday 10:00'."))
             if not 1 <= self.every_weeks <= MAX_EVERY_WEEKS:
-                raise ScheduleError(f"Choose every 1 to {MAX_EVERY_WEEKS} weeks.")
+                raise ScheduleError(EVERY_WEEKS, most=MAX_EVERY_WEEKS)
             if self.every_weeks > 1 and self.start is None:
                 raise ScheduleError("every few weeks needs a start date to count weeks from")
         if self.kind is Kind.MONTHLY:
@@ -94,8 +118,13 @@ class Schedule:
                 raise ScheduleError("a monthly schedule needs a day, or e.g. the first monday")
             if self.day is not None and not 1 <= self.day <= LAST_DAY_OF_MONTH:
                 raise ScheduleError(
-                    f"Not every month has a {_ordinal(self.day)}: pick a day from 1 to "
-                    f"{LAST_DAY_OF_MONTH}, or say e.g. 'last friday of the month'."
+                    N_(
+                        "Not every month has a {day}{suffix}: pick a day from 1 to {last}, or "
+                        "say e.g. 'last friday of the month'."
+                    ),
+                    day=self.day,
+                    suffix=_ordinal(self.day).removeprefix(str(self.day)),
+                    last=LAST_DAY_OF_MONTH,
                 )
 
     # -- constructors --------------------------------------------------------------------------
@@ -169,40 +198,60 @@ class Schedule:
 
     # -- for people ----------------------------------------------------------------------------
 
-    def describe(self) -> str:
-        """The schedule in words, to confirm back to HR ("every other Monday at 10:00")."""
+    def describe(self, t: Translator | None = None) -> str:
+        """The schedule in words, to confirm back to HR ("every other Monday at 10:00"), in the
+        reader's language (`t`; English without one)."""
+        t = t or translator(SOURCE_LANGUAGE)
         if self.kind is Kind.CRON:
-            return f"on the cron schedule `{self.cron}`"
-        at = f"at {self.at:%H:%M}"
+            return t("on the cron schedule `{cron}`", cron=self.cron)
+        assert self.at is not None
+        at = self.at.strftime("%H:%M")
         if self.kind is Kind.ONCE:
             assert self.on is not None
-            return f"once, on {day_label(self.on)}, {self.at:%H:%M}"
+            return t("once, on {day}, {time}", day=t.day(self.on), time=at)
         if self.kind is Kind.MONTHLY:
             if self.nth is not None:
-                which = f"the {ORDINAL_NAMES[self.nth]} {_day_name(self.weekdays[0])}"
+                weekday = _day_name(t, self.weekdays[0])
+                text = t(MONTHLY_ON_NTH[self.nth], weekday=weekday, time=at)
             else:
-                which = f"the {_ordinal(self.day or 0)}"
-            text = f"on {which} of every month {at}"
+                day = self.day or 0
+                # The suffix is English grammar ("1st", "22nd"); other languages leave it out.
+                text = t(
+                    "on the {day}{suffix} of every month at {time}",
+                    day=day,
+                    suffix=_ordinal(day).removeprefix(str(day)),
+                    time=at,
+                )
         else:
-            text = f"{self._weeks()} {at}"
+            text = self._weeks(t, at)
         if self.start is not None:
-            text += f", starting {day_label(self.start)}"
+            text = t("{schedule}, starting {day}", schedule=text, day=t.day(self.start))
         return text
 
-    def _weeks(self) -> str:
+    def _weeks(self, t: Translator, at: str) -> str:
         days = self.weekdays
         if days == tuple(range(7)):
-            named = "day"
+            if self.every_weeks == 1:
+                return t("every day at {time}", time=at)
+            named = t("every day")
         elif days == tuple(range(5)):
-            named = "weekday"
+            if self.every_weeks == 1:
+                return t("every weekday at {time}", time=at)
+            named = t("weekdays")
         else:
-            named = _and([_day_name(day) for day in days])
-        if self.every_weeks == 1:
-            return f"every {named}"
-        if self.every_weeks == 2 and len(days) == 1:
-            return f"every other {named}"
-        weeks = "other week" if self.every_weeks == 2 else f"{self.every_weeks} weeks"
-        return f"every {weeks} on {ALL_DAYS.get(named, named)}"
+            named = t.list(_day_name(t, day) for day in days)
+            if self.every_weeks == 1:
+                return t("every {days} at {time}", days=named, time=at)
+            if self.every_weeks == 2 and len(days) == 1:
+                return t("every other {day} at {time}", day=named, time=at)
+        if self.every_weeks == 2:
+            return t("every other week on {days} at {time}", days=named, time=at)
+        return t(
+            "every {weeks} weeks on {days} at {time}",
+            weeks=t.number(self.every_weeks),
+            days=named,
+            time=at,
+        )
 
 
 # -- next run ------------------------------------------------------------------------------------
@@ -303,7 +352,7 @@ def weekday_number(name: str) -> int:
         for number, full in enumerate(WEEKDAYS):
             if full.startswith(word):
                 return number
-    raise ScheduleError(f"{name!r} is not a day of the week.")
+    raise ScheduleError(N_("{typed} is not a day of the week."), typed=repr(name))
 
 
 # -- helpers -------------------------------------------------------------------------------------
@@ -313,8 +362,9 @@ def _monday(day: date) -> date:
     return day - timedelta(days=day.weekday())
 
 
-def _day_name(weekday: int) -> str:
-    return WEEKDAYS[weekday].title()
+def _day_name(t: Translator, weekday: int) -> str:
+    """A weekday's name in the reader's language ("Monday", "lunes")."""
+    return str(get_day_names("wide", locale=t.locale)[weekday])
 
 
 def _ordinal(number: int) -> str:
@@ -322,7 +372,3 @@ def _ordinal(number: int) -> str:
         "th" if 10 <= number % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
     )
     return f"{number}{suffix}"
-
-
-def _and(items: list[str]) -> str:
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]

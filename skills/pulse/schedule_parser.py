@@ -12,8 +12,10 @@ from collections.abc import Callable
 from datetime import date, time, timedelta
 
 from bot.arguments import whole_number
+from bot.i18n import N_
 from bot.quiet import parse_clock
 from skills.pulse.schedule import (
+    EVERY_WEEKS,
     MAX_EVERY_WEEKS,
     ORDINALS,
     WEEKDAYS,
@@ -66,13 +68,17 @@ def parse_schedule(text: str, today: date) -> Schedule:
     on or after today (or from "starting YYYY-MM-DD"), which `describe()` shows.
     """
     if not text.strip():
-        raise ScheduleError(f"Say when it should run, for example: {EXAMPLES}.")
+        raise ScheduleError(
+            N_("Say when it should run, for example: {examples}."), examples=EXAMPLES
+        )
     if any(char.isdigit() and not char.isascii() for char in text):
         # Regular expressions and int() would read Arabic-Indic or full-width digits as numbers
         # that the person then sees written differently; one way of writing them is clearer.
         raise ScheduleError(
-            "Please write the numbers in a schedule with the digits 0 to 9, "
-            "like 'every monday 10:00'."
+            N_(
+                "Please write the numbers in a schedule with the digits 0 to 9, "
+                "like 'every monday 10:00'."
+            )
         )
     words = " ".join(text.strip().lower().split())
     if words.startswith("cron "):
@@ -81,10 +87,16 @@ def parse_schedule(text: str, today: date) -> Schedule:
     words, at = _take_time(words)
     build = _read_days(words.strip(" ,"), today, start)
     if build is None:
-        raise ScheduleError(f"I couldn't read {text.strip()!r} as a schedule. Try: {EXAMPLES}.")
+        raise ScheduleError(
+            N_("I couldn't read {typed} as a schedule. Try: {examples}."),
+            typed=repr(text.strip()),
+            examples=EXAMPLES,
+        )
     if at is None:
         raise ScheduleError(
-            f"Add a time of day to {text.strip()!r}, for example '{words.strip()} 10:00'."
+            N_("Add a time of day to {typed}, for example '{words} 10:00'."),
+            typed=repr(text.strip()),
+            words=words.strip(),
         )
     return build(at)
 
@@ -107,8 +119,9 @@ def _take_time(words: str) -> tuple[str, time | None]:
     try:
         at = parse_clock(clock)
     except ValueError as exc:
+        # The clock's own words are English (they come from reading quiet hours too).
         raise ScheduleError(
-            f"{str(exc).replace(repr(clock), repr(found.group().strip()))}."
+            "{why}.", why=str(exc).replace(repr(clock), repr(found.group().strip()))
         ) from None
     return words[: found.start()].strip(), at
 
@@ -117,12 +130,14 @@ def _read_days(words: str, today: date, start: date | None) -> Callable[[time], 
     """What the words before the time say, as a function of the time; None if unreadable."""
     if (once := _ONCE.fullmatch(words)) is not None:
         if start is not None:
-            raise ScheduleError("'starting' only goes with a repeating schedule.")
+            raise ScheduleError(N_("'starting' only goes with a repeating schedule."))
         on = _parse_date(once.group(1), today) if once.group(1) else today
         if once.group(2) == "tomorrow":
             on = today + timedelta(days=1)
         if on < today:
-            raise ScheduleError(f"{on.isoformat()} is in the past; pick a date from today on.")
+            raise ScheduleError(
+                N_("{day} is in the past; pick a date from today on."), day=on.isoformat()
+            )
         return lambda at: Schedule.once(on, at)
     if _DAILY.fullmatch(words):
         return lambda at: Schedule.weekly(tuple(range(7)), at, start=start)
@@ -149,14 +164,20 @@ def _weekly(
         return None
     every_weeks = 2 if found["other"] else whole_number(found["n"] or "1")
     if every_weeks is None:  # more digits than any database number holds
-        raise ScheduleError(f"Choose every 1 to {MAX_EVERY_WEEKS} weeks.")
+        raise ScheduleError(EVERY_WEEKS, most=MAX_EVERY_WEEKS)
     if not found["every"] and len(days) == 1 and every_weeks == 1:
         name, upcoming = WEEKDAYS[days[0]], _upcoming(today, days[0]).isoformat()
 
         def ask(at: time) -> Schedule:
             raise ScheduleError(
-                f"Did you mean every {name.title()} ('every {name} {at:%H:%M}'), "
-                f"or only the next one ('once {upcoming} {at:%H:%M}')?"
+                N_(
+                    "Did you mean every {day} ('every {name} {time}'), or only the next one "
+                    "('once {upcoming} {time}')?"
+                ),
+                day=name.title(),
+                name=name,
+                upcoming=upcoming,
+                time=at.strftime("%H:%M"),
             )
 
         return ask
@@ -187,9 +208,13 @@ def _parse_date(text: str, today: date) -> date:
         year, month, day = (int(part) for part in text.split("-"))
         on = date(year, month, day)
     except ValueError:
-        raise ScheduleError(f"{text!r} isn't a date; write it as YYYY-MM-DD.") from None
+        raise ScheduleError(
+            N_("{typed} isn't a date; write it as YYYY-MM-DD."), typed=repr(text)
+        ) from None
     if on > today + timedelta(days=DAYS_AHEAD):
-        raise ScheduleError(f"{on.isoformat()} is too far ahead; pick a date within two years.")
+        raise ScheduleError(
+            N_("{day} is too far ahead; pick a date within two years."), day=on.isoformat()
+        )
     return on
 
 

@@ -323,7 +323,8 @@ class PulseSkill:
             try:
                 schedule = parse_schedule(schedule_text, now.astimezone(tz).date())
             except ScheduleError as exc:
-                raise BadInput(say.SCHEDULE_UNREAD, why=str(exc), usage=ctx.args.usage) from None
+                why = exc.text(ctx.t)
+                raise BadInput(say.SCHEDULE_UNREAD, why=why, usage=ctx.args.usage) from None
             first_run = next_run(schedule, now, tz)
         nobody = not await self.engine.audience(audience)
         if starts_now and nobody:
@@ -353,7 +354,10 @@ class PulseSkill:
         notes += _missing_words(t, warnings)
         if not starts_now:
             text = t(
-                say.CREATED, **described, schedule=schedule.describe(), next_run=ctx.when(first_run)
+                say.CREATED,
+                **described,
+                schedule=schedule.describe(t),
+                next_run=ctx.when(first_run),
             )
             if nobody:
                 notes.insert(0, t(say.NOBODY_YET))
@@ -413,7 +417,7 @@ class PulseSkill:
         sharing = await self.services.survey_shares.shares_on_close([s.id for s in surveys])
         lines = [t(say.SURVEYS_TITLE)]
         for survey in surveys:
-            schedule = Schedule.from_json(survey.schedule).describe()
+            schedule = Schedule.from_json(survey.schedule).describe(t)
             title = SurveyDefinition.from_json(survey.definition).in_language(t.language).title
             status = (
                 t(SURVEY_STATUS[survey.status]) if survey.status in SURVEY_STATUS else survey.status

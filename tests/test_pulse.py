@@ -483,7 +483,9 @@ async def test_pulse_is_for_hr_only_and_bad_input_is_explained(rt: Runtime) -> N
     await hr(rt)
     [refused] = await rt.router.dispatch(command("pulse", "list", user="U-nurse"))
     assert "Only HR can do that." in refused.fallback
-    assert "no such template" in (await pulse(rt, "create nope now")).fallback
+    assert (await pulse(rt, "create nope now")).fallback == (
+        "No bundled survey is called `nope`: `pulse templates` lists them."
+    )
     assert "every" in (await pulse(rt, "create weekly-pulse sometime soonish")).fallback.lower()
     assert "--threshold" in (await pulse(rt, "create weekly-pulse now --threshold 1")).fallback
     assert (await pulse(rt, "run \u0661")).fallback.startswith(

@@ -9,7 +9,7 @@ from bot.arguments import Arg, BadInput, Identifier, Option, Phrase, Words
 from bot.context import Context
 from bot.errors import SkillError
 from bot.events import Command
-from bot.i18n import Translator
+from bot.i18n import N_, Translator
 from bot.replies import Reply, Text, plain_text
 from skills.pulse import messages as say
 from skills.pulse.definitions import SurveyDefinition
@@ -19,9 +19,9 @@ from skills.pulse.sharing import Shared, status_name
 from storage.survey_actions import DONE, IN_PROGRESS, PLANNED, StatusChange
 from storage.surveys import OPEN, Survey
 
-SURVEY = Arg(Identifier("survey"))
+SURVEY = Arg(Identifier(N_("survey")))
 WHAT = Words("WHAT WE WILL DO")
-OWNER = Option("--owner", Phrase("owner", "NAME"), default=None)
+OWNER = Option("--owner", Phrase(N_("owner"), "NAME"), default=None)
 MAX_ACTION = 300
 MAX_OWNER = 120
 # What may be typed for each status, as in `pulse action 3 done 7`.
@@ -151,7 +151,7 @@ def _status_change(words: list[str]) -> tuple[str, int] | None:
     """`done 7`, `started #7`, `in progress 7`: a status and an action's number; None for the
     words of a new action."""
     *status, number = words
-    action = Identifier("action").read(number) if number.lstrip("#").isdigit() else None
+    action = Identifier(N_("action")).read(number) if number.lstrip("#").isdigit() else None
     named = STATUS_WORDS.get(" ".join(status).lower())
     if action is None or named is None:
         return None

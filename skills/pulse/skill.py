@@ -60,21 +60,21 @@ TICK_SECONDS = 30
 
 SURVEY = plan.SURVEY
 TEMPLATE_AUDIENCE_SCHEDULE = Words(f"TEMPLATE [{AUDIENCE_USAGE}] [SCHEDULE]")
-OPEN_DAYS = Option("--open-days", Integer("days open", 1, 30), default=5)
-REMIND_AFTER = Option("--remind-after", Integer("days before the reminder", 1, 30), default=2)
+OPEN_DAYS = Option("--open-days", Integer(N_("days open"), 1, 30), default=5)
+REMIND_AFTER = Option("--remind-after", Integer(N_("days before the reminder"), 1, 30), default=2)
 THRESHOLD = Option(
     "--threshold",
-    Integer("the anonymity threshold", MIN_THRESHOLD, 50),
+    Integer(N_("the anonymity threshold"), MIN_THRESHOLD, 50),
     default=DEFAULT_THRESHOLD,
 )
 # Only the bot's operator may name a file on its machine, so chat users are not shown `--file`.
-FILE = Option("--file", Phrase("file", "PATH"), default=None, in_usage=False)
+FILE = Option("--file", Phrase(N_("file"), "PATH"), default=None, in_usage=False)
 BY = Option(
     "--by",
-    OneOf("breakdown", {"department": "department", "unit": "unit"}, "department|unit"),
+    OneOf(N_("breakdown"), {"department": "department", "unit": "unit"}, "department|unit"),
     default=None,
 )
-GROUP = Option("--group", Phrase("group", "NAME"), default=None)
+GROUP = Option("--group", Phrase(N_("group"), "NAME"), default=None)
 SHARE = Flag("--share")
 
 
@@ -401,6 +401,8 @@ class PulseSkill:
             if ctx.event.actor.platform != Platform.CONSOLE.value:
                 raise SkillError(say.FILE_CONSOLE_ONLY)
             checked = check_file(Path(path))
+        elif template not in template_names():
+            raise SkillError(say.NO_SUCH_TEMPLATE, name=template)
         else:
             checked = load_template(template)
         if checked.definition is None:

@@ -301,3 +301,37 @@ async def test_hr_who_reads_spanish_schedules_and_lists_surveys_in_spanish(
     unread = await pulse(rt, "create weekly-pulse sometime soonish")
     assert unread.fallback.startswith("No pude entender 'sometime soonish' como horario.")
     assert "Uso: `pulse create" in unread.fallback
+
+
+async def test_the_next_invitation_recalls_the_last_round_in_each_readers_language(
+    rt: Runtime, fake: RecordingMessenger
+) -> None:
+    await hr(rt)
+    readers = await spanish_staff(rt, 3) + await english_staff(rt, 2)
+    await pulse(rt, "create weekly-pulse to unit '5 North' now")
+    await deliver(rt)
+    picks = [(0, 3, 0), (0, 3, 1), (1, 4, 1), (2, 4, 1), (3, 4, 2)]  # workload 2.2, support 4.6
+    for user, chosen in zip(readers, picks, strict=True):
+        invite = fake.direct_to(user)[0]
+        for choice, pick in zip(choices(invite), chosen, strict=True):
+            await rt.router.dispatch(action(choice.action_id, choice.options[pick].value, user))
+    await pulse(rt, "close 1")
+    await pulse(rt, 'action 1 Enfermera de apoyo en las noches --owner "Ana Ruiz"')
+    await pulse(rt, "action 1 done 1")
+    await pulse(rt, "share 1")
+    await pulse(rt, "run 1")
+    await deliver(rt)
+    spanish, english = fake.direct_to(readers[0])[-1], fake.direct_to(readers[-1])[-1]
+    first, second = spanish.blocks[:2]
+    assert isinstance(first, Text)
+    assert isinstance(second, Text)
+    assert first.markdown == (
+        "**La última vez nos dijo:** “Esta semana mi carga de trabajo fue manejable” obtuvo la "
+        "puntuación más baja, 2.2 de 5; “Esta semana sentí el apoyo de mi equipo y de mi "
+        "gerente” la más alta, 4.6 de 5."
+    )
+    assert second.markdown == (
+        "**Esto es lo que hicimos:**\n- Enfermera de apoyo en las noches: **hecha** (Ana Ruiz)"
+    )
+    assert english_on_screen([spanish]) == []
+    assert english.fallback.startswith("Last time you told us:")

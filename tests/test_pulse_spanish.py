@@ -58,7 +58,7 @@ async def test_a_spanish_speaker_walks_a_whole_survey_in_spanish(
     seen = [invite]
     assert [c.label for c in choices(invite)][2] == "¿Pudo tomar sus descansos?"
     assert [o.label for o in choices(invite)[2].options][1] == "En la mayoría de los turnos"
-    assert "Anónima" in note(invite)
+    assert note(invite).startswith("Encuesta anónima: sus respuestas se guardan sin su nombre")
 
     first = choices(invite)[0]
     [partial] = await rt.router.dispatch(action(first.action_id, first.options[3].value, ana))
@@ -219,6 +219,19 @@ def test_a_definition_carries_its_spanish_text_and_warns_where_it_lacks_it() -> 
     assert spanish.questions[1].options == ("Too short", "About right", "Too long")  # stored
     assert spanish.questions[1].labels == ("Demasiado corta", "Adecuada", "Too long")
     assert type(definition).from_json(definition.to_json()) == definition
+
+
+def test_a_definition_stored_before_surveys_had_languages_reads_as_english() -> None:
+    definition = load_template("weekly-pulse").definition
+    assert definition is not None
+    stored = definition.to_json()
+    del stored["translations"]
+    for question in stored["questions"]:
+        del question["translations"]
+    old = type(definition).from_json(stored)
+    spanish = old.in_language("es")
+    assert spanish.title == "Weekly pulse"
+    assert spanish.questions[2].label("Most shifts") == "Most shifts"
 
 
 def test_a_definition_in_an_unknown_language_or_without_english_is_refused() -> None:

@@ -6,12 +6,15 @@ from __future__ import annotations
 
 from datetime import timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from bot.i18n import translator
 from bot.replies import Buttons, Form, Image, Reply, Text
 from bot.runtime import Runtime
 from skills.pulse.charts import distribution_png
 from skills.pulse.definitions import check_text, load_template, template_names
+from skills.pulse.report import render_results
+from skills.pulse.results import ResponseData, Results, RoundData, compute
 from storage.people import Profile
 from tests.cli import run
 from tests.clocks import START, clocked_runtime, recording_messenger  # noqa: F401
@@ -20,6 +23,7 @@ from tests.helpers import TENANT, action, command
 from tests.spanish import english_on_screen, english_words, screen_text
 from tests.test_pulse import answer_all, choices, deliver, hr, pulse, tick
 
+NEW_YORK = ZoneInfo("America/New_York")
 COMMENT = "Faltó personal en el turno de noche del martes."
 
 
@@ -348,3 +352,36 @@ async def test_the_next_invitation_recalls_the_last_round_in_each_readers_langua
     )
     assert english_on_screen([spanish]) == []
     assert english.fallback.startswith("Last time you told us:")
+
+
+def test_a_breakdown_with_a_trend_reads_in_spanish_and_comments_stay_as_written() -> None:
+    definition = load_template("monthly-enps").definition
+    assert definition is not None
+    comments = ["Falta personal de noche.", "Great team."]
+
+    def round_(round_id: int, weeks_ago: int, promoters: int) -> RoundData:
+        responses = [
+            ResponseData(department, "", {"recommend": score}, comments[n % 2])
+            for n, (department, score) in enumerate(
+                [("ICU", "10")] * promoters
+                + [("ICU", "6")] * 3
+                + [("ER", "8")] * 6
+                + [("Lab", "9")] * 2
+            )
+        ]
+        opened = START - timedelta(weeks=weeks_ago)
+        return RoundData(round_id, opened, opened + timedelta(days=5), 30, responses)
+
+    history = [round_(1, 8, 4), round_(2, 4, 6)]
+    results = compute(
+        definition, round_(3, 0, 8), threshold=5, group_by="department", history=history
+    )
+    assert isinstance(results, Results)
+    t = translator("es")
+    reply = render_results(definition, results, "Consulta mensual", zone=NEW_YORK, t=t)
+    text = screen_text(reply)
+    assert "Otros grupos (ocultos para proteger el anonimato)" in text
+    assert "**Tendencia de las últimas 3 rondas** (la más antigua primero)" in text
+    assert "Tendencia del eNPS" in [b.title for b in reply.blocks if isinstance(b, Image)]
+    assert "“Great team.”" in text  # a comment is shown as its writer wrote it
+    assert english_words(text.replace("Great team.", "")) == []

@@ -315,6 +315,11 @@ async def test_hr_who_reads_spanish_schedules_and_lists_surveys_in_spanish(
     assert "Próxima ronda: lun 7 dic, 10:00." in created.fallback
     listing = await pulse(rt, "list")
     assert "**Pulso semanal** (activa)" in screen_text(listing)
+    templates = await pulse(rt, "templates")
+    assert "- `weekly-pulse`: Pulso semanal (escala 1-5, escala 1-5, opción múltiple)" in (
+        templates.fallback
+    )
+    assert english_on_screen([templates]) == []
     unread = await pulse(rt, "create weekly-pulse sometime soonish")
     assert unread.fallback.startswith("No pude entender 'sometime soonish' como horario.")
     assert "Uso: `pulse create" in unread.fallback

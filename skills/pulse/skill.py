@@ -24,6 +24,7 @@ from skills.phi import redact
 from skills.pulse import messages as say
 from skills.pulse import plan
 from skills.pulse.definitions import (
+    QuestionKind,
     SurveyDefinition,
     check_file,
     load_template,
@@ -48,6 +49,12 @@ from storage.surveys import ACTIVE, ENDED, PAUSED, Survey
 
 log = logging.getLogger(__name__)
 
+# What each kind of question asks for, as HR reads it in `pulse templates`.
+KIND_NAMES = {
+    QuestionKind.RATING: N_("1-5 scale"),
+    QuestionKind.ENPS: N_("0-10 eNPS"),
+    QuestionKind.CHOICE: N_("choice"),
+}
 # A survey's status as HR reads it in `pulse list`.
 SURVEY_STATUS = {ACTIVE: N_("active"), PAUSED: N_("paused"), ENDED: N_("ended")}
 
@@ -296,7 +303,7 @@ class PulseSkill:
         for name in template_names():
             definition = load_template(name).definition
             if definition is not None:
-                kinds = ", ".join(q.kind.value for q in definition.questions)
+                kinds = ", ".join(t(KIND_NAMES[q.kind]) for q in definition.questions)
                 title = definition.in_language(t.language).title
                 lines.append(f"- `{name}`: {title} ({kinds})")
         text = "\n".join(lines)

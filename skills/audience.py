@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from bot.errors import SkillError
-from bot.i18n import N_, SOURCE_LANGUAGE, Translator, translator
+from bot.i18n import N_, Translator
 from bot.services import Services
 from storage.surveys import Recipient
 
@@ -55,13 +55,12 @@ def audience_of(kind: str, value: str) -> dict[str, Any]:
     return {"kind": kind, "value": value}
 
 
-def describe_audience(audience: Mapping[str, Any], t: Translator | None = None) -> str:
-    """Who an audience is, in the reader's language (`t`; English without one)."""
-    reader = t or translator(SOURCE_LANGUAGE)
+def describe_audience(audience: Mapping[str, Any], t: Translator) -> str:
+    """Who an audience is, in the reader's language."""
     kind = str(audience.get("kind", "everyone"))
     if kind not in _DESCRIBED:
         return f"{kind} {audience.get('value')}"
-    return reader(_DESCRIBED[kind], name=audience.get("value"))
+    return t(_DESCRIBED[kind], name=audience.get("value"))
 
 
 async def reach(services: Services, audience: Mapping[str, Any]) -> list[Recipient]:

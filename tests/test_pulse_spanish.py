@@ -310,11 +310,13 @@ async def test_hr_who_reads_spanish_schedules_and_lists_surveys_in_spanish(
     await english_staff(rt, 1)
     await rt.router.dispatch(command("idioma", "español", user=hana))
     created = await pulse(rt, "create weekly-pulse to unit '5 North' every other monday 10:00")
-    assert created.fallback.startswith("Encuesta #1 Pulso semanal para")
+    assert created.fallback.startswith("Encuesta #1 Pulso semanal para la unidad 5 North")
+    assert english_on_screen([created]) == []
     assert "cada dos semanas, el lunes a las 10:00, a partir del lun 23 nov" in created.fallback
     assert "Próxima ronda: lun 7 dic, 10:00." in created.fallback
     listing = await pulse(rt, "list")
     assert "**Pulso semanal** (activa)" in screen_text(listing)
+    assert english_on_screen([listing]) == []
     templates = await pulse(rt, "templates")
     assert "- `weekly-pulse`: Pulso semanal (escala 1-5, escala 1-5, opción múltiple)" in (
         templates.fallback

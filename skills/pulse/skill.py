@@ -335,7 +335,7 @@ class PulseSkill:
             first_run = next_run(schedule, now, tz)
         nobody = not await self.engine.audience(audience)
         if starts_now and nobody:
-            raise SkillError(say.NOBODY_NOW, audience=describe_audience(audience))
+            raise SkillError(say.NOBODY_NOW, audience=describe_audience(audience, ctx.t))
         survey = await self.services.surveys.create(
             name=definition.title,
             definition=definition.to_json(),
@@ -355,7 +355,7 @@ class PulseSkill:
         described = {
             "id": survey.id,
             "title": definition.in_language(t.language).title,
-            "audience": describe_audience(audience),
+            "audience": describe_audience(audience, t),
         }
         notes = [t(say.CREATED_SHARING)] if ctx.args[SHARE] else []
         notes += _missing_words(t, warnings)
@@ -436,7 +436,7 @@ class PulseSkill:
                 id=survey.id,
                 title=title,
                 status=status,
-                audience=describe_audience(survey.audience),
+                audience=describe_audience(survey.audience, t),
                 schedule=schedule,
                 next_run=ctx.when(survey.next_run_at),
             )
@@ -456,7 +456,7 @@ class PulseSkill:
         opened = await self.engine.open_round(survey, self.services.clock(), run_at=None)
         if opened is NotOpened.EMPTY_AUDIENCE:
             raise SkillError(
-                say.NOBODY_RUN, id=survey.id, audience=describe_audience(survey.audience)
+                say.NOBODY_RUN, id=survey.id, audience=describe_audience(survey.audience, ctx.t)
             )
         if not isinstance(opened, Opened):
             rounds = await self.services.surveys.open_rounds(survey.id)

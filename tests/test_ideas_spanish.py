@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from bot.events import SYSTEM_ACTOR, SYSTEM_CONVERSATION, ScheduledTrigger
-from bot.replies import Buttons, File, Form, Reply
+from bot.replies import Buttons, File, Form, Reply, Text
 from bot.roles import Role
 from bot.runtime import Runtime, start_runtime
 from bot.settings import Settings
@@ -408,3 +408,9 @@ async def test_a_spotlight_card_reaches_a_spanish_reader_in_spanish(
     assert list(buttons(to_es)) == ["Preguntar sobre esto"]
     intro = to_es.blocks[0]
     assert english_words(screen_text(Reply.of(intro))) == []
+    # The article has no Spanish version: its English text comes under a note, in Spanish, that
+    # it is only in English so far, and its source line is in Spanish too.
+    texts = [block.markdown for block in to_es.blocks if isinstance(block, Text)]
+    assert "Este artículo solo está en inglés por ahora." in texts
+    assert any(text.startswith("Fuente: ") for text in texts)
+    assert not any("only in English" in text or text.startswith("Source") for text in texts)

@@ -229,7 +229,9 @@ class AnnounceSkill:
             if article is not None:
                 retriever = await self.library.retriever()
                 section = retriever.section_for(article, article.title)
-                return Reply.of(*article_blocks(article, article.title, section), ephemeral=True)
+                version = retriever.version(article, ctx.language)
+                shown = article_blocks(article, article.title, section, t=ctx.t, version=version)
+                return Reply.of(*shown, ephemeral=True)
         if announcement.link:
             text = ctx.t(say.MORE_LINK, title=announcement.title, link=announcement.link)
             return Reply.text(text, ephemeral=True)

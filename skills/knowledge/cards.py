@@ -11,7 +11,7 @@ from dataclasses import replace
 from typing import Any
 
 from bot.context import Context
-from bot.i18n import SOURCE_LANGUAGE, Translator, translator
+from bot.i18n import SOURCE_LANGUAGE, Translator
 from bot.replies import Button, Buttons, ButtonStyle, Reply, Text
 from skills.knowledge import messages as say
 from skills.knowledge.articles import Article
@@ -25,7 +25,6 @@ SHOW = "knowledge.show"
 ASK_HR = "knowledge.ask_hr"
 # "Ask about this" on a spotlight card: the value names the spotlight's turn and its article.
 ASK_ABOUT = "knowledge.ask_about"
-ENGLISH = translator(SOURCE_LANGUAGE)
 
 
 async def answer_reply(
@@ -67,7 +66,7 @@ def article_blocks(
     question: str,
     section: Section,
     *,
-    t: Translator = ENGLISH,
+    t: Translator,
     version: Article | None = None,
 ) -> list[Any]:
     """An article as an answer shows it: its title (and the heading of the section that

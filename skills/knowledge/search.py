@@ -397,10 +397,11 @@ class Retriever:
         return retriever
 
     def version(self, article: Article, language: str) -> Article | None:
-        """The article's version in that language, if it has one (Spanish only, for now)."""
-        if language != "es":
-            return None
-        return next((v for v in self.versions if v.translation_of == article.id), None)
+        """The article's version in that language, if it has one."""
+        return next(
+            (v for v in self.versions if v.translation_of == article.id and v.lang == language),
+            None,
+        )
 
     def _query(self, question: str, language: Language = "en") -> _Query:
         """The units of a question. The words of one phrase of the vocabulary ("night shift",

@@ -15,6 +15,7 @@ import logging
 from bisect import bisect_right
 from collections.abc import Sequence
 from datetime import datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.dates import reader_zone
@@ -159,19 +160,25 @@ class SpotlightEngine:
         article = None if turn is None else await self.library.article(turn.article_id)
         if turn is None or article is None:
             return {}
-        section = (await self.library.retriever()).section_for(article, article.title)
-        shown = article_blocks(article, article.title, section)
+        retriever = await self.library.retriever()
+        section = retriever.section_for(article, article.title)
+        shown: dict[str, list[Any]] = {}  # the article's blocks, once per language in the batch
         key = await self.services.sealer.button_key()
         about = f"{turn.id}|{article.id}"
         default = self.services.settings.language
         replies: dict[int, Reply] = {}
         for person in recipients:
             t = translator_for(person, default)
+            if t.language not in shown:
+                version = retriever.version(article, t.language)
+                shown[t.language] = article_blocks(
+                    article, article.title, section, t=t, version=version
+                )
             replies[person.person_id] = Reply(
                 fallback=t(say.CARD_FALLBACK, title=article.title),
                 blocks=(
                     Text(t(say.CARD_INTRO)),
-                    *shown,
+                    *shown[t.language],
                     Buttons(
                         (
                             Button(

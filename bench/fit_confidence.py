@@ -41,6 +41,7 @@ FIT_RATE = 2.0
 """Enough steps that the weights stop moving in their first decimal."""
 SIGNS = {
     "strength": 1,
+    "unread": -1,
     "margin": 1,
     "breadth": 1,
     "length": 1,

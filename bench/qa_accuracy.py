@@ -25,9 +25,9 @@ With no arguments it measures these question sets, each against its own knowledg
   (`tests/data/harbor_es_blind.tsv`), both knowledge bases with English-only articles: the
   measure of unseen Spanish questions.
 
-The confidence weights are fitted on dev, held-out, paraphrases and the three sample sets
-(`bench/fit_confidence.py`). Never tuned or fitted on: harbor, blind, Spanish blind and Harbor
-Spanish blind (neither the vocabularies nor the weights).
+The confidence weights are fitted on dev, held-out, paraphrases, the three sample sets and
+Spanish dev (`bench/fit_confidence.py`). Never tuned or fitted on: harbor, blind, Spanish blind
+and Harbor Spanish blind (neither the vocabularies nor the weights).
 
 A set whose files are missing (the shared folder is not beside the checkout) is skipped. With
 `--kb` and `--questions`, only that set is measured.

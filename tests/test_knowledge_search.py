@@ -280,6 +280,21 @@ def test_a_word_in_most_articles_is_no_evidence() -> None:
     assert with_name.confidence == pytest.approx(without.confidence)
 
 
+def test_a_word_no_article_has_is_counted_apart_from_strength(retriever: Retriever) -> None:
+    """A word no article has is an unread share of the question, not a weaker match of the
+    rest, so the signals mean the same for an English question and for its Spanish reading."""
+    plain = retriever.answer("how much pto do i get")
+    english = retriever.answer("how much pto do i get for my ferret")
+    spanish = retriever.answer("¿cuántas vacaciones tengo para mi hurón?")
+    assert plain.signals is not None
+    assert english.signals is not None
+    assert plain.signals.unread == 0.0
+    assert english.signals.unread == pytest.approx(0.5)
+    assert english.signals.strength == pytest.approx(plain.signals.strength)
+    assert spanish.language == "es"
+    assert spanish.signals == english.signals
+
+
 def test_a_short_question_is_never_near_certain(retriever: Retriever) -> None:
     one_word = retriever.answer("parking")
     assert one_word.answered
@@ -526,7 +541,7 @@ def test_spanish_dev_set_stays_above_floor(eval_retriever: Retriever) -> None:
     scores = score(eval_retriever, read_pairs(DATA / "eval_kb_es_dev.tsv"))
     assert scores.top1 >= 0.95
     assert scores.top3 >= 0.97
-    assert scores.answered_correctly >= 0.88
+    assert scores.answered_correctly >= 0.95
     assert scores.out_of_scope_declined >= 0.90
 
 

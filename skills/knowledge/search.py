@@ -235,9 +235,8 @@ class _Unit:
     terms: tuple[tuple[str, float], ...]
     """Index terms that would match it, each with its weight; empty when no article has any."""
     worth: float
-    """The most it can add to a score: the sum of its terms' IDF times weight. A unit no article
-    matches is worth as much as the rarest possible word, so that a question about something
-    the knowledge base lacks ("severance", "netflix") cannot look well matched."""
+    """The most it can add to a score: the sum of its terms' IDF times weight (0 when no
+    article has any: the `unread` signal counts those apart)."""
 
 
 @dataclass(frozen=True)
@@ -474,8 +473,7 @@ class Retriever:
 
     def _unit(self, terms: dict[str, float], idf: Mapping[str, float]) -> _Unit:
         known = tuple((t, w) for t, w in terms.items() if t in idf)
-        worth = sum(idf[t] * w for t, w in known) if known else self._unseen_idf
-        return _Unit(known, worth)
+        return _Unit(known, sum(idf[t] * w for t, w in known))
 
     # -- ranking and confidence ----------------------------------------------------------------
 
@@ -539,7 +537,12 @@ class Retriever:
             return None
         best_doc, best_score = ranked[0]
         second = ranked[1][1] if len(ranked) > 1 else 0.0
-        ceiling = max(sum(u.worth for u in query.units), MIN_CEILING * self._unseen_idf)
+        # Strength is measured over the units some article has a word for; the units none has
+        # are the `unread` signal, weighed apart: for an English question they are mostly
+        # something the knowledge base lacks, for a Spanish one as often a word the Spanish
+        # vocabulary lacks, and folding them into the ceiling made the two mean different things.
+        read = [u for u in query.units if u.terms]
+        ceiling = max(sum(u.worth for u in read), MIN_CEILING * self._unseen_idf)
         named = sum(
             1
             for u in query.units
@@ -550,6 +553,7 @@ class Retriever:
             margin=(best_score - second) / best_score,
             breadth=min(named, BREADTH_UNITS) / min(len(query.units), BREADTH_UNITS),
             length=min(len(query.units), 6) / 6,
+            unread=1 - len(read) / len(query.units),
             clinical=1.0 if clinical else 0.0,
             off_topic=1.0 if query.off_topic else 0.0,
             absent=1.0 if query.absent else 0.0,

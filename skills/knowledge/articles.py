@@ -19,10 +19,11 @@ from typing import Any
 
 import yaml
 
+from bot.i18n import languages
+
 REQUIRED_FIELDS = ("id", "title", "questions", "tags", "audience", "link", "updated")
 VERSION_REQUIRED_FIELDS = ("title", "translation_of")
 """A version says what it translates; what it leaves out is its English article's."""
-LANGUAGES = ("en", "es")
 _ID = re.compile(r"[a-z0-9][a-z0-9-]*")
 _MD_LINK = re.compile(r"\[[^\]]*\]\(([^)\s]+)\)")
 _SLUG = re.compile(r"[^a-z0-9]+")
@@ -170,13 +171,7 @@ def _article(
         problems.append(
             Problem(name, _field_line(lines, "id"), f"id {article_id!r}: use lowercase-with-dashes")
         )
-    questions = meta.get("questions") or []
-    tags = meta.get("tags") or []
-    for key, value in (("questions", questions), ("tags", tags)):
-        if not isinstance(value, list) or not all(isinstance(v, str | int) for v in value):
-            problems.append(Problem(name, _field_line(lines, key), f"{key} must be a list of text"))
-    if not body:
-        problems.append(Problem(name, len(lines), "the article has no text after the front matter"))
+    questions, tags = _lists_and_body(meta, body, name, lines, problems)
     if len(problems) > found:
         return None
     return Article(
@@ -192,23 +187,11 @@ def _article(
     )
 
 
-def _version(
+def _lists_and_body(
     meta: dict[str, Any], body: str, name: str, lines: list[str], problems: list[Problem]
-) -> Article | None:
-    """A version of an article in another language, still to be joined to its article."""
-    found = len(problems)
-    lang = str(meta.get("lang") or "")
-    if lang not in LANGUAGES[1:]:
-        problems.append(
-            Problem(
-                name,
-                _field_line(lines, "lang"),
-                f"lang {lang!r}: a version of an article must say lang: es",
-            )
-        )
-    for key in VERSION_REQUIRED_FIELDS:
-        if meta.get(key) in (None, "", []):
-            problems.append(Problem(name, 1, f"missing field: {key}"))
+) -> tuple[list[Any], list[Any]]:
+    """An article's questions and tags, each checked to be a list of text, and a problem when
+    it has no text: the same for an article and for its version in another language."""
     questions = meta.get("questions") or []
     tags = meta.get("tags") or []
     for key, value in (("questions", questions), ("tags", tags)):
@@ -216,6 +199,28 @@ def _version(
             problems.append(Problem(name, _field_line(lines, key), f"{key} must be a list of text"))
     if not body:
         problems.append(Problem(name, len(lines), "the article has no text after the front matter"))
+    return questions, tags
+
+
+def _version(
+    meta: dict[str, Any], body: str, name: str, lines: list[str], problems: list[Problem]
+) -> Article | None:
+    """A version of an article in another language, still to be joined to its article."""
+    found = len(problems)
+    lang = str(meta.get("lang") or "")
+    if lang not in languages()[1:]:
+        problems.append(
+            Problem(
+                name,
+                _field_line(lines, "lang"),
+                f"lang {lang!r}: a version of an article says its language, one of "
+                + ", ".join(languages()[1:]),
+            )
+        )
+    for key in VERSION_REQUIRED_FIELDS:
+        if meta.get(key) in (None, "", []):
+            problems.append(Problem(name, 1, f"missing field: {key}"))
+    questions, tags = _lists_and_body(meta, body, name, lines, problems)
     if len(problems) > found:
         return None
     original = str(meta["translation_of"])

@@ -15,7 +15,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar, overload
 
-from bot.errors import SkillError
+from bot.errors import SkillError, Term
+from bot.i18n import N_, Translator, translator
 from bot.tokens import Token
 
 T = TypeVar("T")
@@ -29,6 +30,15 @@ _DASHES = ("--", "\N{EM DASH}", "\N{EN DASH}")
 
 class BadInput(SkillError):
     """What was typed does not fit the declaration; the message says what it expects."""
+
+
+USAGE = N_("{problem}\nUsage: `{usage}`")
+
+
+def with_usage(problem: SkillError, usage: str) -> BadInput:
+    """`problem` followed by the usage line of what was typed (`Invocation.usage`), each part
+    in the reader's language."""
+    return BadInput(USAGE, problem=problem, usage=usage)
 
 
 def whole_number(text: str) -> int | None:
@@ -47,10 +57,6 @@ def _shown(raw: str) -> str:
     return text if len(text) <= 40 else text[:39] + "…"
 
 
-def _capital(text: str) -> str:
-    return text[:1].upper() + text[1:]
-
-
 class Reader(ABC, Generic[T_co]):
     """Turns one typed word into a value, or raises `BadInput` saying what it expects."""
 
@@ -61,8 +67,8 @@ class Reader(ABC, Generic[T_co]):
     def read(self, raw: str) -> T_co: ...
 
     @property
-    def missing(self) -> str:
-        return f"Please add the {self.label}."
+    def missing(self) -> SkillError:
+        return BadInput(N_("Please add the {label}."), label=Term(self.label))
 
 
 @dataclass(frozen=True, eq=False)
@@ -79,10 +85,20 @@ class Integer(Reader[int]):
         value = whole_number(text)
         if value is not None and self.low <= value <= self.high:
             return value
-        expects = f"{_capital(self.label)} must be a number from {self.low} to {self.high}"
+        label = Term(self.label, capital=True)
         if text.isdecimal() and not text.isascii():
-            expects += ", typed with the digits 0 to 9"
-        raise BadInput(expects + ".")
+            raise BadInput(
+                N_("{label} must be a number from {low} to {high}, typed with the digits 0 to 9."),
+                label=label,
+                low=self.low,
+                high=self.high,
+            )
+        raise BadInput(
+            N_("{label} must be a number from {low} to {high}."),
+            label=label,
+            low=self.low,
+            high=self.high,
+        )
 
 
 @dataclass(frozen=True, eq=False)
@@ -97,15 +113,23 @@ class Identifier(Reader[int]):
         value = whole_number(text)
         if value:
             return value
+        label = Term(self.label)
         if value == 0 or (text.isascii() and text.isdigit()):
-            raise BadInput(f"There is no {self.label} #{_shown(text)}.")
+            raise BadInput(N_("There is no {label} #{number}."), label=label, number=_shown(text))
         if text.isdecimal():
-            raise BadInput(f"Please type the {self.label} number with the digits 0 to 9, like 12.")
-        raise BadInput(f"I need a number like 12 for the {self.label}, not `{_shown(raw)}`.")
+            raise BadInput(
+                N_("Please type the {label} number with the digits 0 to 9, like 12."), label=label
+            )
+        raise BadInput(
+            N_("I need a number like 12 for the {label}, not `{typed}`."),
+            label=label,
+            typed=_shown(raw),
+        )
 
     @property
-    def missing(self) -> str:
-        return f"Please say which {self.label}: its number, like 12."
+    def missing(self) -> SkillError:
+        label = Term(self.label)
+        return BadInput(N_("Please say which {label}: its number, like 12."), label=label)
 
 
 @dataclass(frozen=True, eq=False)
@@ -128,8 +152,12 @@ class OneOf(Reader[str]):
             for value in self.values:
                 if value.startswith(typed):
                     return value
-        listed = ", ".join(self.values)
-        raise BadInput(f"I don't know the {self.label} `{_shown(raw)}`. Use one of: {listed}.")
+        raise BadInput(
+            N_("I don't know the {label} `{typed}`. Use one of: {listed}."),
+            label=Term(self.label),
+            typed=_shown(raw),
+            listed=", ".join(f"`{value}`" for value in self.values),
+        )
 
     @property
     def values(self) -> list[str]:
@@ -167,7 +195,8 @@ class Rest:
     """Free text to the end of the line, as typed; a phrase quoted whole loses its quotes.
 
     Options are not looked for inside it, so a comment may say `--days` freely. `missing` is
-    what a person reads when a required text is left out (default: asks for `label`)."""
+    what a person reads when a required text is left out (default: asks for `label`), an
+    English catalog message marked with `N_`."""
 
     metavar: str
     label: str = ""
@@ -245,16 +274,19 @@ class Syntax:
             if not name.startswith("--") or name != name.lower() or names.count(name) > 1:
                 raise ValueError(f"option {name!r}: lowercase `--name`, declared once")
 
-    def usage(self, path: str) -> str:
+    def usage(self, path: str, t: Translator | None = None) -> str:
+        """How to type it: the command's words as registered, what may follow them named in
+        the reader's language (`t`; English when not given)."""
+        say = t or translator(None)
         parts = [path]
         for arg in self.args:
             optional = isinstance(arg, Rest) and not arg.required
-            parts.append(f"[{arg.metavar}]" if optional else arg.metavar)
+            parts.append(f"[{say(arg.metavar)}]" if optional else say(arg.metavar))
         for option in self.options:
             if isinstance(option, Flag):
                 parts.append(f"[{option.name}]")
             elif option.in_usage:
-                parts.append(f"[{option.name} {option.reader.metavar}]")
+                parts.append(f"[{option.name} {say(option.reader.metavar)}]")
         return " ".join(parts)
 
     def parse(self, line: str, tokens: Sequence[Token], usage: str) -> Invocation:
@@ -263,9 +295,9 @@ class Syntax:
         try:
             self._read(line, list(tokens), values)
         except _Missing as missing:
-            raise BadInput(missing.message) from None
+            raise BadInput(missing.message, **missing.values) from None
         except BadInput as exc:
-            raise BadInput(f"{exc.message}\nUsage: `{usage}`") from None
+            raise with_usage(exc, usage) from None
         return Invocation(usage, values)
 
     def _read(self, line: str, tokens: list[Token], values: dict[object, object]) -> None:
@@ -279,21 +311,21 @@ class Syntax:
             if name in options:
                 option = options[name]
                 if option in values:
-                    raise BadInput(f"`{name}` is there twice; please give it once.")
+                    raise BadInput(N_("`{name}` is there twice; please give it once."), name=name)
                 values[option] = _option_value(option, attached, tokens)
             elif isinstance(next_arg, Rest):
                 values[next_arg] = _free_text(line, token, tokens)
                 waiting.pop(0)
                 tokens.clear()
             elif name is not None:
-                raise BadInput(f"I don't know the option `{_shown(name)}`.")
+                raise BadInput(N_("I don't know the option `{name}`."), name=_shown(name))
             elif isinstance(next_arg, Words):
                 words.append(token.text)
             elif isinstance(next_arg, Arg):
                 values[next_arg] = next_arg.reader.read(token.text)
                 waiting.pop(0)
             else:
-                raise BadInput(f"I didn't expect `{_shown(token.text)}` there.")
+                raise BadInput(N_("I didn't expect `{typed}` there."), typed=_shown(token.text))
         for arg in waiting:
             if isinstance(arg, Words):
                 values[arg] = tuple(words)
@@ -302,9 +334,10 @@ class Syntax:
             elif isinstance(arg, Rest) and arg.missing:
                 raise _Missing(arg.missing)
             elif isinstance(arg, Rest):
-                raise BadInput(f"Please add the {arg.label or arg.metavar.lower()}.")
+                label = Term(arg.label) if arg.label else Term(arg.metavar, lower=True)
+                raise BadInput(N_("Please add the {label}."), label=label)
             else:
-                raise BadInput(arg.reader.missing)
+                raise arg.reader.missing
         for option in self.options:
             values.setdefault(option, False if isinstance(option, Flag) else option.default)
 
@@ -328,11 +361,15 @@ def _option_word(token: Token) -> tuple[str | None, str | None]:
 def _option_value(option: Named, attached: str | None, tokens: list[Token]) -> object:
     if isinstance(option, Flag):
         if attached is not None:
-            raise BadInput(f"`{option.name}` takes no value.")
+            raise BadInput(N_("`{name}` takes no value."), name=option.name)
         return True
     raw = attached if attached is not None else (tokens.pop(0).text if tokens else "")
     if not raw.strip():
-        raise BadInput(f"`{option.name}` needs a value: `{option.name} {option.reader.metavar}`.")
+        raise BadInput(
+            N_("`{name}` needs a value: `{name} {metavar}`."),
+            name=option.name,
+            metavar=Term(option.reader.metavar),
+        )
     return option.reader.read(raw)
 
 

@@ -1,7 +1,11 @@
 """Keeping the message catalogs in step with the code: `breakroom catalog update` and `check`.
 
 Every literal given to a translator (`t("...")`, `t.plural("...", "...", n)`) or marked with
-`N_("...")` in bot/, adapters/ and skills/ is a message. `update` adds the new ones to each
+`N_("...")` in bot/, adapters/ and skills/ is a message. So are the literals of what a command
+declares for people to read, which the core translates where it shows them: a command's
+`summary="..."`, and the labels and placeholders of its arguments (`Identifier("idea")`,
+`Rest("TEXT", label="comment")`, `Phrase("unit", "UNIT")`). Babel finds only a function's
+arguments, so these are found by reading the code's syntax tree. `update` adds the new ones to each
 catalog with an empty translation, keeps every translation still used and drops the rest, and
 writes the catalog sorted by message with its source files but no line numbers, so that moving
 code does not touch it. `check` names every message a person would read untranslated, and every
@@ -10,7 +14,9 @@ translation whose placeholders differ from its message's (it would fail when fil
 
 from __future__ import annotations
 
+import ast
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,6 +29,18 @@ from bot.i18n import DOMAIN, SOURCE_LANGUAGE
 PACKAGES = ("bot", "adapters", "skills")
 KEYWORDS = {"t": None, "N_": None, "plural": (1, 2)}
 _PLACEHOLDER = re.compile(r"\{(\w*)[^{}]*\}")
+# Declarations whose literals a person reads: a command's summary, and the labels and
+# placeholders of `bot.arguments` readers and arguments, by keyword or position.
+SUMMARY = "summary"
+DECLARED_KEYWORDS = frozenset({"label", "metavar", "missing"})
+DECLARED_POSITIONS = {
+    "Identifier": (0,),
+    "Integer": (0,),
+    "OneOf": (0, 2),
+    "Phrase": (0, 1),
+    "Rest": (0,),
+    "Words": (0,),
+}
 
 
 @dataclass(frozen=True)
@@ -60,7 +78,36 @@ def extract(root: Path | None = None) -> Catalog:
         )
         for filename, _lineno, message, _comments, context in found:
             template.add(message, locations=[(f"{package}/{filename}", 0)], context=context)
+        for path in sorted((base / package).rglob("*.py")):
+            location = (f"{package}/{path.relative_to(base / package).as_posix()}", 0)
+            for message in declared_messages(path.read_text(encoding="utf-8")):
+                existing = template.get(message)
+                if existing is None:
+                    template.add(message, locations=[location])
+                elif location not in existing.locations:
+                    existing.locations.append(location)
     return template
+
+
+def declared_messages(source: str) -> Iterator[str]:
+    """The literals a command declares for people to read (see the module's docstring)."""
+    for node in ast.walk(ast.parse(source)):
+        if not isinstance(node, ast.Call):
+            continue
+        name = node.func.id if isinstance(node.func, ast.Name) else ""
+        declared = name in DECLARED_POSITIONS
+        wanted = DECLARED_KEYWORDS | {SUMMARY} if declared else {SUMMARY}
+        texts = [_text(k.value) for k in node.keywords if k.arg in wanted]
+        positions = DECLARED_POSITIONS.get(name, ())
+        texts += [_text(node.args[p]) for p in positions if p < len(node.args)]
+        yield from (text for text in texts if text)
+
+
+def _text(node: ast.expr) -> str | None:
+    """The string a node writes out, when it is a literal."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    return None
 
 
 def update(root: Path | None = None) -> dict[str, int]:

@@ -12,13 +12,16 @@ from dataclasses import dataclass, field
 
 from bot.arguments import Syntax
 from bot.context import Handler
+from bot.i18n import N_, Translator
 from bot.roles import Role, allows
 from bot.tokens import Token
+
+OVERVIEW = N_("Here's what `{command}` can do:")
 
 
 @dataclass(frozen=True)
 class HelpEntry:
-    """A line of `help`: how to type something and what it does."""
+    """A line of `help`: how to type something and what it does, in the reader's language."""
 
     usage: str
     summary: str
@@ -35,16 +38,16 @@ class Declaration:
 
     path: str
     handler: Handler
-    summary: str
+    summary: str  # an English catalog message, translated where it is shown
     # None for a command that declares nothing to follow it: its handler reads the text as it
     # came (`help` ignores it), where a declaration would refuse words it did not expect.
     syntax: Syntax | None
     roles: frozenset[Role] = frozenset()
     refuse_others: bool = True
 
-    @property
-    def usage(self) -> str:
-        return self.syntax.usage(self.path) if self.syntax else self.path
+    def usage(self, t: Translator | None = None) -> str:
+        """How to type it, what follows the words named in `t`'s language (English without)."""
+        return self.syntax.usage(self.path, t) if self.syntax else self.path
 
 
 @dataclass
@@ -81,20 +84,21 @@ class CommandSpec:
     def visible(self, roles: frozenset[Role]) -> list[Declaration]:
         return [sub for sub in self.subcommands.values() if allows(roles, sub.roles)]
 
-    def overview(self, roles: frozenset[Role]) -> str:
-        lines = [f"Here's what `{self.name}` can do:"]
-        lines += [f"- `{sub.usage}` — {sub.summary}" for sub in self.visible(roles)]
+    def overview(self, roles: frozenset[Role], t: Translator) -> str:
+        lines = [t(OVERVIEW, command=self.name)]
+        lines += [f"- `{sub.usage(t)}` — {t(sub.summary)}" for sub in self.visible(roles)]
         return "\n".join(lines)
 
-    def help_lines(self, roles: frozenset[Role]) -> list[HelpEntry]:
+    def help_lines(self, roles: frozenset[Role], t: Translator) -> list[HelpEntry]:
         """A group is one line naming its sub-commands (`pulse` alone explains each). A command
         with a use of its own keeps its line, and its sub-commands, being other jobs that
         share the word, get lines of their own."""
         if self.own is None:
             words = "|".join(sub.path.split(" ", 1)[1] for sub in self.visible(roles))
-            return [HelpEntry(f"{self.name} {words}".strip(), self.summary)]
-        own = HelpEntry(self.own.usage, self.summary)
-        return [own, *(HelpEntry(sub.usage, sub.summary) for sub in self.visible(roles))]
+            return [HelpEntry(f"{self.name} {words}".strip(), t(self.summary))]
+        own = HelpEntry(self.own.usage(t), t(self.summary))
+        subs = (HelpEntry(sub.usage(t), t(sub.summary)) for sub in self.visible(roles))
+        return [own, *subs]
 
 
 class CommandTable:
@@ -152,10 +156,10 @@ class CommandTable:
     def names(self) -> frozenset[str]:
         return frozenset(self._commands)
 
-    def help_for(self, roles: frozenset[Role]) -> list[HelpEntry]:
+    def help_for(self, roles: frozenset[Role], t: Translator) -> list[HelpEntry]:
         return [
             line
             for spec in self._commands.values()
             if allows(roles, spec.roles)
-            for line in spec.help_lines(roles)
+            for line in spec.help_lines(roles, t)
         ]

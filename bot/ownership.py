@@ -25,17 +25,18 @@ import hashlib
 import hmac
 
 from bot.errors import SkillError
+from bot.i18n import N_
 
 MARK = "~"  # record ids, article ids and statuses never start with it
 TAG_BYTES = 16  # 128 bits: guessing a valid tag is hopeless
 TAG_CHARS = 22  # TAG_BYTES in URL-safe base64, padding dropped
 MAX_RECORD_CHARS = 80  # of a refused value in the audit log: it came from outside
 
-NOT_YOURS = (
+NOT_YOURS = N_(
     "That button was meant for someone else, so I didn't do anything. "
     "Type `help` to see what I can do for you."
 )
-OLD_BUTTON = (
+OLD_BUTTON = N_(
     "That button is from an older message and doesn't work any more, so nothing was changed. "
     "Please start again, or type `help`."
 )
@@ -43,10 +44,18 @@ OLD_BUTTON = (
 
 class NotYours(SkillError):
     """The record an event names is not the person's to act on. `record` names it for the
-    audit log (an id, never message text); `reason` says how it was found out."""
+    audit log (an id, never message text); `reason` says how it was found out; `message` is an
+    English catalog message marked with `N_`, `values` fill its placeholders."""
 
-    def __init__(self, record: str, message: str = NOT_YOURS, *, reason: str = "not_owner") -> None:
-        super().__init__(message)
+    def __init__(
+        self,
+        record: str,
+        message: str = NOT_YOURS,
+        *,
+        reason: str = "not_owner",
+        **values: object,
+    ) -> None:
+        super().__init__(message, **values)
         self.record = record[:MAX_RECORD_CHARS]
         self.reason = reason
 

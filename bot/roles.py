@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from enum import StrEnum
 
+from bot.i18n import N_, Translator
+
 
 class Role(StrEnum):
     EMPLOYEE = "employee"
@@ -26,10 +28,16 @@ def allows(held: frozenset[Role], required: Iterable[Role]) -> bool:
     return not wanted or Role.ADMIN in held or bool(held & wanted)
 
 
-_PEOPLE = {Role.EMPLOYEE: "employees", Role.LEADER: "leaders", Role.HR: "HR", Role.ADMIN: "admins"}
+_PEOPLE = {
+    Role.EMPLOYEE: N_("employees"),
+    Role.LEADER: N_("leaders"),
+    Role.HR: N_("HR"),
+    Role.ADMIN: N_("admins"),
+}
+REFUSAL = N_("Only {people} can do that.")
 
 
-def refusal(required: Iterable[Role]) -> str:
+def refusal(required: Iterable[Role], t: Translator) -> str:
     """What someone without the rights is told, naming who may: "Only leaders can do that."."""
-    names = sorted(_PEOPLE[role] for role in required)
-    return f"Only {' and '.join(names)} can do that."
+    names = sorted(t(_PEOPLE[role]) for role in required)
+    return t(REFUSAL, people=t.list(names))

@@ -23,6 +23,7 @@ from bot.crontab import crontab_trigger
 from bot.errors import SkillError
 from bot.events import (
     Action,
+    Actor,
     Command,
     Event,
     HomeOpened,
@@ -30,7 +31,7 @@ from bot.events import (
     Message,
     ScheduledTrigger,
 )
-from bot.i18n import Translator, language_of, translator, translator_for
+from bot.i18n import N_, Translator, language_of, translator, translator_for
 from bot.ownership import MAX_RECORD_CHARS, NotYours, named_record, open_value
 from bot.replies import Outcome, Reply
 from bot.roles import Role, allows, parse_roles, refusal
@@ -46,13 +47,20 @@ EMPLOYEE = parse_roles(())
 
 JobHandler = Callable[[ScheduledTrigger, Services], Awaitable[None]]
 
-STORAGE_APOLOGY = (
+STORAGE_APOLOGY = N_(
     "I couldn't reach my database just now, so nothing was saved. Please try again in a minute."
 )
-CONFLICT_APOLOGY = (
+CONFLICT_APOLOGY = N_(
     "That was being changed somewhere else at the same moment, so I left it as it is. "
     "Please try again."
 )
+FAILURE_APOLOGY = N_(
+    "Sorry, something went wrong on my side and I couldn't finish that. "
+    "Please try again; if it keeps happening, give IT this reference: {reference}"
+)
+UNKNOWN_COMMAND = N_("I don't know the command `{command}`. Type `help` to see what I can do.")
+DEAD_BUTTON = N_("That button no longer works. Type `help` to start again.")
+NOT_UNDERSTOOD = N_("I'm not sure what you mean. Type `help` to see what I can do.")
 
 
 @dataclass(frozen=True)
@@ -201,8 +209,9 @@ class Router:
 
     # -- introspection ----------------------------------------------------------------------
 
-    def help_for(self, roles: frozenset[Role]) -> list[HelpEntry]:
-        return self._commands.help_for(roles)
+    def help_for(self, roles: frozenset[Role], t: Translator) -> list[HelpEntry]:
+        """The lines of `help` for someone holding `roles`, in `t`'s language."""
+        return self._commands.help_for(roles, t)
 
     @property
     def command_names(self) -> frozenset[str]:
@@ -219,13 +228,22 @@ class Router:
     # -- dispatch ---------------------------------------------------------------------------
 
     async def dispatch(self, event: Event) -> list[Reply]:
-        """Handle one event and return the replies for its conversation."""
+        """Handle one event and return the replies for its conversation, each marked with the
+        language of the person it answers (unless its handler chose one), so that what an
+        adapter adds of its own (a modal's Cancel) is in that language too."""
+        person, replies = await self._dispatch(event)
+        if not replies:
+            return replies
+        language = self._translator(event, person).language
+        return [reply if reply.language else replace(reply, language=language) for reply in replies]
+
+    async def _dispatch(self, event: Event) -> tuple[Person | None, list[Reply]]:
         route_name = "-"
         person: Person | None = None
         try:
             if isinstance(event, ScheduledTrigger):
                 await self._run_job(event)
-                return []
+                return person, []
             admission: PendingAdmission | None = None
             route: _Route | None = None
             routed = event
@@ -248,14 +266,14 @@ class Router:
                     event.actor.platform, event.id
                 ):
                     log.info("event=%s duplicate delivery dropped", event.id)
-                    return []
+                    return person, []
                 person = await self._resolve(event)
                 held = event.actor.session_roles
                 roles = parse_roles(person.roles if held is None else held)
                 route, routed = self._route(event, roles)
             event = routed
             if route is None:
-                return self._unrouted(event)
+                return person, self._unrouted(event, self._translator(event, person))
             route_name = route.name
             ctx = Context(event, person, roles, self.services, admission=admission)
             # Who pressed what stays at DEBUG: beside an anonymous submission's route and time,
@@ -266,13 +284,15 @@ class Router:
                 log.debug("event=%s text=%r", event.id, event.text)
             if not allows(ctx.roles, route.roles):
                 await ctx.audit("access.denied", route_name, **_record_named(event))
-                return [Reply.text(refusal(route.roles), ephemeral=True, outcome=Outcome.REFUSED)]
+                refused = refusal(route.roles, ctx.t)
+                return person, [Reply.text(refused, ephemeral=True, outcome=Outcome.REFUSED)]
             declared = route.declared
             if declared is not None and declared.syntax and isinstance(event, Command):
-                args = declared.syntax.parse(event.text, route.tokens, declared.usage)
+                usage = declared.usage(ctx.t)
+                args = declared.syntax.parse(event.text, route.tokens, usage)
                 ctx = replace(ctx, args=args)
             if admission is None:
-                return await self._run(route, ctx)
+                return person, await self._run(route, ctx)
             try:
                 replies = await self._run(route, ctx)
             except SkillError as exc:
@@ -280,32 +300,27 @@ class Router:
                 replies = [_refusal(exc, ctx.t)]
             if not admission.done:
                 await admission.admit()
-            return replies
+            return person, replies
         except DuplicateDelivery:
             log.info("event=%s duplicate delivery dropped", event.id)
-            return []
+            return person, []
         except SkillError as exc:
             log.info("event=%s route=%s refused: %s", event.id, route_name, type(exc).__name__)
-            return [_refusal(exc, self._translator(event, person))]
+            return person, [_refusal(exc, self._translator(event, person))]
         except Conflict as exc:
             # Two writes met (another replica, a double click) and this one gave way: the
             # database is fine, and nothing of this event was half-saved.
             log.info("event=%s route=%s conflict: %s", event.id, route_name, exc)
-            return [Reply.text(CONFLICT_APOLOGY, ephemeral=True, outcome=Outcome.FAILED)]
+            apology = self._translator(event, person)(CONFLICT_APOLOGY)
+            return person, [Reply.text(apology, ephemeral=True, outcome=Outcome.FAILED)]
         except StorageUnavailable as exc:
             log.warning("event=%s route=%s storage unavailable: %s", event.id, route_name, exc)
-            return [Reply.text(STORAGE_APOLOGY, ephemeral=True, outcome=Outcome.FAILED)]
+            apology = self._translator(event, person)(STORAGE_APOLOGY)
+            return person, [Reply.text(apology, ephemeral=True, outcome=Outcome.FAILED)]
         except Exception:
             log.exception("event=%s route=%s failed", event.id, route_name)
-            return [
-                Reply.text(
-                    "Sorry, something went wrong on my side and I couldn't finish that. "
-                    "Please try again; if it keeps happening, give IT this reference: "
-                    f"{event.id[:12]}",
-                    ephemeral=True,
-                    outcome=Outcome.FAILED,
-                )
-            ]
+            apology = self._translator(event, person)(FAILURE_APOLOGY, reference=event.id[:12])
+            return person, [Reply.text(apology, ephemeral=True, outcome=Outcome.FAILED)]
 
     async def _run(self, route: _Route, ctx: Context[Any]) -> list[Reply]:
         """The handler's replies; a record the event names that is not the person's is
@@ -355,16 +370,7 @@ class Router:
 
     @staticmethod
     def _profile(event: Event) -> Profile:
-        actor = event.actor
-        return Profile(
-            platform=actor.platform,
-            tenant=actor.tenant,
-            user_id=actor.user_id,
-            display_name=actor.display_name,
-            email=actor.email,
-            timezone=actor.timezone,
-            locale=actor.locale,
-        )
+        return _profile(event.actor)
 
     def _seeds(self, event: Event) -> list[str]:
         settings = self.services.settings
@@ -428,22 +434,34 @@ class Router:
             text=rest,
         )
 
+    async def reader(self, actor: Actor) -> Translator:
+        """The language of the person behind `actor`, for words said outside a handler (an
+        offered form that is gone, a file's answer); their platform's while storage cannot be
+        reached."""
+        try:
+            known = await self.services.people.known(_profile(actor))
+        except StorageUnavailable:
+            return self._language(actor, None)
+        return self._language(actor, known.person)
+
     def _translator(self, event: Event, person: Person | None) -> Translator:
+        return self._language(event.actor, person)
+
+    def _language(self, actor: Actor, person: Person | None) -> Translator:
         """The language to answer in: the person's, or before they are known, their
         platform's."""
         default = self.services.settings.language
         if person is not None:
             return translator_for(person, default)
-        locale = event.actor.locale
-        return translator(language_of(locale) or default, locale)
+        return translator(language_of(actor.locale) or default, actor.locale)
 
-    def _unrouted(self, event: Event) -> list[Reply]:
+    def _unrouted(self, event: Event, t: Translator) -> list[Reply]:
         if isinstance(event, Command):
-            text = f"I don't know the command `{event.name}`. Type `help` to see what I can do."
+            text = t(UNKNOWN_COMMAND, command=event.name)
         elif isinstance(event, Action):
-            text = "That button no longer works. Type `help` to start again."
+            text = t(DEAD_BUTTON)
         elif isinstance(event, Message):
-            text = "I'm not sure what you mean. Type `help` to see what I can do."
+            text = t(NOT_UNDERSTOOD)
         else:
             return []
         return [Reply.text(text, ephemeral=True, outcome=Outcome.BAD_INPUT)]
@@ -465,7 +483,7 @@ def _command_route(spec: CommandSpec, event: Command, roles: frozenset[Role]) ->
         """The command's sub-commands: what was asked for with no words after the command,
         and a usage error after words that name none of them."""
         outcome = Outcome.BAD_INPUT if tokens else Outcome.DONE
-        return Reply.text(spec.overview(ctx.roles), ephemeral=True, outcome=outcome)
+        return Reply.text(spec.overview(ctx.roles, ctx.t), ephemeral=True, outcome=outcome)
 
     group = _Route(overview, spec.roles, f"command:{spec.name}")
     if not allows(roles, spec.roles):
@@ -475,6 +493,18 @@ def _command_route(spec: CommandSpec, event: Command, roles: frozenset[Role]) ->
         return group
     declared, rest = chosen
     return _Route(declared.handler, declared.roles, f"command:{declared.path}", declared, rest)
+
+
+def _profile(actor: Actor) -> Profile:
+    return Profile(
+        platform=actor.platform,
+        tenant=actor.tenant,
+        user_id=actor.user_id,
+        display_name=actor.display_name,
+        email=actor.email,
+        timezone=actor.timezone,
+        locale=actor.locale,
+    )
 
 
 def _record_named(event: Event) -> dict[str, str]:

@@ -21,6 +21,7 @@ from bot.arguments import (
     Words,
     whole_number,
 )
+from bot.i18n import translator
 from bot.tokens import tokenize
 
 DAYS = Option("--days", Integer("days", 1, 730), default=7)
@@ -44,7 +45,7 @@ def parse(syntax: Syntax, line: str, path: str = "ideas demo") -> Invocation:
 def refusal(syntax: Syntax, line: str) -> str:
     with pytest.raises(BadInput) as caught:
         parse(syntax, line)
-    return caught.value.message
+    return caught.value.text(translator("en"))
 
 
 def test_usage_is_built_from_the_declaration() -> None:
@@ -92,7 +93,7 @@ def test_a_quoted_word_that_looks_like_an_option_is_a_value() -> None:
         ("--days", "`--days` needs a value: `--days N`."),
         ("--unit ''", "`--unit` needs a value: `--unit UNIT`."),
         ("--days 3 --days 4", "`--days` is there twice; please give it once."),
-        ("--by region", "I don't know the breakdown `region`. Use one of: department, unit."),
+        ("--by region", "I don't know the breakdown `region`. Use one of: `department`, `unit`."),
         ("--colour red", "I don't know the option `--colour`."),
         ("--mine=yes", "`--mine` takes no value."),
         ("extra", "I didn't expect `extra` there."),
@@ -124,7 +125,7 @@ def test_positional_arguments_and_free_text() -> None:
         ("0 declined", "There is no idea #0."),
         (f"{MAX_ID + 1} declined", f"There is no idea #{MAX_ID + 1}."),
         ("\u0661\u0662 declined", "Please type the idea number with the digits 0 to 9, like 12."),
-        ("12 maybe", "I don't know the status `maybe`. Use one of: under_review, declined."),
+        ("12 maybe", "I don't know the status `maybe`. Use one of: `under_review`, `declined`."),
     ],
 )
 def test_a_bad_argument_says_what_it_expects(line: str, expected: str) -> None:

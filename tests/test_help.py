@@ -6,6 +6,7 @@ from typing import Any
 
 from bot.arguments import Arg, Identifier, Integer, Option, Rest
 from bot.context import Context
+from bot.i18n import translator
 from bot.replies import Reply
 from bot.roles import Role
 from bot.router import Router
@@ -92,4 +93,6 @@ async def test_help_lines_come_from_the_declarations_for_the_askers_roles(
 
 
 def _lines(router: Router, roles: frozenset[Role]) -> list[str]:
-    return [f"- `{entry.usage}` — {entry.summary}" for entry in router.help_for(roles)]
+    return [
+        f"- `{entry.usage}` — {entry.summary}" for entry in router.help_for(roles, translator("en"))
+    ]

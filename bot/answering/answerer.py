@@ -15,6 +15,7 @@ import functools
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
 from contextlib import AbstractAsyncContextManager
+from dataclasses import replace
 from typing import Any
 
 from bot.answering.forms import FORM_GONE, FORM_NOT_OPENED, OPEN_OFFERED_FORM
@@ -22,6 +23,7 @@ from bot.answering.placement import Capabilities, Place, Step, placements
 from bot.answering.surface import Surface
 from bot.answering.turns import Turns
 from bot.events import Action, Actor, Event
+from bot.i18n import Translator
 from bot.messenger import DeliveryError, RateLimited
 from bot.patience import patiently
 from bot.replies import Reply
@@ -129,16 +131,16 @@ class Answerer:
             view = await services.forms.get(platform, event.value, services.clock())
         except StorageUnavailable as exc:
             log.warning("event=%s %s: offered form not read: %s", event.id, platform, exc)
-            return [Reply.text(STORAGE_APOLOGY, ephemeral=True)]
+            return [_said(await self._router.reader(event.actor), STORAGE_APOLOGY)]
         if view is None:
-            return [Reply.text(FORM_GONE, ephemeral=True)]
+            return [_said(await self._router.reader(event.actor), FORM_GONE)]
         if self._can.modal_forms and surface.openings().form_now:
             try:
                 await patiently(lambda: surface.open_offered_form(view), self._can.patience)
                 return []
             except DeliveryError as exc:
                 log.info("event=%s %s: offered form not opened (%s)", event.id, platform, exc)
-        return [Reply.text(FORM_NOT_OPENED, ephemeral=True)]
+        return [_said(await self._router.reader(event.actor), FORM_NOT_OPENED)]
 
     # -- background work --------------------------------------------------------------------
 
@@ -176,3 +178,8 @@ class Answerer:
             log.warning(
                 "%s: %d answers or jobs cut short by the shutdown", self._can.platform, len(late)
             )
+
+
+def _said(t: Translator, message: str) -> Reply:
+    """A notice of the answering path itself, to the person alone, in their language."""
+    return replace(Reply.text(t(message), ephemeral=True), language=t.language)

@@ -16,6 +16,7 @@ from datetime import timedelta
 from typing import Any
 
 from bot.events import ScheduledTrigger
+from bot.i18n import N_
 from bot.router import Router
 from bot.services import Services
 
@@ -26,8 +27,8 @@ FORM_LIFETIME = timedelta(days=1)
 PRUNE_JOB = "forms.prune"
 PRUNE_CRON = "20 3 * * *"  # daily at 03:20 hospital time, a quiet hour
 
-FORM_GONE = "That form is no longer available (forms stay open for a day). Please start again."
-FORM_NOT_OPENED = "That form didn't open in time. Please press the button again."
+FORM_GONE = N_("That form is no longer available (forms stay open for a day). Please start again.")
+FORM_NOT_OPENED = N_("That form didn't open in time. Please press the button again.")
 
 KeepForms = Callable[[Mapping[str, dict[str, Any]]], Awaitable[None]]
 

@@ -10,14 +10,15 @@ only the actor may see has always done there.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 
 from bot.events import Action, ConversationKind, Event, HomeOpened, MemberJoined
+from bot.i18n import N_, translator
 from bot.patience import Patience
 from bot.replies import File, Reply
 
-FILES_NEED_DIRECT = (
+FILES_NEED_DIRECT = N_(
     "I can send files only in our personal chat, and we have none yet: "
     "send me a direct message, then ask again."
 )
@@ -107,7 +108,8 @@ def placements(event: Event, reply: Reply, can: Capabilities, here: Openings) ->
     elif pressed and reply.replace_original and updatable:
         steps.append(Place.UPDATE)
     if files_bound and shared:
-        note = Reply.text(FILES_NEED_DIRECT)
+        t = translator(reply.language)
+        note = replace(Reply.text(t(FILES_NEED_DIRECT)), language=t.language)
         return (*_steps(steps, reply), Step(Place.DIRECT, reply), Step(Place.POST, note))
     # Someone joining a shared conversation is welcomed privately; installing the bot is not.
     welcome = isinstance(event, MemberJoined)

@@ -19,7 +19,9 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
+from dataclasses import replace
 
+from bot.i18n import SOURCE_LANGUAGE, translator_for
 from bot.replies import Reply
 from storage.outbox import OutboxItem, Recipient
 
@@ -37,9 +39,11 @@ class RenderFailed(Exception):
 
 
 class Renderers:
-    """Kind → renderer: filled by the skills at start-up, read by the outbox sender."""
+    """Kind → renderer: filled by the skills at start-up, read by the outbox sender. `language`
+    is the hospital's, for recipients whose own is not known."""
 
-    def __init__(self) -> None:
+    def __init__(self, language: str = SOURCE_LANGUAGE) -> None:
+        self.language = language
         self._by_kind: dict[str, Render] = {}
         self._current: dict[str, Current] = {}
 
@@ -64,12 +68,23 @@ class Renderers:
     async def render(
         self, kind: str, payload_key: str, recipients: Sequence[Recipient]
     ) -> Mapping[int, Reply | None]:
-        """The replies for these recipients. `RenderFailed` for a kind nobody registered here:
-        a row queued by a newer release, which another process may know how to render."""
+        """The replies for these recipients, each marked with its reader's language (see
+        `Reply.language`). `RenderFailed` for a kind nobody registered here: a row queued by a
+        newer release, which another process may know how to render."""
         render = self._by_kind.get(kind)
         if render is None:
             raise RenderFailed(f"no renderer for {kind}")
-        return await render(kind, payload_key, recipients)
+        rendered = await render(kind, payload_key, recipients)
+        readers = {recipient.person_id: recipient for recipient in recipients}
+        return {
+            person_id: self._in_language(reply, readers.get(person_id))
+            for person_id, reply in rendered.items()
+        }
+
+    def _in_language(self, reply: Reply | None, reader: Recipient | None) -> Reply | None:
+        if reply is None or reply.language or reader is None:
+            return reply
+        return replace(reply, language=translator_for(reader, self.language).language)
 
 
 class BatchReplies:

@@ -110,12 +110,13 @@ class Form:
 
     Submitting sends an `Action` with `submit_action_id` and the inputs in `values`; toggles
     arrive as "true"/"false". `value` is passed through unchanged (e.g. the id being edited).
+    Without a `submit_label` the adapter's own "Submit" shows, in the reply's language.
     """
 
     title: str
     inputs: tuple[Input, ...]
     submit_action_id: str
-    submit_label: str = "Submit"
+    submit_label: str = ""
     value: str = ""
 
     def __post_init__(self) -> None:
@@ -155,13 +156,17 @@ Block = Text | Facts | Buttons | Choice | Form | Image | File | Divider
 @dataclass(frozen=True)
 class Reply:
     """What a handler answers. `ephemeral` shows it only to the actor where the platform can;
-    `replace_original` updates the message whose control was used instead of posting anew."""
+    `replace_original` updates the message whose control was used instead of posting anew.
+    `language` is its reader's ("es"): the words an adapter adds of its own (a modal's Cancel,
+    a file's caption) follow it. The router sets it from the person answered and the outbox
+    from the recipient, unless the handler set it (an answer in a language just chosen)."""
 
     fallback: str
     blocks: tuple[Block, ...] = ()
     ephemeral: bool = False
     replace_original: bool = False
     outcome: Outcome = Outcome.DONE
+    language: str | None = None
 
     @classmethod
     def text(

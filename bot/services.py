@@ -106,4 +106,5 @@ class Services:
             crisis_counts=CrisisCounts(db),
             spotlights=SpotlightRepository(db),
             announcements=AnnouncementRepository(db),
+            renderers=Renderers(settings.language),
         )

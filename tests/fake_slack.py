@@ -5,7 +5,7 @@ It serves `/api/<method>` on 127.0.0.1 at a port the OS picks, takes arguments a
 included), and records every call per method. Like Slack it can rate-limit chat.postMessage
 (HTTP 429, a whole-second Retry-After, `"error": "ratelimited"`), refuse DMs to people who
 blocked the bot (`cannot_dm_bot`), and fail once on demand. It also lists users (users.list),
-keeps each user's published Home tab (views.publish) and answers auth.test.
+keeps each user's published Home tab (views.publish) and answers auth.test and users.info.
 
 For the adapter's own calls it takes ephemeral posts, opens modals (views.open), receives file
 uploads the way files_upload_v2 sends them (files.getUploadURLExternal, a POST of the bytes to
@@ -135,6 +135,7 @@ class FakeSlack:
             "conversations.open": self._open,
             "conversations.history": self._history,
             "users.list": self._users_list,
+            "users.info": self._users_info,
             "views.publish": self._views_publish,
             "auth.test": self._auth_test,
             "chat.postEphemeral": self._post_ephemeral,
@@ -385,6 +386,14 @@ class FakeSlack:
             "response_metadata": {"next_cursor": str(start + limit) if more else ""},
         }
 
+    async def _users_info(self, args: Json) -> Json:
+        """One of `users`, by id; its locale only when asked with `include_locale`."""
+        found = next((u for u in self.users if u.get("id") == args.get("user")), None)
+        if found is None:
+            return {"ok": False, "error": "user_not_found"}
+        wants_locale = str(args.get("include_locale", "")).lower() in ("1", "true")
+        return {"ok": True, "user": found if wants_locale else _without(found, "locale")}
+
     async def _views_publish(self, args: Json) -> Json:
         user_id = str(args.get("user_id", ""))
         view = _json(args.get("view") or "null")
@@ -520,6 +529,10 @@ async def _arguments(request: web.Request) -> Json:
     elif request.can_read_body:
         args.update({k: v for k, v in (await request.post()).items() if isinstance(v, str)})
     return args
+
+
+def _without(record: Json, key: str) -> Json:
+    return {name: value for name, value in record.items() if name != key}
 
 
 def _json(value: Any) -> Any:

@@ -160,7 +160,8 @@ async def test_every_due_row_is_sent_once_and_recorded(world: World) -> None:
     assert rows["U1"].platform == "console"
     assert rows["U1"].sent_at == T0
     assert sent["U1"].dedupe_key == f"outbox:{rows['U1'].id}"
-    assert sent["U1"].reply == INVITE
+    # Marked with its reader's language, for the words the adapter adds (`Reply.language`).
+    assert sent["U1"].reply == replace(INVITE, language="en")
     assert result == Progress(sent=3, remaining=0)
     assert reports[-1] == result
     assert (await world.rows(later))["U4"].status == "pending"

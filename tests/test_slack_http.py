@@ -539,3 +539,21 @@ async def test_socket_mode_receives_events_without_a_public_endpoint(
         # No signing secret: nothing can be verified, so no HTTP endpoint is mounted.
         async with http.post(f"{base}/slack/events", data=b"{}") as response:
             assert response.status in (404, 405)
+
+
+async def test_a_newcomer_whose_slack_is_in_spanish_is_answered_in_spanish_at_once(
+    slack: Slack,
+) -> None:
+    """Slack's events carry no locale: the first event of someone with none stored asks
+    users.info once, and the answer and the person's record follow it."""
+    slack.fake.users.append({"id": NURSE, "name": "rosa", "locale": "es-LA"})
+    await slack.event(dm_event("help", NURSE, "EvEsHelp"))
+    await slack.event(dm_event("idioma", NURSE, "EvEsIdioma"))
+    await slack.bridge.idle()
+    first, second = slack.fake.calls["chat.postMessage"]
+    assert first.args["text"].startswith("¡Hola")
+    assert second.args["text"].startswith("Le escribo en español")
+    assert len(slack.fake.calls["users.info"]) == 1
+    people = slack.runtime.services.people
+    stored = await people.resolve(Profile("slack", TEAM_ID, NURSE))
+    assert stored.locale == "es-LA"

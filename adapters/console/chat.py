@@ -16,7 +16,7 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime
 from pathlib import Path
 
-from adapters.console.render import Pick, render
+from adapters.console.render import UPDATED, Pick, render
 from adapters.console.surface import CONSOLE, ConsoleSurface
 from bot.answering import Answerer
 from bot.arguments import whole_number
@@ -32,6 +32,7 @@ from bot.events import (
     ScheduledTrigger,
 )
 from bot.exports import export_folder
+from bot.i18n import N_, Translator, translator
 from bot.messenger import SentMessage
 from bot.progress import ProgressBar
 from bot.replies import Form, Input, InputKind, Reply
@@ -45,6 +46,24 @@ QUIT_WORDS = frozenset({"quit", "exit", ":q"})
 TICK_SECONDS = 30
 # How often a running chat looks for messages sent to its person from any process.
 ARRIVALS_POLL_SECONDS = 1.0
+# A toggle's "yes", typed in either language.
+YES_WORDS = frozenset({"y", "yes", "true", "s", "si", "sí"})
+
+# The terminal's own words, in the person's language.
+WELCOME = N_("Breakroom terminal chat, as {user}. Type `help` to start, `quit` to leave.")
+AWAY = N_("While you were away:")
+PROMPT = N_("you> ")
+DIGITS = N_("bot> Please type the number with the digits 0 to 9, like 1.")
+BYE = N_("Bye!")
+MESSAGE = N_("── message ──")
+CHANNEL_MESSAGE = N_("── message for #{channel} ──")
+CANCELLED = N_("bot> Cancelled; nothing was sent.")
+FORM_HEADING = N_("{title} (type `cancel` to stop)")
+OPTIONAL = N_("(optional, Enter to skip)")
+YES_NO = N_("[y/n]")
+PICK_NUMBER = N_("Please type one of the numbers above, with the digits 0 to 9.")
+REQUIRED = N_("This one is required.")
+TOO_LONG = N_("Please keep it under {count} characters.")
 
 ReadLine = Callable[[str], Awaitable[str | None]]
 Write = Callable[[str], None]
@@ -106,20 +125,22 @@ class ConsoleMessenger:
     async def send_to_channel(self, channel_id: str, reply: Reply) -> SentMessage:
         """A terminal has no channels: the post is shown where it was made, labelled."""
         self._channel_count += 1
-        self._write(f"── message for #{channel_id} ──\n{render(reply, self._exports).text}")
+        heading = translator(reply.language)(CHANNEL_MESSAGE, channel=channel_id)
+        self._write(f"{heading}\n{render(reply, self._exports).text}")
         return SentMessage(self.platform, f"channel-{self._channel_count}")
 
     async def update(self, sent: SentMessage, reply: Reply) -> None:
         """A shown message cannot change on the screen: the new text follows it, to the same
         person."""
+        updated = translator(reply.language)(UPDATED)
         if not sent.message_id.isdecimal():
-            self._write(f"(updated)\n{render(reply, self._exports).text}")
+            self._write(f"{updated}\n{render(reply, self._exports).text}")
             return
         person_id = await self._messages.recipient(int(sent.message_id))
         if person_id is not None:
             rendered = render(reply, self._exports)
             await self._messages.put(
-                person_id, f"(updated) {rendered.text}", _pairs(rendered.picks)
+                person_id, f"{updated} {rendered.text}", _pairs(rendered.picks)
             )
 
     async def channel_members(self, channel_id: str) -> list[str]:
@@ -150,7 +171,9 @@ class ConsoleChat:
             user_id=user,
             display_name=user.replace(".", " ").title(),
             timezone=runtime.settings.timezone,
-            locale="en-US",
+            # No locale: the terminal speaks the language the person chose, else the
+            # hospital's (BREAKROOM_LANGUAGE).
+            locale=None,
             # The role lasts as long as this chat: nothing is stored, so `--role employee`
             # after `--role hr` is an employee again.
             session_roles=frozenset({role.value}),
@@ -170,22 +193,20 @@ class ConsoleChat:
     async def run(self) -> None:
         """Chat until `quit` or end of input. Scheduled work (survey rounds, their delivery)
         runs alongside, as the server's scheduler would, so surveys arrive in the terminal."""
-        self._write(
-            f"Breakroom terminal chat, as {self.actor.user_id}. "
-            "Type `help` to start, `quit` to leave."
-        )
-        await self._show_waiting(heading="While you were away:")
+        t = await self._t()
+        self._write(t(WELCOME, user=self.actor.user_id))
+        await self._show_waiting(heading=t(AWAY))
         stop = asyncio.Event()
         background = asyncio.create_task(self._background(stop))
         try:
-            while (line := await self._read("you> ")) is not None:
+            while (line := await self._read((await self._t())(PROMPT))) is not None:
                 text = line.strip()
                 if not text:
                     continue
                 if text.lower() in QUIT_WORDS:
                     break
                 if self._picks and text.isdecimal() and not text.isascii():
-                    self._write("bot> Please type the number with the digits 0 to 9, like 1.")
+                    self._write((await self._t())(DIGITS))
                     continue
                 async with self._turn:
                     await self._handle(self._event_for(text))
@@ -193,7 +214,11 @@ class ConsoleChat:
         finally:
             stop.set()
             await background
-        self._write("Bye!")
+        self._write((await self._t())(BYE))
+
+    async def _t(self) -> Translator:
+        """The person's language, read each time: `idioma español` changes it mid-chat."""
+        return await self._runtime.router.reader(self.actor)
 
     async def say(self, text: str) -> list[Reply]:
         """Handle one line as if typed, and show the replies (used by `breakroom pulse …`,
@@ -245,8 +270,9 @@ class ConsoleChat:
         waiting = await services.console_messages.take_waiting(self._person_id)
         if waiting and heading is not None:
             self._write(heading)
+        heading_of_each = (await self._t())(MESSAGE) if waiting else ""
         for message in waiting:
-            self._write(f"── message ──\n{message.text}")
+            self._write(f"{heading_of_each}\n{message.text}")
             if message.picks:
                 self._picks = [Pick(action_id, value) for action_id, value in message.picks]
 
@@ -278,7 +304,7 @@ class ConsoleChat:
         for form in surface.forms:
             values = await self._fill(form)
             if values is None:
-                self._write("bot> Cancelled; nothing was sent.")
+                self._write((await self._t())(CANCELLED))
                 continue
             await self._handle(
                 Action(
@@ -293,22 +319,23 @@ class ConsoleChat:
 
     async def _fill(self, form: Form) -> dict[str, str] | None:
         """Ask each input in turn; `cancel` abandons the form."""
-        self._write(f"   {form.title} (type `cancel` to stop)")
+        t = await self._t()
+        self._write("   " + t(FORM_HEADING, title=form.title))
         values: dict[str, str] = {}
         for field in form.inputs:
-            answer = await self._ask_input(field)
+            answer = await self._ask_input(field, t)
             if answer is None:
                 return None
             values[field.name] = answer
         return values
 
-    async def _ask_input(self, field: Input) -> str | None:
-        hint = "" if field.required else " (optional, Enter to skip)"
+    async def _ask_input(self, field: Input, t: Translator) -> str | None:
+        hint = "" if field.required else " " + t(OPTIONAL)
         if field.kind is InputKind.SELECT:
             for number, option in enumerate(field.options, start=1):
                 self._write(f"   [{number}] {option.label}")
         elif field.kind is InputKind.TOGGLE:
-            hint += " [y/n]"
+            hint += " " + t(YES_NO)
         while True:
             line = await self._read(f"   {field.label}{hint}: ")
             if line is None or line.strip().lower() == "cancel":
@@ -319,14 +346,14 @@ class ConsoleChat:
                 if picked is not None and 1 <= picked <= len(field.options):
                     answer = field.options[picked - 1].value
                 elif answer not in {o.value for o in field.options}:
-                    self._write("   Please type one of the numbers above, with the digits 0 to 9.")
+                    self._write("   " + t(PICK_NUMBER))
                     continue
             if field.kind is InputKind.TOGGLE:
-                answer = "true" if answer.lower() in ("y", "yes", "true") else "false"
+                answer = "true" if answer.lower() in YES_WORDS else "false"
             if field.required and not answer:
-                self._write("   This one is required.")
+                self._write("   " + t(REQUIRED))
                 continue
             if field.max_length and len(answer) > field.max_length:
-                self._write(f"   Please keep it under {field.max_length} characters.")
+                self._write("   " + t(TOO_LONG, count=t.number(field.max_length)))
                 continue
             return answer

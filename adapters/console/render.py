@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bot.exports import export_name, prune_exports, save_export
+from bot.i18n import N_, Translator, translator
 from bot.replies import (
     Button,
     Buttons,
@@ -22,6 +23,14 @@ from bot.replies import (
 )
 
 RULE = "─" * 40
+
+# The terminal's own words around a reply, in the reply's language (`Reply.language`).
+CHOOSE_HINT = N_("(type a number to choose)")
+FORM = N_("[form] {title}")
+FILE_SAVED = N_("[file: {title}] saved to {path}")
+PICTURE_SAVED = N_("[picture: {description}] saved to {path}")
+PICTURE = N_("[picture: {description}]")
+UPDATED = N_("(updated)")
 
 
 @dataclass(frozen=True)
@@ -41,7 +50,8 @@ class Rendered:
 
 def render(reply: Reply, exports: Path) -> Rendered:
     """The reply as text; its files and pictures are saved in `exports`, and the text says
-    where."""
+    where. The words the terminal adds are in the reply's language."""
+    t = translator(reply.language)
     out = Rendered(text="")
     lines: list[str] = []
     if not reply.blocks:
@@ -70,15 +80,15 @@ def render(reply: Reply, exports: Path) -> Rendered:
             lines.append("  " + "  ".join(choices))
         elif isinstance(block, Form):
             out.forms.append(block)
-            lines.append(f"[form] {block.title}")
+            lines.append(t(FORM, title=block.title))
         elif isinstance(block, Image):
-            lines.append(_image(block, exports))
+            lines.append(_image(block, exports, t))
         elif isinstance(block, File):
-            lines.append(_file(block, exports))
+            lines.append(_file(block, exports, t))
         elif isinstance(block, Divider):
             lines.append(RULE)
     if out.picks:
-        lines.append("(type a number to choose)")
+        lines.append(t(CHOOSE_HINT))
     out.text = "\n".join(lines)
     return out
 
@@ -90,17 +100,18 @@ def _button(button: Button, picks: list[Pick]) -> str:
     return f"[{len(picks)}] {button.label}"
 
 
-def _file(file: File, exports: Path) -> str:
+def _file(file: File, exports: Path, t: Translator) -> str:
     path = _save(exports, file.filename, file.data)
-    return f"[file: {file.title or file.filename}] saved to {path}"
+    return t(FILE_SAVED, title=file.title or file.filename, path=path)
 
 
-def _image(image: Image, exports: Path) -> str:
+def _image(image: Image, exports: Path, t: Translator) -> str:
     if image.png is not None:
         now = datetime.now(UTC)
         name = image.filename or export_name(image.title or "picture", now.date(), "png")
-        return f"[picture: {image.alt_text}] saved to {_save(exports, name, image.png)}"
-    return f"[picture: {image.alt_text}] {image.url or ''}".rstrip()
+        path = _save(exports, name, image.png)
+        return t(PICTURE_SAVED, description=image.alt_text, path=path)
+    return f"{t(PICTURE, description=image.alt_text)} {image.url or ''}".rstrip()
 
 
 def _save(exports: Path, filename: str, data: bytes) -> Path:

@@ -10,9 +10,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from adapters.console.render import Pick, render
+from adapters.console.render import UPDATED, Pick, render
 from bot.answering import Capabilities, Openings, Source, Surface
 from bot.events import Action, Event, Platform
+from bot.i18n import translator
 from bot.patience import Patience
 from bot.replies import Form, Reply
 
@@ -35,7 +36,7 @@ class ConsoleSurface(Surface):
         self._show(reply, "")
 
     async def update(self, reply: Reply) -> None:
-        self._show(reply, "(updated) ")
+        self._show(reply, translator(reply.language)(UPDATED) + " ")
 
     def _show(self, reply: Reply, prefix: str) -> None:
         rendered = render(reply, self._exports)

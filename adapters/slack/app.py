@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import re
+from dataclasses import replace
 from typing import Any
 
 from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
@@ -32,7 +33,10 @@ from adapters.slack.messenger import PLATFORM, SlackMessenger
 from adapters.slack.render import FORM_CALLBACK
 from adapters.slack.surface import SLACK, SlackSurface
 from bot.answering import Answerer, keeper
+from bot.events import Event
 from bot.runtime import Runtime
+from storage.db import StorageUnavailable
+from storage.people import Profile
 
 
 class SlackBridge:
@@ -52,6 +56,8 @@ class SlackBridge:
         self._identity = identity
         self._socket: AsyncSocketModeHandler | None = None
         self._socket_task: asyncio.Task[None] | None = None
+        # The look-up of each person's Slack locale this process made (see `_with_locale`).
+        self._locales: dict[str, asyncio.Task[str | None]] = {}
 
     @classmethod
     async def start(cls, runtime: Runtime, *, socket_mode: bool = False) -> SlackBridge:
@@ -145,4 +151,37 @@ class SlackBridge:
     def _handle(self, body: dict[str, Any], context: AsyncBoltContext) -> None:
         event = inbound.translate(body, bot_user_id=context.bot_user_id)
         if event is not None:
-            self.answering.answer_later(event, SlackSurface(self.messenger, event))
+            self.answering.in_background(self._answer(event), f"answer {event.id}")
+
+    async def _answer(self, event: Event) -> None:
+        event = await self._with_locale(event)
+        await self.answering.answer(event, SlackSurface(self.messenger, event))
+
+    async def _with_locale(self, event: Event) -> Event:
+        """The event with its person's Slack locale when none is stored for them yet: Slack's
+        events do not carry it, and the directory sync may not have run since they joined. So
+        someone whose Slack is in Spanish is answered in Spanish from their first message.
+        Looked up once per person per process, and every event of theirs waits for that one
+        look-up, so they are still answered in the order they came; the router stores the
+        locale with the person."""
+        actor = event.actor
+        if actor.locale or not actor.user_id:
+            return event
+        lookup = self._locales.get(actor.user_id)
+        if lookup is None:
+            lookup = self._locales[actor.user_id] = asyncio.create_task(self._locale_of(event))
+        locale = await lookup
+        return replace(event, actor=replace(actor, locale=locale)) if locale else event
+
+    async def _locale_of(self, event: Event) -> str | None:
+        """The person's Slack locale when none is stored for them, else None."""
+        actor = event.actor
+        try:
+            known = await self.runtime.services.people.known(
+                Profile(actor.platform, actor.tenant, actor.user_id)
+            )
+        except StorageUnavailable:
+            return None
+        if known.person.locale:
+            return None
+        return await self.messenger.user_locale(actor.user_id)

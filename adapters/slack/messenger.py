@@ -197,6 +197,17 @@ class SlackMessenger:
         """Replace a person's App Home tab with `view` (views.publish needs no extra scope)."""
         await self._call(self._web().views_publish(user_id=user_id, view=dict(view)))
 
+    async def user_locale(self, user_id: str) -> str | None:
+        """The locale a person set in Slack ("es-LA"), from users.info (Tier 4, the scope the
+        directory sync has): None when Slack does not say or cannot be asked."""
+        try:
+            info = await self._call(self._web().users_info(user=user_id, include_locale=True))
+        except DeliveryError as exc:
+            log.info("slack: the locale of a person not read: %s", exc)
+            return None
+        locale = (info.get("user") or {}).get("locale")
+        return str(locale) if locale else None
+
     async def dm_channel(self, user_id: str) -> str:
         """The id of the app's DM with a person (uploads need a channel id, not a user id)."""
         if user_id not in self._dm_channels:

@@ -13,6 +13,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from bot.answering.forms import OPEN_OFFERED_FORM
+from bot.i18n import N_, Translator, translator
 from bot.replies import (
     Button,
     Buttons,
@@ -67,12 +68,18 @@ OPTION_VALUE = 150
 OPTIONS_PER_SELECT = 100
 TEXT_INPUT = 3000
 
+# The modal's and the message's own words, in the reply's language (`Reply.language`).
+SUBMIT = N_("Submit")
+CANCEL = N_("Cancel")
+OPEN_FORM = N_("Open form")
+
 _LINK = re.compile(r"\[([^\]]+)\]\(([^)\s]+)\)")
 _BOLD = re.compile(r"(\*\*|__)(.+?)\1")
 _BULLET = re.compile(r"^(\s*)[-*] ", re.MULTILINE)
 
 
 def render_blocks(reply: Reply) -> list[Json]:
+    t = translator(reply.language)
     blocks: list[Json] = []
     for block in reply.blocks:
         if isinstance(block, Text):
@@ -86,7 +93,8 @@ def render_blocks(reply: Reply) -> list[Json]:
         elif isinstance(block, Image) and block.url:
             blocks.append(_image(block))
         elif isinstance(block, Form):
-            blocks.extend(_actions([_open_form(offered_form_key(modal_view(block, reply)))]))
+            key = offered_form_key(modal_view(block, reply))
+            blocks.extend(_actions([_open_form(key, t)]))
         elif isinstance(block, Divider):
             blocks.append({"type": "divider"})
     return blocks
@@ -94,7 +102,9 @@ def render_blocks(reply: Reply) -> list[Json]:
 
 def modal_view(form: Form, reply: Reply | None = None) -> Json:
     """The form as a modal: the reply's text above one input block per input. Each input's
-    block id is its name, which is how the submission's values come back."""
+    block id is its name, which is how the submission's values come back. Its Submit and Cancel
+    are in the reply's language."""
+    t = translator(reply.language if reply else None)
     context = Reply(
         fallback="",
         blocks=tuple(b for b in (reply.blocks if reply else ()) if isinstance(b, Text | Facts)),
@@ -103,8 +113,8 @@ def modal_view(form: Form, reply: Reply | None = None) -> Json:
         "type": "modal",
         "callback_id": FORM_CALLBACK,
         "title": _plain(form.title, MODAL_TITLE),
-        "submit": _plain(form.submit_label, MODAL_TITLE),
-        "close": _plain("Cancel", MODAL_TITLE),
+        "submit": _plain(form.submit_label or t(SUBMIT), MODAL_TITLE),
+        "close": _plain(t(CANCEL), MODAL_TITLE),
         "private_metadata": _compact({"submit": form.submit_action_id, "value": form.value}),
         "blocks": [*render_blocks(context), *(_input(i) for i in form.inputs)],
     }
@@ -210,10 +220,10 @@ def _image(image: Image) -> Json:
     return block
 
 
-def _open_form(key: str) -> Json:
+def _open_form(key: str, t: Translator) -> Json:
     return {
         "type": "button",
-        "text": _plain("Open form", BUTTON_LABEL),
+        "text": _plain(t(OPEN_FORM), BUTTON_LABEL),
         "action_id": OPEN_FORM_ACTION,
         "value": key,
         "style": ButtonStyle.PRIMARY.value,

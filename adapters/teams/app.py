@@ -50,11 +50,14 @@ from adapters.teams.surface import TEAMS, TeamsSurface, invoke_response
 from bot.answering import Answerer
 from bot.directory import DirectoryUnavailable
 from bot.events import Action, ConversationKind, Event
+from bot.i18n import N_
 from bot.messenger import DeliveryError
 from bot.patience import patiently
 from bot.runtime import Runtime
 
 log = logging.getLogger(__name__)
+
+UNREADABLE_CARD = N_("This card action could not be read.")
 
 
 class _Config:
@@ -78,7 +81,9 @@ class TeamsBridge(ActivityHandler):  # type: ignore[misc]
         self.tokens = tokens
         app_id = tokens.app_id if tokens is not None else ""
         services = runtime.services
-        self.files = FileConsents(services.held_files, lambda: services.clock())
+        self.files = FileConsents(
+            services.held_files, lambda: services.clock(), reader=runtime.router.reader
+        )
         self.messenger = TeamsMessenger(
             adapter, app_id, services.conversations, services.roster_hints, self.files
         )
@@ -213,7 +218,8 @@ class TeamsBridge(ActivityHandler):  # type: ignore[misc]
         without one (no reply, or a file offered in the personal chat) an empty message."""
         event = inbound.translate(activity)
         if not isinstance(event, Action):
-            return error_response(400, "BadRequest", "This card action could not be read.")
+            t = await self.runtime.router.reader(inbound.actor(activity))
+            return error_response(400, "BadRequest", t(UNREADABLE_CARD))
         surface = self._surface(turn_context, event, invoke=True)
         await self.answering.answer_in_turn(event, surface)
         return surface.response or message_response("")

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -24,6 +24,8 @@ import aiohttp
 
 from adapters.teams.inbound import PLATFORM, actor
 from adapters.teams.render import file_info_card, files_of
+from bot.events import Actor
+from bot.i18n import N_, Translator, language_of, translator
 from bot.replies import Reply
 from storage.db import StorageUnavailable
 from storage.held_files import HeldFiles
@@ -35,14 +37,21 @@ HOLD_FOR = timedelta(hours=1)
 SWEEP_EVERY = 300.0  # seconds between deletions of files nobody answered for
 UPLOAD_TIMEOUT = aiohttp.ClientTimeout(total=10)  # inside the invoke Teams is waiting
 
-UPLOADED = "Your file is ready."
-DECLINED = "OK, not sent."
-GONE = "That file is no longer available (files wait an hour for you). Please ask for it again."
-NOT_YOURS = "That file was made for someone else, so it was not sent."
-UPLOAD_FAILED = (
+UPLOADED = N_("Your file is ready.")
+DECLINED = N_("OK, not sent.")
+GONE = N_("That file is no longer available (files wait an hour for you). Please ask for it again.")
+NOT_YOURS = N_("That file was made for someone else, so it was not sent.")
+UPLOAD_FAILED = N_(
     "The file could not be saved to your OneDrive, and nothing was kept. Please ask for it again."
 )
-UNREADABLE = "That answer to a file could not be read. Please ask for the file again."
+UNREADABLE = N_("That answer to a file could not be read. Please ask for the file again.")
+
+# The language of the person answering a consent card (`Router.reader`).
+Reader = Callable[[Actor], Awaitable[Translator]]
+
+
+async def _platform_language(actor: Actor) -> Translator:
+    return translator(language_of(actor.locale), actor.locale)
 
 
 @dataclass(frozen=True)
@@ -89,10 +98,14 @@ class FileConsents:
         clock: Callable[[], datetime],
         *,
         hold_for: timedelta = HOLD_FOR,
+        reader: Reader = _platform_language,
     ) -> None:
+        """`reader` gives the language of whoever answers a card (by default their Teams
+        client's)."""
         self._held = held
         self._clock = clock
         self._hold_for = hold_for
+        self._reader = reader
 
     async def offer(self, reply: Reply, owner: str) -> list[Json]:
         """Hold the reply's files for `owner`: the context each file's consent card carries."""
@@ -114,33 +127,36 @@ class FileConsents:
             log.info("teams: %d file offer(s) withdrawn, the message was not sent", len(contexts))
 
     async def answer(self, activity: Mapping[str, Any]) -> list[Json]:
-        """Act on an answer to a consent card: the messages that tell the person what happened."""
+        """Act on an answer to a consent card: the messages that tell the person what happened,
+        in their language."""
+        sender = actor(activity)
+        t = await self._reader(sender)
         answer = consent_answer(activity)
         if answer is None:
             log.info("teams: unreadable file consent answer")
-            return [message(UNREADABLE)]
+            return [message(t(UNREADABLE))]
         now = self._clock()
         held = await self._held.get(answer.token, now)
         if held is None:
             await self._held.discard_expired(now)
-            return [message(GONE)]
-        if held.owner != actor(activity).user_id:
+            return [message(t(GONE))]
+        if held.owner != sender.user_id:
             log.warning("teams: file consent answered by someone it was not made for; refused")
-            return [message(NOT_YOURS)]
+            return [message(t(NOT_YOURS))]
         # Taking the file out first makes a second answer (a redelivery) find nothing, and
         # leaves nothing behind whatever the upload does.
         if not await self._held.discard(answer.token):
-            return [message(GONE)]
+            return [message(t(GONE))]
         if not answer.accepted:
             log.info("teams: file declined and deleted")
-            return [message(DECLINED)]
+            return [message(t(DECLINED))]
         try:
             await upload(str(answer.upload_info["uploadUrl"]), held.data)
         except UploadFailed as exc:
             log.warning("teams: file upload failed (%s); nothing kept", exc)
-            return [message(UPLOAD_FAILED)]
+            return [message(t(UPLOAD_FAILED))]
         log.info("teams: file uploaded (%d bytes) and deleted here", len(held.data))
-        return [message(UPLOADED, file_info_card(answer.upload_info))]
+        return [message(t(UPLOADED), file_info_card(answer.upload_info))]
 
     async def sweep_forever(self, stop: asyncio.Event) -> None:
         """Delete the files nobody answered for once they expire (a leader task); sweeps once

@@ -20,6 +20,7 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from bot.i18n import N_, Translator, translator
 from bot.replies import (
     Block,
     Button,
@@ -57,6 +58,11 @@ _CODE = re.compile(r"`([^`\n]+)`")
 # A Markdown link's target, which is an address and is left as it is.
 _LINK_TARGET = re.compile(r"(\]\()([^)\s]+)(\))")
 _STYLES = {ButtonStyle.PRIMARY: "positive", ButtonStyle.DANGER: "destructive"}
+
+# The card's own words, in the reply's language.
+SUBMIT = N_("Submit")
+REQUIRED = N_("{label} is required")
+FILE_NAMED = N_("File: {name} ({size} bytes)")
 
 
 def render_activity(reply: Reply, consents: Sequence[Mapping[str, Any]] = ()) -> Json:
@@ -135,9 +141,12 @@ def error_response(status: int, code: str, message: str) -> Json:
 
 
 def render_card(reply: Reply) -> Json:
+    """The reply as an Adaptive Card; the card's own words (a form's Submit, a file's size) in
+    the reply's language."""
+    t = translator(reply.language)
     body: list[Json] = []
     for block in reply.blocks:
-        body.extend(render_block(block))
+        body.extend(render_block(block, t))
     return {
         "type": "AdaptiveCard",
         "$schema": CARD_SCHEMA,
@@ -149,7 +158,7 @@ def render_card(reply: Reply) -> Json:
     }
 
 
-def render_block(block: Block) -> list[Json]:
+def render_block(block: Block, t: Translator) -> list[Json]:
     if isinstance(block, Text):
         return _text(block)
     if isinstance(block, Facts):
@@ -167,7 +176,7 @@ def render_block(block: Block) -> list[Json]:
     if isinstance(block, Choice):
         return _choice(block)
     if isinstance(block, Form):
-        return _form(block)
+        return _form(block, t)
     if isinstance(block, Image):
         return _image(block)
     if isinstance(block, File):
@@ -175,7 +184,7 @@ def render_block(block: Block) -> list[Json]:
         return [
             {
                 "type": "TextBlock",
-                "text": f"File: {block.filename} ({len(block.data):,} bytes)",
+                "text": t(FILE_NAMED, name=block.filename, size=t.number(len(block.data))),
                 "wrap": True,
                 "isSubtle": True,
             }
@@ -277,18 +286,18 @@ def action_sets(actions: list[Json]) -> list[Json]:
     ]
 
 
-def _form(form: Form) -> list[Json]:
+def _form(form: Form, t: Translator) -> list[Json]:
     items: list[Json] = [
         {"type": "TextBlock", "text": escaped(form.title), "weight": "Bolder", "wrap": True}
     ]
-    items += [_input(i) for i in form.inputs]
+    items += [_input(i, t) for i in form.inputs]
     items.append(
         {
             "type": "ActionSet",
             "actions": [
                 {
                     "type": "Action.Submit",
-                    "title": form.submit_label,
+                    "title": form.submit_label or t(SUBMIT),
                     "style": "positive",
                     "data": submit_data(form.submit_action_id, form.value),
                 }
@@ -298,10 +307,10 @@ def _form(form: Form) -> list[Json]:
     return [{"type": "Container", "items": items}]
 
 
-def _input(field: Input) -> Json:
+def _input(field: Input, t: Translator) -> Json:
     common: Json = {"id": field.name, "label": field.label, "isRequired": field.required}
     if field.required:
-        common["errorMessage"] = f"{field.label} is required"
+        common["errorMessage"] = t(REQUIRED, label=field.label)
     if field.kind is InputKind.SELECT:
         choice: Json = {
             **common,

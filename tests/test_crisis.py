@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from bot.events import Command, ConversationKind, ConversationRef
+from bot.i18n import translator
 from bot.replies import Buttons, Reply
 from bot.roles import Role
 from bot.runtime import Runtime, start_runtime
@@ -39,6 +40,7 @@ from tests.kb_fixture import write_kb
 from tests.slack_harness import NURSE, Slack, serve_slack, slack_env
 from tests.slack_payloads import dm_event
 
+ENGLISH = translator("en")
 CRISIS_SET = Path(__file__).parents[1] / "skills" / "safety" / "examples.tsv"
 ONE_DAY = date(2026, 12, 7)
 LONG_AGO = datetime(2000, 1, 1, tzinfo=UTC)
@@ -175,7 +177,7 @@ def test_the_eap_line_is_found_in_any_house_style(kb: str) -> None:
 
 def test_each_kind_gets_its_lines_in_the_persons_language() -> None:
     resources = Resources(emergency="911", security="555-0111", eap="555-0188", hr="555-0140")
-    text = {kind: crisis_text(detect_kind(kind), resources) for kind in Kind}
+    text = {kind: crisis_text(detect_kind(kind), resources, ENGLISH) for kind in Kind}
     assert "988" in text[Kind.SELF_HARM]
     assert "1-800-799-7233" in text[Kind.DOMESTIC_VIOLENCE]
     assert "START" in text[Kind.DOMESTIC_VIOLENCE]
@@ -185,7 +187,7 @@ def test_each_kind_gets_its_lines_in_the_persons_language() -> None:
         assert "555-0188" in text[kind]
         if kind is not Kind.ACTIVE_THREAT:
             assert "HR is not told" in text[kind]
-    spanish = crisis_text(detect_or_fail("me quiero morir"), resources)
+    spanish = crisis_text(detect_or_fail("me quiero morir"), resources, translator("es"))
     assert "Llame o envíe un mensaje de texto al **988**" in spanish
     assert "marque 2" in spanish
 
@@ -194,7 +196,7 @@ def test_a_reply_for_two_kinds_gives_both_kinds_resources_once() -> None:
     """Where the reader cannot tell domestic violence from violence at work, the person gets
     the hotline and the way to report it, and the emergency step only once."""
     resources = Resources(emergency="911", security="5-5555")
-    text = crisis_text(Crisis(Kind.DOMESTIC_VIOLENCE, "en", (Kind.VIOLENCE,)), resources)
+    text = crisis_text(Crisis(Kind.DOMESTIC_VIOLENCE, "en", (Kind.VIOLENCE,)), resources, ENGLISH)
     assert "1-800-799-7233" in text
     assert "how to report what happened" in text
     assert "ask me about leave" in text
@@ -203,7 +205,7 @@ def test_a_reply_for_two_kinds_gives_both_kinds_resources_once() -> None:
 
 
 def test_without_a_security_number_the_reply_names_security_without_one() -> None:
-    text = crisis_text(detect_or_fail("a patient punched me"), Resources(emergency="911"))
+    text = crisis_text(detect_or_fail("a patient punched me"), Resources(emergency="911"), ENGLISH)
     assert "call hospital security, or **911**" in text
     assert "EAP" not in text  # no number found: no line that would say nothing
 

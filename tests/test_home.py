@@ -18,6 +18,7 @@ from skills.pulse.definitions import load_template
 from storage.people import Person, Profile
 from storage.surveys import SurveyRepository
 from tests.helpers import TENANT, action, command, dm, open_survey_round
+from tests.spanish import english_on_screen, screen_text
 
 NOW = datetime(2026, 11, 23, 15, 0, tzinfo=UTC)  # Monday 10:00 in New York
 
@@ -63,7 +64,10 @@ async def test_a_newcomer_sees_a_greeting_quick_actions_and_nothing_waiting(rt: 
     assert [(b.label, b.action_id) for b in buttons(reply)] == [
         ("Ask a question", "knowledge.ask_form"),
         ("Share an idea", "ideas.new"),
+        ("English", "language.choose"),
+        ("Español", "language.choose"),
     ]
+    assert "I write to you in English. Tap a language to change it." in reply.fallback
 
 
 async def test_someone_known_only_by_user_id_is_greeted_plainly(rt: Runtime) -> None:
@@ -174,3 +178,23 @@ async def test_the_home_hook_is_single_and_optional(rt: Runtime) -> None:
 
 async def _blank(ctx: Context[HomeOpened]) -> Reply:
     return Reply.text("")
+
+
+async def test_the_home_is_in_the_persons_language_with_a_button_per_language(
+    rt: Runtime,
+) -> None:
+    rosa = await person(rt, display_name="Rosa Díaz")
+    await rt.services.people.set_language(rosa.id, "es")
+    reply = await home(rt)
+    assert reply.fallback.startswith("¡Hola, Rosa!")
+    assert "Le escribo en español. Toque un idioma para cambiarlo." in reply.fallback
+    chosen = [b for b in buttons(reply) if b.action_id == "language.choose"]
+    assert [(b.label, b.value, b.style.value) for b in chosen] == [
+        ("English", "en", "default"),
+        ("Español", "es", "primary"),
+    ]
+    assert not english_on_screen([reply]), screen_text(reply)
+
+    [done] = await rt.router.dispatch(action("language.choose", "en", user="U-nurse"))
+    assert done.fallback.startswith("Done: from now on I write to you in English")
+    assert (await home(rt)).fallback.startswith("Hi ")

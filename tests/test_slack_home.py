@@ -81,4 +81,10 @@ async def test_the_home_skill_renders_into_a_published_tab(
         if block["type"] == "actions"
         for element in block["elements"]
     ]
-    assert action_ids == ["knowledge.ask_form", "ideas.new"]
+    # Slack wants action ids unique within a block: the second language button gets "#2".
+    assert action_ids == [
+        "knowledge.ask_form",
+        "ideas.new",
+        "language.choose",
+        "language.choose#2",
+    ]

@@ -8,21 +8,31 @@ from typing import Any
 
 from bot.context import Context
 from bot.events import ConversationKind, MemberJoined
+from bot.i18n import N_
 from bot.replies import Divider, Reply, Text, plain_text
 from bot.roles import Role
 from bot.router import Router
 
-ROLE_NAMES = {Role.LEADER: "leader", Role.HR: "HR", Role.ADMIN: "admin"}
+ROLE_NAMES = {Role.LEADER: N_("leader"), Role.HR: N_("HR"), Role.ADMIN: N_("admin")}
 
-INTRO = "Hi {name}! I'm **Breakroom**, your hospital's help desk for benefits, programs and ideas."
-FREE_TEXT_HINT = (
+SUMMARY = N_("Show what I can do for you")
+INTRO = N_(
+    "Hi {name}! I'm **Breakroom**, your hospital's help desk for benefits, programs and ideas."
+)
+# Greeting someone whose name is not known yet.
+INTRO_UNNAMED = N_(
+    "Hi there! I'm **Breakroom**, your hospital's help desk for benefits, programs and ideas."
+)
+RIGHTS = N_("You have {roles} rights here.")
+COMMANDS = N_("**What you can type:**")
+FREE_TEXT_HINT = N_(
     "Ask me a question in your own words, for example _how many PTO days do I get?_ "
     "I'll answer from the HR knowledge base with a link to the source."
 )
-FOOTER = "Your messages to me are private. Type `help` any time to see this again."
+FOOTER = N_("Your messages to me are private. Type `help` any time to see this again.")
 # Installed in a team or group chat, the bot introduces itself to everyone there; what the
 # installer may do, roles included, goes to them alone.
-SHARED_INTRO = (
+SHARED_INTRO = N_(
     "Hi everyone! I'm **Breakroom**, your hospital's help desk for benefits, programs and ideas. "
     "Mention me here with a question, or send me a direct message: what you write to me there "
     "stays between us. Type `help` in a direct message to see what I can do for you."
@@ -44,9 +54,10 @@ def setup(router: Router) -> None:
         )
         if not installed_here:
             return [_help(router, ctx)]
-        return [Reply.text(SHARED_INTRO), replace(_help(router, ctx), ephemeral=True)]
+        shared = Reply.text(ctx.t(SHARED_INTRO))
+        return [shared, replace(_help(router, ctx), ephemeral=True)]
 
-    router.command("help", show_help, summary="Show what I can do for you", bare_only=True)
+    router.command("help", show_help, summary=SUMMARY, bare_only=True)
     router.member_joined(welcome)
 
 
@@ -60,17 +71,20 @@ def _first_name(ctx: Context[Any]) -> str:
 
 
 def _help(router: Router, ctx: Context[Any]) -> Reply:
-    name = _first_name(ctx) or "there"
-    extra = sorted(ROLE_NAMES[r] for r in ctx.roles if r in ROLE_NAMES)
-    lines = [INTRO.format(name=name)]
+    t = ctx.t
+    name = _first_name(ctx)
+    extra = sorted(t(ROLE_NAMES[r]) for r in ctx.roles if r in ROLE_NAMES)
+    lines = [t(INTRO, name=name) if name else t(INTRO_UNNAMED)]
     if extra:
-        lines.append(f"You have {' and '.join(extra)} rights here.")
+        lines.append(t(RIGHTS, roles=t.list(extra)))
     if router.answers_free_text:
-        lines.append(FREE_TEXT_HINT)
-    commands = [f"- `{entry.usage}` — {entry.summary}" for entry in router.help_for(ctx.roles)]
-    body = "**What you can type:**\n" + "\n".join(commands)
+        lines.append(t(FREE_TEXT_HINT))
+    entries = router.help_for(ctx.roles, t)
+    commands = [f"- `{entry.usage}` — {entry.summary}" for entry in entries]
+    body = t(COMMANDS) + "\n" + "\n".join(commands)
     markdown = "\n\n".join(lines)
+    footer = t(FOOTER)
     return Reply(
-        fallback=plain_text(f"{markdown}\n\n{body}\n\n{FOOTER}"),
-        blocks=(Text(markdown), Divider(), Text(body), Text(FOOTER, subtle=True)),
+        fallback=plain_text(f"{markdown}\n\n{body}\n\n{footer}"),
+        blocks=(Text(markdown), Divider(), Text(body), Text(footer, subtle=True)),
     )

@@ -1,17 +1,16 @@
 """What a person sees when they open the bot's home surface: the surveys still waiting for their
-answers, the ideas they shared under their name and where each stands, and buttons for the jobs
-people come for. Drawn from storage each time, so it is never stale when opened.
+answers, the ideas they shared under their name and where each stands, buttons for the jobs
+people come for, and the language it is written in with a button per language. Drawn from
+storage each time, so it is never stale when opened.
 
 Anonymous ideas are not listed: storage cannot find them by submitter, by design.
 """
 
 from __future__ import annotations
 
-from zoneinfo import ZoneInfo
-
 from bot.context import Context
-from bot.dates import moment_label
 from bot.events import HomeOpened
+from bot.i18n import N_, Translator, languages
 from bot.replies import (
     Block,
     Button,
@@ -25,6 +24,8 @@ from bot.router import Router
 from skills.ideas import messages as ideas_say
 from skills.ideas.actions import NEW as NEW_IDEA
 from skills.knowledge.skill import ASK_FORM
+from skills.language.skill import CHOOSE as CHOOSE_LANGUAGE
+from skills.language.skill import NATIVE_NAMES, language_name
 from skills.pulse.skill import OPEN as OPEN_SURVEY
 from storage.ideas import Idea
 from storage.surveys import Invitation
@@ -32,18 +33,23 @@ from storage.surveys import Invitation
 MAX_SURVEYS = 5
 MAX_IDEAS = 10
 
-GREETING = "Hi {name}! Here's what's waiting for you in **Breakroom**."
-SURVEYS = "**Surveys waiting for your answers**"
-SURVEY_LINE = "_{title}_: anonymous, open until {closes}."
-ALL_ANSWERED = "You've answered every open survey. Thank you!"
-NO_SURVEYS = "No surveys are open for you right now."
-IDEAS = "**Your ideas**"
-NO_IDEAS = "You haven't shared an idea under your name yet. What would make care better?"
-ANONYMOUS_NOTE = (
+GREETING = N_("Hi {name}! Here's what's waiting for you in **Breakroom**.")
+GREETING_UNNAMED = N_("Hi there! Here's what's waiting for you in **Breakroom**.")
+ASK = N_("Ask a question")
+SHARE_IDEA = N_("Share an idea")
+SURVEYS = N_("**Surveys waiting for your answers**")
+SURVEY_LINE = N_("_{title}_: anonymous, open until {closes}.")
+ANSWER_NOW = N_("Answer now")
+ALL_ANSWERED = N_("You've answered every open survey. Thank you!")
+NO_SURVEYS = N_("No surveys are open for you right now.")
+IDEAS = N_("**Your ideas**")
+NO_IDEAS = N_("You haven't shared an idea under your name yet. What would make care better?")
+ANONYMOUS_NOTE = N_(
     "Ideas you shared anonymously aren't listed here, so nobody looking at this page can tie "
     "them to you; you still hear from me when their status changes."
 )
-FOOTER = "Send me `help` in a direct message to see everything I can do."
+LANGUAGE = N_("I write to you in **{language}**. Tap a language to change it.")
+FOOTER = N_("Send me `help` in a direct message to see everything I can do.")
 
 
 def setup(router: Router) -> None:
@@ -54,40 +60,43 @@ async def draw_home(ctx: Context[HomeOpened]) -> Reply:
     services = ctx.services
     invitations = await services.surveys.open_rounds_for(ctx.person.id)
     ideas = await services.ideas.by_submitter(ctx.person.id, limit=MAX_IDEAS)
-    zone = ctx.zone
-    name = ctx.person.display_name.split(" ")[0] or "there"
-    if name == ctx.event.actor.user_id:  # met before the directory sync told us their name
-        name = "there"
+    t = ctx.t
+    name = ctx.person.display_name.split(" ")[0]
+    known = name and name != ctx.event.actor.user_id  # not met before the directory sync
     blocks: list[Block] = [
-        Text(GREETING.format(name=name)),
+        Text(t(GREETING, name=name) if known else t(GREETING_UNNAMED)),
         Buttons(
             (
-                Button("Ask a question", ASK_FORM, style=ButtonStyle.PRIMARY),
-                Button("Share an idea", NEW_IDEA),
+                Button(t(ASK), ASK_FORM, style=ButtonStyle.PRIMARY),
+                Button(t(SHARE_IDEA), NEW_IDEA),
             )
         ),
         Divider(),
-        *_surveys(invitations, zone),
+        *_surveys(ctx, invitations),
         Divider(),
-        *_ideas(ideas),
-        Text(FOOTER, subtle=True),
+        *_ideas(t, ideas),
+        Divider(),
+        *_languages(t),
+        Text(t(FOOTER), subtle=True),
     ]
     return Reply.of(*blocks)
 
 
-def _surveys(invitations: list[Invitation], zone: ZoneInfo) -> list[Block]:
+def _surveys(ctx: Context[HomeOpened], invitations: list[Invitation]) -> list[Block]:
+    t = ctx.t
     waiting = [i for i in invitations if not i.responded][:MAX_SURVEYS]
     if not waiting:
-        return [Text(SURVEYS), Text(ALL_ANSWERED if invitations else NO_SURVEYS, subtle=True)]
-    blocks: list[Block] = [Text(SURVEYS)]
+        done = ALL_ANSWERED if invitations else NO_SURVEYS
+        return [Text(t(SURVEYS)), Text(t(done), subtle=True)]
+    blocks: list[Block] = [Text(t(SURVEYS))]
     for invitation in waiting:
-        closes = moment_label(invitation.closes_at, zone)
-        blocks.append(Text(SURVEY_LINE.format(title=invitation.title, closes=closes)))
+        closes = t.moment(invitation.closes_at, ctx.zone)
+        blocks.append(Text(t(SURVEY_LINE, title=invitation.title, closes=closes)))
         blocks.append(
             Buttons(
                 (
                     Button(
-                        "Answer now",
+                        t(ANSWER_NOW),
                         OPEN_SURVEY,
                         str(invitation.round_id),
                         style=ButtonStyle.PRIMARY,
@@ -98,11 +107,26 @@ def _surveys(invitations: list[Invitation], zone: ZoneInfo) -> list[Block]:
     return blocks
 
 
-def _ideas(ideas: list[Idea]) -> list[Block]:
+def _ideas(t: Translator, ideas: list[Idea]) -> list[Block]:
+    note = Text(t(ANONYMOUS_NOTE), subtle=True)
     if not ideas:
-        return [Text(IDEAS), Text(NO_IDEAS, subtle=True), Text(ANONYMOUS_NOTE, subtle=True)]
+        return [Text(t(IDEAS)), Text(t(NO_IDEAS), subtle=True), note]
     lines = [
-        f"- #{idea.id} {idea.headline}: **{ideas_say.STATUSES.get(idea.status, idea.status)}**"
+        f"- #{idea.id} {idea.headline}: **{t(ideas_say.STATUSES.get(idea.status, idea.status))}**"
         for idea in ideas
     ]
-    return [Text(IDEAS + "\n" + "\n".join(lines)), Text(ANONYMOUS_NOTE, subtle=True)]
+    return [Text(t(IDEAS) + "\n" + "\n".join(lines)), note]
+
+
+def _languages(t: Translator) -> list[Block]:
+    """The language the page is written in, and one button per language to switch to it."""
+    buttons = tuple(
+        Button(
+            NATIVE_NAMES.get(code, code),
+            CHOOSE_LANGUAGE,
+            value=code,
+            style=ButtonStyle.PRIMARY if code == t.language else ButtonStyle.DEFAULT,
+        )
+        for code in languages()
+    )
+    return [Text(t(LANGUAGE, language=language_name(t, t.language))), Buttons(buttons)]

@@ -10,6 +10,7 @@ The command answers in the language just chosen, so the person sees at once that
 from __future__ import annotations
 
 import unicodedata
+from dataclasses import replace
 from typing import Any
 
 from bot.arguments import Rest
@@ -74,12 +75,14 @@ async def _choose(ctx: Context[Any], choice: str) -> Reply:
     default = ctx.services.settings.language
     if language is not None:
         t = translator(language, ctx.person.locale)
-        return Reply.text(t(CHOSEN, language=_name(t, language)))
+        chosen = Reply.text(t(CHOSEN, language=language_name(t, language)))
+        return replace(chosen, language=t.language)
     t = translator(language_of(ctx.person.locale) or default, ctx.person.locale)
     platform = ctx.event.actor.platform
-    return Reply.text(
-        t(FOLLOWING, platform=_platform_name(t, platform), language=_name(t, t.language))
+    following = Reply.text(
+        t(FOLLOWING, platform=_platform_name(t, platform), language=language_name(t, t.language))
     )
+    return replace(following, language=t.language)
 
 
 def _menu(t: Translator, heading: str) -> Reply:
@@ -93,7 +96,7 @@ def _menu(t: Translator, heading: str) -> Reply:
         )
         for code in languages()
     )
-    text = t(heading, language=_name(t, t.language), choices=t.list(names))
+    text = t(heading, language=language_name(t, t.language), choices=t.list(names))
     return Reply.of(Text(text), Text(t(PICK), subtle=True), Buttons(buttons), ephemeral=True)
 
 
@@ -110,7 +113,8 @@ def _folded(word: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
-def _name(t: Translator, language: str) -> str:
+def language_name(t: Translator, language: str) -> str:
+    """A language's name as said in `t`'s language ("español" in Spanish)."""
     return t(NAMES[language]) if language in NAMES else language
 
 

@@ -11,6 +11,7 @@ from typing import Any
 
 from bot.context import Context
 from bot.events import ConversationKind
+from bot.i18n import Translator, languages, translator
 from bot.replies import Reply
 from skills.knowledge.articles import Article
 from skills.knowledge.text import vocabulary
@@ -38,10 +39,11 @@ class CrisisResponder:
             return None
         await ctx.count_crisis(crisis.kind.value)
         log.debug("event=%s crisis: %s", ctx.event.id, crisis.kind.value)
-        text = crisis_text(crisis, await self.resources(ctx), kept=kept)
+        t = reader_of(ctx, crisis)
+        text = crisis_text(crisis, await self.resources(ctx), t, kept=kept)
         # Where others read along, only the person sees the resources.
         private = ctx.event.conversation.kind is not ConversationKind.DIRECT
-        return Reply.text(text, ephemeral=private)
+        return replace(Reply.text(text, ephemeral=private), language=t.language)
 
     async def ahead_of(self, ctx: Context[Any], reply: Reply, *texts: str) -> Reply:
         """`reply` with the crisis resources above it when any of `texts` discloses a crisis:
@@ -66,6 +68,16 @@ class CrisisResponder:
             eap=program_line(articles, concepts.get(EAP_CONCEPT, ())),
             hr=program_line(articles, concepts.get(HR_CONCEPT, ())),
         )
+
+
+def reader_of(ctx: Context[Any], crisis: Crisis) -> Translator:
+    """The language to answer a crisis in: the one the person chose, else the one they wrote
+    in (someone who writes "me quiero morir" reads the lines in Spanish at once), else their
+    platform's or the hospital's."""
+    if ctx.person.language:
+        return ctx.t
+    written = crisis.language if crisis.language in languages() else None
+    return translator(written, ctx.person.locale) if written else ctx.t
 
 
 def _first_crisis(texts: Sequence[str]) -> Crisis | None:

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from tests.cli import BREAKROOM, chatting, clean_env, run
+from tests.spanish import english_words
 
 
 def test_chat_answers_help_on_the_embedded_default(tmp_path: Path) -> None:
@@ -174,3 +175,20 @@ def test_postgres_without_its_extra_says_what_to_install(tmp_path: Path) -> None
         assert result.returncode == 2, (command, result.stderr)
         assert result.stderr.count("\n") == 1, (command, result.stderr)
         assert "pip install 'breakroom[postgres]'" in result.stderr
+
+
+def test_a_hospital_in_spanish_chats_in_spanish(tmp_path: Path) -> None:
+    """With BREAKROOM_LANGUAGE=es the terminal speaks Spanish from its first line to its last,
+    its own words too; `language english` switches it at once."""
+    spanish = run(["chat"], cwd=tmp_path, stdin="help\nidioma\nquit\n", BREAKROOM_LANGUAGE="es")
+    assert spanish.returncode == 0, spanish.stderr
+    assert "Chat de Breakroom en la terminal" in spanish.stdout
+    assert "Lo que puede escribir" in spanish.stdout
+    assert "(escriba un número para elegir)" in spanish.stdout
+    assert spanish.stdout.rstrip().endswith("¡Hasta pronto!")
+    assert "usted> " in spanish.stdout
+    assert not english_words(spanish.stdout), spanish.stdout
+
+    switched = run(["chat"], cwd=tmp_path, stdin="language english\nquit\n")
+    assert "Done: from now on I write to you in English" in switched.stdout
+    assert switched.stdout.rstrip().endswith("Bye!")

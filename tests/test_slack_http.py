@@ -20,7 +20,7 @@ from bot.answering import FORM_GONE, FORM_LIFETIME
 from bot.app import create_app
 from bot.context import Context
 from bot.ownership import named_record
-from bot.replies import Reply
+from bot.replies import Form, Input, Reply, Text
 from bot.settings import Settings
 from storage.people import Profile
 from tests.fake_slack import TEAM_ID, Call, FakeSlack
@@ -34,6 +34,7 @@ from tests.slack_payloads import (
     signed,
     view_submission,
 )
+from tests.spanish import english_words
 
 PHI_IDEA = (
     "Patient John Smith MRN 12345678 waited 3 hours for discharge meds; "
@@ -557,3 +558,35 @@ async def test_a_newcomer_whose_slack_is_in_spanish_is_answered_in_spanish_at_on
     people = slack.runtime.services.people
     stored = await people.resolve(Profile("slack", TEAM_ID, NURSE))
     assert stored.locale == "es-LA"
+
+
+async def test_a_spanish_speakers_form_has_no_english_of_slacks_own(slack: Slack) -> None:
+    """The words Slack's adapter adds (the Open form button, the modal's Submit and Cancel)
+    follow the reader's language, from the typed DM to the modal its button opens."""
+
+    async def form(ctx: Context[Any]) -> Reply:
+        field = Input("nota", "Su nota", required=True)
+        return Reply.of(Text("Cuéntenos"), Form("Su comentario", (field,), "language.choose"))
+
+    slack.runtime.router.command("nota", form, summary="a form")
+    person = await slack.runtime.services.people.resolve(Profile("slack", TEAM_ID, NURSE))
+    await slack.runtime.services.people.set_language(person.id, "es")
+    await slack.event(dm_event("nota", NURSE, "EvNota"))
+    [offer] = await slack.fake.wait_for_call("chat.postMessage")
+    open_form = button(offer.args["blocks"], OPEN_FORM_ACTION)
+    assert open_form["text"]["text"] == "Abrir formulario"
+
+    click = block_actions(
+        OPEN_FORM_ACTION,
+        open_form["value"],
+        NURSE,
+        channel=f"D{NURSE}",
+        message_ts=slack.fake.messages[f"D{NURSE}"][0]["ts"],
+        response_url=slack.fake.response_url("nota"),
+        trigger_id="7777.8888.nota",
+    )
+    await slack.click(click)
+    await slack.fake.wait_for_call("views.open")
+    [view] = slack.fake.views_opened
+    assert (view["submit"]["text"], view["close"]["text"]) == ("Enviar", "Cancelar")
+    assert not english_words(text_of([view["submit"], view["close"], *view["blocks"]]))

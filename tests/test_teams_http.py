@@ -18,13 +18,15 @@ from typing import Any
 
 import pytest
 
+from bot.context import Context
 from bot.messenger import RateLimited, RecipientUnreachable
 from bot.ownership import named_record
-from bot.replies import Reply
+from bot.replies import Form, Input, Reply, Text
 from bot.settings import Settings
 from storage.db import StorageUnavailable
 from storage.people import Profile
 from tests.fake_connector import Call
+from tests.spanish import english_words
 from tests.teams_harness import (
     BOT,
     CHANNEL,
@@ -621,3 +623,28 @@ async def test_a_reply_that_no_place_takes_is_still_a_200(teams: Teams) -> None:
     teams.fake.fail_next(500, times=2)  # the reply in the chat, then the personal chat
     assert await teams.activity(teams.in_channel("How much PTO do I get?", "m-lost")) in (200, 201)
     assert [c.status for c in teams.fake.calls[-2:]] == [500, 500]
+
+
+async def test_a_teams_client_in_spanish_is_answered_in_spanish(teams: Teams) -> None:
+    """The activity's locale reaches the person: someone whose Teams is in Mexican Spanish
+    reads help in Spanish, without choosing anything."""
+    answer = await teams.answer(teams.message("help", "m-es-help", locale="es-MX"))
+    assert text_of(answer).startswith("¡Hola")
+    assert not english_words(text_of(answer)), text_of(answer)
+    person = await teams.runtime.services.people.resolve(Profile("teams", TENANT, NURSE.aad))
+    assert person.locale == "es-MX"
+
+
+async def test_a_spanish_speakers_card_form_has_no_english_of_teams_own(teams: Teams) -> None:
+    """The words the Teams adapter adds to a form (its Submit, a required input's error)
+    follow the reader's language."""
+
+    async def form(ctx: Context[Any]) -> Reply:
+        field = Input("nota", "Su nota", required=True)
+        return Reply.of(Text("Cuéntenos"), Form("Su comentario", (field,), "language.choose"))
+
+    teams.runtime.router.command("nota", form, summary="a form")
+    answer = await teams.answer(teams.message("nota", "m-es-form", locale="es-MX"))
+    [submit] = submits(card_of(answer.body))
+    assert submit["title"] == "Enviar"
+    assert inputs(answer)["nota"]["errorMessage"] == "Su nota: dato obligatorio"

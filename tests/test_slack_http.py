@@ -590,3 +590,27 @@ async def test_a_spanish_speakers_form_has_no_english_of_slacks_own(slack: Slack
     [view] = slack.fake.views_opened
     assert (view["submit"]["text"], view["close"]["text"]) == ("Enviar", "Cancelar")
     assert not english_words(text_of([view["submit"], view["close"], *view["blocks"]]))
+
+
+async def test_a_language_chosen_on_the_home_tab_redraws_the_tab_in_it(slack: Slack) -> None:
+    opened = event_callback(
+        {"type": "app_home_opened", "user": NURSE, "channel": f"D{NURSE}", "tab": "home"},
+        "EvHomeLang",
+    )
+    await slack.event(opened)
+    await slack.fake.wait_for_call("views.publish")
+    assert "Tap a language" in text_of(slack.fake.home_views[NURSE]["blocks"])
+
+    click = block_actions(
+        "language.choose", "es", NURSE, channel="", message_ts="", response_url=""
+    )
+    click["container"] = {"type": "view", "view_id": "V0HOME"}
+    click["view"] = {"id": "V0HOME", "type": "home"}
+    del click["channel"], click["message"], click["response_url"]
+    await slack.click(click)
+    await slack.bridge.idle()
+    [done] = slack.fake.calls["chat.postMessage"]
+    assert done.args["text"].startswith("Listo")
+    assert len(slack.fake.calls["views.publish"]) == 2
+    redrawn = text_of(slack.fake.home_views[NURSE]["blocks"])
+    assert "Toque un idioma para cambiarlo" in redrawn

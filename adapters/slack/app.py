@@ -33,7 +33,7 @@ from adapters.slack.messenger import PLATFORM, SlackMessenger
 from adapters.slack.render import FORM_CALLBACK
 from adapters.slack.surface import SLACK, SlackSurface
 from bot.answering import Answerer, keeper
-from bot.events import Event
+from bot.events import Event, HomeOpened
 from bot.runtime import Runtime
 from storage.db import StorageUnavailable
 from storage.people import Profile
@@ -151,11 +151,17 @@ class SlackBridge:
     def _handle(self, body: dict[str, Any], context: AsyncBoltContext) -> None:
         event = inbound.translate(body, bot_user_id=context.bot_user_id)
         if event is not None:
-            self.answering.in_background(self._answer(event), f"answer {event.id}")
+            from_home = (body.get("view") or {}).get("type") == "home"
+            self.answering.in_background(self._answer(event, from_home), f"answer {event.id}")
 
-    async def _answer(self, event: Event) -> None:
+    async def _answer(self, event: Event, from_home: bool) -> None:
+        """Answer the event; a button pressed on the Home tab then redraws the tab, so that
+        what it changed (the language it is written in) shows there at once."""
         event = await self._with_locale(event)
         await self.answering.answer(event, SlackSurface(self.messenger, event))
+        if from_home:
+            home = HomeOpened(actor=event.actor, conversation=event.conversation)
+            await self.answering.answer(home, SlackSurface(self.messenger, home))
 
     async def _with_locale(self, event: Event) -> Event:
         """The event with its person's Slack locale when none is stored for them yet: Slack's

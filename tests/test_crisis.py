@@ -39,6 +39,7 @@ from tests.helpers import TENANT, actor, dm, message
 from tests.kb_fixture import write_kb
 from tests.slack_harness import NURSE, Slack, serve_slack, slack_env
 from tests.slack_payloads import dm_event
+from tests.spanish import english_words
 
 ENGLISH = translator("en")
 CRISIS_SET = Path(__file__).parents[1] / "skills" / "safety" / "examples.tsv"
@@ -317,6 +318,25 @@ async def test_a_crisis_question_gets_resources_once_and_leaves_no_trace(
     assert await services.crisis_counts.since(FIRST_DAY) == {"violence": 1}
     above_debug = [r.getMessage() for r in caplog.records if r.levelno > logging.DEBUG]
     assert not any("assaulted" in line or "violence" in line for line in above_debug)
+
+
+async def test_the_resources_are_in_the_language_chosen_else_the_one_written_in(
+    kb_runtime: Runtime,
+) -> None:
+    """A Spanish speaker reads them in Spanish whatever words they used; someone who chose no
+    language reads them in the language they wrote in."""
+    services = kb_runtime.services
+    ana = await services.people.resolve(Profile("console", TENANT, "U-ana", "Ana"))
+    await services.people.set_language(ana.id, "es")
+    [spanish] = await kb_runtime.router.dispatch(message("I want to kill myself", user="U-ana"))
+    assert "Llame o envíe un mensaje de texto al **988**".replace("**", "") in spanish.fallback
+    assert spanish.language == "es"
+    assert not english_words(spanish.fallback), spanish.fallback
+
+    [written] = await kb_runtime.router.dispatch(message("me quiero morir", user="U-leo"))
+    assert "Gracias por contármelo" in written.fallback
+    [english] = await kb_runtime.router.dispatch(message("I want to kill myself", user="U-leo"))
+    assert english.fallback.startswith("I'm really glad you told me")
 
 
 async def test_the_ask_command_and_a_channel_get_resources_for_the_person_alone(

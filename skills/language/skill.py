@@ -36,7 +36,7 @@ NATIVE_NAMES = {"en": "English", "es": "Español"}
 # Its name in a sentence of the language being read ("le escribo en español").
 NAMES = {"en": N_("English"), "es": N_("Spanish")}
 
-SUMMARY = N_("see or change the language I write to you in")
+SUMMARY = N_("See or change the language I write to you in")
 CURRENT = N_("I write to you in **{language}**.")
 CHOSEN = N_("Done: from now on I write to you in **{language}**.")
 FOLLOWING = N_(

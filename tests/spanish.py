@@ -56,6 +56,15 @@ def screen_text(reply: Reply) -> str:
     return "\n".join(part for part in parts if part)
 
 
-def english_on_screen(replies: Iterable[Reply]) -> list[str]:
-    """The English-only words anywhere in these replies."""
-    return [word for reply in replies for word in english_words(screen_text(reply))]
+def english_on_screen(replies: Iterable[Reply], written: Iterable[str] = ()) -> list[str]:
+    """The English-only words anywhere in these replies, leaving out what people and articles
+    wrote (`written`: what was typed, the titles of articles that have no Spanish version),
+    which is shown as written."""
+    shown_as_written = sorted({part for part in written if part}, key=len, reverse=True)
+    words = []
+    for reply in replies:
+        text = screen_text(reply)
+        for part in shown_as_written:
+            text = text.replace(part, " ")
+        words += english_words(text)
+    return words

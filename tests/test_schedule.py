@@ -50,6 +50,11 @@ def runs(schedule: Schedule, after: datetime, count: int, tz: ZoneInfo = NEW_YOR
         ("on 2026-12-01 at 2pm", Schedule.once(date(2026, 12, 1), time(14))),
         ("tomorrow 9:30", Schedule.once(date(2026, 3, 5), time(9, 30))),
         ("today at 4:15 pm", Schedule.once(TODAY, time(16, 15))),
+        # One moment in Spanish, as the announcement form offers it to Spanish readers.
+        ("mañana 9:30", Schedule.once(date(2026, 3, 5), time(9, 30))),
+        ("manana 9:30", Schedule.once(date(2026, 3, 5), time(9, 30))),
+        ("hoy 17:00", Schedule.once(TODAY, time(17))),
+        ("una vez el 2026-12-01 10:00", Schedule.once(date(2026, 12, 1), time(10))),
         ("every monday 10:00", Schedule.weekly((MON,), time(10))),
         ("Every Monday at 10", Schedule.weekly((MON,), time(10))),
         ("weekly on thursday 12:30", Schedule.weekly((THU,), time(12, 30))),

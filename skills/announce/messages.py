@@ -10,7 +10,8 @@ MAX_LINK = 500
 
 FORM_TITLE = N_("New announcement")
 # The words the schedule reader takes, as typed: not translated.
-WHEN_EXAMPLES = "now · today 17:00 · tomorrow 9:30 · once 2026-12-01 10:00"
+WHEN_EXAMPLES = N_("now · today 17:00 · tomorrow 9:30 · once 2026-12-01 10:00")
+NOW = N_("now")
 NEEDS_WORDS = N_(
     'Give a title and the text, each in quotes, e.g. `announce "Flu shots" "Free flu shots in '
     'the lobby this week" to unit "5 North" tomorrow 9:30`. Or type `announce` alone for a form.'

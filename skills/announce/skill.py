@@ -29,7 +29,7 @@ from skills.audience import audience_of, describe_audience, parse_audience
 from skills.knowledge.cards import article_blocks
 from skills.knowledge.library import KnowledgeLibrary
 from skills.pulse.schedule import Kind, ScheduleError
-from skills.pulse.schedule_parser import parse_schedule
+from skills.pulse.schedule_parser import NOW_WORDS, parse_schedule
 from skills.references import parse_id
 from storage.announcements import MESSAGE_KIND, Announcement, AnnouncementStatus, Press
 
@@ -131,7 +131,7 @@ class AnnounceSkill:
         """`now` (or nothing): None. Otherwise the `pulse` schedule words for one moment, read
         on the author's clock."""
         text = words.strip()
-        if not text or text.lower() == "now":
+        if not text or text.lower() in NOW_WORDS:
             return None
         zone: ZoneInfo = self.announcer.zone(ctx.person)
         now = self.services.clock()
@@ -139,10 +139,10 @@ class AnnounceSkill:
             schedule = parse_schedule(text, now.astimezone(zone).date())
         except ScheduleError as exc:
             raise BadInput(
-                say.ONE_MOMENT_AFTER, problem=str(exc), examples=say.WHEN_EXAMPLES
+                say.ONE_MOMENT_AFTER, problem=exc.text(ctx.t), examples=ctx.t(say.WHEN_EXAMPLES)
             ) from None
         if schedule.kind is not Kind.ONCE or schedule.on is None or schedule.at is None:
-            raise BadInput(say.ONE_MOMENT, examples=say.WHEN_EXAMPLES)
+            raise BadInput(say.ONE_MOMENT, examples=ctx.t(say.WHEN_EXAMPLES))
         moment = local_time_utc(schedule.on, schedule.at, zone)
         if moment <= now:
             raise BadInput(say.PAST, when=ctx.t.moment(moment, zone))
@@ -285,12 +285,12 @@ def _form(t: Translator) -> Reply:
                 placeholder="5 North",
                 max_length=120,
             ),
-            # The schedule words are read as typed, so they stay as the reader takes them.
+            # The words for one moment are read in English and Spanish alike.
             Input(
                 "when",
                 t(say.WHEN_LABEL),
-                placeholder=say.WHEN_EXAMPLES,
-                initial="now",
+                placeholder=t(say.WHEN_EXAMPLES),
+                initial=t(say.NOW),
                 max_length=80,
             ),
             Input("link", t(say.LINK_LABEL), max_length=say.MAX_LINK),

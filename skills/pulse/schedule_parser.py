@@ -43,7 +43,14 @@ _TIME = re.compile(
     r"|at\s+(?P<h3>\d{1,2}))$"
 )
 _START = re.compile(r"\s*,?\s+(?:starting|from|beginning)\s+(?:on\s+)?(\d{4}-\d{1,2}-\d{1,2})")
-_ONCE = re.compile(r"(?:once\s+)?(?:on\s+)?(?:(\d{4}-\d{1,2}-\d{1,2})|(today|tomorrow))")
+# One moment may be typed in Spanish too ("mañana 9:30", "una vez el 2026-12-01 10:00"): staff
+# who read Spanish are shown these forms in the announcement form.
+_ONCE = re.compile(
+    r"(?:(?:once|una\s+vez)\s+)?(?:(?:on|el)\s+)?"
+    r"(?:(\d{4}-\d{1,2}-\d{1,2})|(today|tomorrow|hoy|ma[ñn]ana))"
+)
+_TOMORROW = ("tomorrow", "mañana", "manana")
+NOW_WORDS = ("now", "ahora")
 _DAILY = re.compile(r"daily|(?:every|each)\s+day")
 _WEEKDAYS = re.compile(r"(?:(?:every|each|on)\s+)?(?:weekdays?|workdays?|week\s+days?)")
 _NTH = re.compile(
@@ -132,7 +139,7 @@ def _read_days(words: str, today: date, start: date | None) -> Callable[[time], 
         if start is not None:
             raise ScheduleError(N_("'starting' only goes with a repeating schedule."))
         on = _parse_date(once.group(1), today) if once.group(1) else today
-        if once.group(2) == "tomorrow":
+        if once.group(2) in _TOMORROW:
             on = today + timedelta(days=1)
         if on < today:
             raise ScheduleError(

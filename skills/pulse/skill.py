@@ -41,7 +41,7 @@ from skills.pulse.engine import (
 )
 from skills.pulse.results import DEFAULT_THRESHOLD, MIN_THRESHOLD
 from skills.pulse.schedule import Schedule, ScheduleError, next_run
-from skills.pulse.schedule_parser import parse_schedule
+from skills.pulse.schedule_parser import NOW_WORDS, parse_schedule
 from skills.pulse.sharing import SHARE as SHARED
 from skills.references import parse_id
 from skills.safety.responder import CrisisResponder
@@ -319,7 +319,7 @@ class PulseSkill:
         schedule_text = " ".join(words).strip() or "now"
         now = self.services.clock()
         tz = self.engine.hospital_tz
-        starts_now = schedule_text.lower() == "now"
+        starts_now = schedule_text.lower() in NOW_WORDS
         if starts_now:
             local = now.astimezone(tz)
             schedule = Schedule.once(local.date(), local.time().replace(microsecond=0))

@@ -1,4 +1,7 @@
-"""Counts in words people read: "1 vote", "2 votes", never "1 votes" or "vote(s)"."""
+"""Counts in the command line's English: "1 article", "2 articles", never "1 articles".
+
+What people read in chat counts with their translator (`Translator.plural`); operator tools
+such as `breakroom kb check` write English."""
 
 from __future__ import annotations
 

@@ -9,8 +9,8 @@ answer.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -76,6 +76,7 @@ class Invitation:
     title: str
     closes_at: datetime
     responded: bool
+    definition: Mapping[str, Any] = field(default_factory=dict)  # its texts in each language
 
 
 @dataclass(frozen=True)
@@ -361,6 +362,7 @@ class SurveyRepository:
                     SurveyRow.name,
                     SurveyRoundRow.closes_at,
                     ParticipationRow.responded,
+                    SurveyRow.definition,
                 )
                 .select_from(ParticipationRow)
                 .join(SurveyRoundRow, SurveyRoundRow.id == ParticipationRow.round_id)

@@ -108,6 +108,11 @@ async def test_only_surveys_still_waiting_are_offered_with_their_closing_day(rt:
     assert [b.value for b in answer_now] == [str(waiting)]
     # Closes Thursday 15:00 UTC: 07:00 on Thursday in Los Angeles, the nurse's own zone.
     assert "open until Thu 26 Nov, 07:00" in reply.fallback
+    assert "Weekly pulse" in reply.fallback
+
+    await rt.services.people.set_language(nurse.id, "es")
+    spanish = await home(rt)
+    assert "Pulso semanal: anónima, abierta hasta el jue 26 nov, 07:00." in spanish.fallback
 
 
 async def test_answered_everything_says_thanks(rt: Runtime) -> None:

@@ -26,6 +26,7 @@ from skills.ideas.actions import NEW as NEW_IDEA
 from skills.knowledge.skill import ASK_FORM
 from skills.language.skill import CHOOSE as CHOOSE_LANGUAGE
 from skills.language.skill import NATIVE_NAMES, language_name
+from skills.pulse.definitions import SurveyDefinition
 from skills.pulse.skill import OPEN as OPEN_SURVEY
 from storage.ideas import Idea
 from storage.surveys import Invitation
@@ -91,7 +92,8 @@ def _surveys(ctx: Context[HomeOpened], invitations: list[Invitation]) -> list[Bl
     blocks: list[Block] = [Text(t(SURVEYS))]
     for invitation in waiting:
         closes = t.moment(invitation.closes_at, ctx.zone)
-        blocks.append(Text(t(SURVEY_LINE, title=invitation.title, closes=closes)))
+        title = SurveyDefinition.from_json(invitation.definition).in_language(t.language).title
+        blocks.append(Text(t(SURVEY_LINE, title=title, closes=closes)))
         blocks.append(
             Buttons(
                 (

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from bot.context import Context
 from bot.events import HomeOpened
-from bot.i18n import N_, Translator, languages
+from bot.i18n import N_, Translator
 from bot.replies import (
     Block,
     Button,
@@ -24,8 +24,7 @@ from bot.router import Router
 from skills.ideas import messages as ideas_say
 from skills.ideas.actions import NEW as NEW_IDEA
 from skills.knowledge.skill import ASK_FORM
-from skills.language.skill import CHOOSE as CHOOSE_LANGUAGE
-from skills.language.skill import NATIVE_NAMES, language_name
+from skills.language.skill import language_buttons, language_name
 from skills.pulse.definitions import SurveyDefinition
 from skills.pulse.skill import OPEN as OPEN_SURVEY
 from storage.ideas import Idea
@@ -122,13 +121,4 @@ def _ideas(t: Translator, ideas: list[Idea]) -> list[Block]:
 
 def _languages(t: Translator) -> list[Block]:
     """The language the page is written in, and one button per language to switch to it."""
-    buttons = tuple(
-        Button(
-            NATIVE_NAMES.get(code, code),
-            CHOOSE_LANGUAGE,
-            value=code,
-            style=ButtonStyle.PRIMARY if code == t.language else ButtonStyle.DEFAULT,
-        )
-        for code in languages()
-    )
-    return [Text(t(LANGUAGE, language=language_name(t, t.language))), Buttons(buttons)]
+    return [Text(t(LANGUAGE, language=language_name(t, t.language))), language_buttons(t)]

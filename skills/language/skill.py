@@ -85,19 +85,25 @@ async def _choose(ctx: Context[Any], choice: str) -> Reply:
     return replace(following, language=t.language)
 
 
+def language_buttons(t: Translator) -> Buttons:
+    """A button per language, each named in itself, the one `t` speaks marked as chosen."""
+    return Buttons(
+        tuple(
+            Button(
+                NATIVE_NAMES.get(code, code),
+                CHOOSE,
+                value=code,
+                style=ButtonStyle.PRIMARY if code == t.language else ButtonStyle.DEFAULT,
+            )
+            for code in languages()
+        )
+    )
+
+
 def _menu(t: Translator, heading: str) -> Reply:
     names = [NATIVE_NAMES.get(code, code) for code in languages()]
-    buttons = tuple(
-        Button(
-            NATIVE_NAMES.get(code, code),
-            CHOOSE,
-            value=code,
-            style=ButtonStyle.PRIMARY if code == t.language else ButtonStyle.DEFAULT,
-        )
-        for code in languages()
-    )
     text = t(heading, language=language_name(t, t.language), choices=t.list(names))
-    return Reply.of(Text(text), Text(t(PICK), subtle=True), Buttons(buttons), ephemeral=True)
+    return Reply.of(Text(text), Text(t(PICK), subtle=True), language_buttons(t), ephemeral=True)
 
 
 def _read(typed: str) -> str | None:

@@ -1,11 +1,14 @@
 """The Teams app package: the manifest has what Teams requires, its bot commands and the router's
-commands match both ways, the icons are the sizes Teams wants, and `breakroom manifest teams`
-builds the zip Teams uploads."""
+commands match both ways, the icons are the sizes Teams wants, the Spanish language file
+translates every string Teams shows and nothing else, and `breakroom manifest teams` builds the
+zip Teams uploads."""
 
 from __future__ import annotations
 
+import copy
 import io
 import json
+import re
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -25,6 +28,9 @@ SCOPES = {"personal", "team", "groupChat"}
 # Microsoft's own schema for the manifest version we target (see tests/data/teams/README.md).
 SCHEMA_VERSION = "1.22"
 SCHEMA = REPO / "tests" / "data" / "teams" / f"MicrosoftTeams.schema.v{SCHEMA_VERSION}.json"
+LOCALIZATION_SCHEMA = SCHEMA.with_name(f"MicrosoftTeams.Localization.schema.v{SCHEMA_VERSION}.json")
+SPANISH = TEAMS / "es.json"
+_KEY_PART = re.compile(r"([A-Za-z]+)((?:\[\d+\])*)")
 
 
 def commands(manifest: dict[str, Any]) -> list[set[str]]:
@@ -33,7 +39,71 @@ def commands(manifest: dict[str, Any]) -> list[set[str]]:
     return [{c["title"] for c in lst["commands"]} for lst in bot["commandLists"]]
 
 
-@pytest.mark.parametrize("name", ["manifest.json", "color.png", "outline.png"])
+def localizable_keys(manifest: dict[str, Any]) -> set[str]:
+    """Every string Teams shows from the manifest, by the key a language file gives it: the name,
+    the descriptions and each command's description in each list. Command titles are left out on
+    purpose: Teams sends the title picked, and the router matches the titles listed."""
+    keys = {f"{part}.{length}" for part in ("name", "description") for length in ("short", "full")}
+    for b, bot in enumerate(manifest["bots"]):
+        for i, command_list in enumerate(bot["commandLists"]):
+            keys.update(
+                f"bots[{b}].commandLists[{i}].commands[{j}].description"
+                for j in range(len(command_list["commands"]))
+            )
+    return keys
+
+
+def translated(manifest: dict[str, Any], language: dict[str, str]) -> dict[str, Any]:
+    """The manifest as Teams shows it to a reader of `language`: each key is a path into the
+    manifest, and a key naming a string the manifest lacks fails here."""
+    result = copy.deepcopy(manifest)
+    for key, text in language.items():
+        if key == "$schema":
+            continue
+        steps: list[str | int] = []
+        for part in key.split("."):
+            match = _KEY_PART.fullmatch(part)
+            assert match, f"{key}: not a manifest path"
+            steps.append(match[1])
+            steps.extend(int(index) for index in re.findall(r"\d+", match[2]))
+        *parents, last = steps
+        node: Any = result
+        for step in parents:
+            node = node[step]
+        assert isinstance(node[last], str), f"{key}: not a string of the manifest"
+        node[last] = text
+    return result
+
+
+def schema_problems(schema_path: Path, document: dict[str, Any]) -> list[str]:
+    """What Microsoft's schema finds wrong with `document`, one line per problem."""
+    schema = json.loads(schema_path.read_text(encoding="utf-8"))
+    validator = jsonschema.Draft4Validator(
+        schema, format_checker=jsonschema.Draft4Validator.FORMAT_CHECKER
+    )
+    return [
+        f"{'/'.join(map(str, e.absolute_path))}: {e.message}"
+        for e in validator.iter_errors(document)
+    ]
+
+
+def assert_fits_teams_lengths(manifest: dict[str, Any]) -> None:
+    """The lengths Teams shows in full, some tighter than the schema's (a command description
+    may be 4000 characters in the schema, but Teams cuts it at 128)."""
+    assert 0 < len(manifest["name"]["full"]) <= 100
+    assert 0 < len(manifest["description"]["short"]) <= 80
+    assert 0 < len(manifest["description"]["full"]) <= 4000
+    for command_list in manifest["bots"][0]["commandLists"]:
+        for command in command_list["commands"]:
+            assert 0 < len(command["description"]) <= 128, command["title"]
+
+
+def spanish() -> dict[str, str]:
+    data: dict[str, str] = json.loads(SPANISH.read_text(encoding="utf-8"))
+    return data
+
+
+@pytest.mark.parametrize("name", ["manifest.json", "color.png", "outline.png", "es.json"])
 def test_the_repository_files_are_the_packaged_ones(name: str) -> None:
     """One copy: manifest/teams/ links to the files the package ships."""
     link = REPO / "manifest" / "teams" / name
@@ -52,9 +122,7 @@ def test_the_template_has_what_teams_requires() -> None:
     for url in ("websiteUrl", "privacyUrl", "termsOfUseUrl"):
         assert developer[url].startswith("https://")
     assert manifest["name"]["short"] == "Breakroom"
-    assert len(manifest["name"]["full"]) <= 100
-    assert 0 < len(manifest["description"]["short"]) <= 80
-    assert 0 < len(manifest["description"]["full"]) <= 4000
+    assert_fits_teams_lengths(manifest)
     assert manifest["icons"] == {"color": "color.png", "outline": "outline.png"}
     assert manifest["accentColor"].startswith("#")
     assert len(manifest["accentColor"]) == 7
@@ -68,9 +136,43 @@ def test_the_template_has_what_teams_requires() -> None:
         assert len(lst["commands"]) <= 10, "Teams allows ten commands per list"
         for command in lst["commands"]:
             assert 0 < len(command["title"]) <= 32
-            assert 0 < len(command["description"]) <= 128
     assert manifest["permissions"] == ["identity", "messageTeamMembers"]
     assert manifest["validDomains"] == ["{{HOST}}"]
+
+
+def test_the_template_offers_spanish_to_every_spanish_reader() -> None:
+    """Teams layers the default strings, then the reader's language-only file, then a
+    language-and-region file: `es` alone reaches es-mx, es-us and es-es readers alike."""
+    assert template()["localizationInfo"] == {
+        "defaultLanguageTag": "en-us",
+        "additionalLanguages": [{"languageTag": "es", "file": "es.json"}],
+    }
+
+
+def test_the_spanish_file_passes_microsofts_localization_schema() -> None:
+    language = spanish()
+    assert schema_problems(LOCALIZATION_SCHEMA, language) == []
+    assert language["$schema"].endswith(
+        f"/teams/v{SCHEMA_VERSION}/MicrosoftTeams.Localization.schema.json"
+    ), "Teams wants the language files on the manifest's version"
+
+
+def test_the_spanish_file_translates_every_string_and_nothing_else() -> None:
+    manifest = template()
+    language = spanish()
+    expected = localizable_keys(manifest)
+    given = set(language) - {"$schema"}
+    assert sorted(expected - given) == [], "strings left in English"
+    assert sorted(given - expected) == [], "keys the manifest has no string for"
+    assert language["name.short"] == "Breakroom"
+    assert_fits_teams_lengths(translated(manifest, language))
+    # The lists repeat the same commands; a key on the wrong index gives one command two texts.
+    by_title: dict[str, set[str]] = {}
+    for i, command_list in enumerate(manifest["bots"][0]["commandLists"]):
+        for j, command in enumerate(command_list["commands"]):
+            key = f"bots[0].commandLists[{i}].commands[{j}].description"
+            by_title.setdefault(command["title"], set()).add(language[key])
+    assert {title: len(texts) for title, texts in by_title.items() if len(texts) > 1} == {}
 
 
 async def test_bot_commands_and_router_commands_match(runtime: Runtime) -> None:
@@ -121,9 +223,11 @@ def test_breakroom_manifest_teams_builds_the_package(tmp_path: Path) -> None:
     result = run([*args, "--out", "breakroom-teams.zip"], cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     with zipfile.ZipFile(tmp_path / "breakroom-teams.zip") as package:
-        assert sorted(package.namelist()) == ["color.png", "manifest.json", "outline.png"]
+        names = sorted(package.namelist())
+        assert names == ["color.png", "es.json", "manifest.json", "outline.png"]
         manifest = json.loads(package.read("manifest.json"))
         assert package.read("color.png") == (TEAMS / "color.png").read_bytes()
+        assert package.read("es.json") == SPANISH.read_bytes()
     assert manifest["id"] == APP_ID
     assert manifest["bots"][0]["botId"] == APP_ID
     assert manifest["validDomains"] == ["bot.example.org"]
@@ -132,19 +236,21 @@ def test_breakroom_manifest_teams_builds_the_package(tmp_path: Path) -> None:
 @pytest.mark.parametrize("host", ["bot.example.org", None])
 def test_the_built_package_passes_microsofts_schema(host: str | None, tmp_path: Path) -> None:
     """The manifest as the package has it, checked by the schema Teams itself applies; a
-    property the version does not know (`packageName` after 1.16) fails the upload."""
-    schema = json.loads(SCHEMA.read_text(encoding="utf-8"))
-    validator = jsonschema.Draft4Validator(
-        schema, format_checker=jsonschema.Draft4Validator.FORMAT_CHECKER
-    )
+    property the version does not know (`packageName` after 1.16) fails the upload. Each language
+    file it names is in the zip and passes the localization schema, and the manifest with a
+    language's strings in place still fits the manifest schema's lengths."""
     with zipfile.ZipFile(build_package(APP_ID, host, tmp_path / "package.zip")) as package:
         manifest = json.loads(package.read("manifest.json"))
         icons = {name: package.read(name) for name in manifest["icons"].values()}
-    problems = [
-        f"{'/'.join(map(str, e.absolute_path))}: {e.message}"
-        for e in validator.iter_errors(manifest)
-    ]
-    assert problems == []
+        languages = {
+            language["languageTag"]: json.loads(package.read(language["file"]))
+            for language in manifest["localizationInfo"]["additionalLanguages"]
+        }
+    assert schema_problems(SCHEMA, manifest) == []
+    assert set(languages) == {"es"}
+    for strings in languages.values():
+        assert schema_problems(LOCALIZATION_SCHEMA, strings) == []
+        assert schema_problems(SCHEMA, translated(manifest, strings)) == []
     assert manifest["manifestVersion"] == SCHEMA_VERSION
     # Sizes the schema names in its descriptions: color 192x192, outline 32x32.
     sizes = {"color": (192, 192), "outline": (32, 32)}

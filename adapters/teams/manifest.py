@@ -1,8 +1,12 @@
-"""`breakroom manifest teams`: the Teams app package (manifest.json and two icons in a zip).
+"""`breakroom manifest teams`: the Teams app package (manifest.json, two icons and the language
+files its `localizationInfo` names, in a zip).
 
-The template and icons beside this module are package data, so an installed Breakroom can build
-the package; manifest/teams/ in the repository links to the same files. Teams reads the package
-from the zip's root and rejects it unless `id` and `botId` are the Azure Bot's app id, a GUID.
+The template, icons and language files beside this module are package data, so an installed
+Breakroom can build the package; manifest/teams/ in the repository links to the same files. Teams
+reads the package from the zip's root and rejects it unless `id` and `botId` are the Azure Bot's
+app id, a GUID. A language file replaces the manifest's name, descriptions and command
+descriptions for people whose Teams is in that language; command titles are not translated,
+because Teams sends the title the person picked and the router knows the titles listed here.
 """
 
 from __future__ import annotations
@@ -56,9 +60,15 @@ def build_package(app_id: str, host: str | None, out: Path) -> Path:
     out.parent.mkdir(parents=True, exist_ok=True)
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as package:
         package.writestr("manifest.json", json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
-        for icon in ICONS:
-            package.writestr(icon, here.joinpath(icon).read_bytes())
+        for name in (*ICONS, *_language_files(manifest)):
+            package.writestr(name, here.joinpath(name).read_bytes())
     return out
+
+
+def _language_files(manifest: dict[str, Any]) -> list[str]:
+    """The language files the manifest names, which the package must carry beside it."""
+    languages = manifest.get("localizationInfo", {}).get("additionalLanguages", [])
+    return [language["file"] for language in languages]
 
 
 def _domain(host: str) -> str:

@@ -227,7 +227,7 @@ async def test_a_replaced_index_is_freed_without_the_garbage_collector(tmp_path:
     retriever = await library.retriever()
     parts: list[Callable[[], object]] = [
         weakref.ref(retriever),
-        weakref.ref(retriever._typing.speller),
+        weakref.ref(retriever.index.typing.speller),
     ]
     parts += [weakref.ref(article) for article in retriever.articles]
     del retriever

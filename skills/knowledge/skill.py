@@ -1,5 +1,6 @@
 """Knowledge Q&A: answers from the knowledge base with the source, an honest "not sure" below
-the confidence cut-off, and a hand-off to HR whose answer comes back by DM."""
+the confidence cut-off, feedback on answers, HR's view of what was asked, and a hand-off to HR
+whose answer comes back by DM (the hand-off's handlers are in `tickets`)."""
 
 from __future__ import annotations
 
@@ -9,16 +10,14 @@ from datetime import timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.arguments import Arg, Identifier, Integer, Option, Rest
+from bot.arguments import Integer, Option, Rest
 from bot.context import Context
 from bot.errors import SkillError
 from bot.events import Action, Command, ConversationKind, Message
-from bot.i18n import N_, Translator, translator, translator_for
-from bot.messenger import DeliveryError
+from bot.i18n import N_, Translator
 from bot.replies import (
     Button,
     Buttons,
-    ButtonStyle,
     Form,
     Input,
     InputKind,
@@ -29,6 +28,7 @@ from bot.replies import (
 from bot.roles import Role
 from bot.router import Router
 from skills.knowledge import messages as say
+from skills.knowledge import tickets
 from skills.knowledge.cards import (
     ASK_ABOUT,
     ASK_HR,
@@ -50,24 +50,14 @@ from skills.references import parse_id
 from skills.safety.responder import CrisisResponder
 from storage.admission import QuestionEntry
 from storage.questions import Feedback
-from storage.tickets import Ticket
 
 log = logging.getLogger(__name__)
 
-
-class AlreadyAnswered(SkillError):
-    """The ticket was answered before (by someone in HR, or an earlier press)."""
-
-
-HR_ANSWER = "knowledge.hr_answer"
-HR_REPLY = "knowledge.hr_reply"
 ASK_FORM = "knowledge.ask_form"
 ASK_SUBMIT = "knowledge.ask_submit"
 
 QUESTION = Rest("<question>", missing=say.EMPTY_QUESTION)
 STATS_DAYS = Option("--days", Integer("days", 1, 365), default=30)
-TICKET = Arg(Identifier("ticket", metavar="<ticket>"))
-ANSWER = Rest("<answer>", label=say.ANSWER_ARGUMENT)
 
 
 class KnowledgeSkill:
@@ -96,17 +86,17 @@ class KnowledgeSkill:
         )
         r.subcommand(
             "ask tickets",
-            self.tickets,
+            tickets.open_tickets,
             summary=say.TICKETS_SUMMARY,
             roles=[Role.HR],
         )
         # For anyone else `ask reply to my manager about PTO` is a question, not a refusal.
         r.subcommand(
             "ask reply",
-            self.reply_command,
+            tickets.reply_command,
             summary=say.REPLY_SUMMARY,
             roles=[Role.HR],
-            args=[TICKET, ANSWER],
+            args=[tickets.TICKET, tickets.ANSWER],
             refuse_others=False,
         )
         r.action(ASK_FORM, self.on_ask_form)
@@ -116,10 +106,10 @@ class KnowledgeSkill:
         r.action(HELPFUL, self.on_feedback, sealed=True)
         r.action(NOT_HELPFUL, self.on_feedback, sealed=True)
         r.action(SHOW, self.on_show, sealed=True)
-        r.action(ASK_HR, self.on_ask_hr, sealed=True)
+        r.action(ASK_HR, tickets.on_ask_hr, sealed=True)
         r.action(ASK_ABOUT, self.on_ask_about, sealed=True)
-        r.action(HR_ANSWER, self.on_hr_answer, roles=[Role.HR])
-        r.action(HR_REPLY, self.on_hr_reply, roles=[Role.HR])
+        r.action(tickets.HR_ANSWER, tickets.on_hr_answer, roles=[Role.HR])
+        r.action(tickets.HR_REPLY, tickets.on_hr_reply, roles=[Role.HR])
 
     # -- asking ---------------------------------------------------------------------------
 
@@ -255,148 +245,7 @@ class KnowledgeSkill:
     async def on_ask_about(self, ctx: Context[Action]) -> Reply:
         return await ask_about(ctx, self.library, Button(ctx.t(say.FORM_TITLE), ASK_FORM))
 
-    async def on_ask_hr(self, ctx: Context[Action]) -> list[Reply]:
-        """Hand the question to HR once; the card the button sat on becomes what came of it."""
-        question_id = parse_id(ctx.event.value)
-        logged = await self.services.questions.get(question_id) if question_id else None
-        if logged is None:
-            raise SkillError(say.UNKNOWN_QUESTION)
-        ticket, new = await self.services.tickets.open(ctx.person.id, logged.text, logged.id)
-        if not new:
-            # Pressed before (or twice at once): HR has it, and is not asked twice.
-            return _handed_to_hr(ctx, ctx.t(say.ALREADY_WITH_HR, id=ticket.id))
-        channel = self.services.settings.hr_channel
-        if channel is None:
-            return _handed_to_hr(ctx, ctx.t(say.LOGGED_FOR_HR, id=ticket.id))
-        try:
-            await self.services.outbound.to_channel(channel, self._ticket_post(ticket, ctx))
-        except DeliveryError as exc:
-            log.warning(
-                "event=%s ticket=%s HR channel post failed: %s", ctx.event.id, ticket.id, exc
-            )
-            return _handed_to_hr(ctx, ctx.t(say.LOGGED_FOR_HR, id=ticket.id))
-        return _handed_to_hr(ctx, ctx.t(say.SENT_TO_HR, id=ticket.id))
-
-    def _ticket_post(self, ticket: Ticket, ctx: Context[Any]) -> Reply:
-        """The new ticket, posted to HR's channel: in the hospital's language, which is the one
-        HR's channel is read in."""
-        t = translator(self.services.settings.language)
-        name = ctx.person.display_name or t(say.AN_EMPLOYEE)
-        text = t(say.HR_NEW_TICKET, id=ticket.id, name=name, text=ticket.text)
-        return Reply(
-            fallback=plain_text(text),
-            blocks=(
-                Text(text),
-                Buttons(
-                    (
-                        Button(
-                            t(say.ANSWER_BUTTON),
-                            HR_ANSWER,
-                            str(ticket.id),
-                            style=ButtonStyle.PRIMARY,
-                        ),
-                    )
-                ),
-            ),
-        )
-
-    async def on_hr_answer(self, ctx: Context[Action]) -> Reply:
-        ticket = await self._ticket(parse_id(ctx.event.value))
-        t = ctx.t
-        form = Form(
-            title=t(say.ANSWER_FORM_TITLE, id=ticket.id),
-            inputs=(
-                Input(
-                    "answer",
-                    t(say.ANSWER_FORM_LABEL),
-                    InputKind.MULTILINE,
-                    required=True,
-                    placeholder=ticket.text[:150],
-                    max_length=say.MAX_ANSWER_CHARS,
-                ),
-            ),
-            submit_action_id=HR_REPLY,
-            submit_label=t(say.ANSWER_FORM_SUBMIT),
-            value=str(ticket.id),
-        )
-        return Reply(fallback=form.title, blocks=(Text(f"> {ticket.text}"), form), ephemeral=True)
-
-    async def on_hr_reply(self, ctx: Context[Action]) -> Reply:
-        """The answer form, where it is a message (Teams), becomes what came of it."""
-        answer = ctx.event.values.get("answer", "")
-        try:
-            done = await self._deliver_answer(ctx, parse_id(ctx.event.value), answer)
-        except AlreadyAnswered as exc:
-            return _outcome(exc.text(ctx.t))
-        return replace(done, replace_original=True)
-
-    async def reply_command(self, ctx: Context[Command]) -> Reply:
-        return await self._deliver_answer(ctx, ctx.args[TICKET], ctx.args[ANSWER])
-
-    async def _deliver_answer(self, ctx: Context[Any], ticket_id: int | None, answer: str) -> Reply:
-        answer = answer.strip()
-        if not answer:
-            raise SkillError(say.ANSWER_EMPTY)
-        if len(answer) > say.MAX_ANSWER_CHARS:
-            raise SkillError(say.ANSWER_TOO_LONG, limit=ctx.t.number(say.MAX_ANSWER_CHARS))
-        ticket = await self._ticket(ticket_id)
-        answered = await self.services.tickets.answer(ticket.id, answer, ctx.person.id)
-        if answered is None:
-            # Someone in HR (or an earlier press) answered it first; the employee got that one.
-            raise AlreadyAnswered(say.ALREADY_ANSWERED, id=ticket.id)
-        await ctx.audit("ticket.answer", f"ticket:{ticket.id}")
-        asker = await self.services.people.get(ticket.person_id)
-        name = asker.display_name if asker and asker.display_name else ctx.t(say.THE_EMPLOYEE)
-        # The employee reads it in their own language, HR's words as HR wrote them.
-        theirs = (
-            translator_for(asker, self.services.settings.language)
-            if asker
-            else translator(self.services.settings.language)
-        )
-        text = theirs(say.EMPLOYEE_ANSWER, id=ticket.id, question=ticket.text, answer=answer)
-        try:
-            await self.services.outbound.to_person(ticket.person_id, Reply.text(text))
-        except DeliveryError as exc:
-            log.warning("event=%s ticket=%s answer not delivered: %s", ctx.event.id, ticket.id, exc)
-            return Reply.text(
-                ctx.t(say.HR_ANSWER_DELIVERY_FAILED, id=ticket.id, name=name, reason=exc),
-                ephemeral=True,
-            )
-        return Reply.text(ctx.t(say.HR_ANSWER_SENT, id=ticket.id, name=name), ephemeral=True)
-
-    async def _ticket(self, ticket_id: int | None) -> Ticket:
-        ticket = await self.services.tickets.get(ticket_id) if ticket_id else None
-        if ticket is None:
-            raise SkillError(say.NO_SUCH_TICKET, id=ticket_id or "?")
-        return ticket
-
     # -- for HR ---------------------------------------------------------------------------
-
-    async def tickets(self, ctx: Context[Command]) -> Reply:
-        open_tickets = await self.services.tickets.open_tickets()
-        if not open_tickets:
-            return Reply.text(ctx.t(say.NO_OPEN_TICKETS), ephemeral=True)
-        t = ctx.t
-        count = len(open_tickets)
-        lines = [
-            t.plural(
-                "**Open question for HR** ({count}):", "**Open questions for HR** ({count}):", count
-            )
-        ]
-        zone = ctx.zone
-        now = self.services.clock()
-        buttons = []
-        for ticket in open_tickets:
-            opened = t.moment(ticket.opened_at, zone, now=now)
-            lines.append(f"- #{ticket.id} ({opened}): {ticket.text}")
-            buttons.append(
-                Button(t(say.ANSWER_TICKET_BUTTON, id=ticket.id), HR_ANSWER, str(ticket.id))
-            )
-        text = "\n".join(lines)
-        blocks: list[Any] = [Text(text)]
-        if buttons:
-            blocks.append(Buttons(tuple(buttons[:5])))
-        return Reply(fallback=plain_text(text), blocks=tuple(blocks), ephemeral=True)
 
     async def stats(self, ctx: Context[Command]) -> Reply:
         days = ctx.args[STATS_DAYS]
@@ -432,23 +281,6 @@ def library_for(router: Router) -> KnowledgeLibrary:
 
 def setup(router: Router, library: KnowledgeLibrary, safety: CrisisResponder) -> None:
     KnowledgeSkill(router, library, safety).register()
-
-
-def _handed_to_hr(ctx: Context[Action], text: str) -> list[Reply]:
-    """What came of "Ask HR" in place of its card; in a conversation others read, only the
-    asker hears it, and the card just loses its buttons."""
-    if ctx.event.conversation.kind is ConversationKind.DIRECT:
-        return [_outcome(text)]
-    retired = Reply.text(ctx.t(say.NOT_SURE))
-    return [replace(retired, replace_original=True), Reply.text(text, ephemeral=True)]
-
-
-def _outcome(text: str) -> Reply:
-    """What came of a button, in place of the message it sat on: pressed again from there,
-    it would only be told the same."""
-    return Reply(
-        fallback=plain_text(text), blocks=(Text(text),), ephemeral=True, replace_original=True
-    )
 
 
 def _first_name(ctx: Context[Any]) -> str | None:

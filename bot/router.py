@@ -12,13 +12,13 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Awaitable, Callable, Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import UTC
 from typing import Any
 
-from bot.arguments import BadInput, Named, Positional, Syntax
-from bot.commands import CommandSpec, CommandTable, Declaration, HelpEntry
-from bot.context import Context, DuplicateDelivery, Handler, HandlerResult, PendingAdmission
+from bot.arguments import Named, Positional, Syntax
+from bot.commands import CommandTable, HelpEntry
+from bot.context import Context, DuplicateDelivery, Handler, PendingAdmission
 from bot.crontab import crontab_trigger
 from bot.errors import SkillError
 from bot.events import (
@@ -31,12 +31,20 @@ from bot.events import (
     Message,
     ScheduledTrigger,
 )
-from bot.i18n import N_, Translator, language_of, translator, translator_for
+from bot.fallbacks import (
+    CONFLICT_APOLOGY,
+    FAILURE_APOLOGY,
+    STORAGE_APOLOGY,
+    apology,
+    refused,
+    unrouted,
+)
+from bot.i18n import Translator, language_of, translator, translator_for
 from bot.ownership import MAX_RECORD_CHARS, NotYours, named_record, open_value
 from bot.replies import Outcome, Reply
 from bot.roles import Role, allows, parse_roles, refusal
+from bot.routes import Route, as_command, as_list, command_route, welcome_route
 from bot.services import Services
-from bot.tokens import Token, tokenize
 from storage.db import Conflict, StorageUnavailable
 from storage.people import Person, Profile
 
@@ -47,45 +55,16 @@ EMPLOYEE = parse_roles(())
 
 JobHandler = Callable[[ScheduledTrigger, Services], Awaitable[None]]
 
-STORAGE_APOLOGY = N_(
-    "I couldn't reach my database just now, so nothing was saved. Please try again in a minute."
-)
-CONFLICT_APOLOGY = N_(
-    "That was being changed somewhere else at the same moment, so I left it as it is. "
-    "Please try again."
-)
-FAILURE_APOLOGY = N_(
-    "Sorry, something went wrong on my side and I couldn't finish that. "
-    "Please try again; if it keeps happening, give IT this reference: {reference}"
-)
-UNKNOWN_COMMAND = N_("I don't know the command `{command}`. Type `help` to see what I can do.")
-DEAD_BUTTON = N_("That button no longer works. Type `help` to start again.")
-NOT_UNDERSTOOD = N_("I'm not sure what you mean. Type `help` to see what I can do.")
-
-
-@dataclass(frozen=True)
-class _Route:
-    handler: Handler
-    roles: frozenset[Role]
-    name: str
-    # For a command: what was declared for the words typed, and the tokens left to parse.
-    declared: Declaration | None = None
-    tokens: Sequence[Token] = ()
-    # For an action: its value names the presser's record, sealed for them (`Context.seal`).
-    sealed: bool = False
-    # For free text: the handler records the event itself (see `Router.free_text`).
-    records_event: bool = False
-
 
 class Router:
     def __init__(self, services: Services) -> None:
         self.services = services
         self._commands = CommandTable()
-        self._actions: dict[str, _Route] = {}
-        self._triggers: list[tuple[re.Pattern[str], _Route]] = []
-        self._free_text: _Route | None = None
+        self._actions: dict[str, Route] = {}
+        self._triggers: list[tuple[re.Pattern[str], Route]] = []
+        self._free_text: Route | None = None
         self._member_joined: list[Handler] = []
-        self._home: _Route | None = None
+        self._home: Route | None = None
         self._jobs: dict[str, JobHandler] = {}
         self._recurring: dict[str, str] = {}
         self._intervals: dict[str, float] = {}
@@ -150,12 +129,12 @@ class Router:
         opened, and a value sealed for someone else (or not at all) never reaches it."""
         if action_id in self._actions:
             raise ValueError(f"action {action_id!r} is registered twice")
-        self._actions[action_id] = _Route(handler, frozenset(roles), action_id, sealed=sealed)
+        self._actions[action_id] = Route(handler, frozenset(roles), action_id, sealed=sealed)
 
     def text_trigger(self, pattern: str, handler: Handler, *, name: str) -> None:
         """Free text matching `pattern` (case-insensitive, whole message) goes to `handler`."""
         self._triggers.append(
-            (re.compile(pattern, re.IGNORECASE), _Route(handler, frozenset(), name))
+            (re.compile(pattern, re.IGNORECASE), Route(handler, frozenset(), name))
         )
 
     def free_text(self, handler: Handler, *, name: str, records_event: bool = False) -> None:
@@ -166,7 +145,7 @@ class Router:
         one round trip, and the router records it after the handler if it did not. Such a
         handler may run for a redelivery, so it must have no effect before that call (reading
         and computing only); its replies are dropped when the event was handled before."""
-        self._free_text = _Route(handler, frozenset(), name, records_event=records_event)
+        self._free_text = Route(handler, frozenset(), name, records_event=records_event)
 
     def member_joined(self, handler: Handler) -> None:
         self._member_joined.append(handler)
@@ -175,7 +154,7 @@ class Router:
         """The handler that draws the person's home surface when they open it (`HomeOpened`)."""
         if self._home is not None:
             raise ValueError("the home handler is registered twice")
-        self._home = _Route(handler, frozenset(), "home")
+        self._home = Route(handler, frozenset(), "home")
 
     def job(
         self,
@@ -245,7 +224,7 @@ class Router:
                 await self._run_job(event)
                 return person, []
             admission: PendingAdmission | None = None
-            route: _Route | None = None
+            route: Route | None = None
             routed = event
             if isinstance(event, Message) and event.redelivered_possible:
                 # A message's route depends on roles only once it reads as a command.
@@ -273,7 +252,7 @@ class Router:
                 route, routed = self._route(event, roles)
             event = routed
             if route is None:
-                return person, self._unrouted(event, self._translator(event, person))
+                return person, unrouted(event, self._translator(event, person))
             route_name = route.name
             ctx = Context(event, person, roles, self.services, admission=admission)
             # Who pressed what stays at DEBUG: beside an anonymous submission's route and time,
@@ -284,8 +263,8 @@ class Router:
                 log.debug("event=%s text=%r", event.id, event.text)
             if not allows(ctx.roles, route.roles):
                 await ctx.audit("access.denied", route_name, **_record_named(event))
-                refused = refusal(route.roles, ctx.t)
-                return person, [Reply.text(refused, ephemeral=True, outcome=Outcome.REFUSED)]
+                denied = refusal(route.roles, ctx.t)
+                return person, [Reply.text(denied, ephemeral=True, outcome=Outcome.REFUSED)]
             declared = route.declared
             if declared is not None and declared.syntax and isinstance(event, Command):
                 usage = declared.usage(ctx.t)
@@ -297,7 +276,7 @@ class Router:
                 replies = await self._run(route, ctx)
             except SkillError as exc:
                 log.info("event=%s route=%s refused: %s", event.id, route_name, type(exc).__name__)
-                replies = [_refusal(exc, ctx.t)]
+                replies = [refused(exc, ctx.t)]
             if not admission.done:
                 await admission.admit()
             return person, replies
@@ -306,23 +285,22 @@ class Router:
             return person, []
         except SkillError as exc:
             log.info("event=%s route=%s refused: %s", event.id, route_name, type(exc).__name__)
-            return person, [_refusal(exc, self._translator(event, person))]
+            return person, [refused(exc, self._translator(event, person))]
         except Conflict as exc:
             # Two writes met (another replica, a double click) and this one gave way: the
             # database is fine, and nothing of this event was half-saved.
             log.info("event=%s route=%s conflict: %s", event.id, route_name, exc)
-            apology = self._translator(event, person)(CONFLICT_APOLOGY)
-            return person, [Reply.text(apology, ephemeral=True, outcome=Outcome.FAILED)]
+            return person, [apology(self._translator(event, person)(CONFLICT_APOLOGY))]
         except StorageUnavailable as exc:
             log.warning("event=%s route=%s storage unavailable: %s", event.id, route_name, exc)
-            apology = self._translator(event, person)(STORAGE_APOLOGY)
-            return person, [Reply.text(apology, ephemeral=True, outcome=Outcome.FAILED)]
+            return person, [apology(self._translator(event, person)(STORAGE_APOLOGY))]
         except Exception:
             log.exception("event=%s route=%s failed", event.id, route_name)
-            apology = self._translator(event, person)(FAILURE_APOLOGY, reference=event.id[:12])
-            return person, [Reply.text(apology, ephemeral=True, outcome=Outcome.FAILED)]
+            return person, [
+                apology(self._translator(event, person)(FAILURE_APOLOGY, reference=event.id[:12]))
+            ]
 
-    async def _run(self, route: _Route, ctx: Context[Any]) -> list[Reply]:
+    async def _run(self, route: Route, ctx: Context[Any]) -> list[Reply]:
         """The handler's replies; a record the event names that is not the person's is
         refused here, with one audit line naming the action, the person and the record."""
         try:
@@ -331,7 +309,7 @@ class Router:
                 key = await self.services.sealer.button_key()
                 opened = open_value(key, event.action_id, ctx.person.id, event.value)
                 ctx = replace(ctx, event=replace(event, value=opened))
-            return _as_list(await route.handler(ctx))
+            return as_list(await route.handler(ctx))
         except NotYours as exc:
             log.info(
                 "event=%s route=%s refused: %s, record %r",
@@ -351,7 +329,7 @@ class Router:
         log.info("event=%s job=%s", trigger.id, trigger.job)
         await handler(trigger, self.services)
 
-    def _is_question(self, event: Event, route: _Route | None, routed: Event) -> bool:
+    def _is_question(self, event: Event, route: Route | None, routed: Event) -> bool:
         """A message that goes as it is to a free-text handler that records the event itself
         (the knowledge base), and may be a redelivery: its recording waits for the handler."""
         return (
@@ -381,9 +359,9 @@ class Router:
             if user_id in users
         ]
 
-    def _route(self, event: Event, roles: frozenset[Role]) -> tuple[_Route | None, Event]:
+    def _route(self, event: Event, roles: frozenset[Role]) -> tuple[Route | None, Event]:
         if isinstance(event, Message):
-            command = self._as_command(event)
+            command = as_command(event, self._commands)
             if command is not None:
                 event = command
             else:
@@ -394,45 +372,14 @@ class Router:
                 return self._free_text, event
         if isinstance(event, Command):
             spec = self._commands.get(event.name)
-            return (_command_route(spec, event, roles) if spec else None), event
+            return (command_route(spec, event, roles) if spec else None), event
         if isinstance(event, Action):
             return self._actions.get(event.action_id), event
         if isinstance(event, HomeOpened):
             return self._home, event
         if isinstance(event, MemberJoined) and self._member_joined:
-            handlers = list(self._member_joined)
-
-            async def welcome(ctx: Context[Any]) -> HandlerResult:
-                replies: list[Reply] = []
-                for handler in handlers:
-                    replies.extend(_as_list(await handler(ctx)))
-                return replies
-
-            return _Route(welcome, frozenset(), "member_joined"), event
+            return welcome_route(self._member_joined), event
         return None, event
-
-    def _as_command(self, message: Message) -> Command | None:
-        """`ask …`, `/ideas list` or `help` typed in a chat is the command of that name."""
-        words = message.text.strip().split(maxsplit=1)
-        if not words:
-            return None
-        first = words[0].lower()
-        spec = self._commands.get(first)
-        rest = words[1].strip() if len(words) > 1 else ""
-        if spec is None and first.startswith("/") and len(first) > 1:
-            name = first[1:]  # an unknown slash command: say so rather than treat it as a question
-        elif spec is None or (spec.bare_only and rest):
-            return None
-        else:
-            name = spec.name
-        return Command(
-            id=message.id,
-            actor=message.actor,
-            conversation=message.conversation,
-            received_at=message.received_at,
-            name=name,
-            text=rest,
-        )
 
     async def reader(self, actor: Actor) -> Translator:
         """The language of the person behind `actor`, for words said outside a handler (an
@@ -455,45 +402,6 @@ class Router:
             return translator_for(person, default)
         return translator(language_of(actor.locale) or default, actor.locale)
 
-    def _unrouted(self, event: Event, t: Translator) -> list[Reply]:
-        if isinstance(event, Command):
-            text = t(UNKNOWN_COMMAND, command=event.name)
-        elif isinstance(event, Action):
-            text = t(DEAD_BUTTON)
-        elif isinstance(event, Message):
-            text = t(NOT_UNDERSTOOD)
-        else:
-            return []
-        return [Reply.text(text, ephemeral=True, outcome=Outcome.BAD_INPUT)]
-
-
-def _refusal(exc: SkillError, t: Translator) -> Reply:
-    """A skill's refusal as a reply; words the command could not read are a usage error."""
-    outcome = Outcome.BAD_INPUT if isinstance(exc, BadInput) else Outcome.REFUSED
-    return Reply.text(exc.text(t), ephemeral=True, outcome=outcome)
-
-
-def _command_route(spec: CommandSpec, event: Command, roles: frozenset[Role]) -> _Route:
-    """The declaration the typed words mean, gated by the command's roles first (so a refusal
-    names the command) and then by the sub-command's."""
-
-    tokens = tokenize(event.text)
-
-    async def overview(ctx: Context[Any]) -> Reply:
-        """The command's sub-commands: what was asked for with no words after the command,
-        and a usage error after words that name none of them."""
-        outcome = Outcome.BAD_INPUT if tokens else Outcome.DONE
-        return Reply.text(spec.overview(ctx.roles, ctx.t), ephemeral=True, outcome=outcome)
-
-    group = _Route(overview, spec.roles, f"command:{spec.name}")
-    if not allows(roles, spec.roles):
-        return group
-    chosen = spec.choose(tokens, roles)
-    if chosen is None:
-        return group
-    declared, rest = chosen
-    return _Route(declared.handler, declared.roles, f"command:{declared.path}", declared, rest)
-
 
 def _profile(actor: Actor) -> Profile:
     return Profile(
@@ -513,11 +421,3 @@ def _record_named(event: Event) -> dict[str, str]:
     if isinstance(event, Action) and event.value:
         return {"record": named_record(event.value)[:MAX_RECORD_CHARS]}
     return {}
-
-
-def _as_list(result: HandlerResult) -> list[Reply]:
-    if result is None:
-        return []
-    if isinstance(result, Reply):
-        return [result]
-    return list(result)

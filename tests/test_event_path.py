@@ -19,10 +19,11 @@ import pytest
 from sqlalchemy import event, func, make_url, select, text
 
 from bot.events import Message
+from bot.fallbacks import STORAGE_APOLOGY
 from bot.ownership import named_record
 from bot.replies import Buttons, Reply
 from bot.roles import Role
-from bot.router import STORAGE_APOLOGY, Router
+from bot.router import Router
 from bot.services import Services
 from bot.settings import Settings
 from skills import catalog

@@ -19,8 +19,8 @@ import pytest
 from sqlalchemy import func, select, text
 from sqlalchemy.engine import make_url
 
+from bot.fallbacks import CONFLICT_APOLOGY, STORAGE_APOLOGY
 from bot.ownership import seal_value
-from bot.router import CONFLICT_APOLOGY, STORAGE_APOLOGY
 from bot.sealing import Sealer
 from skills.ideas import messages as ideas_say
 from skills.ideas.actions import CONFIRM, UPVOTE

@@ -11,9 +11,10 @@ from bot.arguments import Arg, Identifier, Integer, Option, Rest
 from bot.context import Context
 from bot.errors import SkillError
 from bot.events import Command, MemberJoined, Message, ScheduledTrigger
+from bot.fallbacks import CONFLICT_APOLOGY, STORAGE_APOLOGY
 from bot.replies import Reply
 from bot.roles import Role
-from bot.router import CONFLICT_APOLOGY, STORAGE_APOLOGY, Router
+from bot.router import Router
 from bot.runtime import Runtime
 from bot.services import Services
 from skills import help as help_skill

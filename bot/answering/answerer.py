@@ -23,11 +23,12 @@ from bot.answering.placement import Capabilities, Place, Step, placements
 from bot.answering.surface import Surface
 from bot.answering.turns import Turns
 from bot.events import Action, Actor, Event
+from bot.fallbacks import STORAGE_APOLOGY
 from bot.i18n import Translator
 from bot.messenger import DeliveryError, RateLimited
 from bot.patience import patiently
 from bot.replies import Reply
-from bot.router import STORAGE_APOLOGY, Router
+from bot.router import Router
 from storage.db import StorageUnavailable
 
 log = logging.getLogger(__name__)

@@ -2,7 +2,7 @@
 exactly once across crashes wherever the platform can be asked what it already received.
 
 How a row moves: it is claimed with a batch (`sending`, under a lease the sender keeps renewing
-and sizes from its own send times, see `AdaptiveLease`), rendered by the skill that queued it
+and sizes from its own send times, see `bot.lease`), rendered by the skill that queued it
 (once per kind and payload in the batch, see `bot.renderers`), paced by its conversation's and
 its workspace's budgets (`bot.pacing`; a 429 pauses the workspace), asked once more whether
 it is still wanted (an invitation to a round that closed during the wait is not), sent with the
@@ -20,11 +20,11 @@ import contextlib
 import logging
 import math
 import time
-from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
+from bot.lease import AdaptiveLease
 from bot.messenger import (
     DeliveryError,
     NoRoute,
@@ -56,12 +56,6 @@ Monotonic = Callable[[], float]
 CLOCK_MARGIN = timedelta(minutes=5)
 DEFAULT_BACKOFF = Backoff()
 NO_LONGER_WANTED = "no longer wanted when its turn came"
-# Leases (see `AdaptiveLease`): before anything is observed, then bounds around what was.
-FIRST_LEASE = 5.0
-MIN_LEASE = 2.0
-MAX_LEASE = 60.0
-LEASE_MULTIPLE = 4.0
-LEASE_WINDOW = 50  # sends and renewals remembered
 
 
 def _utcnow() -> datetime:
@@ -435,35 +429,6 @@ class OutboxSender:
             rate_limited=counts.get("rate_limited", 0),
             remaining=max(0, remaining),
         )
-
-
-class AdaptiveLease:
-    """How long this sender's claims last: LEASE_MULTIPLE times the slowest recent send or
-    lease renewal, within [MIN_LEASE, MAX_LEASE], renewed every quarter of it.
-
-    A claim only has to outlive the gap between two renewals, and a send started just before a
-    renewal failed (a send is refused once half the lease has passed without one). Sized from
-    what was observed, a sender that dies is noticed within seconds, not after a fixed margin
-    sized for the slowest platform."""
-
-    def __init__(self, fixed: float | None) -> None:
-        self._fixed = fixed
-        self._recent: deque[float] = deque(maxlen=LEASE_WINDOW)
-
-    def observe(self, seconds: float) -> None:
-        self._recent.append(seconds)
-
-    @property
-    def seconds(self) -> float:
-        if self._fixed is not None:
-            return self._fixed
-        if not self._recent:
-            return FIRST_LEASE
-        return min(MAX_LEASE, max(MIN_LEASE, LEASE_MULTIPLE * max(self._recent)))
-
-    @property
-    def span(self) -> timedelta:
-        return timedelta(seconds=self.seconds)
 
 
 def _give_back(item: OutboxItem) -> Retry:

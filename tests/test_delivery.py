@@ -12,15 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.delivery import (
-    FIRST_LEASE,
-    LEASE_WINDOW,
-    MAX_LEASE,
-    MIN_LEASE,
-    NO_LONGER_WANTED,
-    AdaptiveLease,
-    OutboxSender,
-)
+from bot.delivery import NO_LONGER_WANTED, OutboxSender
+from bot.lease import FIRST_LEASE, LEASE_WINDOW, MAX_LEASE, MIN_LEASE, AdaptiveLease
 from bot.messenger import (
     DeliveryError,
     NoRoute,

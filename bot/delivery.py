@@ -35,6 +35,7 @@ from bot.outbound import Outbound
 from bot.pacing import Backoff, RateLimiters
 from bot.progress import Progress, ProgressCallback
 from bot.renderers import BatchReplies, Renderers, RenderFailed
+from bot.tally import Tally
 from storage.db import Conflict, StorageUnavailable
 from storage.outbox import (
     Delivered,
@@ -81,10 +82,7 @@ class _Run:
     renewed: float = -math.inf  # monotonic time of the last lease renewal that succeeded
     next_stale_check: float = -math.inf  # monotonic time to look for lapsed claims again
     wake: asyncio.Event = field(default_factory=asyncio.Event)
-    counts: dict[str, int] = field(default_factory=dict)
-
-    def count(self, name: str) -> None:
-        self.counts[name] = self.counts.get(name, 0) + 1
+    tally: Tally = field(default_factory=Tally)
 
 
 class OutboxSender:
@@ -275,7 +273,7 @@ class OutboxSender:
             if outcome is None:
                 run.held.pop(held.item.id, None)  # left to lapse and be reconciled
             else:
-                self._tally(run, outcome)
+                run.tally.outcome(outcome)
                 run.outcomes.append(outcome)
 
     async def _deliver(self, run: _Run, held: _Held) -> Outcome | None:
@@ -346,7 +344,7 @@ class OutboxSender:
         """A 429 on any call, a look-up as much as a send, pauses the workspace for its
         Retry-After and puts the row back for then: being asked to wait is never a failure."""
         self._limiters.workspace(identity.platform, identity.tenant).pause(exc.retry_after)
-        run.count("rate_limited")
+        run.tally.rate_limited()
         due = self._clock() + timedelta(seconds=exc.retry_after)
         return Retry(item.id, due, "rate limited", attempted=False)
 
@@ -360,14 +358,6 @@ class OutboxSender:
         """No attempt at this row can be older than its due time less the backoff that led to
         it (a rate limit only moves it later); the margin covers clock differences."""
         return item.due_at - self._backoff.after(item.attempts) - CLOCK_MARGIN
-
-    def _tally(self, run: _Run, outcome: Outcome) -> None:
-        if isinstance(outcome, Delivered):
-            run.count("sent")
-        elif isinstance(outcome, Retry):
-            run.count("retried")
-        else:
-            run.count(outcome.status.value)
 
     # -- writes -----------------------------------------------------------------------------
 
@@ -419,16 +409,7 @@ class OutboxSender:
             remaining = await self._outbox.count_open(self._clock()) - len(run.outcomes)
         except StorageUnavailable:
             remaining = len(run.held) - len(run.outcomes)
-        counts = run.counts
-        return Progress(
-            sent=counts.get("sent", 0),
-            failed=counts.get(OutboxStatus.FAILED.value, 0),
-            blocked=counts.get(OutboxStatus.BLOCKED.value, 0),
-            skipped=counts.get(OutboxStatus.SKIPPED.value, 0),
-            retried=counts.get("retried", 0),
-            rate_limited=counts.get("rate_limited", 0),
-            remaining=max(0, remaining),
-        )
+        return run.tally.progress(remaining)
 
 
 def _give_back(item: OutboxItem) -> Retry:

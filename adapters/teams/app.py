@@ -11,9 +11,7 @@ a redelivered activity by its id. Whatever fails while answering, Teams gets its
 would bring a redelivery that the router drops as a duplicate, and the answer would be lost.
 
 `invoke` activities (a card's `Action.Execute`, an answer to a file consent card) want their
-answer in the HTTP response: the turn puts an `invokeResponse` activity into the turn state
-itself. `ActivityHandler.on_adaptive_card_invoke` is not used: in botbuilder 4.17.1 its body is
-serialized once there and again by the aiohttp CloudAdapter, which fails into a 500.
+answer in the HTTP response: see `adapters.teams.invokes`.
 
 Who sent an activity is checked before it gets here (`adapters.teams.http`, with
 `adapters.teams.auth`), and botbuilder is handed the outcome: its own check would fetch the
@@ -24,7 +22,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
-from functools import partial
 from typing import Any
 
 from aiohttp import web
@@ -42,22 +39,19 @@ from adapters.teams import inbound
 from adapters.teams.auth import BotConnectorTokens
 from adapters.teams.files import FileConsents
 from adapters.teams.inbound import PLATFORM
+from adapters.teams.invokes import Invokes
 from adapters.teams.keys import SigningKeys
 from adapters.teams.messenger import TeamsMessenger, connector_call
-from adapters.teams.render import error_response, message_response
 from adapters.teams.roster import TeamsDirectory
-from adapters.teams.surface import TEAMS, TeamsSurface, invoke_response
+from adapters.teams.surface import TEAMS, TeamsSurface
 from bot.answering import Answerer
 from bot.directory import DirectoryUnavailable
-from bot.events import Action, ConversationKind, Event
-from bot.i18n import N_
+from bot.events import ConversationKind, Event
 from bot.messenger import DeliveryError
 from bot.patience import patiently
 from bot.runtime import Runtime
 
 log = logging.getLogger(__name__)
-
-UNREADABLE_CARD = N_("This card action could not be read.")
 
 
 class _Config:
@@ -89,6 +83,7 @@ class TeamsBridge(ActivityHandler):  # type: ignore[misc]
         )
         self.answering = Answerer(runtime.router, TEAMS)
         self.directory = TeamsDirectory(self.messenger, services.conversations)
+        self.invokes = Invokes(runtime, self.answering, self.messenger, self.files)
 
     @classmethod
     def start(cls, runtime: Runtime) -> TeamsBridge:
@@ -155,7 +150,7 @@ class TeamsBridge(ActivityHandler):  # type: ignore[misc]
             async with self.answering.guarded(activity_id, "conversation reference"):
                 address = await self._remember(turn_context, activity)
             if activity.get("type") == ActivityTypes.invoke:
-                await self._answer_invoke(turn_context, activity)
+                await self.invokes.answer(turn_context, activity)
                 return
             if inbound.bot_added(activity):
                 activity = await self._with_sender_name(turn_context, activity)
@@ -190,62 +185,9 @@ class TeamsBridge(ActivityHandler):  # type: ignore[misc]
             return activity
         return {**activity, "from": {**sender, "name": member.name}}
 
-    async def _answer_invoke(self, turn_context: TurnContext, activity: dict[str, Any]) -> None:
-        name = activity.get("name")
-        body: dict[str, Any] | None = None
-        async with self.answering.guarded(str(activity.get("id") or "-"), f"invoke {name}"):
-            body = await self._invoke(turn_context, activity)
-        await turn_context.send_activity(invoke_response(body))
-
-    async def _invoke(
-        self, turn_context: TurnContext, activity: dict[str, Any]
-    ) -> dict[str, Any] | None:
-        """Handle an invoke; the body of its answer (None: an empty 200, for names we do not
-        handle too, so that Teams does not retry or show an error for them)."""
-        name = activity.get("name")
-        if name == inbound.CARD_ACTION:
-            return await self._card_action(turn_context, activity)
-        if name == inbound.FILE_CONSENT:
-            await self._file_consent(turn_context, activity)
-            return None
-        log.info("teams: invoke %s not handled", name)
-        return None
-
-    async def _card_action(
-        self, turn_context: TurnContext, activity: dict[str, Any]
-    ) -> dict[str, Any]:
-        """`Action.Execute`: the first reply is the answer, once (see `TeamsSurface.respond`);
-        without one (no reply, or a file offered in the personal chat) an empty message."""
-        event = inbound.translate(activity)
-        if not isinstance(event, Action):
-            t = await self.runtime.router.reader(inbound.actor(activity))
-            return error_response(400, "BadRequest", t(UNREADABLE_CARD))
-        surface = self._surface(turn_context, event, invoke=True)
-        await self.answering.answer_in_turn(event, surface)
-        return surface.response or message_response("")
-
-    async def _file_consent(self, turn_context: TurnContext, activity: dict[str, Any]) -> None:
-        activity_id = activity.get("id")
-        if activity_id and not await self.runtime.services.processed.first_time(
-            PLATFORM, str(activity_id)
-        ):
-            return  # a redelivery: the answer was acted on already
-        for answer in await self.files.answer(activity):
-            await patiently(partial(self._send_in_turn, turn_context, answer), TEAMS.patience)
-
-    @staticmethod
-    async def _send_in_turn(turn_context: TurnContext, activity: dict[str, Any]) -> None:
-        await connector_call(turn_context.send_activity(Activity().deserialize(activity)))
-
-    def _surface(
-        self, turn_context: TurnContext, event: Event, *, invoke: bool = False
-    ) -> TeamsSurface:
+    def _surface(self, turn_context: TurnContext, event: Event) -> TeamsSurface:
         return TeamsSurface(
-            turn_context,
-            event,
-            self.messenger,
-            self.runtime.services.conversations,
-            invoke=invoke,
+            turn_context, event, self.messenger, self.runtime.services.conversations
         )
 
     async def _remember(self, turn_context: TurnContext, activity: dict[str, Any]) -> str:

@@ -54,7 +54,8 @@ from bot.replies import Reply  # noqa: E402
 from storage.db import Database  # noqa: E402
 from storage.migrate import upgrade  # noqa: E402
 from storage.models import IdentityRow, PersonRow  # noqa: E402
-from storage.outbox import OutboxRepository, Recipient  # noqa: E402
+from storage.outbox import OutboxRepository  # noqa: E402
+from storage.outbox_items import Recipient  # noqa: E402
 from tests.cli import loopback_env, serving  # noqa: E402
 from tests.fake_slack import TEAM_ID, FakeSlack  # noqa: E402
 from tests.slack_payloads import SIGNING_SECRET, signed, slash_command  # noqa: E402

@@ -37,15 +37,9 @@ from bot.progress import Progress, ProgressCallback
 from bot.renderers import BatchReplies, Renderers, RenderFailed
 from bot.tally import Tally
 from storage.db import Conflict, StorageUnavailable
-from storage.outbox import (
-    Delivered,
-    OutboxItem,
-    OutboxRepository,
-    OutboxStatus,
-    Outcome,
-    Retry,
-    Settled,
-)
+from storage.outbox import OutboxRepository
+from storage.outbox_claims import Delivered, Outcome, Retry, Settled
+from storage.outbox_items import OutboxItem, OutboxStatus
 from storage.people import Identity
 
 log = logging.getLogger(__name__)

@@ -23,7 +23,7 @@ from dataclasses import replace
 
 from bot.i18n import SOURCE_LANGUAGE, translator_for
 from bot.replies import Reply
-from storage.outbox import OutboxItem, Recipient
+from storage.outbox_items import OutboxItem, Recipient
 
 log = logging.getLogger(__name__)
 

@@ -18,7 +18,8 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from storage.db import Database
 from storage.models import AnnouncementOpenRow, AnnouncementRow, OutboxRow
-from storage.outbox import OutboxStatus, enqueue_in
+from storage.outbox import enqueue_in
+from storage.outbox_items import OutboxStatus
 
 MESSAGE_KIND = "announce.message"
 KEY_PREFIX = "announcement:"

@@ -28,7 +28,8 @@ from bot.renderers import Renderers
 from bot.replies import Reply
 from storage.db import Database
 from storage.migrate import upgrade
-from storage.outbox import OutboxItem, OutboxRepository, Recipient
+from storage.outbox import OutboxRepository
+from storage.outbox_items import OutboxItem, Recipient
 from storage.people import Identity, PeopleRepository, Profile
 from tests.fakes import FakeTime, RecordingMessenger
 

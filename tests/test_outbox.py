@@ -17,15 +17,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from storage.db import Database
 from storage.migrate import alembic_config
 from storage.models import PersonRow
-from storage.outbox import (
-    Delivered,
-    OutboxProgress,
-    OutboxRepository,
-    OutboxStatus,
-    Recipient,
-    Retry,
-    Settled,
-)
+from storage.outbox import OutboxRepository
+from storage.outbox_claims import Delivered, Retry, Settled
+from storage.outbox_items import OutboxProgress, OutboxStatus, Recipient
 from storage.people import Identity, PeopleRepository, Profile
 
 T0 = datetime(2026, 3, 2, 14, 0, tzinfo=UTC)

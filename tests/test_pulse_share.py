@@ -11,7 +11,7 @@ from bot.replies import Reply, Text
 from bot.runtime import Runtime
 from skills.pulse import messages as say
 from skills.pulse.sharing import SHARE
-from storage.outbox import OutboxStatus
+from storage.outbox_items import OutboxStatus
 from tests.clocks import START, clock, clocked_runtime, recording_messenger  # noqa: F401
 from tests.fakes import RecordingMessenger
 from tests.helpers import action, command

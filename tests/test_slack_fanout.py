@@ -17,7 +17,8 @@ from bot.pacing import Backoff, RateLimit, RateLimiters
 from bot.renderers import Renderers
 from bot.replies import Reply
 from storage.db import Database
-from storage.outbox import OutboxRepository, Recipient
+from storage.outbox import OutboxRepository
+from storage.outbox_items import Recipient
 from storage.people import PeopleRepository, Profile
 from storage.send_budgets import SendBudgetRepository
 from tests.fake_slack import TEAM_ID, FakeSlack

@@ -39,7 +39,7 @@ from storage.announcements import (
     AnnouncementStatus,
     announcement_key,
 )
-from storage.outbox import OutboxStatus, Recipient
+from storage.outbox_items import OutboxStatus, Recipient
 from storage.people import Person
 
 _LINK = re.compile(r"https?://[^\s<>\"]+", re.IGNORECASE)

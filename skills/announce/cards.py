@@ -12,7 +12,7 @@ from bot.i18n import Translator
 from bot.replies import Block, Button, Buttons, ButtonStyle, Divider, Facts, Reply, Text
 from skills.announce import messages as say
 from storage.announcements import Announcement, Press
-from storage.outbox import OutboxProgress
+from storage.outbox_items import OutboxProgress
 
 GOT_IT = "announce.got_it"
 LEARN_MORE = "announce.learn_more"

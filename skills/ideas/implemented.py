@@ -34,7 +34,7 @@ from skills.phi import redact
 from skills.references import parse_id
 from storage.idea_outcomes import IDEA_KEY, Outcome
 from storage.ideas import Idea
-from storage.outbox import Recipient
+from storage.outbox_items import Recipient
 
 log = logging.getLogger(__name__)
 

@@ -35,7 +35,7 @@ from skills.pulse.schedule import Schedule, next_run, within_window
 from skills.references import parse_id
 from storage.idea_outcomes import Digest, Outcome
 from storage.ideas import Idea
-from storage.outbox import Recipient
+from storage.outbox_items import Recipient
 
 log = logging.getLogger(__name__)
 

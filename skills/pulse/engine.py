@@ -39,7 +39,7 @@ from skills.pulse.results import (
 )
 from skills.pulse.schedule import Schedule, next_run, within_window
 from skills.pulse.sharing import ShareBack
-from storage.outbox import Recipient
+from storage.outbox_items import Recipient
 from storage.surveys import Recipient as Invitee
 from storage.surveys import Round, Survey
 

@@ -39,7 +39,7 @@ from skills.pulse.results import (
     Results,
     TrendPoint,
 )
-from storage.outbox import Recipient
+from storage.outbox_items import Recipient
 from storage.survey_actions import DONE, IN_PROGRESS, PLANNED, SurveyAction
 from storage.surveys import CLOSED, Round, Survey
 

@@ -30,7 +30,7 @@ from skills.knowledge.cards import ASK_ABOUT, article_blocks
 from skills.knowledge.library import KnowledgeLibrary
 from skills.pulse.schedule import Schedule, next_run, within_window
 from skills.spotlight import messages as say
-from storage.outbox import Recipient
+from storage.outbox_items import Recipient
 from storage.spotlights import Spotlight, Turn
 
 log = logging.getLogger(__name__)

@@ -7,7 +7,8 @@ from __future__ import annotations
 from collections import Counter
 
 from bot.progress import Progress
-from storage.outbox import Delivered, OutboxStatus, Outcome, Retry
+from storage.outbox_claims import Delivered, Outcome, Retry
+from storage.outbox_items import OutboxStatus
 
 
 class Tally:

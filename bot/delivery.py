@@ -32,7 +32,7 @@ from bot.messenger import (
     RecipientUnreachable,
 )
 from bot.outbound import Outbound
-from bot.pacing import Backoff, RateLimiters
+from bot.pacing import RateLimiters
 from bot.progress import Progress, ProgressCallback
 from bot.renderers import BatchReplies, Renderers, RenderFailed
 from bot.tally import Tally
@@ -46,6 +46,24 @@ log = logging.getLogger(__name__)
 
 Clock = Callable[[], datetime]
 Monotonic = Callable[[], float]
+
+
+@dataclass(frozen=True)
+class Backoff:
+    """Waits between failed attempts: first, then doubling, never above cap. A platform's
+    error is mostly over within seconds (a 500, a timeout), and a fan-out should not end with
+    its last messages waiting out a long first pause; doubling from two seconds still reaches
+    several minutes before an outbox row gives up (see `OutboxSender`'s max_attempts)."""
+
+    first: timedelta = timedelta(seconds=2)
+    cap: timedelta = timedelta(minutes=30)
+
+    def after(self, attempts: int) -> timedelta:
+        if attempts <= 0:
+            return timedelta(0)
+        doubled: timedelta = self.first * (2 ** min(attempts - 1, 30))
+        return min(self.cap, doubled)
+
 
 # Our clock and the platform's may disagree; a lookup for an earlier send starts this much sooner.
 CLOCK_MARGIN = timedelta(minutes=5)

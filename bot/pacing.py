@@ -5,7 +5,6 @@ written next to it:
 - `RateLimiters`: the paces bulk delivery (the outbox) waits on before every send: a budget per
   workspace, learned from 429s and shared by every replica through the database
   (`WorkspacePace`), and a token bucket per conversation (`RateLimiter`).
-- `Backoff`: how long a failed outbox row waits before its next attempt.
 
 A send made one at a time (a reply, a notice) waits out a 429 by `bot.patience` instead.
 
@@ -23,7 +22,6 @@ import time
 from collections import deque
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, replace
-from datetime import timedelta
 from typing import Protocol, TypeVar
 
 from storage.db import Conflict, StorageUnavailable
@@ -442,20 +440,3 @@ class RateLimiters:
 
 # Conversations tracked before idle ones are forgotten.
 MAX_CONVERSATIONS = 1000
-
-
-@dataclass(frozen=True)
-class Backoff:
-    """Waits between failed attempts: first, then doubling, never above cap. A platform's
-    error is mostly over within seconds (a 500, a timeout), and a fan-out should not end with
-    its last messages waiting out a long first pause; doubling from two seconds still reaches
-    several minutes before an outbox row gives up (see `OutboxSender`'s max_attempts)."""
-
-    first: timedelta = timedelta(seconds=2)
-    cap: timedelta = timedelta(minutes=30)
-
-    def after(self, attempts: int) -> timedelta:
-        if attempts <= 0:
-            return timedelta(0)
-        doubled: timedelta = self.first * (2 ** min(attempts - 1, 30))
-        return min(self.cap, doubled)

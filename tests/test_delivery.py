@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.delivery import NO_LONGER_WANTED, OutboxSender
+from bot.delivery import NO_LONGER_WANTED, Backoff, OutboxSender
 from bot.lease import FIRST_LEASE, LEASE_WINDOW, MAX_LEASE, MIN_LEASE, AdaptiveLease
 from bot.messenger import (
     DeliveryError,
@@ -22,7 +22,7 @@ from bot.messenger import (
     SentMessage,
 )
 from bot.outbound import Outbound
-from bot.pacing import Backoff, RateLimit, RateLimiters
+from bot.pacing import RateLimit, RateLimiters
 from bot.progress import Progress
 from bot.renderers import Renderers
 from bot.replies import Reply

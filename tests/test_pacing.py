@@ -10,10 +10,10 @@ from datetime import timedelta
 
 import pytest
 
+from bot.delivery import Backoff
 from bot.messenger import DeliveryError, RateLimited
 from bot.pacing import (
     SLACK_MAX_RATE,
-    Backoff,
     BudgetStore,
     MemoryBudgets,
     RateLimit,

@@ -11,9 +11,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from adapters.slack.messenger import SlackMessenger
-from bot.delivery import OutboxSender
+from bot.delivery import Backoff, OutboxSender
 from bot.outbound import Outbound
-from bot.pacing import Backoff, RateLimit, RateLimiters
+from bot.pacing import RateLimit, RateLimiters
 from bot.renderers import Renderers
 from bot.replies import Reply
 from storage.db import Database

@@ -7,7 +7,7 @@ listed is exactly what is handled, for exactly the roles that may use it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from bot.arguments import Syntax
@@ -63,6 +63,9 @@ class CommandSpec:
     # Typed as a plain word in a chat, a bare-only command matches only when nothing follows it,
     # so "help me understand my 403b" stays a question instead of becoming `help`.
     bare_only: bool = False
+    # The word's name in other languages (`idioma` for `language`): typed, it is the same
+    # command; in help, a reader of that language is shown their word instead of this one.
+    names_in: Mapping[str, str] = field(default_factory=dict)
     subcommands: dict[str, Declaration] = field(default_factory=dict)
     default: Declaration | None = None
 
@@ -93,17 +96,26 @@ class CommandSpec:
         """A group is one line naming its sub-commands (`pulse` alone explains each). A command
         with a use of its own keeps its line, and its sub-commands, being other jobs that
         share the word, get lines of their own."""
+        name = self.names_in.get(t.language, self.name)
         if self.own is None:
             words = "|".join(sub.path.split(" ", 1)[1] for sub in self.visible(roles))
-            return [HelpEntry(f"{self.name} {words}".strip(), t(self.summary))]
-        own = HelpEntry(self.own.usage(t), t(self.summary))
-        subs = (HelpEntry(sub.usage(t), t(sub.summary)) for sub in self.visible(roles))
+            return [HelpEntry(f"{name} {words}".strip(), t(self.summary))]
+        own = HelpEntry(_renamed(self.own.usage(t), self.name, name), t(self.summary))
+        subs = (
+            HelpEntry(_renamed(sub.usage(t), self.name, name), t(sub.summary))
+            for sub in self.visible(roles)
+        )
         return [own, *subs]
+
+
+def _renamed(usage: str, name: str, shown: str) -> str:
+    return shown + usage[len(name) :]
 
 
 class CommandTable:
     def __init__(self) -> None:
         self._commands: dict[str, CommandSpec] = {}
+        self._other_names: dict[str, str] = {}
 
     def add_command(
         self,
@@ -114,16 +126,20 @@ class CommandTable:
         roles: Iterable[Role],
         bare_only: bool,
         syntax: Syntax,
+        names_in: Mapping[str, str],
     ) -> None:
         key = name.lower()
-        if key in self._commands or " " in key:
-            raise ValueError(f"command {name!r} is registered twice or has a space")
+        others = {language: word.lower() for language, word in names_in.items()}
+        for word in (key, *others.values()):
+            if word in self._commands or word in self._other_names or " " in word:
+                raise ValueError(f"command {word!r} is registered twice or has a space")
         if handler is None and syntax != Syntax():
             raise ValueError(f"command {name!r}: arguments need a handler to receive them")
         allowed = frozenset(roles)
         declared = syntax if syntax != Syntax() else None
         own = None if handler is None else Declaration(key, handler, summary, declared, allowed)
-        self._commands[key] = CommandSpec(key, summary, allowed, own, bare_only)
+        self._commands[key] = CommandSpec(key, summary, allowed, own, bare_only, others)
+        self._other_names.update(dict.fromkeys(others.values(), key))
 
     def add_subcommand(
         self,
@@ -150,11 +166,13 @@ class CommandTable:
             parent.default = declared
 
     def get(self, name: str) -> CommandSpec | None:
-        return self._commands.get(name.lower().lstrip("/"))
+        word = name.lower().lstrip("/")
+        return self._commands.get(self._other_names.get(word, word))
 
     @property
     def names(self) -> frozenset[str]:
-        return frozenset(self._commands)
+        """Every word that is a command, in every language."""
+        return frozenset(self._commands) | frozenset(self._other_names)
 
     def help_for(self, roles: frozenset[Role], t: Translator) -> list[HelpEntry]:
         return [

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Awaitable, Callable, Iterable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
 from datetime import UTC
 from typing import Any
@@ -81,14 +81,21 @@ class Router:
         bare_only: bool = False,
         args: Sequence[Positional] = (),
         options: Sequence[Named] = (),
+        names_in: Mapping[str, str] | None = None,
     ) -> None:
         """A command word. With a handler, it receives what follows the word (read as `args`
         and `options`) when that is not a sub-command; without one, the command is a group of
         sub-commands and answers with their usage. `roles` gate the command and everything
-        under it."""
+        under it; `names_in` gives the word in other languages (`{"es": "idioma"}`)."""
         syntax = Syntax(tuple(args), tuple(options))
         self._commands.add_command(
-            name, handler, summary=summary, roles=roles, bare_only=bare_only, syntax=syntax
+            name,
+            handler,
+            summary=summary,
+            roles=roles,
+            bare_only=bare_only,
+            syntax=syntax,
+            names_in=names_in or {},
         )
 
     def subcommand(

@@ -96,3 +96,24 @@ def _lines(router: Router, roles: frozenset[Role]) -> list[str]:
     return [
         f"- `{entry.usage}` — {entry.summary}" for entry in router.help_for(roles, translator("en"))
     ]
+
+
+async def test_a_command_named_in_the_readers_language_is_listed_by_that_name(
+    runtime: Runtime,
+) -> None:
+    """`language` is `idioma` to a Spanish reader: one line each, in the reader's word, and both
+    words work typed by anyone."""
+    person = await runtime.services.people.resolve(Profile("console", TENANT, "U-es"))
+    await runtime.services.people.set_language(person.id, "es")
+
+    english = await _help_for(runtime, "U-en")
+    spanish = await _help_for(runtime, "U-es")
+    assert "`language [language]`" in english
+    assert "idioma" not in english
+    assert "`idioma [idioma]`" in spanish
+    assert "`language" not in spanish
+
+    [menu] = await runtime.router.dispatch(message("idioma", user="U-en"))
+    assert menu.fallback.startswith("I write to you in English.")
+    [menu] = await runtime.router.dispatch(message("language", user="U-es"))
+    assert menu.fallback.startswith("Le escribo en")

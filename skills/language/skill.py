@@ -47,8 +47,9 @@ PICK = N_("Tap the one you want, or type `language english` or `idioma español`
 
 
 def setup(router: Router) -> None:
-    for name in ("language", "idioma"):
-        router.command(name, show_or_choose, summary=SUMMARY, args=(CHOICE,))
+    router.command(
+        "language", show_or_choose, summary=SUMMARY, args=(CHOICE,), names_in={"es": "idioma"}
+    )
     router.action(CHOOSE, on_choose)
 
 

@@ -137,6 +137,22 @@ def test_a_line_that_is_not_utf8_is_asked_again(tmp_path: Path) -> None:
     assert "What you can type" in out
 
 
+def test_a_line_that_is_not_utf8_is_asked_again_in_the_persons_language(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [BREAKROOM, "chat"],
+        input=b"caf\xe9\nsalir\n",
+        capture_output=True,
+        cwd=tmp_path,
+        env=clean_env(BREAKROOM_LANGUAGE="es"),
+        timeout=60,
+        check=False,
+    )
+    out = result.stdout.decode()
+    assert result.returncode == 0, result.stderr
+    assert "No pude leer esa línea" in out
+    assert "not readable" not in out
+
+
 def test_log_lines_stay_out_of_the_chat_one_line_each(tmp_path: Path) -> None:
     """A warning (here a broken knowledge article) goes to standard error as one line the
     person reads as the program's note, like its errors, not as a line of the chat."""

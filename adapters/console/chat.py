@@ -42,7 +42,7 @@ from storage.console_messages import ConsoleMessages
 from storage.people import Identity, Profile
 
 TENANT = "local"
-QUIT_WORDS = frozenset({"quit", "exit", ":q"})
+QUIT_WORDS = frozenset({"quit", "exit", ":q", "salir"})
 TICK_SECONDS = 30
 # How often a running chat looks for messages sent to its person from any process.
 ARRIVALS_POLL_SECONDS = 1.0
@@ -63,28 +63,30 @@ OPTIONAL = N_("(optional, Enter to skip)")
 YES_NO = N_("[y/n]")
 PICK_NUMBER = N_("Please type one of the numbers above, with the digits 0 to 9.")
 REQUIRED = N_("This one is required.")
+UNREADABLE = N_("bot> That line was not readable text (UTF-8); please type it again.")
 TOO_LONG = N_("Please keep it under {count} characters.")
 
+# Raises `UnreadableLine` for a line that is not text.
 ReadLine = Callable[[str], Awaitable[str | None]]
 Write = Callable[[str], None]
 
 
+class UnreadableLine(Exception):
+    """A line that is not UTF-8 (a terminal set to another encoding, pasted binary): the chat
+    asks for it again, in the person's language, instead of ending with a traceback."""
+
+
 async def read_stdin(prompt: str) -> str | None:
-    """One line from standard input without blocking the event loop; None at end of input.
-    A line that is not UTF-8 (a terminal set to another encoding, pasted binary) is asked for
-    again instead of ending the chat with a traceback."""
-    while True:
-        sys.stdout.write(prompt)
-        sys.stdout.flush()
-        raw: bytes = await asyncio.get_running_loop().run_in_executor(
-            None, sys.stdin.buffer.readline
-        )
-        if raw == b"":
-            return None
-        try:
-            return raw.decode("utf-8").rstrip("\r\n")
-        except UnicodeDecodeError:
-            write_stdout("bot> That line was not readable text (UTF-8); please type it again.")
+    """One line from standard input without blocking the event loop; None at end of input."""
+    sys.stdout.write(prompt)
+    sys.stdout.flush()
+    raw: bytes = await asyncio.get_running_loop().run_in_executor(None, sys.stdin.buffer.readline)
+    if raw == b"":
+        return None
+    try:
+        return raw.decode("utf-8").rstrip("\r\n")
+    except UnicodeDecodeError as exc:
+        raise UnreadableLine from exc
 
 
 def write_stdout(text: str) -> None:
@@ -199,7 +201,7 @@ class ConsoleChat:
         stop = asyncio.Event()
         background = asyncio.create_task(self._background(stop))
         try:
-            while (line := await self._read((await self._t())(PROMPT))) is not None:
+            while (line := await self._line((await self._t())(PROMPT))) is not None:
                 text = line.strip()
                 if not text:
                     continue
@@ -219,6 +221,14 @@ class ConsoleChat:
     async def _t(self) -> Translator:
         """The person's language, read each time: `idioma español` changes it mid-chat."""
         return await self._runtime.router.reader(self.actor)
+
+    async def _line(self, prompt: str) -> str | None:
+        """The next line typed; one that could not be read is asked for again."""
+        while True:
+            try:
+                return await self._read(prompt)
+            except UnreadableLine:
+                self._write((await self._t())(UNREADABLE))
 
     async def say(self, text: str) -> list[Reply]:
         """Handle one line as if typed, and show the replies (used by `breakroom pulse …`,
@@ -337,7 +347,7 @@ class ConsoleChat:
         elif field.kind is InputKind.TOGGLE:
             hint += " " + t(YES_NO)
         while True:
-            line = await self._read(f"   {field.label}{hint}: ")
+            line = await self._line(f"   {field.label}{hint}: ")
             if line is None or line.strip().lower() == "cancel":
                 return None
             answer = line.strip() or field.initial

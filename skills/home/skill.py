@@ -25,8 +25,8 @@ from skills.ideas import messages as ideas_say
 from skills.ideas.actions import NEW as NEW_IDEA
 from skills.knowledge.skill import ASK_FORM
 from skills.language.skill import language_buttons, language_name
+from skills.pulse.answering import OPEN as OPEN_SURVEY
 from skills.pulse.definitions import SurveyDefinition
-from skills.pulse.skill import OPEN as OPEN_SURVEY
 from storage.ideas import Idea
 from storage.surveys import Invitation
 

@@ -1,28 +1,26 @@
-"""Pulse surveys: HR schedules them with `pulse …`; staff answer with buttons in a DM."""
+"""Pulse surveys: the skill's registration and HR's `pulse …` commands. Staff answer with
+buttons in a DM (`skills.pulse.answering`); the scheduler's rounds are `skills.pulse.engine`'s."""
 
 from __future__ import annotations
 
-import logging
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 
 from bot.arguments import BadInput, Flag, Integer, OneOf, Option, Phrase, Words
 from bot.context import Context
 from bot.errors import SkillError
-from bot.events import Action, Command, ConversationKind, Platform, ScheduledTrigger
+from bot.events import Command, ConversationKind, Platform, ScheduledTrigger
 from bot.i18n import N_, Translator
-from bot.ownership import NotYours
-from bot.replies import Button, Buttons, Form, Input, InputKind, Reply, Text, plain_text
+from bot.replies import Reply, Text, plain_text
 from bot.roles import Role
 from bot.router import Router
 from bot.services import Services
 from bot.tokens import quote
 from skills.audience import USAGE as AUDIENCE_USAGE
 from skills.audience import describe_audience, parse_audience
-from skills.phi import redact
 from skills.pulse import messages as say
 from skills.pulse import plan
+from skills.pulse.answering import CHANGE, COMMENT, COMMENT_SUBMIT, OPEN, Answering
 from skills.pulse.definitions import (
     QuestionKind,
     SurveyDefinition,
@@ -37,17 +35,13 @@ from skills.pulse.engine import (
     NotOpened,
     Opened,
     PulseEngine,
-    survey_message,
 )
 from skills.pulse.results import DEFAULT_THRESHOLD, MIN_THRESHOLD
 from skills.pulse.schedule import Schedule, ScheduleError, next_run
 from skills.pulse.schedule_parser import NOW_WORDS, parse_schedule
 from skills.pulse.sharing import SHARE as SHARED
-from skills.references import parse_id
 from skills.safety.responder import CrisisResponder
 from storage.surveys import ACTIVE, ENDED, PAUSED, Survey
-
-log = logging.getLogger(__name__)
 
 # What each kind of question asks for, as HR reads it in `pulse templates`.
 KIND_NAMES = {
@@ -58,10 +52,6 @@ KIND_NAMES = {
 # A survey's status as HR reads it in `pulse list`.
 SURVEY_STATUS = {ACTIVE: N_("active"), PAUSED: N_("paused"), ENDED: N_("ended")}
 
-CHANGE = "pulse.change"
-OPEN = "pulse.open"
-COMMENT = "pulse.comment"
-COMMENT_SUBMIT = "pulse.comment_submit"
 TICK_JOB = "pulse.tick"
 TICK_SECONDS = 30
 
@@ -88,10 +78,10 @@ SHARE = Flag("--share")
 class PulseSkill:
     def __init__(self, router: Router, safety: CrisisResponder) -> None:
         self.router = router
-        self.safety = safety
         self.services = router.services
         self.engine = PulseEngine(router.services)
         self.plan = plan.ActionPlan(self.engine)
+        self.answering = Answering(router.services, safety)
 
     def register(self) -> None:
         r = self.router
@@ -151,11 +141,11 @@ class PulseSkill:
         r.subcommand(
             "pulse actions", self.plan.actions, summary=N_("A survey's actions"), args=[SURVEY]
         )
-        r.action(ANSWER, self.on_answer)
-        r.action(CHANGE, self.on_change)
-        r.action(OPEN, self.on_change)
-        r.action(COMMENT, self.on_comment)
-        r.action(COMMENT_SUBMIT, self.on_comment_submit)
+        r.action(ANSWER, self.answering.on_answer)
+        r.action(CHANGE, self.answering.on_change)
+        r.action(OPEN, self.answering.on_change)
+        r.action(COMMENT, self.answering.on_comment)
+        r.action(COMMENT_SUBMIT, self.answering.on_comment_submit)
         r.job(TICK_JOB, self.tick, every_seconds=TICK_SECONDS)
         for kind in (INVITE, REMINDER):
             self.services.renderers.register(
@@ -165,137 +155,6 @@ class PulseSkill:
 
     async def tick(self, trigger: ScheduledTrigger, services: Services) -> None:
         await self.engine.tick(services.clock())
-
-    # -- answering ------------------------------------------------------------------------
-
-    async def on_answer(self, ctx: Context[Action]) -> Reply:
-        round_id, question_id, value = _answer_value(ctx.event.value)
-        try:
-            round_, survey, definition = await self._open(ctx, round_id)
-        except RoundClosed:
-            return _retired(ctx.t(say.ROUND_CLOSED))
-        question = definition.question(question_id)
-        if question is None or value not in question.values:
-            raise SkillError(say.ANSWER_MISMATCH)
-        try:
-            recorded = await self.services.survey_answers.record_answer(
-                round_id,
-                ctx.person.id,
-                question_id,
-                value,
-                department=ctx.person.department or "",
-                unit=ctx.person.unit or "",
-                required=[q.id for q in definition.questions],
-            )
-        except LookupError:
-            raise SkillError(say.NOT_INVITED) from None
-        t = ctx.t
-        if not recorded.complete:
-            reply = survey_message(definition, round_, survey, recorded.answers, ctx.zone, t)
-            return Reply(fallback=reply.fallback, blocks=reply.blocks, replace_original=True)
-        closes = t.moment(round_.closes_at, ctx.zone)
-        text = t(say.THANKS, title=definition.in_language(t.language).title, closes=closes)
-        if not recorded.changed:
-            # The same answer again: a double click (on one replica or two), or a button on
-            # another card of this survey (the invitation, answered on the reminder). Nothing
-            # changed; that card too becomes the thank-you, so it is not pressed again.
-            text = f"{t(say.ALREADY_ANSWERED)} {text}"
-        buttons = [Button(t(say.CHANGE_ANSWERS), CHANGE, str(round_id))]
-        if definition.comment:
-            buttons.append(Button(t(say.COMMENT_PROMPT_TITLE), COMMENT, str(round_id)))
-        return Reply(
-            fallback=plain_text(text),
-            blocks=(Text(text), Buttons(tuple(buttons))),
-            replace_original=True,
-        )
-
-    async def on_change(self, ctx: Context[Action]) -> Reply:
-        """The survey with what the person picked so far. "Change my answers" redraws the
-        thank-you in place; "Answer now" on the home surface has no message to replace."""
-        try:
-            round_, survey, definition = await self._open(ctx, parse_id(ctx.event.value))
-        except RoundClosed:
-            if ctx.event.action_id == CHANGE:
-                return _retired(ctx.t(say.ROUND_CLOSED))
-            raise
-        answers = await self.services.survey_answers.own_answers(round_.id, ctx.person.id)
-        reply = survey_message(definition, round_, survey, answers, ctx.zone, ctx.t)
-        return Reply(
-            fallback=reply.fallback,
-            blocks=reply.blocks,
-            replace_original=ctx.event.action_id == CHANGE,
-        )
-
-    async def on_comment(self, ctx: Context[Action]) -> Reply:
-        round_, _, definition = await self._open(ctx, parse_id(ctx.event.value))
-        t = ctx.t
-        form = Form(
-            title=t(say.COMMENT_PROMPT_TITLE),
-            inputs=(
-                Input(
-                    "comment",
-                    definition.in_language(t.language).comment or t(say.YOUR_COMMENT),
-                    InputKind.MULTILINE,
-                    # The question says it is optional; a form that insists would contradict it.
-                    max_length=say.MAX_COMMENT,
-                    placeholder=t(say.COMMENT_PLACEHOLDER),
-                ),
-            ),
-            submit_action_id=COMMENT_SUBMIT,
-            submit_label=t(say.SAVE_COMMENT),
-            value=str(round_.id),
-        )
-        return Reply(fallback=form.title, blocks=(form,), ephemeral=True)
-
-    async def on_comment_submit(self, ctx: Context[Action]) -> Reply:
-        """Save the comment; a form shown in a message (Teams) becomes what came of it."""
-        try:
-            round_, _, _ = await self._open(ctx, parse_id(ctx.event.value))
-        except RoundClosed:
-            return _retired(ctx.t(say.ROUND_CLOSED))
-        t = ctx.t
-        comment = ctx.event.values.get("comment", "").strip()
-        if not comment:
-            return _retired(t(say.COMMENT_EMPTY))
-        if len(comment) > say.MAX_COMMENT:
-            raise SkillError(say.COMMENT_TOO_LONG, limit=t.number(say.MAX_COMMENT))
-        screened = redact(comment)
-        try:
-            await self.services.survey_answers.record_comment(
-                round_.id,
-                ctx.person.id,
-                screened.text,
-                department=ctx.person.department or "",
-                unit=ctx.person.unit or "",
-            )
-        except LookupError:
-            raise SkillError(say.NOT_INVITED) from None
-        lines = [t(say.COMMENT_SAVED)]
-        if screened.found:
-            lines.append(t(say.COMMENT_PHI, tags=", ".join(sorted(screened.types))))
-        # An anonymous comment is kept for the survey as written; someone in crisis also
-        # gets the resources at once.
-        return await self.safety.ahead_of(ctx, _retired("\n".join(lines)), comment)
-
-    async def _open(
-        self, ctx: Context[Action], round_id: int | None
-    ) -> tuple[Any, Survey, SurveyDefinition]:
-        """The open round a survey button names, if the presser was invited to it. Invitations
-        are how storage knows whose a round is: any other round is refused (and audited), and
-        nothing is read from it for them."""
-        surveys = self.services.surveys
-        round_ = await surveys.invited_round(round_id, ctx.person.id) if round_id else None
-        if round_ is None:
-            if round_id and await surveys.get_round(round_id) is not None:
-                raise NotYours(f"round:{round_id}", say.NOT_INVITED)
-            raise SkillError(say.SURVEY_GONE)
-        if round_.status != "open":
-            raise RoundClosed(say.ROUND_CLOSED)
-        survey = await self.services.surveys.get(round_.survey_id)
-        assert survey is not None
-        return round_, survey, SurveyDefinition.from_json(survey.definition)
-
-    # -- HR commands ----------------------------------------------------------------------
 
     async def templates(self, ctx: Context[Command]) -> Reply:
         t = ctx.t
@@ -539,15 +398,6 @@ class PulseSkill:
         return survey
 
 
-class RoundClosed(SkillError):
-    """The survey round a button names has closed."""
-
-
-def _retired(text: str) -> Reply:
-    """`text` in place of the card whose control was used, so that it is not used again."""
-    return Reply(fallback=plain_text(text), blocks=(Text(text),), replace_original=True)
-
-
 def setup(router: Router, safety: CrisisResponder) -> PulseSkill:
     skill = PulseSkill(router, safety)
     skill.register()
@@ -571,11 +421,3 @@ def _missing_words(t: Translator, missing: int) -> list[str]:
         missing,
     )
     return [note]
-
-
-def _answer_value(value: str) -> tuple[int, str, str]:
-    parts = value.split("|")
-    round_id = parse_id(parts[0]) if len(parts) == 3 else None
-    if round_id is None:
-        raise SkillError(say.ANSWER_MISMATCH)
-    return round_id, parts[1], parts[2]

@@ -8,7 +8,7 @@ from typing import Any
 from bot.events import Action, Actor, Command, ConversationKind, ConversationRef, Message
 from bot.ownership import seal_value
 from bot.services import Services
-from skills.pulse.definitions import load_template
+from skills.pulse.definition_files import load_template
 from storage.people import Profile
 from storage.surveys import SurveyRepository
 

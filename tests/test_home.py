@@ -14,7 +14,7 @@ from bot.replies import Button, Buttons, Choice, Form, Reply
 from bot.router import Router
 from bot.runtime import Runtime, start_runtime
 from bot.settings import Settings
-from skills.pulse.definitions import load_template
+from skills.pulse.definition_files import load_template
 from storage.people import Person, Profile
 from storage.surveys import SurveyRepository
 from tests.helpers import TENANT, action, command, dm, open_survey_round

@@ -12,7 +12,7 @@ from bot.i18n import translator
 from bot.replies import Buttons, Form, Image, Reply, Text
 from bot.runtime import Runtime
 from skills.pulse.charts import distribution_png
-from skills.pulse.definitions import check_text, load_template, template_names
+from skills.pulse.definition_files import check_text, load_template, template_names
 from skills.pulse.report import render_results
 from skills.pulse.results import ResponseData, Results, RoundData, compute
 from storage.people import Profile

@@ -25,7 +25,7 @@ from bot.sealing import Sealer
 from skills.ideas import messages as ideas_say
 from skills.ideas.actions import CONFIRM, UPVOTE
 from skills.pulse import messages as pulse_say
-from skills.pulse.definitions import load_template
+from skills.pulse.definition_files import load_template
 from skills.pulse.engine import ANSWER
 from skills.pulse.schedule import Schedule
 from storage.db import Database

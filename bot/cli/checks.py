@@ -27,7 +27,7 @@ def redact(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def survey_validate(args: argparse.Namespace, settings: Settings) -> int:
-    from skills.pulse.definitions import check_file
+    from skills.pulse.definition_files import check_file
 
     checked = check_file(args.file)
     for problem in checked.problems:

@@ -21,13 +21,8 @@ from skills.audience import describe_audience, parse_audience
 from skills.pulse import messages as say
 from skills.pulse import plan
 from skills.pulse.answering import CHANGE, COMMENT, COMMENT_SUBMIT, OPEN, Answering
-from skills.pulse.definitions import (
-    QuestionKind,
-    SurveyDefinition,
-    check_file,
-    load_template,
-    template_names,
-)
+from skills.pulse.definition_files import check_file, load_template, template_names
+from skills.pulse.definitions import QuestionKind, SurveyDefinition
 from skills.pulse.engine import (
     ANSWER,
     INVITE,

@@ -1,1 +1,1 @@
-"""Slack: Block Kit rendering and the Web API messenger (events and commands come later)."""
+"""Slack: bolt over HTTP or Socket Mode, Block Kit, the Web API messenger, the directory."""

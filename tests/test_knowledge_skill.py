@@ -405,8 +405,11 @@ async def test_stats_group_failed_questions_for_hr_only(
     assert "4 not answered" in stats.fallback
     assert "1. Relocation, bonus, nurses: 3 questions" in stats.fallback
     assert "Other: 1 question (1 unanswered, 0 not helpful), e.g. can my cat" in stats.fallback
+    assert stats.fallback.startswith("Knowledge gaps, last 7 days:")
+    [one_day] = await kb_runtime.router.dispatch(command("ask", "stats --days 1", user="U-hr"))
+    assert one_day.fallback.startswith("Knowledge gaps, last day:")
     audit = await kb_runtime.services.audit.recent(action="ask.stats")
-    assert len(audit) == 1
+    assert len(audit) == 2
 
 
 async def test_stats_leave_out_small_talk_and_clinical_questions(kb_runtime: Runtime) -> None:

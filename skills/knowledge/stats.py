@@ -52,22 +52,25 @@ def content_gaps(
     """The report, in the reader's language (`t`); `titles` names the articles the questions
     came closest to, by id. The questions are quoted as they were asked."""
     gaps = [q for q in questions if is_gap(q)]
-    period = t.plural("{count} day", "{count} days", days)
     asked = t.plural("{count} question", "{count} questions", total)
     if not gaps:
-        return t(
-            "In the last {period} I was asked {asked}, and none was left unanswered or marked "
+        return t.plural(
+            'In the last day I was asked {asked}, and none was left unanswered or marked "Not '
+            'helpful".',
+            "In the last {count} days I was asked {asked}, and none was left unanswered or marked "
             '"Not helpful".',
-            period=period,
+            days,
             asked=asked,
         )
     unanswered = sum(1 for q in gaps if not q.answered)
     unhelpful = sum(1 for q in gaps if q.answered and q.helpful is False)
     lines = [
-        t(
-            "**Knowledge gaps, last {period}**: {asked} asked, {unanswered} not answered, "
+        t.plural(
+            "**Knowledge gaps, last day**: {asked} asked, {unanswered} not answered, "
             "{unhelpful} answered but marked not helpful.",
-            period=period,
+            "**Knowledge gaps, last {count} days**: {asked} asked, {unanswered} not answered, "
+            "{unhelpful} answered but marked not helpful.",
+            days,
             asked=asked,
             unanswered=t.number(unanswered),
             unhelpful=t.number(unhelpful),

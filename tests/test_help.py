@@ -112,6 +112,8 @@ async def test_a_command_named_in_the_readers_language_is_listed_by_that_name(
     assert "idioma" not in english
     assert "`idioma [idioma]`" in spanish
     assert "`language" not in spanish
+    assert "`ayuda`" in spanish
+    assert "`help`" not in spanish
 
     [menu] = await runtime.router.dispatch(message("idioma", user="U-en"))
     assert menu.fallback.startswith("I write to you in English.")

@@ -18,7 +18,7 @@ from tests.conftest import REPO
 # Router commands that are deliberately not Slack slash commands. `help` is typed in the DM:
 # slash commands are workspace-wide, and a /help would be ambiguous among a workspace's apps
 # (DESIGN.md lists the Slack commands as /ask, /idea, /ideas, /pulse and /announce).
-NOT_SLASH_COMMANDS = frozenset({"help"})
+NOT_SLASH_COMMANDS = frozenset({"help", "ayuda"})
 EVENTS = "https://bot.example.org/slack/events"
 
 

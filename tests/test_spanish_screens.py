@@ -34,6 +34,7 @@ ROLES = (Role.EMPLOYEE, Role.LEADER, Role.HR, Role.ADMIN)
 COMMANDS = (
     "announce",
     "ask",
+    "ayuda",
     "help",
     "idea",
     "ideas",

@@ -181,7 +181,7 @@ async def test_bot_commands_and_router_commands_match(runtime: Runtime) -> None:
         assert listed <= handled, f"no handler for {sorted(listed - handled)}"
         assert handled <= listed, f"missing from the manifest: {sorted(handled - listed)}"
         assert listed == {
-            *("ask", "idea", "ideas", "pulse", "announce", "spotlight", "help"),
+            *("ask", "idea", "ideas", "pulse", "announce", "spotlight", "help", "ayuda"),
             *("language", "idioma"),
         }
 

@@ -57,7 +57,7 @@ def setup(router: Router) -> None:
         shared = Reply.text(ctx.t(SHARED_INTRO))
         return [shared, replace(_help(router, ctx), ephemeral=True)]
 
-    router.command("help", show_help, summary=SUMMARY, bare_only=True)
+    router.command("help", show_help, summary=SUMMARY, bare_only=True, names_in={"es": "ayuda"})
     router.member_joined(welcome)
 
 

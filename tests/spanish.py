@@ -1,8 +1,10 @@
 """Finding English on a Spanish speaker's screen.
 
 `english_words` names the words of a text that are English and never Spanish: function words and
-the everyday words of this bot's messages. What a person typed, an article's own text, names and
-commands in `backticks` are the caller's to leave out; links and code are skipped here.
+the everyday words of this bot's messages, and the PHI screen's tags as they are stored ("[NAME]",
+"[DATE]"), which a Spanish speaker reads in Spanish ("[NOMBRE]", "[FECHA]"). What a person typed,
+an article's own text, names and commands in `backticks` are the caller's to leave out; links and
+code are skipped here.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from bot.replies import Buttons, Choice, Facts, File, Form, Image, Reply, Text
+from skills.phi.tags import TAGS
 
 # English words that are not Spanish words (so "a", "no", "me", "son", "he", "come", "red",
 # "idea", "hospital" and the months Spanish abbreviates alike, "feb", "mar", "jun", "jul", "oct",
@@ -24,13 +27,15 @@ ENGLISH_ONLY = frozenset(
 )
 
 _SKIPPED = re.compile(r"`[^`]*`|https?://\S+|<[^>]+>|\[([^\]]*)\]\([^)]*\)")
-_WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
+_STORED_TAG = "|".join(re.escape(message) for message in TAGS.values())
+_WORD = re.compile(rf"{_STORED_TAG}|[^\W\d_]+(?:'[^\W\d_]+)?")
 
 
 def english_words(text: str) -> list[str]:
-    """The English-only words in `text`, in order, links' addresses and code left out."""
+    """The English-only words and stored tags in `text`, in order, links' addresses and code
+    left out."""
     readable = _SKIPPED.sub(lambda m: m.group(1) or " ", text)
-    return [w for w in _WORD.findall(readable) if w.lower() in ENGLISH_ONLY]
+    return [w for w in _WORD.findall(readable) if w.startswith("[") or w.lower() in ENGLISH_ONLY]
 
 
 def screen_text(reply: Reply) -> str:

@@ -159,6 +159,22 @@ async def test_own_ideas_are_listed_with_status_but_anonymous_ones_are_not(rt: R
     assert "shared anonymously aren't listed" in reply.fallback
 
 
+async def test_own_ideas_show_the_phi_tags_in_the_persons_language(rt: Runtime) -> None:
+    rosa = await person(rt, display_name="Rosa")
+    [preview] = await rt.router.dispatch(
+        command("idea", "Dr. Okafor asked for warm blankets on 3/4/2026 for every bed.")
+    )
+    [submit] = [b for b in buttons(preview) if b.label == "Submit"]
+    await rt.router.dispatch(action(submit.action_id, submit.value))
+    [idea] = await rt.services.ideas.by_submitter(rosa.id)
+    assert idea.description.startswith("Dr. [NAME] asked for warm blankets on [DATE]")
+
+    assert f"#{idea.id} Dr. [NAME] asked for warm blankets on [DATE]" in (await home(rt)).fallback
+    await rt.services.people.set_language(rosa.id, "es")
+    spanish = await home(rt)
+    assert f"#{idea.id} Dr. [NOMBRE] asked for warm blankets on [FECHA]" in spanish.fallback
+
+
 async def test_quick_actions_open_forms_that_work(rt: Runtime) -> None:
     [ask] = await rt.router.dispatch(action("knowledge.ask_form"))
     [form] = ask.forms()

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -38,8 +37,6 @@ BLANKETS = "Warm blankets for patients at night, the rooms get so cold"
 NOISE_ES = "Hay mucho ruido en la noche y los pacientes no pueden dormir."
 NOISE_EN = "Too much noise at night on the unit, patients cannot sleep."
 MEALS = "Offer a later dinner tray for patients who miss supper because of tests."
-# What identifiers are replaced with: the redactor's tags, the same in every language.
-_TAG = re.compile(r"\[[A-Z_]+\]")
 
 
 @pytest.fixture
@@ -63,14 +60,14 @@ def fake(rt: Runtime) -> RecordingMessenger:
 
 
 def foreign(replies: list[Reply], *written: str) -> list[str]:
-    """The English-only words on these screens, leaving out what people wrote (`written`) and
-    the redactor's tags."""
+    """The English-only words on these screens, and the PHI screen's tags as stored ("[NAME]"),
+    leaving out what people wrote (`written`)."""
     found: list[str] = []
     for reply in replies:
         text = screen_text(reply)
         for words in sorted(written, key=len, reverse=True):
             text = text.replace(words, " ")
-        found += english_words(_TAG.sub(" ", text))
+        found += english_words(text)
     return found
 
 
@@ -164,9 +161,10 @@ async def test_a_spanish_speaker_shares_votes_and_hears_back_in_spanish(
     [typed] = await rt.router.dispatch(message("Tengo una idea", user="U-es"))
     assert typed.blocks == form.blocks, "the Spanish words open the same form"
     preview = await say(rt, "U-es", "idea", PHI_IDEA)
-    assert "[MRN]" in preview.fallback
+    assert "(MRN [EXPEDIENTE])" in preview.fallback
+    assert "su hija al [TELÉFONO]" in preview.fallback
     assert "00482913" not in preview.fallback
-    assert "Reemplacé con etiquetas" in preview.fallback
+    assert "Reemplacé con etiquetas ([EXPEDIENTE], [TELÉFONO])" in preview.fallback
     assert f"Votar por la #{blankets}" in buttons(preview), "an English idea like it is offered"
     edited = await press(rt, preview, "Editar", "U-es")
     assert any(isinstance(b, Form) for b in edited.blocks)
@@ -227,6 +225,69 @@ async def test_a_spanish_speaker_shares_votes_and_hears_back_in_spanish(
     assert foreign(seen, *written) == []
 
     assert fake.direct_to("U-en") == [], "nothing happened to the idea U-en shared"
+
+
+NAMED_IDEA = (
+    "La Sra. Ramírez esperó su cobija desde el 3 de marzo; pongamos calentadores en cada piso."
+)
+
+
+async def test_a_spanish_reader_reads_the_tags_in_spanish_and_an_english_one_as_stored(
+    rt: Runtime, fake: RecordingMessenger
+) -> None:
+    """What the PHI screen took out is stored as "[NAME]" and "[DATE]"; each reader reads the
+    tags in their own language, in the preview, the draft they edit, the idea shown to leaders,
+    the summary, and the notices that quote the idea and the leaders' words."""
+    await grant(rt, "U-lead", Role.LEADER)
+    await grant(rt, "U-jefa", Role.LEADER)
+    for user in ("U-es", "U-jefa"):
+        await speaks_spanish(rt, user)
+
+    preview = await say(rt, "U-es", "idea", NAMED_IDEA)
+    assert "La Sra. [NOMBRE] esperó su cobija desde el [FECHA];" in preview.fallback
+    assert "Reemplacé con etiquetas ([FECHA], [NOMBRE])" in preview.fallback
+    edited = await press(rt, preview, "Editar", "U-es")
+    [form] = [b for b in edited.blocks if isinstance(b, Form)]
+    fields = {field.name: field.initial for field in form.inputs}
+    assert fields["description"].startswith("La Sra. [NOMBRE] esperó su cobija desde el [FECHA]")
+    fields["description"] = fields["description"].replace("cada piso", "cada piso, por favor")
+    [again] = await rt.router.dispatch(
+        action(form.submit_action_id, form.value, user="U-es", values=fields)
+    )
+    assert "desde el [FECHA]; pongamos calentadores en cada piso, por favor." in again.fallback
+    thanks = await press(rt, again, "Enviar", "U-es")
+    idea_id = int(thanks.fallback.split("#")[1].split(" ")[0].strip("*"))
+    idea = await rt.services.ideas.get(idea_id)
+    assert idea is not None
+    assert idea.description == (
+        "La Sra. [NAME] esperó su cobija desde el [DATE]; pongamos calentadores en cada piso, "
+        "por favor."
+    ), "stored with the neutral tags, whatever language the draft was edited in"
+
+    in_english = await say(rt, "U-lead", "ideas", f"show {idea_id}")
+    assert "La Sra. [NAME] esperó su cobija desde el [DATE]" in in_english.fallback
+    assert "[NOMBRE]" not in in_english.fallback
+    in_spanish = await say(rt, "U-jefa", "ideas", f"show {idea_id}")
+    assert "La Sra. [NOMBRE] esperó su cobija desde el [FECHA]" in in_spanish.fallback
+    summary = await say(rt, "U-jefa", "ideas", "summary")
+    assert f"#{idea_id} La Sra. [NOMBRE] esperó" in summary.fallback
+
+    await rt.router.dispatch(
+        command("ideas", f"comment {idea_id} Spoke with Dr. Okafor about it on March 3", "U-lead")
+    )
+    await rt.router.dispatch(command("ideas", f"status {idea_id} accepted", user="U-lead"))
+    await rt.router.dispatch(
+        command("ideas", f"status {idea_id} implemented Warmers since 04/01/2026", user="U-lead")
+    )
+    await rt.delivery.run_until_idle()
+    commented, accepted, story = fake.direct_to("U-es")
+    assert "> Spoke with Dr. [NOMBRE] about it on [FECHA]" in commented.fallback
+    assert "La Sra. [NOMBRE] esperó su cobija desde el [FECHA]" in story.fallback
+    assert "Warmers since [FECHA]" in story.fallback
+    leaders_words = ("Spoke with Dr.", "about it on", "Warmers since")
+    screens = [preview, edited, again, thanks, in_spanish, summary, commented, accepted, story]
+    assert foreign(screens, *leaders_words) == []
+    assert foreign([in_english]) != [], "an English reader reads the tags as they are stored"
 
 
 async def test_an_english_voter_and_a_spanish_voter_each_read_their_own_language(

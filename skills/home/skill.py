@@ -25,6 +25,7 @@ from skills.ideas import messages as ideas_say
 from skills.ideas.actions import NEW as NEW_IDEA
 from skills.knowledge.skill import ASK_FORM
 from skills.language.skill import language_buttons, language_name
+from skills.phi.tags import readable
 from skills.pulse.answering import OPEN as OPEN_SURVEY
 from skills.pulse.definitions import SurveyDefinition
 from storage.ideas import Idea
@@ -113,7 +114,8 @@ def _ideas(t: Translator, ideas: list[Idea]) -> list[Block]:
     if not ideas:
         return [Text(t(IDEAS)), Text(t(NO_IDEAS), subtle=True), note]
     lines = [
-        f"- #{idea.id} {idea.headline}: **{t(ideas_say.STATUSES.get(idea.status, idea.status))}**"
+        f"- #{idea.id} {readable(idea.headline, t)}: "
+        f"**{t(ideas_say.STATUSES.get(idea.status, idea.status))}**"
         for idea in ideas
     ]
     return [Text(t(IDEAS) + "\n" + "\n".join(lines)), note]

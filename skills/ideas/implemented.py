@@ -31,6 +31,7 @@ from skills.ideas.actions import ANNOUNCE, CREDIT_NO, CREDIT_YES, IMPLEMENT_FORM
 from skills.ideas.common import find_idea, quote, speaker_of, submitter_of
 from skills.ideas.story import excerpt, you_said_we_did
 from skills.phi import redact
+from skills.phi.tags import readable
 from skills.references import parse_id
 from storage.idea_outcomes import IDEA_KEY, Outcome
 from storage.ideas import Idea
@@ -230,9 +231,12 @@ def notice_renderer(services: Services) -> Render:
 
 
 def _said(t: Translator, idea: Idea, outcome: Outcome) -> list[Block]:
-    lines = [quote(excerpt(idea)), t(say.NOTICE_WHAT_CHANGED, text=outcome.what_changed)]
+    lines = [
+        quote(readable(excerpt(idea), t)),
+        t(say.NOTICE_WHAT_CHANGED, text=readable(outcome.what_changed, t)),
+    ]
     if outcome.helped:
-        lines.append(t(say.NOTICE_HELPED, text=outcome.helped))
+        lines.append(t(say.NOTICE_HELPED, text=readable(outcome.helped, t)))
     return [Text("\n".join(lines))]
 
 
@@ -249,7 +253,7 @@ def _submitter_blocks(t: Translator, idea: Idea, outcome: Outcome) -> list[Block
 
 def _voter_blocks(t: Translator, idea: Idea, outcome: Outcome) -> list[Block]:
     return [
-        Text(t(say.NOTICE_VOTER, id=idea.id, headline=idea.headline)),
+        Text(t(say.NOTICE_VOTER, id=idea.id, headline=readable(idea.headline, t))),
         *_said(t, idea, outcome),
         Text(t(say.NOTICE_THANKS_VOTER)),
     ]

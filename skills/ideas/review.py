@@ -28,6 +28,7 @@ from skills.ideas.common import (
 )
 from skills.ideas.summary import Scope, render, summarize
 from skills.phi import redact
+from skills.phi.tags import readable
 from storage.idea_outcomes import Outcome
 from storage.ideas import Idea, IdeaFilter
 
@@ -66,7 +67,7 @@ async def list_ideas(ctx: Context[Command]) -> Reply:
     if not ideas:
         return Reply.text(t(say.NO_MATCH), ephemeral=True)
     lines = [
-        f"- #{i.id} **{i.headline}** ({status_name(t, i.status).lower()}, "
+        f"- #{i.id} **{readable(i.headline, t)}** ({status_name(t, i.status).lower()}, "
         f"{t.plural('{count} vote', '{count} votes', i.votes)}, "
         f"{category_name(t, i.category)}{', ' + i.unit if i.unit else ''})"
         for i in ideas
@@ -91,18 +92,18 @@ async def show(ctx: Context[Command]) -> Reply:
         (t(say.SHARED_LABEL), t.moment(idea.created_at, ctx.zone, now=ctx.services.clock())),
     ]
     if idea.status_reason:
-        facts.append((t(say.REASON_LABEL), idea.status_reason))
+        facts.append((t(say.REASON_LABEL), readable(idea.status_reason, t)))
     if idea.merged_into_id:
         facts.append((t(say.MERGED_INTO_LABEL), f"#{idea.merged_into_id}"))
     outcome = await ctx.services.idea_outcomes.get(idea.id)
     if outcome is not None:
-        facts.append((t(say.WHAT_CHANGED_FACT), outcome.what_changed))
+        facts.append((t(say.WHAT_CHANGED_FACT), readable(outcome.what_changed, t)))
         if outcome.helped:
-            facts.append((t(say.WHO_HELPED_FACT), outcome.helped))
+            facts.append((t(say.WHO_HELPED_FACT), readable(outcome.helped, t)))
         facts.append((t(say.CREDIT_LABEL), t(_credit(idea, outcome))))
     blocks: list[Any] = [
-        Text(f"**#{idea.id} {idea.headline}**"),
-        Text(quote(idea.description)),
+        Text(f"**#{idea.id} {readable(idea.headline, t)}**"),
+        Text(quote(readable(idea.description, t))),
         Facts(tuple(facts)),
     ]
     if comments:
@@ -110,7 +111,9 @@ async def show(ctx: Context[Command]) -> Reply:
             Text(
                 t(say.COMMENTS)
                 + "\n"
-                + "\n".join(f"- {c.author_name or t(say.A_LEADER)}: {c.text}" for c in comments)
+                + "\n".join(
+                    f"- {c.author_name or t(say.A_LEADER)}: {readable(c.text, t)}" for c in comments
+                )
             )
         )
     buttons = [
@@ -146,7 +149,14 @@ async def comment(ctx: Context[Command]) -> Reply:
     await ctx.audit("idea.comment", f"idea:{idea.id}")
 
     def notice(t: Translator) -> Reply:
-        return Reply.text(t(say.COMMENT_NOTICE, id=idea.id, headline=idea.headline, text=screened))
+        return Reply.text(
+            t(
+                say.COMMENT_NOTICE,
+                id=idea.id,
+                headline=readable(idea.headline, t),
+                text=readable(screened, t),
+            )
+        )
 
     await notify_submitter(ctx.services, idea.id, notice)
     return Reply.text(ctx.t(say.COMMENT_SAVED, id=idea.id), ephemeral=True)

@@ -2,7 +2,8 @@
 had the idea when they agreed to be named. Platform-free, a title and Markdown, so the same
 text serves the notices, the leader's preview, an announcement draft and the monthly digest.
 
-Idea text is PHI-screened before it is stored, so what is quoted here is the screened text.
+Idea text is PHI-screened before it is stored, so what is quoted here is the screened text, its
+tags in the reader's language (`skills.phi.tags`).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from skills.ideas import messages as say
 from skills.ideas.common import idea_text, quote
 from skills.ideas.messages import CATEGORIES
 from skills.ideas.themes import theme_terms
+from skills.phi.tags import readable
 from storage.idea_outcomes import Outcome
 from storage.ideas import Idea
 
@@ -49,13 +51,13 @@ def you_said_we_did(idea: Idea, outcome: Outcome, t: Translator) -> Story:
     language around the idea and what was done, which are quoted as written."""
     lines = [
         t(say.YOU_SAID, source=_source(idea, outcome, t)),
-        quote(excerpt(idea)),
-        t(say.WE_DID, text=outcome.what_changed),
+        quote(readable(excerpt(idea), t)),
+        t(say.WE_DID, text=readable(outcome.what_changed, t)),
     ]
     if outcome.helped:
-        lines.append(t(say.THANKS_TO, text=outcome.helped))
+        lines.append(t(say.THANKS_TO, text=readable(outcome.helped, t)))
     lines.append(t(say.STORY_CLOSING))
-    return Story(t(say.STORY_TITLE, headline=idea.headline), "\n".join(lines))
+    return Story(t(say.STORY_TITLE, headline=readable(idea.headline, t)), "\n".join(lines))
 
 
 def monthly_digest(
@@ -136,12 +138,13 @@ def _source(idea: Idea, outcome: Outcome, t: Translator) -> str:
 
 def _entry(idea: Idea, outcome: Outcome, t: Translator) -> str:
     source = _source(idea, outcome, t)
+    headline, what_changed = readable(idea.headline, t), readable(outcome.what_changed, t)
     if outcome.helped:
         return t(
             say.ENTRY_HELPED,
-            headline=idea.headline,
-            what_changed=outcome.what_changed,
+            headline=headline,
+            what_changed=what_changed,
             source=source,
-            helped=outcome.helped,
+            helped=readable(outcome.helped, t),
         )
-    return t(say.ENTRY, headline=idea.headline, what_changed=outcome.what_changed, source=source)
+    return t(say.ENTRY, headline=headline, what_changed=what_changed, source=source)

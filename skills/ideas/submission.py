@@ -35,6 +35,7 @@ from skills.ideas.actions import CANCEL, CONFIRM, CONFIRM_ANONYMOUS, EDIT, SUBMI
 from skills.ideas.common import category_name, find_idea, idea_text, quote, status_name
 from skills.ideas.themes import guess_category, theme_terms
 from skills.phi import redact
+from skills.phi.tags import neutral, readable, tag_list
 from skills.references import parse_id
 from skills.safety.responder import CrisisResponder
 from storage.ideas import Draft, Idea, IdeaFilter
@@ -74,7 +75,7 @@ def idea_form(t: Translator, draft: Draft | None = None, sealed_draft: str = "")
                 "title",
                 t(say.TITLE_LABEL),
                 max_length=say.MAX_TITLE,
-                initial=draft.title if draft else "",
+                initial=readable(draft.title, t) if draft else "",
             ),
             Input(
                 "description",
@@ -83,7 +84,7 @@ def idea_form(t: Translator, draft: Draft | None = None, sealed_draft: str = "")
                 required=True,
                 max_length=say.MAX_DESCRIPTION,
                 placeholder=t(say.DESCRIPTION_HINT),
-                initial=draft.description if draft else "",
+                initial=readable(draft.description, t) if draft else "",
             ),
             Input(
                 "category",
@@ -146,7 +147,9 @@ async def _preview(
     unit: str,
     anonymous: bool,
 ) -> Reply:
-    title, description, unit = title.strip(), description.strip(), unit.strip()
+    # An edited draft comes back with the tags it was shown with, in the reader's language.
+    title, description = neutral(title.strip()), neutral(description.strip())
+    unit = unit.strip()
     t = ctx.t
     if len(description) < say.MIN_DESCRIPTION:
         raise SkillError(say.TOO_SHORT, min=say.MIN_DESCRIPTION)
@@ -169,8 +172,8 @@ async def _preview(
     log.info("event=%s idea draft=%s phi=%s", ctx.event.id, draft.id, sorted(found))
     blocks: list[Any] = [Text(t(say.PREVIEW))]
     if draft.title:
-        blocks.append(Text(f"**{draft.title}**"))
-    blocks.append(Text(quote(draft.description)))
+        blocks.append(Text(f"**{readable(draft.title, t)}**"))
+    blocks.append(Text(quote(readable(draft.description, t))))
     blocks.append(
         Facts(
             (
@@ -181,14 +184,13 @@ async def _preview(
         )
     )
     if found:
-        tags = ", ".join(f"[{t}]" for t in sorted(found))
-        blocks.append(Text(t(say.PHI_NOTE, tags=tags), subtle=True))
+        blocks.append(Text(t(say.PHI_NOTE, tags=tag_list(found, t)), subtle=True))
     similar = await _similar(ctx.services, f"{draft.title} {draft.description}")
     if similar:
         blocks.append(Text(t(say.SIMILAR)))
         for idea in similar:
             votes_so_far = t.plural("{count} vote", "{count} votes", idea.votes)
-            blocks.append(Text(f"#{idea.id} _{idea.headline}_ ({votes_so_far})"))
+            blocks.append(Text(f"#{idea.id} _{readable(idea.headline, t)}_ ({votes_so_far})"))
         votes = [
             Button(t(say.VOTE_FOR, id=i.id), UPVOTE, await ctx.seal(UPVOTE, i.id)) for i in similar
         ]

@@ -14,6 +14,7 @@ from skills.grouping import group_similar
 from skills.ideas import messages as say
 from skills.ideas.common import category_name, idea_text, status_name
 from skills.ideas.themes import theme_terms
+from skills.phi.tags import readable
 from storage.ideas import Idea, IdeaFilter, IdeaRepository
 
 TOP = 5
@@ -101,23 +102,14 @@ def render(summary: Summary, t: Translator, heading: str = say.SUMMARY_HEADING) 
     blocks.append(Text(f"{t(say.BY_UNIT)} {by_unit}"))
     blocks.append(Divider())
     top_lines = [
-        f"{rank}. #{idea.id} {idea.headline} "
+        f"{rank}. #{idea.id} {readable(idea.headline, t)} "
         f"({t.plural('{count} vote', '{count} votes', idea.votes)}, "
         f"{status_name(t, idea.status).lower()})"
         for rank, idea in enumerate(summary.top_voted, start=1)
     ]
     blocks.append(Text(t(say.MOST_SUPPORTED) + "\n" + "\n".join(top_lines)))
     if summary.themes:
-        theme_lines = [
-            t.plural(
-                "- {count} idea like #{id} _{headline}_",
-                "- {count} ideas like #{id} _{headline}_",
-                theme.size,
-                id=theme.representative.id,
-                headline=theme.representative.headline,
-            )
-            for theme in summary.themes
-        ]
+        theme_lines = [_theme_line(theme, t) for theme in summary.themes]
         blocks.append(Text(t(say.THEMES) + "\n" + "\n".join(theme_lines)))
     blocks.append(Text(t(say.SHOW_HINT), subtle=True))
     fallback = "\n".join(
@@ -126,6 +118,19 @@ def render(summary: Summary, t: Translator, heading: str = say.SUMMARY_HEADING) 
         if not isinstance(b, Divider)
     )
     return Reply(fallback=fallback, blocks=tuple(blocks))
+
+
+def _theme_line(theme: Theme, t: Translator) -> str:
+    # The headline is read outside the message's call: Babel's extractor takes a `t` inside
+    # `t.plural(...)` for the `t` keyword and catalogs the plural as a singular message.
+    headline = readable(theme.representative.headline, t)
+    return t.plural(
+        "- {count} idea like #{id} _{headline}_",
+        "- {count} ideas like #{id} _{headline}_",
+        theme.size,
+        id=theme.representative.id,
+        headline=headline,
+    )
 
 
 def _facts_text(facts: Facts) -> str:

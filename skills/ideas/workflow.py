@@ -20,6 +20,7 @@ from skills.ideas.actions import DECLINE_FORM
 from skills.ideas.common import IDEA, STATUS, find_idea, notify_submitter, status_name
 from skills.ideas.summary import Scope, render, summarize
 from skills.phi import redact
+from skills.phi.tags import readable
 from skills.references import parse_id
 from storage.ideas import Idea
 
@@ -140,16 +141,15 @@ async def change_status(
             reader(
                 say.NOTICE,
                 id=idea.id,
-                headline=idea.headline,
+                headline=readable(idea.headline, reader),
                 status=status_name(reader, status),
             )
         ]
         if target is not None:
-            lines.append(
-                reader(say.NOTICE_MERGED, target=target.id, target_headline=target.headline)
-            )
+            headline = readable(target.headline, reader)
+            lines.append(reader(say.NOTICE_MERGED, target=target.id, target_headline=headline))
         if reason:
-            lines.append(reader(say.NOTICE_REASON, reason=reason))
+            lines.append(reader(say.NOTICE_REASON, reason=readable(reason, reader)))
         return Reply.text("\n".join(lines))
 
     delivered = await notify_submitter(services, idea.id, notice)

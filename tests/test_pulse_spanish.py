@@ -109,6 +109,42 @@ async def test_a_spanish_speaker_walks_a_whole_survey_in_spanish(
     assert stored.comment == COMMENT  # kept as written
 
 
+NAMED_COMMENT = "La enfermera Yesenia me ayudó el 3 de marzo cuando faltó personal."
+
+
+async def test_a_comments_phi_tags_read_in_each_readers_language(
+    rt: Runtime, fake: RecordingMessenger
+) -> None:
+    """A comment is stored with the PHI screen's tags as they are ("[NAME]", "[DATE]"): the
+    Spanish speaker who wrote it is told what was replaced in Spanish, and results show the
+    tags in the language of whoever reads them."""
+    hana = await hr(rt)
+    ana, *others = await spanish_staff(rt, 10)
+    await pulse(rt, "create weekly-pulse to unit '5 North' now")
+    await deliver(rt)
+    for user in (ana, *others):
+        await answer_all(rt, fake.direct_to(user)[0], user, pick=1)
+    [form_reply] = await rt.router.dispatch(action("pulse.comment", "1", user=ana))
+    [form] = [b for b in form_reply.blocks if isinstance(b, Form)]
+    [saved] = await rt.router.dispatch(
+        action(form.submit_action_id, form.value, user=ana, values={"comment": NAMED_COMMENT})
+    )
+    assert "reemplacé con etiquetas ([FECHA], [NOMBRE])" in saved.fallback
+    [stored] = [r for r in await rt.services.survey_answers.responses(1) if r.comment]
+    assert stored.comment == "La enfermera [NAME] me ayudó el [DATE] cuando faltó personal."
+
+    _, in_english = await rt.router.dispatch(command("pulse", "close 1", user=hana))
+    assert "“La enfermera [NAME] me ayudó el [DATE] cuando faltó personal.”" in (
+        in_english.fallback
+    )
+    await rt.router.dispatch(command("idioma", "español", user=hana))
+    [in_spanish] = await rt.router.dispatch(command("pulse", "results 1", user=hana))
+    assert "“La enfermera [NOMBRE] me ayudó el [FECHA] cuando faltó personal.”" in (
+        in_spanish.fallback
+    )
+    assert english_on_screen([saved, in_spanish]) == []
+
+
 def note(reply: Reply) -> str:
     """The anonymity note that ends a survey card."""
     block = reply.blocks[-1]

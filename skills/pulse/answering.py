@@ -13,6 +13,7 @@ from bot.ownership import NotYours
 from bot.replies import Button, Buttons, Form, Input, InputKind, Reply, Text, plain_text
 from bot.services import Services
 from skills.phi import redact
+from skills.phi.tags import tag_list
 from skills.pulse import messages as say
 from skills.pulse.definitions import SurveyDefinition
 from skills.pulse.engine import survey_message
@@ -135,7 +136,7 @@ class Answering:
             raise SkillError(say.NOT_INVITED) from None
         lines = [t(say.COMMENT_SAVED)]
         if screened.found:
-            lines.append(t(say.COMMENT_PHI, tags=", ".join(sorted(screened.types))))
+            lines.append(t(say.COMMENT_PHI, tags=tag_list(screened.types, t)))
         # An anonymous comment is kept for the survey as written; someone in crisis also
         # gets the resources at once.
         return await self.safety.ahead_of(ctx, _retired("\n".join(lines)), comment)

@@ -16,6 +16,7 @@ from babel.numbers import format_decimal
 from bot.exports import export_name
 from bot.i18n import N_, Translator
 from bot.replies import Block, Divider, Facts, Image, Reply, Text, plain_text
+from skills.phi.tags import readable
 from skills.pulse.definitions import Question, QuestionKind, SurveyDefinition
 from skills.pulse.results import (
     COMMENT_THRESHOLD,
@@ -52,10 +53,11 @@ def render_results(
 ) -> Reply:
     """The results as text first (every number is in the text, for screen readers and plain
     clients), with PNG charts after the text they illustrate; in the reader's language (`t`;
-    the survey's own texts in English where it has none in it; comments as written), dates on
-    the reader's clock (`zone`). Drawing charts takes CPU for a moment: call this from a worker
-    thread in async code. `charts=False` leaves them out. A chart saved as a file is named
-    from `file_stem`, the chart and the round's closing day."""
+    the survey's own texts in English where it has none in it; comments as written, their PHI
+    tags in the reader's language), dates on the reader's clock (`zone`). Drawing charts takes
+    CPU for a moment: call this from a worker thread in async code. `charts=False` leaves them
+    out. A chart saved as a file is named from `file_stem`, the chart and the round's closing
+    day."""
     shown = definition.in_language(t.language)
     blocks: list[Block] = [Text(_headline(results, title, zone, t))]
     day = results.closed_at.astimezone(zone).date()
@@ -273,7 +275,8 @@ def _row(row: GroupResult, shown: SurveyDefinition, t: Translator) -> tuple[str,
 
 
 def _comment_blocks(results: Results, t: Translator) -> list[Block]:
-    """The comments as their writers wrote them, in whatever language: never translated."""
+    """The comments as their writers wrote them, in whatever language: never translated; only
+    the tags the PHI screen put in them are in the reader's language."""
     if results.comments is None:
         needed = max(COMMENT_THRESHOLD, results.threshold)
         text = t("Comments are shown only for groups of at least {needed}.", needed=needed)
@@ -283,7 +286,7 @@ def _comment_blocks(results: Results, t: Translator) -> list[Block]:
     heading = t("**Comments** ({count})", count=t.number(len(results.comments)))
     chunks: list[list[str]] = [[heading]]
     for comment in results.comments:
-        line = f"- “{comment}”"
+        line = f"- “{readable(comment, t)}”"
         if sum(len(text) + 1 for text in chunks[-1]) + len(line) > TEXT_LIMIT:
             chunks.append([])
         chunks[-1].append(line)

@@ -25,7 +25,7 @@ from storage.people import Profile
 from tests.fakes import RecordingMessenger
 from tests.helpers import TENANT, action, command, message
 from tests.kb_fixture import ARTICLES, write_kb
-from tests.spanish import english_on_screen, english_words
+from tests.spanish import english_on_screen, english_words, screen_text
 
 
 @pytest.fixture(scope="module")
@@ -386,3 +386,49 @@ async def test_a_spanish_speaker_reads_no_english_from_the_knowledge_skill(
     allowed = {w.lower() for w in english_words(f"{typed} {article_text}")}
     leftover = [w for w in english_on_screen(seen) if w.lower() not in allowed]
     assert leftover == []
+
+
+async def test_a_questions_phi_tags_read_in_the_language_of_whoever_reads_the_ticket(
+    spanish_runtime: Runtime,
+) -> None:
+    """A question is stored with the PHI screen's tags as they are ("[NAME]", "[DATE]"); HR's
+    channel (in the hospital's language, Spanish here), HR's ticket list and the answer sent
+    back show them in their reader's language."""
+    rt = spanish_runtime
+    fake = RecordingMessenger()
+    rt.services.outbound.register(fake)
+    await rt.router.dispatch(command("idioma", "español", user=NURSE))
+    person = await rt.services.people.resolve(Profile("console", TENANT, HR, "Hana"))
+    await rt.services.people.grant(person.id, Role.HR.value, granted_by="test")
+    not_sure = await ask(
+        rt, "puedo llevar a mi perro a la despedida de la enfermera Yesenia el 3 de marzo"
+    )
+    [handed] = await rt.router.dispatch(
+        action("knowledge.ask_hr", button(not_sure, "knowledge.ask_hr"), user=NURSE)
+    )
+    ticket = await rt.services.tickets.get(1)
+    assert ticket is not None
+    assert ticket.text.endswith("la despedida de la enfermera [NAME] el [DATE]")
+    spanish = "la despedida de la enfermera [NOMBRE] el [FECHA]"
+
+    [post] = [sent.reply for sent in fake.channel if sent.to == HR_CHANNEL]
+    assert spanish in post.fallback
+    [in_spanish] = await rt.router.dispatch(command("ask", "tickets", user=HR))
+    assert spanish in in_spanish.fallback
+    [stats] = await rt.router.dispatch(command("ask", "stats", user=HR))
+    assert spanish in stats.fallback
+    [answer_form] = await rt.router.dispatch(
+        action("knowledge.hr_answer", button(post, "knowledge.hr_answer"), user=HR)
+    )
+    assert spanish in screen_text(answer_form)
+    await rt.router.dispatch(command("language", "english", user=HR))
+    [in_english] = await rt.router.dispatch(command("ask", "tickets", user=HR))
+    assert "la despedida de la enfermera [NAME] el [DATE]" in in_english.fallback
+    await rt.router.dispatch(command("ask", "reply 1 Solo animales de servicio.", user=HR))
+    [answered] = fake.direct_to(NURSE)
+    assert spanish in answered.fallback
+
+    typed = "puedo llevar a mi perro a la despedida de la enfermera el Solo animales de servicio"
+    allowed = {w.lower() for w in english_words(typed)}
+    screens = [handed, post, in_spanish, stats, answer_form, answered]
+    assert [w for w in english_on_screen(screens) if w.lower() not in allowed] == []

@@ -5,13 +5,16 @@ text they were shown in Spanish is stored with the neutral tags again."""
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
 from bot.i18n import languages, translator
+from skills.knowledge.stats import content_gaps
 from skills.phi import redact
-from skills.phi.tags import TAGS, neutral, readable, tag, tag_list
+from skills.phi.tags import TAGS, neutral, readable, tag, tag_list, without_tags
+from storage.questions import LoggedQuestion
 
 PHI_ES_DEV = Path(__file__).resolve().parent / "data" / "phi_es_dev.jsonl"
 SPANISH = translator("es")
@@ -79,3 +82,33 @@ def test_a_notice_lists_the_tags_in_the_readers_language() -> None:
     assert tag_list({"NAME", "DATE"}, ENGLISH) == "[DATE], [NAME]"
     assert tag_list(["NAME", "DATE", "NAME"], SPANISH) == "[FECHA], [NOMBRE]"
     assert tag_list({"SOMETHING"}, SPANISH) == "[SOMETHING]", "a type with no message as is"
+
+
+def test_what_reads_the_words_of_a_text_reads_it_without_its_tags() -> None:
+    assert without_tags("Can [NAME] swap with me on [DATE]?").split() == [
+        "Can",
+        "swap",
+        "with",
+        "me",
+        "on",
+        "?",
+    ]
+    assert without_tags("[name] stays") == "[name] stays"
+
+
+def test_questions_that_share_only_tags_are_not_a_topic_named_after_them() -> None:
+    """`ask stats` names a group of questions by the words they share; "name" and "date" are
+    the tags' codes, not words anyone asked."""
+    asked = datetime(2026, 11, 2, 15, 0, tzinfo=UTC)
+    texts = [
+        "can I swap my parking spot with [NAME] from [DATE]",
+        "who approves a parking spot swap with [NAME] on [DATE]",
+    ]
+    questions = [
+        LoggedQuestion(n, asked, text, None, 0.1, answered=False, helpful=None)
+        for n, text in enumerate(texts, start=1)
+    ]
+    report = content_gaps(questions, SPANISH, total=2, days=7, titles={})
+    assert "1. **Parking, spot, swap**:" in report, report
+    assert "[NOMBRE]" in report
+    assert "[NAME]" not in report

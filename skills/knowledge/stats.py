@@ -19,6 +19,7 @@ from skills.knowledge.clinical import looks_clinical
 from skills.knowledge.smalltalk import small_talk
 from skills.knowledge.spanish import english_reading, language_of
 from skills.knowledge.text import STOP_WORDS, is_noise, tokenize
+from skills.phi.tags import readable, without_tags
 from skills.textkit.stemming import stem
 from storage.questions import LoggedQuestion
 
@@ -92,7 +93,7 @@ def content_gaps(
 
 def _summary(members: Sequence[LoggedQuestion], t: Translator) -> str:
     open_count = sum(1 for q in members if not q.answered)
-    examples = "; ".join(f"_{q.text}_" for q in members[:EXAMPLES])
+    examples = "; ".join(f"_{readable(q.text, t)}_" for q in members[:EXAMPLES])
     return t(
         "{questions} ({unanswered} unanswered, {unhelpful} not helpful), e.g. {examples}",
         questions=t.plural("{count} question", "{count} questions", len(members)),
@@ -122,7 +123,7 @@ def _topics(questions: Sequence[LoggedQuestion], titles: Mapping[str, str]) -> l
 
 def _name(members: Sequence[LoggedQuestion], titles: Mapping[str, str]) -> str | None:
     """The title of the article most members came closest to, or the words at least two of
-    them share; a lone question has neither."""
+    them share (a PHI tag is no word of theirs); a lone question has neither."""
     if len(members) < 2:
         return None
     articles = Counter(q.article_id for q in members if q.article_id in titles)
@@ -134,7 +135,7 @@ def _name(members: Sequence[LoggedQuestion], titles: Mapping[str, str]) -> str |
     shared: Counter[str] = Counter()
     for q in members:
         stems = set()
-        for word in tokenize(q.text):
+        for word in tokenize(without_tags(q.text)):
             if word in STOP_WORDS or is_noise(word) or len(word) < 3:
                 continue
             root = stem(word)

@@ -27,6 +27,7 @@ from bot.replies import (
 )
 from bot.services import Services
 from skills.knowledge import messages as say
+from skills.phi.tags import readable
 from skills.references import parse_id
 from storage.tickets import Ticket
 
@@ -70,7 +71,7 @@ def _ticket_post(ticket: Ticket, ctx: Context[Any]) -> Reply:
     HR's channel is read in."""
     t = translator(ctx.services.settings.language)
     name = ctx.person.display_name or t(say.AN_EMPLOYEE)
-    text = t(say.HR_NEW_TICKET, id=ticket.id, name=name, text=ticket.text)
+    text = t(say.HR_NEW_TICKET, id=ticket.id, name=name, text=readable(ticket.text, t))
     return Reply(
         fallback=plain_text(text),
         blocks=(
@@ -92,6 +93,7 @@ def _ticket_post(ticket: Ticket, ctx: Context[Any]) -> Reply:
 async def on_hr_answer(ctx: Context[Action]) -> Reply:
     ticket = await _ticket(ctx.services, parse_id(ctx.event.value))
     t = ctx.t
+    question = readable(ticket.text, t)
     form = Form(
         title=t(say.ANSWER_FORM_TITLE, id=ticket.id),
         inputs=(
@@ -100,7 +102,7 @@ async def on_hr_answer(ctx: Context[Action]) -> Reply:
                 t(say.ANSWER_FORM_LABEL),
                 InputKind.MULTILINE,
                 required=True,
-                placeholder=ticket.text[:150],
+                placeholder=question[:150],
                 max_length=say.MAX_ANSWER_CHARS,
             ),
         ),
@@ -108,7 +110,7 @@ async def on_hr_answer(ctx: Context[Action]) -> Reply:
         submit_label=t(say.ANSWER_FORM_SUBMIT),
         value=str(ticket.id),
     )
-    return Reply(fallback=form.title, blocks=(Text(f"> {ticket.text}"), form), ephemeral=True)
+    return Reply(fallback=form.title, blocks=(Text(f"> {question}"), form), ephemeral=True)
 
 
 async def on_hr_reply(ctx: Context[Action]) -> Reply:
@@ -146,7 +148,8 @@ async def _deliver_answer(ctx: Context[Any], ticket_id: int | None, answer: str)
         if asker
         else translator(services.settings.language)
     )
-    text = theirs(say.EMPLOYEE_ANSWER, id=ticket.id, question=ticket.text, answer=answer)
+    question = readable(ticket.text, theirs)
+    text = theirs(say.EMPLOYEE_ANSWER, id=ticket.id, question=question, answer=answer)
     try:
         await services.outbound.to_person(ticket.person_id, Reply.text(text))
     except DeliveryError as exc:
@@ -183,7 +186,7 @@ async def open_tickets(ctx: Context[Command]) -> Reply:
     buttons = []
     for ticket in waiting:
         opened = t.moment(ticket.opened_at, zone, now=now)
-        lines.append(f"- #{ticket.id} ({opened}): {ticket.text}")
+        lines.append(f"- #{ticket.id} ({opened}): {readable(ticket.text, t)}")
         buttons.append(Button(t(say.ANSWER_TICKET_BUTTON, id=ticket.id), HR_ANSWER, str(ticket.id)))
     text = "\n".join(lines)
     blocks: list[Any] = [Text(text)]

@@ -46,6 +46,12 @@ def readable(text: str, t: Translator) -> str:
     return _STORED.sub(lambda m: t(TAGS[m.group(1)]), text)
 
 
+def without_tags(text: str) -> str:
+    """Stored text with its tags taken out, for what reads its words: a tag says nothing about
+    what a text is about, and its code is an English word."""
+    return _STORED.sub(" ", text) if "[" in text else text
+
+
 def tag_list(kinds: Iterable[str], t: Translator) -> str:
     """The tags of these types, in `t`'s language and alphabetical order, for a notice saying
     what was replaced: "[DATE], [NAME]", "[FECHA], [NOMBRE]"."""

@@ -130,7 +130,8 @@ def update(root: Path | None = None) -> dict[str, int]:
 
 
 def check(root: Path | None = None) -> list[Problem]:
-    """What a person would read untranslated or broken, in every catalog."""
+    """What a person would read untranslated or broken, in every catalog; and what a catalog
+    keeps that the code no longer says (`catalog update` drops it)."""
     template = extract(root)
     problems: list[Problem] = []
     for language in languages(root):
@@ -140,7 +141,13 @@ def check(root: Path | None = None) -> list[Problem]:
             if not message.id:
                 continue
             problems += _problems(language, message.id, catalog.get(message.id))
+        unused = {_label(m.id) for m in catalog if m.id} - {_label(m.id) for m in template if m.id}
+        problems += [Problem(language, label, "no longer in the code") for label in sorted(unused)]
     return problems
+
+
+def _label(msgid: object) -> str:
+    return str(msgid[0] if isinstance(msgid, tuple) else msgid)
 
 
 def _problems(language: str, msgid: object, found: object) -> list[Problem]:
@@ -149,6 +156,8 @@ def _problems(language: str, msgid: object, found: object) -> list[Problem]:
     strings = getattr(found, "string", None)
     if found is None or getattr(found, "fuzzy", False):
         return [Problem(language, label, "not in the catalog")]
+    if isinstance(getattr(found, "id", None), tuple) != isinstance(msgid, tuple):
+        return [Problem(language, label, "plural in one of the code and the catalog only")]
     translations = strings if isinstance(strings, tuple) else (strings,)
     if not all(translations):
         return [Problem(language, label, "not translated")]

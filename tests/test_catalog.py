@@ -59,3 +59,24 @@ def test_update_adds_new_messages_keeps_translations_and_drops_unused_ones(
     assert "Gone" not in written
     catalog.update(root)
     assert catalog.catalog_path("es", root).read_text(encoding="utf-8") == written
+
+
+def test_a_message_that_is_plural_in_the_code_only_is_named(tmp_path: Path) -> None:
+    root = _project(
+        tmp_path,
+        'def f(t, n):\n    return t.plural("{count} vote", "{count} votes", n)\n',
+        'msgid "{count} vote"\nmsgstr "{count} voto"\n',
+    )
+    [problem] = catalog.check(root)
+    assert problem.why == "plural in one of the code and the catalog only"
+
+
+def test_a_message_the_code_no_longer_says_is_named(tmp_path: Path) -> None:
+    root = _project(
+        tmp_path,
+        'A = N_("Hello")\n',
+        'msgid "Hello"\nmsgstr "Hola"\n\nmsgid "Gone"\nmsgstr "Ya no"\n',
+    )
+    assert [str(p) for p in catalog.check(root)] == ["es: no longer in the code: 'Gone'"]
+    catalog.update(root)
+    assert catalog.check(root) == []

@@ -196,6 +196,13 @@ async def test_a_status_button_pressed_twice_notifies_and_audits_once(
     assert len(await rt.services.audit.recent(action="idea.status")) == 1
 
 
+async def test_a_status_button_naming_no_idea_asks_which_one(rt: Runtime) -> None:
+    await grant(rt, "U-lead", Role.LEADER)
+    for value in ("junk:accepted", ":declined"):
+        [reply] = await rt.router.dispatch(action("ideas.set_status", value, user="U-lead"))
+        assert reply.fallback == say.WHICH_IDEA, value
+
+
 async def test_similar_ideas_are_offered_and_votes_are_one_per_person(rt: Runtime) -> None:
     first = await submit(rt, "Stock warm blankets in the ED waiting room for patients")
     await submit(rt, "Healthier snacks in the vending machines for night staff")

@@ -66,9 +66,11 @@ def idea_text(idea: Idea) -> str:
 
 
 async def find_idea(services: Services, idea_id: int | None) -> Idea:
-    idea = await services.ideas.get(idea_id) if idea_id else None
+    if idea_id is None:
+        raise SkillError(say.WHICH_IDEA)
+    idea = await services.ideas.get(idea_id)
     if idea is None:
-        raise SkillError(say.NO_SUCH_IDEA, id=idea_id or "?")
+        raise SkillError(say.NO_SUCH_IDEA, id=idea_id)
     return idea
 
 

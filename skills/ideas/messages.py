@@ -71,6 +71,7 @@ THANKS_ANONYMOUS = N_("Leaders won't see your name.")
 VOTED = N_("Thanks, your vote for idea #{id} is counted ({votes} so far).")
 ALREADY_VOTED = N_("You've already voted for idea #{id}: one vote per person.")
 NO_SUCH_IDEA = N_("There is no idea #{id}.")
+WHICH_IDEA = N_("Which idea? Use its number, like `#12`.")
 CANT_VOTE_CLOSED = N_("Idea #{id} is {status}, so it can't take votes any more.")
 STATUS_CHANGED = N_("Idea #{id} is now **{status}**. I've let the submitter know.")
 STATUS_CHANGED_UNREACHABLE = N_(

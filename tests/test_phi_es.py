@@ -15,6 +15,7 @@ from skills.phi import redact
 from tests.test_phi import expected
 
 PHI_ES_DEV = Path(__file__).resolve().parent / "data" / "phi_es_dev.jsonl"
+PHI_ES_DEV2 = Path(__file__).resolve().parent / "data" / "phi_es_dev2.jsonl"
 TYPES = {"NAME", "DATE", "MRN", "PHONE", "ID", "EMAIL", "SSN", "ADDRESS"}
 
 # Written for these tests, not taken from the dev set: (text, [(type, exact span text), ...]).
@@ -106,14 +107,16 @@ def test_spanish_clean_text_unchanged(text: str) -> None:
     assert result.text == text
 
 
-def _dev_rows() -> list[dict[str, object]]:
-    return [json.loads(line) for line in PHI_ES_DEV.read_text(encoding="utf-8").splitlines()]
+def _dev_rows(path: Path = PHI_ES_DEV) -> list[dict[str, object]]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
 
 
-def test_spanish_dev_set_spans_are_well_formed() -> None:
-    """The set is scored by offsets, so each span must cut exactly one trimmed identifier."""
-    rows = _dev_rows()
-    assert [row["id"] for row in rows] == [f"esd{n:03d}" for n in range(1, len(rows) + 1)]
+@pytest.mark.parametrize(("path", "prefix"), [(PHI_ES_DEV, "esd"), (PHI_ES_DEV2, "es2d")])
+def test_spanish_dev_set_spans_are_well_formed(path: Path, prefix: str) -> None:
+    """The sets are scored by offsets, so each span must cut exactly one trimmed identifier."""
+    rows = _dev_rows(path)
+    assert [row["id"] for row in rows] == [f"{prefix}{n:03d}" for n in range(1, len(rows) + 1)]
+    assert len({row["text"] for row in rows}) == len(rows)
     for row in rows:
         text, entities = row["text"], row["entities"]
         assert isinstance(text, str)

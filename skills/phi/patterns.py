@@ -95,19 +95,21 @@ _PHONE_AREA_2 = re.compile(
 )
 _PHONE_WORDS = re.compile(
     r"(?i)\b(?:call|called|calling|phone|cell|number|#|fax|text|tel|dial|cel|celular|tel[eé]fono"
-    r"|llamar|llam[oó]|marcar|whatsapp|n[uú]mero|al)\W*$"
+    r"|llamar|llam[oó]|marcar|whatsapp|n[uú]mero|al"
+    # a phone's own word a few words back: "el celular de la señora es el 555-0142"
+    r"|(?:phone|cell|fax|tel|cel|celular|tel[eé]fono|whatsapp)(?:\W+\w+){1,5})\W*$"
 )
 
 _MONTHS = month_numbers()
 _MONTH = rf"(?:{'|'.join(sorted(_MONTHS, key=len, reverse=True))})"
-_DAY = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th|[oº°])?"
+_DAY = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th|ero|ro|er|[oº°])?"  # "1ro", "1ero de mayo"
 _YEAR = r"(?:,?\s+|\s+del?\s+)(?:19|20)\d{2}"
 # Month first, but never the Spanish "ago" (agosto): "a week ago 3 nurses" is no date.
 _DATE_MONTH_FIRST = re.compile(
     rf"(?i)\b(?!ago\b)(?P<m>{_MONTH})\.?\s+(?P<d>{_DAY})(?P<y>{_YEAR})?(?![\w:/]|\.\d|\s*(?:am|pm|%)\b)"
 )
 _DATE_DAY_FIRST = re.compile(
-    rf"(?i)\b(?P<d>{_DAY})\s+(?:of\s+|de\s+)?(?P<m>{_MONTH})\b\.?(?P<y>{_YEAR})?"
+    rf"(?i)\b(?P<d>{_DAY}|primero)\s+(?:of\s+|de\s+)?(?P<m>{_MONTH})\b\.?(?P<y>{_YEAR})?"
 )
 _DATE_NUMERIC = re.compile(
     r"(?<![\w/.:-])(?P<a>\d{1,2})(?P<s>[/.-])(?P<b>\d{1,2})(?P=s)(?P<y>\d{4}|\d{2})(?![\w/-]|\.\d)"
@@ -257,7 +259,7 @@ def _phones(text: str) -> Iterator[Found]:
             yield "PHONE", m.start(), m.end(), PRIORITY["PHONE"]
     for pattern in (_PHONE_LOCAL, _PHONE_AREA_2):
         for m in pattern.finditer(text):
-            if _PHONE_WORDS.search(text[max(0, m.start() - 30) : m.start()]):
+            if _PHONE_WORDS.search(text[max(0, m.start() - 40) : m.start()]):
                 yield "PHONE", m.start(), m.end(), PRIORITY["GUESS"]
 
 
@@ -280,7 +282,8 @@ def _dates(text: str) -> Iterator[Found]:
             month, day = m["m"], m["d"]
             if month == "may" and not day[-1].isalpha() and not m["y"]:
                 continue  # lowercase "may 2" is the verb far more often than the month
-            if _is_day(_MONTHS[month.lower()], int(day.rstrip("stndrhoº°"))):
+            number = 1 if day.lower() == "primero" else int(day.rstrip("stndrheoº°"))
+            if _is_day(_MONTHS[month.lower()], number):
                 yield "DATE", m.start(), m.end(), prio
     for m in _DATE_SHORT.finditer(text):
         a, b = int(m["a"]), int(m["b"])

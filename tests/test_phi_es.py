@@ -55,6 +55,26 @@ PHI_CASES: list[tuple[str, list[tuple[str, str]]]] = [
         [("ADDRESS", "Calle 5 de Mayo 212")],
     ),
     ("vive en 1412 Oak Hollow Dr, apto 3 con su hija", [("ADDRESS", "1412 Oak Hollow Dr, apto 3")]),
+    # addresses as Latin America and Spanish speakers in the US write them
+    ("la mamá vive en Calle 12 #40-15 en Bogotá", [("ADDRESS", "Calle 12 #40-15")]),
+    ("su hijo está en Carrera 9 No. 18-22, Medellín", [("ADDRESS", "Carrera 9 No. 18-22")]),
+    ("mandaron la factura a Calle Reforma 12, Tijuana", [("ADDRESS", "Calle Reforma 12")]),
+    ("llevar la silla a 2210 NW 7 Ave, apto 3", [("ADDRESS", "2210 NW 7 Ave, apto 3")]),
+    ("vive en el 3200 de la Bird Road con su nieta", [("ADDRESS", "3200 de la Bird Road")]),
+    ("la señora vive en la 17 con Flagler, sin elevador", [("ADDRESS", "17 con Flagler")]),
+    ("vive por la calle Ocho y la 32 avenida", [("ADDRESS", "calle Ocho y la 32 avenida")]),
+    (
+        "su casa: Calle Allende 9, Col. Centro, C.P. 06000",
+        [("ADDRESS", "Calle Allende 9, Col. Centro, C.P. 06000")],
+    ),
+    ("el código postal del paciente es 33135", [("ADDRESS", "33135")]),
+    ("la entregaron en Edificio 4, depto 102", [("ADDRESS", "Edificio 4, depto 102")]),
+    ("Urb. Los Olmos, calle 2 casa 7, Carolina", [("ADDRESS", "Urb. Los Olmos, calle 2 casa 7")]),
+    ("la hija vive en Reforma 1602 depto 8", [("ADDRESS", "Reforma 1602 depto 8")]),
+    ("la paciente vive en av morelos 45 sola", [("ADDRESS", "av morelos 45")]),
+    ("vive en 45 Calle Luna, Ponce", [("ADDRESS", "45 Calle Luna")]),
+    ("su casa queda en Carr. 3 km 12.5", [("ADDRESS", "Carr. 3 km 12.5")]),
+    ("vive en la 3ra avenida 415 con su hermano", [("ADDRESS", "3ra avenida 415")]),
     ("número de afiliado 77310045 rechazado en farmacia", [("ID", "77310045")]),
     ("la cuenta 7720019 tiene un cobro doble", [("ID", "7720019")]),
     ("póliza 88392011 no aparece en el portal", [("ID", "88392011")]),
@@ -91,6 +111,13 @@ CLEAN_CASES = [
     "Hospital Ángeles y Clínica San José comparten estacionamiento",
     "El Centro de Salud San Juan queda lejos para las familias",
     "San Judas Tadeo tiene su altar en la capilla del segundo piso",
+    # rooms, floors, buildings and streets that are not anyone's address
+    "Edificio B, sala 204: capacitación de los martes",
+    "La entrada de la Avenida Central cierra a las 9",
+    "La calle 8 y la 27 están cerradas por obras",
+    "Vive en Texas hace 20 años y viene a todas sus citas",
+    "la paciente del piso 3 vive con su hija y 2 nietos",
+    "Edificio 3, apto para oficinas desde enero",
 ]
 
 

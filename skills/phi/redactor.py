@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from skills.phi.names import find_names
@@ -47,7 +48,7 @@ def redact(text: str) -> Redaction:
     """Structured identifiers first (an e-mail or address hides the name-like words inside it),
     then names in what is left; overlaps go to the stronger find, never to both."""
     structured = _resolve(list(find_structured(text)))
-    names = find_names(text, [(e.start, e.end) for e in structured])
+    names = _not_cities(text, structured, find_names(text, [(e.start, e.end) for e in structured]))
     entities = _merge_names(text, structured + [Entity("NAME", s, e) for s, e in names])
     parts, pos = [], 0
     for e in entities:
@@ -55,6 +56,23 @@ def redact(text: str) -> Redaction:
         pos = e.end
     parts.append(text[pos:])
     return Redaction("".join(parts), tuple(entities))
+
+
+# What separates an address from the city written after it: "Calle Reforma 88, Tijuana",
+# "Calle 10 No. 5-32 en Cali".
+_CITY_GAP = re.compile(r",?\s+(?:en\s+|in\s+)?|,")
+
+
+def _not_cities(
+    text: str, structured: list[Entity], names: list[tuple[int, int]]
+) -> list[tuple[int, int]]:
+    """The names less any that directly follows an address: that is the address's city."""
+    ends = [e.end for e in structured if e.type == "ADDRESS"]
+    return [
+        (start, end)
+        for start, end in names
+        if not any(a <= start and _CITY_GAP.fullmatch(text, a, start) for a in ends)
+    ]
 
 
 def _resolve(found: list[tuple[str, int, int, int]]) -> list[Entity]:

@@ -46,7 +46,7 @@ def _alternation(vocabulary: Iterable[str]) -> str:
 
 _CUE_BEFORE = re.compile(
     rf"(?i)(?:^|[^\w'\u2019])(?:{_alternation(w.PATIENTS | w.RELATIONS | w.STAFF | {'baby'})}"
-    r"|named|name\s+is|names\s+are|name\s*:|pts?\.|thanks?(?:\s+you)?(?:\s+to)?"
+    r"|named|name\s+is|names\s+are|name\s*:|pte?s?\.|thanks?(?:\s+you)?(?:\s+to)?"
     r"|shout\s*-?\s*outs?(?:\s+to)?|kudos(?:\s+to)?|props(?:\s+to)?|congrats(?:\s+to)?"
     r"|congratulations(?:\s+to)?|praise\s+for|goes\s+by|known\s+as|call(?:ed|ing)?\s+(?:her|him)"
     r"|asked\s+for|ask\s+for|sending\s+this\s+for|visited\s+by|(?:pts?|patients|people)\s+like"
@@ -54,8 +54,13 @@ _CUE_BEFORE = re.compile(
     r"|agrade[cz]\w*(?:\s+mucho)?\s+a|felicidades\s+a|felicitar\s+a|reconoc\w*\s+a"
     r"|reconocimiento\s+(?:a|para)|habl[eéó]\s+con|pregunt[aeó]\s+por|atendid[oa]\s+por"
     r"|le\s+dicen|conocid[oa]\s+como|de\s+parte\s+de"
-    rf"|(?:{_alternation(w.RELATIONS)})\s+del?"
+    rf"|(?:{_alternation(w.RELATIONS | w.BABIES)})\s+del?"
     r")[,:]?\s+$"
+)
+# A patient, relative or colleague word right before: after these a lowercase given name that is
+# also a word ("la pte rosario", "su hija consuelo") is the name.
+_ROLE_BEFORE = re.compile(
+    rf"(?i)(?:^|[^\w'\u2019])(?:{_alternation(w.PATIENTS | w.RELATIONS | w.STAFF)})\.?,?\s+$"
 )
 # Weaker cues: enough only for a lowercase word from the name lists ("tell jenny in pharmacy").
 _VERB_BEFORE = re.compile(
@@ -64,7 +69,7 @@ _VERB_BEFORE = re.compile(
 _CREDENTIAL_AFTER = re.compile(rf"^,?\s*(?:{_alternation(w.CREDENTIALS)})\b")
 _ROLE_AFTER = re.compile(
     r"(?i)^(?:\s*,\s*(?:our|the|a|an|my|his|her|their|la|el|nuestra|nuestro|mi|su|una|un)\s+"
-    r"|\s*\(\s*|\s+(?:la|el)\s+)(?:[\w/&-]+\s+){0,2}"
+    r"|\s*\(\s*|\s+(?:la|el)\s+)(?:(?!(?:de|del|of)\s)[\w/&-]+\s+){0,2}"  # not "la cita del doctor"
     rf"(?:{_alternation(w.STAFF | w.RELATIONS | w.PATIENTS | {'mom', 'dad'})})\b"
 )
 _PLACE_AFTER = re.compile(
@@ -72,6 +77,11 @@ _PLACE_AFTER = re.compile(
     r"(?:room\b|rm\b|bed\b|bay\b"
     r"|\d{1,4}[a-z]?\b(?!\s*(?:mg|mcg|ml|hours?|hrs?|min|minutes|days?|weeks?|am|pm|units?"
     rf"|times|x)\b)|(?-i:[A-Z&]{{2,}})\b|(?:{_alternation(w.DEPARTMENTS)})\b)"
+)
+# "mari de admisión", "chelo de caja": a department after a lowercase name.
+_DEPARTMENT_AFTER = re.compile(
+    rf"(?i)\s+(?:from|in|on|at|de|del|en)\s+(?:the\s+|la\s+|el\s+)?"
+    rf"(?:{_alternation(w.DEPARTMENTS - w.ROOMS)})\b"
 )
 _EPONYM_POSSESSIVE = re.compile(r"\s+(?:disease|syndrome|palsy|sign|law)\b")
 # "Our Lady of Lourdes", "Bank of America", "Virgen de Guadalupe", "Nuestra Señora de la Paz"
@@ -87,7 +97,7 @@ _NOT_PEOPLE = re.compile(
     r"|red\s+cross|good\s+samaritan|florence\s+nightingale|martin\s+luther\s+king|press\s+ganey"
     r"|bair\s+hugger|jackson-pratt|swan-ganz|welch\s+allyn|hill-rom|earl\s+grey|wong-baker"
     r"|cruz\s+(?:roja|verde|azul)|seguro\s+popular|d[ií]a\s+de\s+muertos|semana\s+santa"
-    r"|mercedes-benz)\b"
+    r"|ave\s+mar[ií]a|mercedes-benz)\b"
 )
 
 
@@ -192,8 +202,9 @@ class _Scanner:
             end = self._name_at(i, chained)
             if end > i:
                 spans.append((self.toks[i].start, self.toks[end - 1].end))
-                chained = self._conjunction_at(end)
-                i = end + 1 if chained else end
+                after = self._after_conjunction(end)
+                chained = after is not None
+                i = after if after is not None else end
             else:
                 chained = False
                 i += 1
@@ -211,6 +222,10 @@ class _Scanner:
             if title is not None or chained or (tok.kind in STRONG and self._cue_before(i, True)):
                 lower_title = title in w.STRONG_TITLES and self.toks[i - 1].shape == "lower"
                 return self._lower_name_end(i, lower_title)  # "mr smith", not "Dr. rounds"
+            if self._given_after_role(i):
+                return self._lower_name_end(i, True)  # "la pte rosario", "su hija consuelo"
+            if tok.kind in STRONG and _DEPARTMENT_AFTER.match(self.text, tok.full_end):
+                return i if self._after_determiner(i) else i + 1  # "chelo de caja"
             return i
         upper = tok.shape == "upper"
         if not self._capable(tok, upper):
@@ -232,7 +247,8 @@ class _Scanner:
         if chained or self._cue_before(i):
             return end
         if self._after_determiner(i):
-            return i
+            # the Spanish "to" before a name with a cue after it: "y a Nacho de Nutrición"
+            return end if self.toks[i - 1].key == "a" and self._cue_after(end) else i
         if any(t.kind in STRONG for t in run):
             return end if self._full_name(run) else i
         if len(run) >= 2 and all(t.kind is Kind.UNKNOWN for t in run):
@@ -241,23 +257,27 @@ class _Scanner:
             return end  # "Mercedes Luna": listed words, none everyday, a given name first
         if len(run) == 1 and tok.kind is Kind.WEAK and self._starts_sentence(i):
             # "Will someone...", "Grace period...", "Luz tenue...", but "Grace said...",
-            # "Rosa from registration..."
-            named = self._person_verb_at(end) or self._cue_after(end)
+            # "Rosa from registration..."; a surname that is also a word needs more than a place
+            # after it: "Mesa de la sala de descanso", "Alegría en pediatría"
+            given = tok.key in first_names()
+            named = self._person_verb_at(end) or self._cue_after(end, places=given)
             return end if not tok.everyday() and named else i
         return end if self._cue_after(end) else i
 
-    def _lower_name_end(self, i: int, lower_title: bool) -> int:
+    def _lower_name_end(self, i: int, loose: bool) -> int:
         """ "pt wendell", "shoutout yesenia": a lowercase name is a listed, uncommon word; after a
-        lowercase "mr", "mrs", "dr" any word but an everyday one ("mr smith", "mrs thorsen")."""
+        lowercase "mr", "mrs", "dr" (`loose`) any word but an everyday one ("mr smith", "mrs
+        thorsen"), and listed words after it that are not everyday ("sr. julio cesar ríos")."""
         tok = self.toks[i]
         other = tok.kind in (Kind.WEAK, Kind.UNKNOWN) and not tok.everyday()
-        if tok.key in w.PARTICLES or not (tok.kind in STRONG or (lower_title and other)):
+        if tok.key in w.PARTICLES or not (tok.kind in STRONG or (loose and other)):
             return i  # "el sr. de la cama 4"
         j = i + 1
         while j < len(self.toks) and j - i < 3 and self._joined(j):
             nxt = self.toks[j]
             hyphenated_name = "-" in nxt.key and nxt.kind is Kind.WEAK  # "bishop-hayes"
-            if nxt.shape != "lower" or not (nxt.kind in STRONG or hyphenated_name):
+            listed = loose and nxt.kind is Kind.WEAK and not nxt.everyday()
+            if nxt.shape != "lower" or not (nxt.kind in STRONG or hyphenated_name or listed):
                 break
             j += 1
         return j
@@ -290,6 +310,8 @@ class _Scanner:
                 j, count = j + 1, count + 1
             elif self._initial_at(j, upper):
                 j, count = j + 2, count + 1  # "Harold W. Simmons"
+            elif self._listed_between(j, upper):
+                j, count = j + 1, count + 1  # "Ana Karen Solís": Karen is a language too
             else:
                 k = j  # "de la Cruz", "De La Rosa": particles count only before a name word
                 while k < len(self.toks) and self.toks[k].key in w.PARTICLES and self._joined(k):
@@ -300,6 +322,29 @@ class _Scanner:
                     break
                 j = k
         return j
+
+    def _listed_between(self, j: int, upper: bool) -> bool:
+        """Token j is a stop word that is also a listed given name or surname, between two name
+        words of one run."""
+        tok = self.toks[j]
+        if (
+            tok.kind is not Kind.STOP
+            or j + 1 >= len(self.toks)
+            or self.toks[j - 1].kind not in STRONG
+        ):
+            return False
+        if tok.key in w.TITLES or tok.key in w.BEFORE_PLACES:
+            return False
+        listed = tok.key in first_names() or tok.key in surnames()
+        nxt = self.toks[j + 1]
+        shaped = tok.shape == ("upper" if upper else "cap")
+        return (
+            listed
+            and shaped
+            and self._joined(j + 1)
+            and nxt.kind in STRONG
+            and self._capable(nxt, upper)
+        )
 
     def _initial_at(self, j: int, upper: bool) -> bool:
         """Token j is a middle initial ("W" or "W.") followed by a name word."""
@@ -335,12 +380,19 @@ class _Scanner:
             return None
         return None if prev.text == "miss" else prev.key  # "we miss the real ones"
 
+    def _given_after_role(self, i: int) -> bool:
+        """A lowercase given name, not an everyday word, right after "pte", "su hija", ..."""
+        tok = self.toks[i]
+        if tok.key not in first_names() or tok.key in w.PERSON_VERBS or tok.everyday():
+            return False
+        return bool(_ROLE_BEFORE.search(self.text, max(0, tok.start - 30), tok.start))
+
     def _cue_before(self, i: int, verbs: bool = False) -> bool:
         start = self.toks[i].start
         before = self.text[max(0, start - 40) : start]
         return bool(_CUE_BEFORE.search(before) or (verbs and _VERB_BEFORE.search(before)))
 
-    def _cue_after(self, end: int) -> bool:
+    def _cue_after(self, end: int, places: bool = True) -> bool:
         """ "Mariam's brother", "Tigist, CNA", "Nadège, our unit secretary", "Kelsey on 8 East",
         "Bukola said"."""
         last = self.toks[end - 1]
@@ -350,7 +402,12 @@ class _Scanner:
         if self._person_verb_at(end):
             return True
         after = self.text[last.full_end :]
-        return any(p.match(after) for p in (_CREDENTIAL_AFTER, _ROLE_AFTER, _PLACE_AFTER))
+        cues = (
+            (_CREDENTIAL_AFTER, _ROLE_AFTER, _PLACE_AFTER)
+            if places
+            else (_CREDENTIAL_AFTER, _ROLE_AFTER)
+        )
+        return any(p.match(after) for p in cues)
 
     def _person_verb_at(self, j: int) -> bool:
         nxt = self._next_word(j)
@@ -386,6 +443,10 @@ class _Scanner:
         if last.possessive and _EPONYM_POSSESSIVE.match(self.text, last.full_end):
             return True
         first = self.toks[i]
+        if end - i == 1 and first.kind in (Kind.WEAK, Kind.UNKNOWN) and self._in_title_case(i):
+            return True
+        if self._place_name(i, end):
+            return True
         before = self.text[max(0, first.start - 30) : first.start]
         if end - i == 1 and (
             _CAPITAL_OF.search(before)
@@ -394,6 +455,26 @@ class _Scanner:
         ):
             return True
         return self._after_place_word(i)
+
+    def _place_name(self, i: int, end: int) -> bool:
+        """ "Los Ángeles", "Las Cruces", "Little Havana": a place of two words, both names."""
+        keys = tuple(t.key for t in self.toks[i:end])
+        if keys in w.PLACE_NAMES:
+            return True
+        return i > 0 and self._joined(i) and (self.toks[i - 1].key, *keys) in w.PLACE_NAMES
+
+    def _in_title_case(self, i: int) -> bool:
+        """The last word of a capitalized phrase of everyday words: "Cuidados Intensivos
+        Neonatales" names a unit; "Gracias Ana" starts a sentence, so it can still name Ana."""
+        if i == 0 or not self._joined(i):
+            return False
+        prev = self.toks[i - 1]
+        return (
+            prev.shape == "cap"
+            and prev.kind is Kind.STOP
+            and prev.key not in w.TITLES
+            and not self._starts_sentence(i - 1)
+        )
 
     def _after_place_word(self, i: int) -> bool:
         """ "St. Jude", "Clínica San José", and every capitalized word after them in the same run:
@@ -411,11 +492,12 @@ class _Scanner:
             j -= 1
         return False
 
-    def _conjunction_at(self, j: int) -> bool:
-        """ "Connor and Maricel": the evidence for the first name carries over the "and"."""
-        return (
-            j + 1 < len(self.toks)
-            and self.toks[j].key in ("and", "or")
-            and self._joined(j)
-            and self._joined(j + 1)
-        )
+    def _after_conjunction(self, j: int) -> int | None:
+        """ "Connor and Maricel", "Lupita y a Nacho": the evidence for the first name carries over
+        the "and"; the index of the word after it (and after the Spanish personal "a"), if any."""
+        if j + 1 >= len(self.toks) or self.toks[j].key not in w.CONJUNCTIONS:
+            return None
+        k = j + 1
+        if self.toks[k].key == "a" and k + 1 < len(self.toks) and self._joined(k):
+            k += 1
+        return k if self._joined(j) and self._joined(k) else None

@@ -71,6 +71,14 @@ DEPARTMENTS = words(
     rayos pediatría pediatria oncología oncologia quirófano quirofano piso turno noche
     archivo informes registro cama cuarto habitación habitacion sala trabajo ucin uci"""
 )
+# Places and times in DEPARTMENTS that a lowercase word before does not make a name: "mari de
+# admisión" is a colleague, but "dosis de la noche" is not.
+ROOMS = words(
+    """unit floor desk lobby nights days evenings weekends piso turno noche cama cuarto habitación
+    habitacion sala trabajo"""
+)
+# "La bebé de Itzayana": the baby's mother or father is named after these and "de".
+BABIES = words("baby bebé bebe bebito bebita")
 # After "Name's": what a person has or who they are with.
 OWNED = RELATIONS | words(
     """family room bed chart records record scripts meds insurance bill bills home house address
@@ -87,7 +95,7 @@ PERSON_VERBS = words(
     dijo dice pidió pidio preguntó pregunto llamó llamo habló hablo llegó llego trajo quiere
     quería queria necesita explicó explico ayudó ayudo organizó organizo hizo vino firmó firmo
     lloró lloro agradeció agradecio sonrió sonrio comentó comento contó conto cantó canto
-    estuvo tuvo sabe habla vive falleció fallecio"""
+    estuvo tuvo sabe habla vive falleció fallecio nació nacio"""
 )
 # "a" is also the Spanish "to" ("gracias a Chuy"), so before a listed name it is no article.
 DETERMINERS = words(
@@ -125,6 +133,28 @@ PLACES = words(
     virginia carolina dakota indiana montana nevada washington tennessee kentucky texas
     guadalupe mercedes dolores paz socorro victoria monterrey leon durango trinidad florida"""
 )
+# Places of two words that are each a name or an article, where staff and their patients come
+# from: "Los Ángeles" is no Ángeles of the Pérez kind ("los Pérez"), "Little Havana" no person.
+PLACE_NAMES = frozenset(
+    tuple(place.split())
+    for place in (
+        "los angeles",
+        "las cruces",
+        "las vegas",
+        "el paso",
+        "el salvador",
+        "el monte",
+        "la habana",
+        "la paz",
+        "little havana",
+        "little haiti",
+        "puerto rico",
+        "costa rica",
+        "san juan",
+    )
+)
+# "Connor and Maricel", "Lupita y Nacho", "Juan e Inés", "Rosa o Pilar".
+CONJUNCTIONS = words("and or y e o u")
 # Spanish articles: "la Lupita", "los Pérez" name a person after them, never with them.
 ARTICLES = words("el la los las")
 # A capitalized word after these is a place or an institution: "St. Jude", "Hospital Ángeles",

@@ -38,6 +38,7 @@ PHI_CASES: list[tuple[str, list[tuple[str, str]]]] = [
     ("el sr. julio cesar campos dijo que no", [("NAME", "julio cesar campos")]),
     ("chuy de farmacia nos ayudó con la receta", [("NAME", "chuy")]),
     ("La bebé de Itzayana sigue en la UCIN", [("NAME", "Itzayana")]),
+    ("Rosa es la enfermera que nos ayudó", [("NAME", "Rosa")]),
     ("Felicidades a la Dra. María Karen Ochoa", [("NAME", "María Karen Ochoa")]),
     (
         "Gracias a Chayo y a Nacho de Cocina por la comida",
@@ -85,6 +86,9 @@ PHI_CASES: list[tuple[str, list[tuple[str, str]]]] = [
     ("vive en 45 Calle Luna, Ponce", [("ADDRESS", "45 Calle Luna")]),
     ("su casa queda en Carr. 3 km 12.5", [("ADDRESS", "Carr. 3 km 12.5")]),
     ("vive en la 3ra avenida 415 con su hermano", [("ADDRESS", "3ra avenida 415")]),
+    ("se mudó a 12 Calle Sol, apto 4 en enero", [("ADDRESS", "12 Calle Sol, apto 4")]),
+    ("entregar en apto. 3C, 900 Ocean Dr", [("ADDRESS", "apto. 3C, 900 Ocean Dr")]),
+    ("vive en calle 45 #12-30 sur, Bogotá", [("ADDRESS", "calle 45 #12-30 sur")]),
     ("número de afiliado 77310045 rechazado en farmacia", [("ID", "77310045")]),
     ("la cuenta 7720019 tiene un cobro doble", [("ID", "7720019")]),
     ("póliza 88392011 no aparece en el portal", [("ID", "88392011")]),
@@ -133,6 +137,7 @@ CLEAN_CASES = [
     "Clara la explicación del doctor, gracias",
     "Ave María antes de la cena en la capilla",
     "Todos Santos: altar en el lobby",
+    "Esperanza Sana es el programa de prevención de diabetes",
     # rooms, floors, buildings and streets that are not anyone's address
     "Edificio B, sala 204: capacitación de los martes",
     "La entrada de la Avenida Central cierra a las 9",

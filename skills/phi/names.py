@@ -69,7 +69,8 @@ _VERB_BEFORE = re.compile(
 _CREDENTIAL_AFTER = re.compile(rf"^,?\s*(?:{_alternation(w.CREDENTIALS)})\b")
 _ROLE_AFTER = re.compile(
     r"(?i)^(?:\s*,\s*(?:our|the|a|an|my|his|her|their|la|el|nuestra|nuestro|mi|su|una|un)\s+"
-    r"|\s*\(\s*|\s+(?:la|el)\s+)(?:(?!(?:de|del|of)\s)[\w/&-]+\s+){0,2}"  # not "la cita del doctor"
+    r"|\s*\(\s*|\s+(?:la|el)\s+|\s+(?:es|era|is|was)\s+(?:la|el|the|our|nuestra|nuestro|mi|my)\s+)"
+    r"(?:(?!(?:de|del|of)\s)[\w/&-]+\s+){0,2}"  # "Rosa es la enfermera", not "la cita del doctor"
     rf"(?:{_alternation(w.STAFF | w.RELATIONS | w.PATIENTS | {'mom', 'dad'})})\b"
 )
 _PLACE_AFTER = re.compile(
@@ -82,6 +83,12 @@ _PLACE_AFTER = re.compile(
 _DEPARTMENT_AFTER = re.compile(
     rf"(?i)\s+(?:from|in|on|at|de|del|en)\s+(?:the\s+|la\s+|el\s+)?"
     rf"(?:{_alternation(w.DEPARTMENTS - w.ROOMS)})\b"
+)
+# "Esperanza Sana es el programa de ...": what the words name is said right after them.
+_NAMES_A_THING = re.compile(
+    r"(?i),?\s+(?:es|era|is|was)\s+(?:el|la|un|una|the|a|an|our|nuestro|nuestra)\s+"
+    r"(?:programa|proyecto|plan|canci[oó]n|lema|grupo|comit[eé]|club|evento|campa[ñn]a|sistema"
+    r"|app|program|project|song|motto|group|committee|event|campaign|system)\b"
 )
 _EPONYM_POSSESSIVE = re.compile(r"\s+(?:disease|syndrome|palsy|sign|law)\b")
 # "Our Lady of Lourdes", "Bank of America", "Virgen de Guadalupe", "Nuestra Señora de la Paz"
@@ -441,6 +448,8 @@ class _Scanner:
             return True
         last = self.toks[end - 1]
         if last.possessive and _EPONYM_POSSESSIVE.match(self.text, last.full_end):
+            return True
+        if _NAMES_A_THING.match(self.text, last.full_end):
             return True
         first = self.toks[i]
         if end - i == 1 and first.kind in (Kind.WEAK, Kind.UNKNOWN) and self._in_title_case(i):

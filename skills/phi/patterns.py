@@ -189,10 +189,13 @@ _STREET_FIRST = "|".join(sorted(_STREET_FIRST_WORDS, key=len, reverse=True))
 _STREET_NAME_WORD = r"(?:[A-ZÁÉÍÓÚÑ][\w'\u2019.-]*|\d{1,2}|de|del|la|las|los|el)"
 _ADDRESS_STREET_FIRST = re.compile(
     rf"(?i:\b(?:{_STREET_FIRST}))\b\.?\s+(?:{_STREET_NAME_WORD}\s+){{0,4}}[A-ZÁÉÍÓÚÑ][\w'\u2019.-]*"
-    rf"\s+(?i:(?:#|n[oº°]\.?|n[uú]m\.?)\s*)?\d{{1,5}}[A-Za-z]?(?![\w/:]|[.,]\d)(?i:{_UNIT})?"
+    rf"\s+(?i:(?:#|n[oº°]\.?|n[uú]m\.?)\s*)?\d{{1,5}}(?:-?[A-Za-z]\b)?(?![\w/:]|[.,]\d)(?i:{_UNIT})?"
 )
 # The house number after "#" or "No.", with Colombia's distance from the corner ("#23-10").
-_HOUSE_NUMBER = r"(?:#|n[oº°]\.?|n[uú]m(?:ero)?\.?)\s*\d{1,5}[A-Za-z]?(?:\s?-\s?\d{1,4}[A-Za-z]?)?"
+_HOUSE_NUMBER = (
+    r"(?:#|n[oº°]\.?|n[uú]m(?:ero)?\.?)\s*\d{1,5}[A-Za-z]?(?:\s?-\s?\d{1,4}[A-Za-z]?)?"
+    r"(?:\s+(?:sur|norte|este|oeste|bis)\b)?"
+)
 # A numbered street, then the house ("Calle 5 #23-10", "Carrera 7 # 45-12", "Calle 10 No. 5-32"),
 # a unit ("calle 3 casa 14") or Puerto Rico's kilometre ("Carr. 2 km 14.5"); and a street of
 # lowercase words when a "#" or "No." gives the house ("calle morelos #12").
@@ -210,6 +213,7 @@ _ADDRESS_ORDINAL = re.compile(
 _ADDRESS_NUMBER_STREET = re.compile(
     r"(?<![\w/.$:#-])\d{1,5}[A-Za-z]?\s+(?:Calle|Avenida|Ave|Av|Camino|Carretera|Paseo)\.?"
     r"(?:\s+(?:de|del|la|las|los|el))*\s+[A-ZÁÉÍÓÚÑ][\w'\u2019.-]*(?:\s+[A-ZÁÉÍÓÚÑ][\w'\u2019.-]*)?"
+    rf"(?i:{_UNIT})?"
 )
 # "en el 4500 de la Bird Road", "el 300 de la Flagler", "el número 45 de la Calle Real": the house
 # number, then the street it is on, the way Spanish speakers in Miami say it.
@@ -270,21 +274,24 @@ _ADDRESS_BUILDING = re.compile(
     r"(?:\d{1,4}[a-z]?|[a-z](?:-?\d{1,4})?)"
     r"|(?:manzana|mza|mz)(?![a-z])\.?\s*\d{1,3}[a-z]?,?\s*(?:lote|lte|lt)(?![a-z])\.?\s*\d{1,4}[a-z]?)\b"
 )
-# Mexico's colonia and postal code after the street ("Calle Hidalgo 34, Col. Centro, C.P.
-# 06000"); a development or colonia named before it ("Urb. Las Palmas, calle 3 casa 14").
+# Units, Mexico's colonia and a postal code after the street ("Calle Mayor 10, Edificio 2, apto
+# 3", "Calle Hidalgo 34, Col. Centro, C.P. 06000"); a unit, development or colonia named before
+# it ("apto. 2B, 1800 Collins Ave", "Urb. Las Palmas, calle 3 casa 14").
 _PLACE_NAME = (
     r"(?:(?:de|del|la|las|los|el)\s+)*[A-ZÁÉÍÓÚÑ][\w'\u2019-]*\.?"
     r"(?:\s+(?:(?:de|del|la|las|los|el)\s+)*[A-ZÁÉÍÓÚÑ][\w'\u2019-]*\.?){0,3}"
 )
 _POSTAL = r"(?:C\.\s?P\.|CP|(?i:c[oó]digo\s+postal))\s*:?\s*\d{5}\b"
 _ADDRESS_TAIL = re.compile(
-    rf"(?:,?\s+(?i:col(?:onia)?|fracc?(?:ionamiento)?|barrio|urb(?:anizaci[oó]n)?|sector)\.?\s+"
+    rf"(?i:{_UNIT}){{0,2}}"
+    rf"(?:,?\s+(?i:col(?:onia)?|fracc?(?:ionamiento)?|barrio|bo(?=\.)|urb(?:anizaci[oó]n)?|sector)\.?\s+"
     rf"(?:{_PLACE_NAME}|(?:[a-záéíóúñ]+\s+){{0,2}}[a-záéíóúñ]+(?=\s*[,.;]|\s*$)))?"
     rf"(?:,?\s+{_POSTAL})?"
 )
 _ADDRESS_HEAD = re.compile(
     rf"(?i:\b(?:col(?:onia)?|fracc?(?:ionamiento)?|barrio|urb(?:anizaci[oó]n)?|res(?:idencial)?"
     rf"|condominio|cond|conjunto|reparto))\.?\s+{_PLACE_NAME},\s*$"
+    rf"|(?i:\b(?:{_UNIT_WORD})(?![a-z])\.?\s*#?\s*(?:\d{{1,4}}[a-z]?|[a-z](?:-?\d{{1,4}})?)),\s*$"
 )
 # A postal code on its own: "código postal 33130", "su zip code es 33142".
 _ZIP_WORDS = words("zip zipcode postal cp")

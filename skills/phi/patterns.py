@@ -5,6 +5,10 @@ Each finder yields `(type, start, end, priority)`. A number is judged by the wor
 MRN, ID and nothing, and a bare "6/3" is a date unless the clause is about pain or a ratio.
 Labels, month names and street words are English and Spanish ("expediente 0048…", "3 de marzo",
 "Calle Morelos 45"): staff write in both, and one set of finders reads a mixed text too.
+Addresses come in the habits of Latin America and of Spanish speakers in the US as well
+("Calle 5 #23-10", "1450 NW 7 Ave", "el 4500 de la Bird Road", "vive en la 23 con Flagler"),
+while a room, a bed, a floor or a hospital building is never one ("cuarto 12", "Edificio B, sala
+204").
 """
 
 from __future__ import annotations
